@@ -1,0 +1,40 @@
+/// One segment of a named schedule: `value` holds over `[startingAt, endingBefore)`; a nil
+/// end means open-ended.
+struct ScheduleSegment: Equatable, Sendable {
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var value: JSONValue
+
+    /// Whether `moment` falls in this segment.
+    func covers(_ moment: Timestamp) -> Bool {
+        startingAt <= moment && endingBefore.map { moment < $0 } ?? true
+    }
+}
+
+/// Named schedules: a value over time, changed by writing a segment over a range.
+enum NamedSchedule {
+    /// The schedule after `update`: what was there over the update's range is replaced, and
+    /// segments that straddle its edges are trimmed, or split in two when it falls inside one.
+    static func overlay(_ segments: [ScheduleSegment], with update: ScheduleSegment) -> [ScheduleSegment] {
+        var result: [ScheduleSegment] = []
+        for segment in segments {
+            if segment.startingAt < update.startingAt {
+                var before = segment
+                before.endingBefore = min(segment.endingBefore ?? update.startingAt, update.startingAt)
+                result.append(before)
+            }
+            if let updateEnd = update.endingBefore, segment.endingBefore.map({ $0 > updateEnd }) ?? true {
+                var after = segment
+                after.startingAt = max(segment.startingAt, updateEnd)
+                result.append(after)
+            }
+        }
+        result.append(update)
+        return result.sorted { $0.startingAt < $1.startingAt }
+    }
+
+    /// The segment in force at `moment`, if any.
+    static func segment(of segments: [ScheduleSegment], covering moment: Timestamp) -> ScheduleSegment? {
+        segments.first { $0.covers(moment) }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// An instant in UTC with millisecond precision, written on the wire as RFC 3339
+/// (`2026-03-15T12:00:00.000Z`), the way Metronome writes its timestamps.
+struct Timestamp: Hashable, Comparable, Sendable {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    var millisecondsSinceEpoch: Int64
+
+    /// The instant `millisecondsSinceEpoch` ms after the Unix epoch.
+    init(millisecondsSinceEpoch: Int64) {
+        self.millisecondsSinceEpoch = millisecondsSinceEpoch
+    }
+
+    /// The instant of a Foundation date, truncated to the millisecond.
+    init(_ date: Date) {
+        self.millisecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
+    static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
+
+    /// Whether this instant falls exactly on a midnight, UTC.
+    var isMidnightUTC: Bool { millisecondsSinceEpoch.modulo(Self.millisecondsPerDay) == 0 }
+
+    static let millisecondsPerDay: Int64 = 86_400_000
+}
+
+// MARK: - RFC 3339
+
+extension Timestamp {
+    /// Parses RFC 3339: `2026-03-15T12:00:00Z`, with optional fractional seconds and a `Z` or
+    /// `±HH:MM` offset. A timestamp without an offset, and a bare date, are read as UTC, since
+    /// that is what a client means when it sends Python's naive `datetime.isoformat()`.
+    init?(rfc3339 text: String) {
+        var scanner = DigitScanner(Array(text.utf8))
+        guard let year = scanner.number(digits: 4), scanner.skip("-"),
+              let month = scanner.number(digits: 2), scanner.skip("-"),
+              let day = scanner.number(digits: 2),
+              (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        var millisecondOfDay: Int64 = 0
+        var offsetMinutes: Int64 = 0
+        if !scanner.atEnd {
+            guard scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),
+                  let hour = scanner.number(digits: 2), scanner.skip(":"),
+                  let minute = scanner.number(digits: 2), scanner.skip(":"),
+                  let second = scanner.number(digits: 2),
+                  hour < 24, minute < 60, second < 61
+            else { return nil }
+            var milliseconds: Int64 = 0
+            if scanner.skip(".") {
+                guard let fraction = scanner.fractionMilliseconds() else { return nil }
+                milliseconds = fraction
+            }
+            millisecondOfDay = ((hour * 60 + minute) * 60 + min(second, 59)) * 1000 + milliseconds
+            if scanner.skip("Z") || scanner.skip("z") {
+                offsetMinutes = 0
+            } else if let sign = scanner.sign() {
+                guard let offsetHours = scanner.number(digits: 2) else { return nil }
+                _ = scanner.skip(":")
+                guard let offsetMinute = scanner.number(digits: 2), offsetHours < 24, offsetMinute < 60 else {
+                    return nil
+                }
+                offsetMinutes = sign * (offsetHours * 60 + offsetMinute)
+            }
+        }
+        guard scanner.atEnd else { return nil }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        self.init(millisecondsSinceEpoch: days * Self.millisecondsPerDay + millisecondOfDay - offsetMinutes * 60_000)
+    }
+
+    /// The RFC 3339 form Metronome writes: UTC, milliseconds, `Z`.
+    var rfc3339: String {
+        let days = millisecondsSinceEpoch.floorDivided(by: Self.millisecondsPerDay)
+        let ms = millisecondsSinceEpoch - days * Self.millisecondsPerDay
+        let (year, month, day) = Self.civilFromDays(days)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        func put(_ value: Int64, width: Int) {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var rest = value
+            for index in stride(from: width - 1, through: 0, by: -1) {
+                digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: digits)
+        }
+        put(year, width: 4); bytes.append(UInt8(ascii: "-"))
+        put(month, width: 2); bytes.append(UInt8(ascii: "-"))
+        put(day, width: 2); bytes.append(UInt8(ascii: "T"))
+        put(ms / 3_600_000, width: 2); bytes.append(UInt8(ascii: ":"))
+        put(ms / 60_000 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
+        put(ms / 1000 % 60, width: 2); bytes.append(UInt8(ascii: "."))
+        put(ms % 1000, width: 3); bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian date of a count of days since 1970-01-01.
+    static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+extension Timestamp: Codable {
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let timestamp = Timestamp(rfc3339: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "must be an RFC 3339 timestamp, like 2026-03-15T12:00:00Z"
+            )
+        }
+        self = timestamp
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rfc3339)
+    }
+}
+
+// MARK: - Parsing helpers
+
+private struct DigitScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func sign() -> Int64? {
+        if skip("+") { return 1 }
+        if skip("-") { return -1 }
+        return nil
+    }
+
+    mutating func number(digits: Int) -> Int64? {
+        guard index + digits <= bytes.count else { return nil }
+        var value: Int64 = 0
+        for byte in bytes[index..<index + digits] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        index += digits
+        return value
+    }
+
+    /// Reads one or more fraction digits, keeping the first three as milliseconds.
+    mutating func fractionMilliseconds() -> Int64? {
+        var value: Int64 = 0
+        var count = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            if count < 3 { value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0")) }
+            count += 1
+            index += 1
+        }
+        guard count > 0 else { return nil }
+        for _ in count..<max(count, 3) { value *= 10 }
+        return value
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity, for dates before 1970.
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+
+    /// The non-negative remainder of a floor division.
+    func modulo(_ divisor: Int64) -> Int64 {
+        self - floorDivided(by: divisor) * divisor
+    }
+}

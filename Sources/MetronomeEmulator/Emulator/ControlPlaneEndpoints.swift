@@ -1,0 +1,68 @@
+import Hummingbird
+
+/// The control plane testers use, under `/_emulator/`: things Metronome itself does not have.
+struct ControlPlaneEndpoints {
+    typealias Context = EmulatorRequestContext
+
+    /// Every control-plane path starts with this, which no Metronome path does.
+    static let pathPrefix = "/_emulator/"
+
+    let database: AppDatabase
+    let clock: EmulatorClock
+    let fixtures: Fixtures
+
+    /// The routes of the control plane.
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("/_emulator/health", use: health)
+        routes.post("/_emulator/reset", use: reset)
+        routes.get("/_emulator/clock", use: getClock)
+        routes.post("/_emulator/clock", use: setClock)
+        return routes
+    }
+
+    @Sendable func health(_ request: Request, context: Context) async throws -> Response {
+        try JSONResponse.ok(["status": "ok"])
+    }
+
+    /// Wipes all state, returns the clock to the wall clock, and loads the fixtures the
+    /// emulator started with.
+    @Sendable func reset(_ request: Request, context: Context) async throws -> Response {
+        clock.freeze(at: nil)
+        try await database.reset(to: fixtures, now: clock.now())
+        return try JSONResponse.ok(["status": "reset"])
+    }
+
+    @Sendable func getClock(_ request: Request, context: Context) async throws -> Response {
+        try JSONResponse.ok(ClockWire(now: clock.now(), frozen: clock.isFrozen))
+    }
+
+    /// `{"now": "<RFC 3339>"}` freezes the clock there; `{"now": null}` returns to the wall clock.
+    @Sendable func setClock(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: SetClockRequest.self, context: context)
+        guard case .set(let moment) = body.now else {
+            throw APIError.badRequest("Missing required field 'now' (an RFC 3339 timestamp, or null for the wall clock)")
+        }
+        clock.freeze(at: moment)
+        return try JSONResponse.ok(ClockWire(now: clock.now(), frozen: clock.isFrozen))
+    }
+}
+
+/// The emulated clock on the wire.
+struct ClockWire: Encodable {
+    var now: Timestamp
+    var frozen: Bool
+}
+
+/// The body of `POST /_emulator/clock`.
+struct SetClockRequest: Decodable {
+    var now: FieldUpdate<Timestamp>
+
+    enum CodingKeys: String, CodingKey {
+        case now
+    }
+
+    init(from decoder: any Decoder) throws {
+        now = try decoder.container(keyedBy: CodingKeys.self).decodeUpdate(Timestamp.self, forKey: .now)
+    }
+}

@@ -1,0 +1,40 @@
+import Hummingbird
+
+/// Credit types (pricing units): `GET /v1/credit-types/list`.
+struct CreditTypesEndpoints {
+    typealias Context = EmulatorRequestContext
+
+    let database: AppDatabase
+
+    /// The routes of this resource.
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.get("/v1/credit-types/list", use: list)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let page = try PageRequest(query: QueryParameters(request), list: "credit-types")
+        let rows = try await database.creditTypes(afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit)
+        return try JSONResponse.ok(
+            Page(rows: rows, request: page, list: "credit-types", key: { [String($0.seq ?? 0)] }, transform: CreditTypeWire.init)
+        )
+    }
+}
+
+/// A credit type on the wire.
+struct CreditTypeWire: Encodable {
+    var id: String
+    var isCurrency: Bool
+    var name: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, isCurrency = "is_currency", name
+    }
+
+    init(_ record: CreditTypeRecord) {
+        id = record.id
+        isCurrency = record.isCurrency
+        name = record.name
+    }
+}

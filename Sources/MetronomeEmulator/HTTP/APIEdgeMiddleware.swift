@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The outermost middleware: applies the body limit, turns every error into Metronome's
+/// `{"message": ...}` body, and writes one log line per request.
+struct APIEdgeMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+
+    let maxBodySize: Int
+    let logger: Logger
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        context.maxUploadSize = maxBodySize
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = render(apiError(from: error, request: request))
+        }
+        logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(Self.milliseconds(since: start))ms")
+        return response
+    }
+
+    private func apiError(from error: any Error, request: Request) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge(limit: maxBodySize)
+        case let error as HTTPError where error.status == .notFound:
+            return .unknownRoute(method: request.method, path: request.uri.path)
+        case let error as any HTTPResponseError:
+            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            return APIError(status: error.status, message: message)
+        default:
+            logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            return .internalError("Internal error in the emulator: \(error)")
+        }
+    }
+
+    private func render(_ error: APIError) -> Response {
+        var body = ByteBuffer()
+        body.writeString(#"{"message":"#)
+        body.writeString(JSONResponse.quoted(error.message))
+        if let code = error.code {
+            body.writeString(#","code":"#)
+            body.writeString(JSONResponse.quoted(code))
+        }
+        body.writeString("}")
+        return Response(status: error.status, headers: JSONResponse.headers, body: .init(byteBuffer: body))
+    }
+
+    private static func milliseconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        return String(format: "%.2f", Double(micros) / 1000)
+    }
+}

@@ -1,0 +1,55 @@
+import HTTPTypes
+
+/// The one error type of the API. Rendered as Metronome renders errors: `{"message": "..."}`
+/// with its status (and `code` where Metronome gives one).
+struct APIError: Error, Sendable, Equatable {
+    /// The HTTP status of the response.
+    var status: HTTPResponse.Status
+    /// The human-readable `message` field.
+    var message: String
+    /// Metronome's machine-readable `code`, on the endpoints that send one.
+    var code: String? = nil
+
+    /// 400: the request is malformed or fails validation.
+    static func badRequest(_ message: String) -> APIError {
+        APIError(status: .badRequest, message: message)
+    }
+
+    /// 401: no usable bearer token.
+    static func unauthorized(_ message: String) -> APIError {
+        APIError(status: .unauthorized, message: message)
+    }
+
+    /// 404: an object the request names does not exist.
+    static func notFound(_ kind: String, _ id: String) -> APIError {
+        APIError(status: .notFound, message: "\(kind) not found: \(id)")
+    }
+
+    /// 404 for a path no route serves.
+    static func unknownRoute(method: HTTPRequest.Method, path: String) -> APIError {
+        APIError(status: .notFound, message: "No route for \(method) \(path)")
+    }
+
+    /// 409: the request clashes with what exists (uniqueness key, ingest alias, ...).
+    static func conflict(_ message: String) -> APIError {
+        APIError(status: .conflict, message: message)
+    }
+
+    /// 413: the body is larger than the configured limit.
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(status: .contentTooLarge, message: "Request body is larger than the limit of \(limit) bytes")
+    }
+
+    /// 501: a Metronome endpoint this emulator does not serve yet.
+    static func notImplemented(method: HTTPRequest.Method, path: String) -> APIError {
+        APIError(
+            status: .notImplemented,
+            message: "\(method) \(path) is a Metronome endpoint that this emulator does not implement yet"
+        )
+    }
+
+    /// 500: a fault of the emulator itself, never of the client.
+    static func internalError(_ message: String) -> APIError {
+        APIError(status: .internalServerError, message: message)
+    }
+}

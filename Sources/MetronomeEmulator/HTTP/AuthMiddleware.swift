@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+
+/// Bearer-token auth as Metronome's: every API route needs `Authorization: Bearer <token>`.
+/// With no configured keys any non-empty token is accepted; with keys, only those. The
+/// control plane under `/_emulator/` is open, unless `guardsControlPlane` is set.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = EmulatorRequestContext
+
+    let apiKeys: Set<String>
+    var guardsControlPlane = false
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if guardsControlPlane || !request.uri.path.hasPrefix(ControlPlaneEndpoints.pathPrefix) {
+            try authenticate(request.headers[.authorization])
+        }
+        return try await next(request, context)
+    }
+
+    private func authenticate(_ header: String?) throws {
+        guard let header else {
+            throw APIError.unauthorized("Missing Authorization header: send 'Authorization: Bearer <token>'")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
+        }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty else {
+            throw APIError.unauthorized("Bearer token is empty")
+        }
+        guard apiKeys.isEmpty || apiKeys.contains(token) else {
+            throw APIError.unauthorized("Invalid bearer token")
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// JSON responses in Metronome's shape.
+enum JSONResponse {
+    /// The headers of every JSON response.
+    static let headers: HTTPFields = [.contentType: "application/json"]
+
+    /// A 200 whose body is `value` encoded as JSON.
+    static func ok(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let data = try encoder.encode(value)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A 200 with an empty body, for the endpoints the SDK reads no body from.
+    static func empty() -> Response {
+        Response(status: .ok)
+    }
+
+    /// `text` as a JSON string literal, quotes included.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// The `{"data": ...}` envelope of Metronome's single-object responses.
+struct DataEnvelope<Payload: Encodable>: Encodable {
+    /// The object the response is about.
+    var data: Payload
+}
+
+/// `{"id": ...}`, what most of Metronome's creates and archives answer inside `data`.
+struct IDPayload: Encodable {
+    /// The ID of the object created or changed.
+    var id: String
+}
+
+// MARK: - Request bodies
+
+extension Request {
+    /// Decodes the JSON body as `T`, turning every decoding failure into a 400 that names the
+    /// field at fault. An empty body reads as `{}`, so endpoints whose fields are all optional
+    /// need none.
+    func decodeJSON<T: Decodable>(as type: T.Type, context: EmulatorRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        return try JSONBody.decode(type, from: buffer)
+    }
+}
+
+/// Decoding of request bodies with Metronome-style 400 messages.
+enum JSONBody {
+    /// Decodes `buffer` as `T`, or throws a 400 `APIError` that says what is wrong and where.
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
+        let bytes = buffer.readableBytesView
+        let data = bytes.allSatisfy(\.isJSONWhitespace) ? Data("{}".utf8) : Data(bytes)
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw APIError.badRequest(message(for: error))
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.badRequest("Request body is not valid JSON")
+        }
+    }
+
+    /// The 400 message for a decoding failure.
+    static func message(for error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "Missing required field '\(path(context.codingPath + [key]))'"
+        case .valueNotFound(_, let context):
+            return "Field '\(path(context.codingPath))' must not be null"
+        case .typeMismatch(let type, let context):
+            if context.codingPath.isEmpty {
+                return "Request body must be a JSON object"
+            }
+            return "Field '\(path(context.codingPath))' must be \(describe(type))"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return "Request body is not valid JSON"
+            }
+            return "Field '\(path(context.codingPath))' \(context.debugDescription)"
+        @unknown default:
+            return "Request body could not be read"
+        }
+    }
+
+    /// `a.b[2].c` for a coding path.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return out
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type, is Substring.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type, is Decimal.Type, is Float.Type: "a number"
+        case is [Any].Type: "an array"
+        case is [String: Any].Type, is Dictionary<String, JSONValue>.Type: "an object"
+        default: typeName(type)
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Array<") { return "an array" }
+        if name.hasPrefix("Dictionary<") { return "an object" }
+        return "a valid value"
+    }
+}
+
+extension UInt8 {
+    fileprivate var isJSONWhitespace: Bool {
+        self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Checks on request values that Metronome makes, each failing with a 400 that names the field.
+enum Validate {
+    /// A Metronome ID: a UUID, returned in its lowercase canonical form.
+    static func id(_ text: String, field: String) throws -> String {
+        guard let uuid = UUID(uuidString: text) else {
+            throw APIError.badRequest("'\(field)' must be a UUID, got '\(text)'")
+        }
+        return uuid.uuidString.lowercased()
+    }
+
+    /// A string whose length (in characters) lies in `range`.
+    static func length(_ text: String, field: String, _ range: ClosedRange<Int>) throws {
+        let count = text.count
+        guard range.contains(count) else {
+            throw APIError.badRequest("'\(field)' must be \(range.lowerBound) to \(range.upperBound) characters long")
+        }
+    }
+
+    /// A non-empty name, cut to `maxLength` characters as Metronome silently does.
+    static func name(_ text: String, field: String = "name", maxLength: Int = 160) throws -> String {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.badRequest("'\(field)' must not be empty")
+        }
+        return String(text.prefix(maxLength))
+    }
+
+    /// At most `max` items.
+    static func count(_ items: [some Any], field: String, max: Int) throws {
+        guard items.count <= max else {
+            throw APIError.badRequest("'\(field)' takes at most \(max) items")
+        }
+    }
+
+    /// `ending_before` strictly after `starting_at`, when given.
+    static func range(startingAt: Timestamp, endingBefore: Timestamp?) throws {
+        if let endingBefore, endingBefore <= startingAt {
+            throw APIError.badRequest("'ending_before' must be after 'starting_at'")
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A nullable field of an update: `.unchanged` when absent, `.set(nil)` when null.
+    func decodeUpdate<Value: Decodable & Sendable>(_ type: Value.Type, forKey key: Key) throws -> FieldUpdate<Value> {
+        guard contains(key) else { return .unchanged }
+        if try decodeNil(forKey: key) { return .set(nil) }
+        return .set(try decode(type, forKey: key))
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+
+/// What a new customer is made of, already validated by its endpoint.
+struct NewCustomer: Sendable {
+    var name: String
+    /// Aliases in order, `external_id` first when given, without repeats.
+    var ingestAliases: [String]
+    var externalId: String?
+    var customFields: [String: String]
+    var legacyBillingConfig: LegacyBillingConfig?
+    var billingProviderConfigurations: [NewBillingProviderConfiguration]
+}
+
+/// Which customers a list shows.
+struct CustomerFilter: Sendable {
+    var customerIds: [String] = []
+    var ingestAlias: String?
+    var onlyArchived = false
+    var salesforceAccountIds: [String] = []
+}
+
+extension AppDatabase {
+    /// Creates a customer with its aliases and any billing configurations sent with it.
+    func createCustomer(_ new: NewCustomer, now: Timestamp) async throws -> CustomerSnapshot {
+        try await writer.write { db in
+            let id = UUID().uuidString.lowercased()
+            try Self.checkAliasesAreFree(new.ingestAliases, for: id, db)
+            var record = CustomerRecord(
+                id: id, name: new.name, externalId: new.externalId ?? new.ingestAliases.first ?? id,
+                customFields: new.customFields, createdAt: now, updatedAt: now
+            )
+            try record.insert(db)
+            try Self.replaceAliases(of: id, with: new.ingestAliases, db)
+            if let legacy = new.legacyBillingConfig {
+                try Self.saveLegacyBillingConfig(legacy, customerId: id, db)
+            }
+            for configuration in new.billingProviderConfigurations {
+                var configuration = configuration
+                configuration.customerId = id
+                _ = try Self.insertBillingProviderConfiguration(configuration, now: now, db)
+            }
+            return CustomerSnapshot(record: record, ingestAliases: new.ingestAliases)
+        }
+    }
+
+    /// The customer with `id`, archived or not; 404 if there is none.
+    func customer(id: String) async throws -> CustomerSnapshot {
+        try await writer.read { db in
+            let record = try Self.customerRecord(id: id, db)
+            return CustomerSnapshot(record: record, ingestAliases: try Self.aliases(of: id, db))
+        }
+    }
+
+    /// Up to `limit` customers matching `filter`, oldest first, after sequence `afterSeq`.
+    func customers(matching filter: CustomerFilter, afterSeq: Int64?, limit: Int) async throws -> [CustomerSnapshot] {
+        try await writer.read { db in
+            var request = CustomerRecord.order(CustomerRecord.Columns.seq)
+            request = filter.onlyArchived
+                ? request.filter(CustomerRecord.Columns.archivedAt != nil)
+                : request.filter(CustomerRecord.Columns.archivedAt == nil)
+            if let afterSeq {
+                request = request.filter(CustomerRecord.Columns.seq > afterSeq)
+            }
+            if !filter.customerIds.isEmpty {
+                request = request.filter(filter.customerIds.contains(CustomerRecord.Columns.id))
+            }
+            if !filter.salesforceAccountIds.isEmpty {
+                request = request.filter(filter.salesforceAccountIds.contains(CustomerRecord.Columns.salesforceAccountId))
+            }
+            if let alias = filter.ingestAlias {
+                let holders = IngestAliasRecord.select(IngestAliasRecord.Columns.customerId)
+                    .filter(IngestAliasRecord.Columns.alias == alias)
+                request = request.filter(holders.contains(CustomerRecord.Columns.id))
+            }
+            let records = try request.limit(limit).fetchAll(db)
+            let aliases = try Self.aliases(of: records.map(\.id), db)
+            return records.map { CustomerSnapshot(record: $0, ingestAliases: aliases[$0.id] ?? []) }
+        }
+    }
+
+    /// Archives a customer; its aliases stay reserved. 400 if it is archived already.
+    func archiveCustomer(id: String, now: Timestamp) async throws {
+        try await writer.write { db in
+            var record = try Self.customerRecord(id: id, db)
+            guard record.archivedAt == nil else {
+                throw APIError.badRequest("Customer \(id) is already archived")
+            }
+            record.archivedAt = now
+            record.updatedAt = now
+            try record.update(db)
+        }
+    }
+
+    /// Renames a customer.
+    func setCustomerName(id: String, name: String, now: Timestamp) async throws -> CustomerSnapshot {
+        try await writer.write { db in
+            var record = try Self.customerRecord(id: id, db)
+            record.name = name
+            record.updatedAt = now
+            try record.update(db)
+            return CustomerSnapshot(record: record, ingestAliases: try Self.aliases(of: id, db))
+        }
+    }
+
+    /// Replaces the whole set of a customer's ingest aliases; 409 if another customer holds one.
+    func setIngestAliases(customerId: String, aliases: [String], now: Timestamp) async throws {
+        try await writer.write { db in
+            var record = try Self.customerRecord(id: customerId, db)
+            try Self.checkAliasesAreFree(aliases, for: customerId, db)
+            try Self.replaceAliases(of: customerId, with: aliases, db)
+            record.updatedAt = now
+            try record.update(db)
+        }
+    }
+
+    /// Changes the customer's configuration fields the request sent.
+    func updateCustomerConfig(
+        customerId: String,
+        salesforceAccountId: FieldUpdate<String>,
+        leaveStripeInvoicesInDraft: FieldUpdate<Bool>,
+        now: Timestamp
+    ) async throws {
+        try await writer.write { db in
+            var record = try Self.customerRecord(id: customerId, db)
+            record.salesforceAccountId = salesforceAccountId.applied(to: record.salesforceAccountId)
+            record.leaveStripeInvoicesInDraft = leaveStripeInvoicesInDraft.applied(to: record.leaveStripeInvoicesInDraft)
+            record.updatedAt = now
+            try record.update(db)
+        }
+    }
+
+    // MARK: - Helpers inside a transaction
+
+    static func customerRecord(id: String, _ db: Database) throws -> CustomerRecord {
+        guard let record = try CustomerRecord.filter(CustomerRecord.Columns.id == id).fetchOne(db) else {
+            throw APIError.notFound("Customer", id)
+        }
+        return record
+    }
+
+    private static func aliases(of customerId: String, _ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            IngestAliasRecord.select(IngestAliasRecord.Columns.alias)
+                .filter(IngestAliasRecord.Columns.customerId == customerId)
+                .order(IngestAliasRecord.Columns.position)
+        )
+    }
+
+    private static func aliases(of customerIds: [String], _ db: Database) throws -> [String: [String]] {
+        guard !customerIds.isEmpty else { return [:] }
+        let rows = try IngestAliasRecord
+            .filter(customerIds.contains(IngestAliasRecord.Columns.customerId))
+            .order(IngestAliasRecord.Columns.customerId, IngestAliasRecord.Columns.position)
+            .fetchAll(db)
+        return Dictionary(grouping: rows, by: \.customerId).mapValues { $0.map(\.alias) }
+    }
+
+    private static func checkAliasesAreFree(_ aliases: [String], for customerId: String, _ db: Database) throws {
+        guard !aliases.isEmpty else { return }
+        let taken = try IngestAliasRecord
+            .filter(aliases.contains(IngestAliasRecord.Columns.alias))
+            .filter(IngestAliasRecord.Columns.customerId != customerId)
+            .fetchOne(db)
+        if let taken {
+            throw APIError.conflict("Ingest alias '\(taken.alias)' is already in use by another customer")
+        }
+    }
+
+    static func replaceAliases(of customerId: String, with aliases: [String], _ db: Database) throws {
+        try IngestAliasRecord.filter(IngestAliasRecord.Columns.customerId == customerId).deleteAll(db)
+        for (position, alias) in aliases.enumerated() {
+            try IngestAliasRecord(alias: alias, customerId: customerId, position: position).insert(db)
+        }
+    }
+}

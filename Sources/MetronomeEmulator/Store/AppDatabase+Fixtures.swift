@@ -1,0 +1,47 @@
+import GRDB
+
+extension AppDatabase {
+    /// Wipes every piece of emulated state and loads `fixtures`, in one transaction.
+    func reset(to fixtures: Fixtures, now: Timestamp) async throws {
+        try await writer.write { db in
+            for table in Self.stateTables {
+                try db.execute(sql: "DELETE FROM \(table)")
+            }
+            try Self.load(fixtures, now: now, db)
+        }
+    }
+
+    /// Loads `fixtures` into an empty store, at first start only: a store file that already
+    /// holds state is left as it is.
+    func loadFixturesIfEmpty(_ fixtures: Fixtures, now: Timestamp) async throws {
+        try await writer.write { db in
+            let hasState = try CreditTypeRecord.fetchCount(db) > 0 || CustomerRecord.fetchCount(db) > 0
+            if !hasState {
+                try Self.load(fixtures, now: now, db)
+            }
+        }
+    }
+
+    private static func load(_ fixtures: Fixtures, now: Timestamp, _ db: Database) throws {
+        for creditType in fixtures.creditTypes {
+            try CreditTypeRecord(id: creditType.id, name: creditType.name, isCurrency: creditType.isCurrency).insert(db)
+        }
+        for method in fixtures.deliveryMethods {
+            try DeliveryMethodRecord(
+                id: method.id, deliveryMethod: method.deliveryMethod, configuration: method.configuration ?? .object([:])
+            ).insert(db)
+        }
+        for customer in fixtures.customers {
+            var aliases: [String] = []
+            for alias in [customer.externalId].compactMap({ $0 }) + (customer.ingestAliases ?? []) where !aliases.contains(alias) {
+                aliases.append(alias)
+            }
+            try CustomerRecord(
+                id: customer.id, name: customer.name,
+                externalId: customer.externalId ?? aliases.first ?? customer.id,
+                customFields: customer.customFields ?? [:], createdAt: now, updatedAt: now
+            ).insert(db)
+            try replaceAliases(of: customer.id, with: aliases, db)
+        }
+    }
+}

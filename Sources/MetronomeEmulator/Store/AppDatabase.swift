@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// The emulator's one store: a single GRDB writer for the life of the process, in memory by
+/// default or in a SQLite file. Every method of its extensions is one transaction, so a
+/// request that fails changes nothing.
+struct AppDatabase: Sendable {
+    /// The connection (memory) or pool (file) every store method goes through.
+    let writer: any DatabaseWriter
+
+    /// Wraps `writer` and brings its schema up to date.
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// A store that lives and dies with the process.
+    static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration))
+    }
+
+    /// A store in the SQLite file at `path`, created if missing. WAL mode: a committed
+    /// transaction survives the process being killed, and reads run beside the writer.
+    static func file(atPath path: String) throws -> AppDatabase {
+        var configuration = configuration
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+    }
+
+    private static var configuration: GRDB.Configuration {
+        var configuration = GRDB.Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        return configuration
+    }
+}
+
+// MARK: - Values as SQLite columns
+
+extension Timestamp: DatabaseValueConvertible {
+    /// Timestamps are stored as integer milliseconds since the epoch, so ranges compare fast.
+    var databaseValue: DatabaseValue { millisecondsSinceEpoch.databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Timestamp? {
+        Int64.fromDatabaseValue(dbValue).map(Timestamp.init(millisecondsSinceEpoch:))
+    }
+}
+
+extension JSONValue: DatabaseValueConvertible {
+    /// Free-form JSON is stored as its compact text.
+    var databaseValue: DatabaseValue { jsonText.databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> JSONValue? {
+        String.fromDatabaseValue(dbValue).flatMap { try? JSONValue(jsonText: $0) }
+    }
+}
+
+/// An optional field of an update request: left as it is when the client omits it, or set
+/// (to a value or to null) when the client sends it.
+enum FieldUpdate<Value: Sendable>: Sendable {
+    case unchanged
+    case set(Value?)
+
+    /// The value after the update, given the current one.
+    func applied(to current: Value?) -> Value? {
+        switch self {
+        case .unchanged: current
+        case .set(let value): value
+        }
+    }
+}

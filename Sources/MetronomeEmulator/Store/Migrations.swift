@@ -1,0 +1,84 @@
+import GRDB
+
+extension AppDatabase {
+    /// The schema, one append-only migration at a time. Lists page by `seq` (insertion order).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 credit types, customers, billing configurations, named schedules") { db in
+            try db.execute(sql: """
+                CREATE TABLE credit_type (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    is_currency INTEGER NOT NULL DEFAULT 0,
+                    archived_at INTEGER
+                );
+                CREATE TABLE customer (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    salesforce_account_id TEXT,
+                    leave_stripe_invoices_in_draft INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX customer_by_salesforce_account ON customer(salesforce_account_id);
+                CREATE TABLE customer_ingest_alias (
+                    alias TEXT PRIMARY KEY,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL
+                );
+                CREATE INDEX customer_ingest_alias_by_customer ON customer_ingest_alias(customer_id, position);
+                CREATE TABLE customer_billing_config (
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    billing_provider_type TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    PRIMARY KEY (customer_id, billing_provider_type)
+                );
+                CREATE TABLE delivery_method (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    delivery_method TEXT NOT NULL,
+                    configuration TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE TABLE customer_billing_provider_configuration (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    billing_provider TEXT NOT NULL,
+                    delivery_method_id TEXT NOT NULL REFERENCES delivery_method(id),
+                    configuration TEXT NOT NULL DEFAULT '{}',
+                    tax_provider TEXT,
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX billing_provider_configuration_by_customer
+                    ON customer_billing_provider_configuration(customer_id);
+                CREATE TABLE named_schedule_segment (
+                    owner_kind TEXT NOT NULL,
+                    owner_id TEXT NOT NULL,
+                    schedule_name TEXT NOT NULL,
+                    starting_at INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (owner_kind, owner_id, schedule_name, starting_at)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// Every table that holds emulated state, children before parents, for reset.
+    static let stateTables = [
+        "named_schedule_segment",
+        "customer_billing_provider_configuration",
+        "delivery_method",
+        "customer_billing_config",
+        "customer_ingest_alias",
+        "customer",
+        "credit_type",
+    ]
+}

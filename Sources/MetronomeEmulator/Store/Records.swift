@@ -1,0 +1,178 @@
+import GRDB
+
+/// A row of `credit_type`: a currency or custom pricing unit.
+struct CreditTypeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "credit_type"
+    var seq: Int64?
+    var id: String
+    var name: String
+    var isCurrency: Bool
+    var archivedAt: Timestamp?
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+        static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, name, isCurrency = "is_currency", archivedAt = "archived_at"
+    }
+}
+
+/// A row of `customer`.
+struct CustomerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "customer"
+    var seq: Int64?
+    var id: String
+    var name: String
+    var externalId: String
+    var customFields: [String: String]
+    var salesforceAccountId: String?
+    var leaveStripeInvoicesInDraft: Bool?
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
+    var archivedAt: Timestamp?
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+        static let salesforceAccountId = Column(CodingKeys.salesforceAccountId)
+        static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, name
+        case externalId = "external_id"
+        case customFields = "custom_fields"
+        case salesforceAccountId = "salesforce_account_id"
+        case leaveStripeInvoicesInDraft = "leave_stripe_invoices_in_draft"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case archivedAt = "archived_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+}
+
+/// A row of `customer_ingest_alias`: one alias and the customer holding it.
+struct IngestAliasRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "customer_ingest_alias"
+    var alias: String
+    var customerId: String
+    var position: Int
+
+    enum Columns {
+        static let alias = Column(CodingKeys.alias)
+        static let customerId = Column(CodingKeys.customerId)
+        static let position = Column(CodingKeys.position)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case alias, customerId = "customer_id", position
+    }
+}
+
+/// A customer with its ingest aliases, in order: what every customer response is built from.
+struct CustomerSnapshot: Sendable {
+    var record: CustomerRecord
+    var ingestAliases: [String]
+}
+
+/// A row of `customer_billing_config`: the legacy, one-per-provider billing configuration.
+struct CustomerBillingConfigRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "customer_billing_config"
+    var customerId: String
+    var billingProviderType: String
+    /// `billing_provider_customer_id` and the provider-specific fields, as sent.
+    var settings: JSONValue
+
+    enum Columns {
+        static let customerId = Column(CodingKeys.customerId)
+        static let billingProviderType = Column(CodingKeys.billingProviderType)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", billingProviderType = "billing_provider_type", settings
+    }
+}
+
+/// A row of `delivery_method`: how invoices reach a billing provider, set up in Metronome's app
+/// (here: in fixtures).
+struct DeliveryMethodRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "delivery_method"
+    var seq: Int64?
+    var id: String
+    var deliveryMethod: String
+    var configuration: JSONValue
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let deliveryMethod = Column(CodingKeys.deliveryMethod)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, deliveryMethod = "delivery_method", configuration
+    }
+}
+
+/// A row of `customer_billing_provider_configuration`.
+struct BillingProviderConfigurationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "customer_billing_provider_configuration"
+    var seq: Int64?
+    var id: String
+    var customerId: String
+    var billingProvider: String
+    var deliveryMethodId: String
+    var configuration: JSONValue
+    var taxProvider: String?
+    var createdAt: Timestamp
+    var archivedAt: Timestamp?
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+        static let customerId = Column(CodingKeys.customerId)
+        static let billingProvider = Column(CodingKeys.billingProvider)
+        static let deliveryMethodId = Column(CodingKeys.deliveryMethodId)
+        static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, customerId = "customer_id", billingProvider = "billing_provider"
+        case deliveryMethodId = "delivery_method_id", configuration, taxProvider = "tax_provider"
+        case createdAt = "created_at", archivedAt = "archived_at"
+    }
+}
+
+/// A billing provider configuration with its delivery method, as the get endpoint shows it.
+struct BillingProviderConfigurationSnapshot: Sendable {
+    var record: BillingProviderConfigurationRecord
+    var deliveryMethod: DeliveryMethodRecord
+}
+
+/// A row of `named_schedule_segment`: one segment of a customer's, contract's or rate card's
+/// named schedule.
+struct NamedScheduleSegmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "named_schedule_segment"
+    var ownerKind: String
+    var ownerId: String
+    var scheduleName: String
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var value: JSONValue
+
+    enum Columns {
+        static let ownerKind = Column(CodingKeys.ownerKind)
+        static let ownerId = Column(CodingKeys.ownerId)
+        static let scheduleName = Column(CodingKeys.scheduleName)
+        static let startingAt = Column(CodingKeys.startingAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ownerKind = "owner_kind", ownerId = "owner_id", scheduleName = "schedule_name"
+        case startingAt = "starting_at", endingBefore = "ending_before", value
+    }
+}
