@@ -63,3 +63,80 @@ public struct Configuration: Sendable {
             .path
     }
 }
+
+// MARK: - Flags and environment
+
+/// The settings given on the command line; nil (or empty, or false) where a flag was not given.
+public struct ConfigurationFlags: Sendable {
+    public var host: String?
+    public var port: Int?
+    public var databasePath: String?
+    public var fixturesDirectory: String?
+    public var noFixtures = false
+    public var apiKeys: [String] = []
+    public var guardsControlPlane = false
+    public var maxBodySize: Int?
+    public var logLevel: String?
+
+    public init() {}
+}
+
+/// A setting that cannot be used, said in one line.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension Configuration {
+    /// Each setting from its flag, else its `METRONOME_EMULATOR_<NAME>` variable, else the default.
+    public init(flags: ConfigurationFlags, environment: [String: String]) throws {
+        func env(_ name: String) -> String? {
+            environment["METRONOME_EMULATOR_\(name)"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func envFlag(_ name: String) throws -> Bool {
+            guard let text = env(name) else { return false }
+            switch text.lowercased() {
+            case "1", "true", "yes": return true
+            case "0", "false", "no": return false
+            default: throw ConfigurationError(description: "METRONOME_EMULATOR_\(name) must be true or false")
+            }
+        }
+        func envInt(_ name: String) throws -> Int? {
+            guard let text = env(name) else { return nil }
+            guard let value = Int(text) else {
+                throw ConfigurationError(description: "METRONOME_EMULATOR_\(name) must be an integer, got '\(text)'")
+            }
+            return value
+        }
+        self.init()
+        host = flags.host ?? env("HOST") ?? host
+        port = try flags.port ?? envInt("PORT") ?? port
+        databasePath = flags.databasePath ?? env("DB")
+        if try flags.noFixtures || envFlag("NO_FIXTURES") {
+            fixturesDirectory = nil
+        } else if let directory = flags.fixturesDirectory ?? env("FIXTURES") {
+            fixturesDirectory = directory
+        }
+        apiKeys = flags.apiKeys.isEmpty
+            ? (env("API_KEY")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
+            : flags.apiKeys
+        guardsControlPlane = try flags.guardsControlPlane || envFlag("GUARD_CONTROL_PLANE")
+        maxBodySize = try flags.maxBodySize ?? envInt("MAX_BODY_SIZE") ?? maxBodySize
+        if let text = flags.logLevel ?? env("LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ConfigurationError(
+                    description: "log level must be one of trace, debug, info, notice, warning, error, critical; got '\(text)'"
+                )
+            }
+            logLevel = level
+        }
+        guard (0...65535).contains(port) else {
+            throw ConfigurationError(description: "port must be between 0 and 65535, got \(port)")
+        }
+        guard maxBodySize > 0 else {
+            throw ConfigurationError(description: "max body size must be positive, got \(maxBodySize)")
+        }
+        if guardsControlPlane && apiKeys.isEmpty {
+            throw ConfigurationError(description: "guarding the control plane needs at least one API key")
+        }
+    }
+}

@@ -45,12 +45,10 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     var logLevel: LogLevel?
 
     func validate() throws {
-        let configuration = try resolvedConfiguration()
-        guard (0...65535).contains(configuration.port) else {
-            throw ValidationError("--port must be between 0 and 65535")
-        }
-        guard configuration.maxBodySize > 0 else {
-            throw ValidationError("--max-body-size must be positive")
+        do {
+            _ = try resolvedConfiguration()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
         }
     }
 
@@ -71,45 +69,18 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         }
     }
 
-    /// Flags first, then `METRONOME_EMULATOR_*` variables, then the defaults.
-    func resolvedConfiguration() throws -> Configuration {
-        let environment = ProcessInfo.processInfo.environment
-        func env(_ name: String) -> String? {
-            environment["METRONOME_EMULATOR_\(name)"].flatMap { $0.isEmpty ? nil : $0 }
-        }
-        func envFlag(_ name: String) throws -> Bool {
-            guard let text = env(name) else { return false }
-            switch text.lowercased() {
-            case "1", "true", "yes": return true
-            case "0", "false", "no": return false
-            default: throw ValidationError("METRONOME_EMULATOR_\(name) must be true or false")
-            }
-        }
-        func envInt(_ name: String) throws -> Int? {
-            guard let text = env(name) else { return nil }
-            guard let value = Int(text) else { throw ValidationError("METRONOME_EMULATOR_\(name) must be an integer") }
-            return value
-        }
-        var configuration = Configuration()
-        configuration.host = host ?? env("HOST") ?? configuration.host
-        configuration.port = try port ?? envInt("PORT") ?? configuration.port
-        configuration.databasePath = db ?? env("DB")
-        if try noFixtures || envFlag("NO_FIXTURES") {
-            configuration.fixturesDirectory = nil
-        } else if let directory = fixtures ?? env("FIXTURES") {
-            configuration.fixturesDirectory = directory
-        }
-        configuration.apiKeys = apiKey.isEmpty
-            ? (env("API_KEY")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
-            : apiKey
-        configuration.guardsControlPlane = try guardControlPlane || envFlag("GUARD_CONTROL_PLANE")
-        configuration.maxBodySize = try maxBodySize ?? envInt("MAX_BODY_SIZE") ?? configuration.maxBodySize
-        if let level = logLevel ?? env("LOG_LEVEL").flatMap(LogLevel.init(argument:)) {
-            configuration.logLevel = level.level
-        } else if let text = env("LOG_LEVEL") {
-            throw ValidationError("METRONOME_EMULATOR_LOG_LEVEL must be one of \(LogLevel.allValueStrings.joined(separator: ", ")), got '\(text)'")
-        }
-        return configuration
+    private func resolvedConfiguration() throws -> Configuration {
+        var flags = ConfigurationFlags()
+        flags.host = host
+        flags.port = port
+        flags.databasePath = db
+        flags.fixturesDirectory = fixtures
+        flags.noFixtures = noFixtures
+        flags.apiKeys = apiKey
+        flags.guardsControlPlane = guardControlPlane
+        flags.maxBodySize = maxBodySize
+        flags.logLevel = logLevel?.rawValue
+        return try Configuration(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }
 
@@ -128,16 +99,4 @@ private func describeStartupError(_ error: any Error, _ configuration: Configura
 /// Log levels as the `--log-level` flag spells them.
 enum LogLevel: String, CaseIterable, ExpressibleByArgument {
     case trace, debug, info, notice, warning, error, critical
-
-    var level: Logger.Level {
-        switch self {
-        case .trace: .trace
-        case .debug: .debug
-        case .info: .info
-        case .notice: .notice
-        case .warning: .warning
-        case .error: .error
-        case .critical: .critical
-        }
-    }
 }

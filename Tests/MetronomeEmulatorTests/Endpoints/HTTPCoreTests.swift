@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+@testable import MetronomeEmulator
+
+@Suite struct HTTPCoreTests {
+    @Test func authAcceptsAnyNonEmptyTokenByDefault() async throws {
+        try await withEmulator { client async throws in
+            #expect(try await client.call(.get, "/v1/customers", token: "anything").status == .ok)
+            #expect(try await client.call(.get, "/v1/customers", token: nil).status == .unauthorized)
+            #expect(try await client.call(.get, "/v1/customers", token: "").status == .unauthorized)
+            #expect(try await client.call(.get, "/v1/customers", token: nil).message?.isEmpty == false)
+        }
+    }
+
+    @Test func configuredKeysAreTheOnlyOnesAccepted() async throws {
+        try await withEmulator(testConfiguration(apiKeys: ["k1", "k2"])) { client async throws in
+            #expect(try await client.call(.get, "/v1/customers", token: "k2").status == .ok)
+            #expect(try await client.call(.get, "/v1/customers", token: "other").status == .unauthorized)
+            #expect(try await client.call(.get, "/_emulator/health", token: nil).status == .ok)
+        }
+    }
+
+    @Test func unknownRoutesAre404AndUnbuiltEndpoints501() async throws {
+        try await withEmulator { client async throws in
+            let unknown = try await client.call(.get, "/v1/nothing-here")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.message?.contains("/v1/nothing-here") == true)
+            let unbuilt = try await client.call(.post, "/v1/contracts/create", json: "{}")
+            #expect(unbuilt.status == .notImplemented)
+            #expect(unbuilt.message?.contains("not implement") == true)
+            let customerScoped = try await client.call(.get, "/v1/customers/\(UUID().uuidString)/invoices")
+            #expect(customerScoped.status == .notImplemented)
+        }
+    }
+
+    @Test func aBodyOverTheLimitIs413() async throws {
+        try await withEmulator(testConfiguration(maxBodySize: 1024)) { client async throws in
+            let big = #"{"name": "\#(String(repeating: "x", count: 2000))"}"#
+            let answer = try await client.call(.post, "/v1/customers", json: big)
+            #expect(answer.status == .contentTooLarge)
+            #expect(answer.message?.contains("1024") == true)
+        }
+    }
+}
