@@ -36,6 +36,8 @@ func buildRouter(
     router.addRoutes(BillingConfigurationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CustomerNamedSchedulesEndpoints(database: database).routes)
     router.addRoutes(CreditTypesEndpoints(database: database).routes)
+    router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

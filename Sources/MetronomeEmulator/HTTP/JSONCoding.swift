@@ -89,7 +89,7 @@ enum JSONBody {
             return "Field '\(path(context.codingPath))' must not be null"
         case .typeMismatch(let type, let context):
             if context.codingPath.isEmpty {
-                return "Request body must be a JSON object"
+                return String(describing: type).hasPrefix("Array<") ? "Request body must be a JSON array" : "Request body must be a JSON object"
             }
             return "Field '\(path(context.codingPath))' must be \(describe(type))"
         case .dataCorrupted(let context):

@@ -68,11 +68,48 @@ extension AppDatabase {
                 );
                 """)
         }
+        migrator.registerMigration("v2 billable metrics and usage events") { db in
+            try db.execute(sql: """
+                CREATE TABLE billable_metric (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    aggregation_type TEXT,
+                    aggregation_key TEXT,
+                    event_type_filter TEXT,
+                    property_filters TEXT NOT NULL DEFAULT '[]',
+                    group_keys TEXT NOT NULL DEFAULT '[]',
+                    sql TEXT,
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE usage_event (
+                    seq INTEGER PRIMARY KEY,
+                    transaction_id TEXT NOT NULL,
+                    customer_ref TEXT NOT NULL,
+                    event_type TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    properties TEXT NOT NULL,
+                    ingested_at INTEGER NOT NULL,
+                    is_duplicate INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX usage_event_by_customer_ref ON usage_event(customer_ref, timestamp);
+                CREATE INDEX usage_event_by_transaction ON usage_event(transaction_id);
+                CREATE TABLE ingested_transaction (
+                    transaction_id TEXT PRIMARY KEY,
+                    ingested_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
     /// Every table that holds emulated state, children before parents, for reset.
     static let stateTables = [
+        "ingested_transaction",
+        "usage_event",
+        "billable_metric",
         "named_schedule_segment",
         "customer_billing_provider_configuration",
         "delivery_method",

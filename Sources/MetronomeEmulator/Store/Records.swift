@@ -176,3 +176,52 @@ struct NamedScheduleSegmentRecord: Codable, FetchableRecord, PersistableRecord, 
         case startingAt = "starting_at", endingBefore = "ending_before", value
     }
 }
+
+/// A row of `billable_metric`.
+struct BillableMetricRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "billable_metric"
+    var seq: Int64?
+    var id: String
+    var name: String
+    var aggregationType: AggregationType?
+    var aggregationKey: String?
+    var eventTypeFilter: EventTypeFilter?
+    var propertyFilters: [PropertyFilter]
+    var groupKeys: [[String]]
+    var sql: String?
+    var customFields: [String: String]
+    var createdAt: Timestamp
+    var archivedAt: Timestamp?
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+        static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, name, aggregationType = "aggregation_type", aggregationKey = "aggregation_key"
+        case eventTypeFilter = "event_type_filter", propertyFilters = "property_filters", groupKeys = "group_keys"
+        case sql, customFields = "custom_fields", createdAt = "created_at", archivedAt = "archived_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+
+    /// What the metric counts, for the billing core.
+    var definition: BillableMetricDefinition {
+        BillableMetricDefinition(
+            aggregationType: aggregationType, aggregationKey: aggregationKey, eventTypeFilter: eventTypeFilter,
+            propertyFilters: propertyFilters, groupKeys: groupKeys, sql: sql
+        )
+    }
+}
+
+/// A usage event as stored, with what ingest learned of it.
+struct StoredUsageEvent: Sendable {
+    var seq: Int64
+    var event: UsageEvent
+    var ingestedAt: Timestamp
+    var isDuplicate: Bool
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// How a billable metric aggregates the events that match it.
+enum AggregationType: String, WireEnum {
+    case count = "COUNT"
+    case latest = "LATEST"
+    case max = "MAX"
+    case sum = "SUM"
+    case unique = "UNIQUE"
+}
+
+/// A rule on an event's `event_type`.
+struct EventTypeFilter: Codable, Sendable, Equatable {
+    var inValues: [String]?
+    var notInValues: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case inValues = "in_values", notInValues = "not_in_values"
+    }
+
+    func matches(_ eventType: String) -> Bool {
+        if let inValues, !inValues.contains(eventType) { return false }
+        if let notInValues, notInValues.contains(eventType) { return false }
+        return true
+    }
+}
+
+/// A rule on one event property; an event matches a metric only if it passes every rule.
+struct PropertyFilter: Codable, Sendable, Equatable {
+    var name: String
+    var exists: Bool?
+    var inValues: [String]?
+    var notInValues: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, exists, inValues = "in_values", notInValues = "not_in_values"
+    }
+
+    func matches(_ properties: [String: JSONValue]) -> Bool {
+        let value = properties[name].flatMap { $0 == .null ? nil : $0 }
+        if let exists, exists != (value != nil) { return false }
+        let text = value?.propertyText
+        if let inValues, !(text.map(inValues.contains) ?? false) { return false }
+        if let notInValues, let text, notInValues.contains(text) { return false }
+        return true
+    }
+}
+
+/// What a billable metric counts: the events it matches and how it aggregates them. SQL metrics
+/// carry their query instead and are not evaluated by the emulator.
+struct BillableMetricDefinition: Sendable, Equatable {
+    var aggregationType: AggregationType?
+    var aggregationKey: String?
+    var eventTypeFilter: EventTypeFilter?
+    var propertyFilters: [PropertyFilter]
+    var groupKeys: [[String]]
+    var sql: String?
+
+    /// Whether `event` counts toward this metric.
+    func matches(_ event: UsageEvent) -> Bool {
+        guard sql == nil else { return false }
+        if let eventTypeFilter, !eventTypeFilter.matches(event.eventType) { return false }
+        return propertyFilters.allSatisfy { $0.matches(event.properties) }
+    }
+
+    /// The metric's value over `events` (already known to match), or nil where there is nothing to
+    /// report: MAX and LATEST of no events, and SQL metrics.
+    func aggregate(_ events: [UsageEvent]) -> Decimal? {
+        guard let aggregationType, sql == nil else { return nil }
+        switch aggregationType {
+        case .count:
+            return Decimal(events.count)
+        case .sum:
+            return events.reduce(Decimal(0)) { $0 + (quantity(of: $1) ?? 0) }
+        case .max:
+            return events.compactMap(quantity(of:)).max()
+        case .latest:
+            return events.max { ($0.timestamp, $0.transactionId) < ($1.timestamp, $1.transactionId) }
+                .flatMap(quantity(of:))
+        case .unique:
+            return Decimal(Set(events.compactMap { aggregationKey.flatMap($0.properties.get)?.propertyText }).count)
+        }
+    }
+
+    private func quantity(of event: UsageEvent) -> Decimal? {
+        aggregationKey.flatMap { event.properties[$0] }?.quantity
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    fileprivate func get(_ key: String) -> JSONValue? { self[key] }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+
+/// Usage: ingest, events search, and usage aggregated by window (`/v1/usage`, `/v1/usage/groups`).
+struct UsageEndpoints {
+    typealias Context = EmulatorRequestContext
+
+    let database: AppDatabase
+    let clock: EmulatorClock
+
+    /// Rows on one page of `/v1/usage`, which takes no `limit`.
+    static let usagePageSize = 1000
+
+    /// The routes of this resource.
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.post("/v1/ingest", use: ingest)
+        routes.post("/v1/events/search", use: search)
+        routes.post("/v1/usage", use: list)
+        routes.post("/v1/usage/groups", use: listGroups)
+        return routes
+    }
+
+    /// Stores 1–100 events; a bad event rejects the whole batch with a 400 that names it.
+    @Sendable func ingest(_ request: Request, context: Context) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let bodies = try JSONBody.decode([IngestEventBody].self, from: buffer)
+        guard (1...100).contains(bodies.count) else {
+            throw APIError.badRequest("An ingest request takes 1 to 100 events, got \(bodies.count)")
+        }
+        let now = clock.now()
+        let events = try bodies.enumerated().map { index, body in try body.validated(index: index, now: now) }
+        try await database.ingest(events, now: now)
+        return JSONResponse.empty()
+    }
+
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: SearchEventsRequest.self, context: context)
+        try Validate.count(body.transactionIds, field: "transactionIds", max: 100)
+        let found = try await database.usageEvents(transactionIds: body.transactionIds)
+        let metrics = try await database.billableMetrics(includeArchived: false, afterSeq: nil, limit: Int.max)
+        let items = found.map { stored, customer in
+            SearchedEventWire(
+                id: Self.eventId(seq: stored.seq), customerId: stored.event.customerRef, eventType: stored.event.eventType,
+                timestamp: stored.event.timestamp, transactionId: stored.event.transactionId, isDuplicate: stored.isDuplicate,
+                matchedBillableMetrics: metrics.filter { $0.definition.matches(stored.event) }.map(BillableMetricWire.init),
+                matchedCustomer: customer.map { SearchedEventWire.MatchedCustomer(id: $0.id, name: $0.name) },
+                processedAt: stored.ingestedAt, properties: stored.event.properties
+            )
+        }
+        return try JSONResponse.ok(items)
+    }
+
+    /// Usage per customer, metric and window, paged by `next_page` in the query.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let page = try PageRequest(queryWithoutLimit: QueryParameters(request), list: "usage", pageSize: Self.usagePageSize)
+        let body = try await request.decodeJSON(as: ListUsageRequest.self, context: context)
+        try Self.checkDayAligned(startingOn: body.startingOn, endingBefore: body.endingBefore)
+        let customers = try await database.usageCustomers(
+            ids: try body.customerIds.map { try $0.map { try Validate.id($0, field: "customer_ids") } }
+        )
+        let selections = try body.billableMetrics ?? []
+        let metricIds = try selections.map { try Validate.id($0.id, field: "billable_metrics.id") }
+        var metrics = try await database.billableMetrics(
+            includeArchived: !metricIds.isEmpty, ids: metricIds.isEmpty ? nil : metricIds, afterSeq: nil, limit: Int.max
+        )
+        if let missing = metricIds.first(where: { id in !metrics.contains { $0.id == id } }) {
+            throw APIError.notFound("Billable metric", missing)
+        }
+        if !metricIds.isEmpty {
+            metrics = metricIds.compactMap { id in metrics.first { $0.id == id } }
+        }
+        let groupBy = Dictionary(selections.compactMap { selection in selection.groupBy.map { (selection.id.lowercased(), $0) } },
+                                 uniquingKeysWith: { first, _ in first })
+        let windows = body.windowSize.windows(from: body.startingOn, to: body.endingBefore)
+        let after = try page.after.map { [try $0.integer(at: 0), try $0.integer(at: 1), try $0.integer(at: 2)] }
+
+        var rows: [([Int64], UsageWindowWire)] = []
+        customerLoop: for (customerIndex, customer) in customers.enumerated() {
+            if let after, Int64(customerIndex) < after[0] { continue }
+            let events = try await database.usageEvents(refs: customer.refs, startingAt: body.startingOn, endingBefore: body.endingBefore)
+            for (metricIndex, metric) in metrics.enumerated() {
+                if let after, Int64(customerIndex) == after[0], Int64(metricIndex) < after[1] { continue }
+                let definition = metric.definition
+                let matching = events.filter(definition.matches)
+                for (windowIndex, window) in windows.enumerated() {
+                    let position = [Int64(customerIndex), Int64(metricIndex), Int64(windowIndex)]
+                    if let after, position.lexicographicallyPrecedes(after) || position == after { continue }
+                    let inWindow = matching.filter { window.contains($0.timestamp) }
+                    let grouping = groupBy[metric.id]
+                    rows.append((position, UsageWindowWire(
+                        billableMetricId: metric.id, billableMetricName: metric.name, customerId: customer.id,
+                        startTimestamp: window.lowerBound, endTimestamp: window.upperBound,
+                        value: definition.aggregate(inWindow),
+                        groups: grouping.map {
+                            UsageAggregation.groups(of: definition, events: inWindow, key: $0.key, values: $0.values)
+                        }
+                    )))
+                    if rows.count == page.fetchLimit { break customerLoop }
+                }
+            }
+        }
+        return try JSONResponse.ok(Page(
+            rows: rows, request: page, list: "usage", key: { $0.0.map(String.init) }, transform: { $0.1 }
+        ))
+    }
+
+    /// One customer's usage of one metric per window and group of property values.
+    @Sendable func listGroups(_ request: Request, context: Context) async throws -> Response {
+        let page = try PageRequest(query: QueryParameters(request), list: "usage-groups")
+        let body = try await request.decodeJSON(as: ListUsageGroupsRequest.self, context: context)
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        let metric = try await database.billableMetric(id: try Validate.id(body.billableMetricId, field: "billable_metric_id"))
+        let customer = try await database.usageCustomers(ids: [customerId])[0]
+        if body.currentPeriod == true {
+            guard body.startingOn == nil, body.endingBefore == nil else {
+                throw APIError.badRequest("'current_period' cannot be combined with 'starting_on' or 'ending_before'")
+            }
+            throw APIError(
+                status: .notImplemented,
+                message: "'current_period' needs billing periods of plans and contracts, which this emulator does not build yet"
+            )
+        }
+        guard let startingOn = body.startingOn, let endingBefore = body.endingBefore else {
+            throw APIError.badRequest("'starting_on' and 'ending_before' are required unless 'current_period' is true")
+        }
+        try Self.checkDayAligned(startingOn: startingOn, endingBefore: endingBefore)
+        let keys = try Self.groupKeys(body, metric: metric)
+        let definition = metric.definition
+        var events = try await database.usageEvents(refs: customer.refs, startingAt: startingOn, endingBefore: endingBefore)
+            .filter(definition.matches)
+        for (key, values) in body.groupFilters ?? [:] where !values.isEmpty {
+            events = events.filter { event in event.properties[key]?.propertyText.map(values.contains) ?? false }
+        }
+        if let values = body.groupBy?.values, let key = keys.first {
+            events = events.filter { event in event.properties[key]?.propertyText.map(values.contains) ?? false }
+        }
+
+        var rows: [UsageGroupWire] = []
+        for window in body.windowSize.windows(from: startingOn, to: endingBefore) {
+            let inWindow = events.filter { window.contains($0.timestamp) }
+            guard !keys.isEmpty else {
+                rows.append(UsageGroupWire(startingOn: window.lowerBound, endingBefore: window.upperBound, value: definition.aggregate(inWindow)))
+                continue
+            }
+            let groups = Dictionary(grouping: inWindow) { event in keys.map { event.properties[$0]?.propertyText ?? "" } }
+            for (values, members) in groups.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                rows.append(UsageGroupWire(
+                    startingOn: window.lowerBound, endingBefore: window.upperBound, value: definition.aggregate(members),
+                    group: Dictionary(uniqueKeysWithValues: zip(keys, values)),
+                    groupKey: keys.count == 1 ? keys[0] : nil, groupValue: keys.count == 1 ? values[0] : nil
+                ))
+            }
+        }
+        let start = try page.after.map { Int(try $0.integer(at: 0)) + 1 } ?? 0
+        let slice = Array(rows.dropFirst(start).prefix(page.fetchLimit).enumerated().map { (start + $0.offset, $0.element) })
+        return try JSONResponse.ok(Page(rows: slice, request: page, list: "usage-groups", key: { [String($0.0)] }, transform: { $0.1 }))
+    }
+
+    /// The grouping asked for: `group_key` (which must be one of the metric's group keys) or the
+    /// older single `group_by.key`.
+    private static func groupKeys(_ body: ListUsageGroupsRequest, metric: BillableMetricRecord) throws -> [String] {
+        if body.groupKey != nil && body.groupBy != nil {
+            throw APIError.badRequest("'group_key' and 'group_by' cannot be used together")
+        }
+        let keys = body.groupKey ?? body.groupBy.map { [$0.key] } ?? []
+        guard !keys.isEmpty else { return [] }
+        guard metric.groupKeys.contains(where: { Set($0) == Set(keys) }) || (keys.count == 1 && metric.groupKeys.joined().contains(keys[0])) else {
+            throw APIError.badRequest("Group key \(keys) is not one of the billable metric's group keys \(metric.groupKeys)")
+        }
+        for key in body.groupFilters?.keys.sorted() ?? [] where !keys.contains(key) {
+            throw APIError.badRequest("'group_filters' key \(key) is not in 'group_key'")
+        }
+        return keys
+    }
+
+    private static func checkDayAligned(startingOn: Timestamp, endingBefore: Timestamp) throws {
+        guard startingOn.isMidnightUTC, endingBefore.isMidnightUTC else {
+            throw APIError.badRequest("'starting_on' and 'ending_before' must be aligned to midnight UTC")
+        }
+        guard endingBefore.millisecondsSinceEpoch - startingOn.millisecondsSinceEpoch >= Timestamp.millisecondsPerDay else {
+            throw APIError.badRequest("'ending_before' must be at least one day after 'starting_on'")
+        }
+    }
+
+    /// A stable, UUID-shaped ID for a stored event.
+    static func eventId(seq: Int64) -> String {
+        let hex = String(seq, radix: 16)
+        return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+}

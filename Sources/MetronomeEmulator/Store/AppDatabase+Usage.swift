@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+/// A customer and every reference its events may carry: its ID and its ingest aliases.
+struct UsageCustomer: Sendable {
+    var id: String
+    var name: String
+    var refs: [String]
+}
+
+extension AppDatabase {
+    /// How long a `transaction_id` is remembered: a repeat within this window is ignored.
+    static let deduplicationWindowMilliseconds: Int64 = 34 * Timestamp.millisecondsPerDay
+
+    /// Stores a batch of events in one transaction. An event whose `transaction_id` was ingested
+    /// within the deduplication window is kept as a duplicate (so events search can show it)
+    /// but never counts as usage. Returns how many events were new.
+    @discardableResult
+    func ingest(_ events: [UsageEvent], now: Timestamp) async throws -> Int {
+        let rows = events.map { ($0, JSONValue.object($0.properties).jsonText) }
+        return try await writer.write { db in
+            let remember = try db.cachedStatement(sql: """
+                INSERT INTO ingested_transaction (transaction_id, ingested_at) VALUES (?, ?)
+                ON CONFLICT (transaction_id) DO UPDATE SET ingested_at = excluded.ingested_at
+                WHERE ingested_transaction.ingested_at <= ?
+                """)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO usage_event (transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
+            var accepted = 0
+            for (event, properties) in rows {
+                try remember.execute(arguments: [event.transactionId, now.millisecondsSinceEpoch, cutoff])
+                let isNew = db.changesCount > 0
+                if isNew { accepted += 1 }
+                try insert.execute(arguments: [
+                    event.transactionId, event.customerRef, event.eventType, event.timestamp.millisecondsSinceEpoch,
+                    properties, now.millisecondsSinceEpoch, !isNew,
+                ])
+            }
+            return accepted
+        }
+    }
+
+    /// The customers usage is reported for: those named (any state; 404 for an unknown one), or
+    /// every customer that is not archived.
+    func usageCustomers(ids: [String]?) async throws -> [UsageCustomer] {
+        try await writer.read { db in
+            let records: [CustomerRecord]
+            if let ids {
+                records = try ids.map { try Self.customerRecord(id: $0, db) }
+            } else {
+                records = try CustomerRecord.filter(CustomerRecord.Columns.archivedAt == nil)
+                    .order(CustomerRecord.Columns.seq).fetchAll(db)
+            }
+            return try records.map { record in
+                let aliases = try String.fetchAll(
+                    db, sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position", arguments: [record.id]
+                )
+                return UsageCustomer(id: record.id, name: record.name, refs: [record.id] + aliases)
+            }
+        }
+    }
+
+    /// The counted (non-duplicate) events sent with any of `refs`, in `[startingAt, endingBefore)`.
+    func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp) async throws -> [UsageEvent] {
+        try await writer.read { db in
+            let placeholders = databaseQuestionMarks(count: refs.count)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT transaction_id, customer_ref, event_type, timestamp, properties FROM usage_event
+                WHERE customer_ref IN (\(placeholders)) AND timestamp >= ? AND timestamp < ? AND is_duplicate = 0
+                ORDER BY timestamp, seq
+                """, arguments: StatementArguments(refs + [startingAt.millisecondsSinceEpoch, endingBefore.millisecondsSinceEpoch]))
+            return try rows.map(Self.usageEvent(from:))
+        }
+    }
+
+    /// Every stored event with one of `transactionIds` (duplicates included), newest ingest first,
+    /// with the customer its reference resolves to now, if any.
+    func usageEvents(transactionIds: [String]) async throws -> [(StoredUsageEvent, UsageCustomer?)] {
+        guard !transactionIds.isEmpty else { return [] }
+        return try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT seq, transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate
+                FROM usage_event WHERE transaction_id IN (\(databaseQuestionMarks(count: transactionIds.count)))
+                ORDER BY seq DESC
+                """, arguments: StatementArguments(transactionIds))
+            return try rows.map { row in
+                let stored = StoredUsageEvent(
+                    seq: row["seq"], event: try Self.usageEvent(from: row),
+                    ingestedAt: Timestamp(millisecondsSinceEpoch: row["ingested_at"]), isDuplicate: row["is_duplicate"]
+                )
+                return (stored, try Self.customer(resolving: stored.event.customerRef, db))
+            }
+        }
+    }
+
+    /// The customer whose ID or ingest alias is `ref`, if any.
+    static func customer(resolving ref: String, _ db: Database) throws -> UsageCustomer? {
+        let record = try CustomerRecord.filter(CustomerRecord.Columns.id == ref).fetchOne(db)
+            ?? CustomerRecord.fetchOne(db, sql: """
+                SELECT customer.* FROM customer JOIN customer_ingest_alias ON customer_ingest_alias.customer_id = customer.id
+                WHERE customer_ingest_alias.alias = ?
+                """, arguments: [ref])
+        return record.map { UsageCustomer(id: $0.id, name: $0.name, refs: []) }
+    }
+
+    private static func usageEvent(from row: Row) throws -> UsageEvent {
+        let properties: String = row["properties"]
+        guard case .object(let values) = try JSONValue(jsonText: properties) else {
+            throw APIError.internalError("Stored event properties are not an object")
+        }
+        return UsageEvent(
+            transactionId: row["transaction_id"], customerRef: row["customer_ref"], eventType: row["event_type"],
+            timestamp: Timestamp(millisecondsSinceEpoch: row["timestamp"]), properties: values
+        )
+    }
+}
