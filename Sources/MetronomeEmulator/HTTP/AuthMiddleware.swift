@@ -25,11 +25,11 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header else {
             throw APIError.unauthorized("Missing Authorization header: send 'Authorization: Bearer <token>'")
         }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        let scheme = header.utf8.prefix(7)
+        guard scheme.count == 7, String(decoding: scheme, as: UTF8.self).caseInsensitiveCompare("bearer ") == .orderedSame else {
             throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
         }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty else {
             throw APIError.unauthorized("Bearer token is empty")
         }

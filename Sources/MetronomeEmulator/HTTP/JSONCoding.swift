@@ -9,10 +9,8 @@ enum JSONResponse {
 
     /// A 200 whose body is `value` encoded as JSON.
     static func ok(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        let data = try encoder.encode(value)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let bytes = try StreamingJSONEncoder.encode(value)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A 200 with an empty body, for the endpoints the SDK reads no body from.

@@ -44,11 +44,25 @@ extension AppDatabase {
         }
     }
 
-    /// The customer with `id`, archived or not; 404 if there is none.
+    /// The customer with `id`, archived or not; 404 if there is none. One statement reads the
+    /// customer with its aliases, and SQLite runs a statement in a transaction of its own, so this
+    /// hot read skips the explicit transaction (and its BEGIN and COMMIT) of `read`.
     func customer(id: String) async throws -> CustomerSnapshot {
-        try await writer.read { db in
-            let record = try Self.customerRecord(id: id, db)
-            return CustomerSnapshot(record: record, ingestAliases: try Self.aliases(of: id, db))
+        try readNow { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT customer.*, (
+                    SELECT json_group_array(alias) FROM (
+                        SELECT alias FROM customer_ingest_alias WHERE customer_id = customer.id ORDER BY position
+                    )
+                ) AS ingest_aliases
+                FROM customer WHERE id = ?
+                """)
+            guard let row = try Row.fetchOne(statement, arguments: [id]) else {
+                throw APIError.notFound("Customer", id)
+            }
+            let aliasesJSON: String = row["ingest_aliases"]
+            let aliases = aliasesJSON == "[]" ? [] : try JSONDecoder().decode([String].self, from: Data(aliasesJSON.utf8))
+            return CustomerSnapshot(record: try CustomerRecord(row: row), ingestAliases: aliases)
         }
     }
 
@@ -133,19 +147,16 @@ extension AppDatabase {
     // MARK: - Helpers inside a transaction
 
     static func customerRecord(id: String, _ db: Database) throws -> CustomerRecord {
-        guard let record = try CustomerRecord.filter(CustomerRecord.Columns.id == id).fetchOne(db) else {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM customer WHERE id = ?")
+        guard let record = try CustomerRecord.fetchOne(statement, arguments: [id]) else {
             throw APIError.notFound("Customer", id)
         }
         return record
     }
 
     private static func aliases(of customerId: String, _ db: Database) throws -> [String] {
-        try String.fetchAll(
-            db,
-            IngestAliasRecord.select(IngestAliasRecord.Columns.alias)
-                .filter(IngestAliasRecord.Columns.customerId == customerId)
-                .order(IngestAliasRecord.Columns.position)
-        )
+        let statement = try db.cachedStatement(sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position")
+        return try String.fetchAll(statement, arguments: [customerId])
     }
 
     private static func aliases(of customerIds: [String], _ db: Database) throws -> [String: [String]] {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A row of `credit_type`: a currency or custom pricing unit.
@@ -54,6 +55,24 @@ struct CustomerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         seq = inserted.rowID
+    }
+}
+
+extension CustomerRecord {
+    /// Reads a row by column name, without the generic decoding machinery: customers are read
+    /// on the hottest paths.
+    init(row: Row) throws {
+        seq = row["seq"]
+        id = row["id"]
+        name = row["name"]
+        externalId = row["external_id"]
+        let customFieldsJSON: String = row["custom_fields"]
+        customFields = customFieldsJSON == "{}" ? [:] : try JSONDecoder().decode([String: String].self, from: Data(customFieldsJSON.utf8))
+        salesforceAccountId = row["salesforce_account_id"]
+        leaveStripeInvoicesInDraft = row["leave_stripe_invoices_in_draft"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+        archivedAt = row["archived_at"]
     }
 }
 

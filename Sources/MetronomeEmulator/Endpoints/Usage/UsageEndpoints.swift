@@ -157,15 +157,15 @@ struct UsageEndpoints {
         return try JSONResponse.ok(Page(rows: slice, request: page, list: "usage-groups", key: { [String($0.0)] }, transform: { $0.1 }))
     }
 
-    /// The grouping asked for: `group_key` (which must be one of the metric's group keys) or the
-    /// older single `group_by.key`.
+    /// The grouping asked for: `group_key` or the older single `group_by.key`, which must be
+    /// exactly one of the metric's group keys (part of a compound key is not enough).
     private static func groupKeys(_ body: ListUsageGroupsRequest, metric: BillableMetricRecord) throws -> [String] {
         if body.groupKey != nil && body.groupBy != nil {
             throw APIError.badRequest("'group_key' and 'group_by' cannot be used together")
         }
         let keys = body.groupKey ?? body.groupBy.map { [$0.key] } ?? []
         guard !keys.isEmpty else { return [] }
-        guard metric.groupKeys.contains(where: { Set($0) == Set(keys) }) || (keys.count == 1 && metric.groupKeys.joined().contains(keys[0])) else {
+        guard metric.groupKeys.contains(where: { Set($0) == Set(keys) }) else {
             throw APIError.badRequest("Group key \(keys) is not one of the billable metric's group keys \(metric.groupKeys)")
         }
         for key in body.groupFilters?.keys.sorted() ?? [] where !keys.contains(key) {
