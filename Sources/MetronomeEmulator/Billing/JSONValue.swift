@@ -51,8 +51,10 @@ extension JSONValue {
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
     }
 
-    /// Reads JSON text written by `jsonText`.
+    /// Reads JSON text (as `jsonText` writes it, or as a client sent it).
     init(jsonText: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(jsonText.utf8))
+        var scanner = JSONScanner(Array(jsonText.utf8))
+        self = try scanner.readValue()
+        try scanner.expectEnd()
     }
 }

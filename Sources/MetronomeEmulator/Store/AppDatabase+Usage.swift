@@ -1,6 +1,15 @@
 import Foundation
 import GRDB
 
+/// An event to store: its properties are the JSON text the client sent.
+struct NewUsageEvent: Sendable {
+    var transactionId: String
+    var customerRef: String
+    var eventType: String
+    var timestamp: Timestamp
+    var propertiesJSON: String
+}
+
 /// A customer and every reference its events may carry: its ID and its ingest aliases.
 struct UsageCustomer: Sendable {
     var id: String
@@ -16,13 +25,10 @@ extension AppDatabase {
     /// within the deduplication window is kept as a duplicate (so events search can show it)
     /// but never counts as usage. Returns how many events were new.
     @discardableResult
-    func ingest(_ events: [UsageEvent], now: Timestamp) async throws -> Int {
-        let rows = events.map { ($0, JSONValue.object($0.properties).jsonText) }
-        return try await writer.write { db in
-            let remember = try db.cachedStatement(sql: """
-                INSERT INTO ingested_transaction (transaction_id, ingested_at) VALUES (?, ?)
-                ON CONFLICT (transaction_id) DO UPDATE SET ingested_at = excluded.ingested_at
-                WHERE ingested_transaction.ingested_at <= ?
+    func ingest(_ events: [NewUsageEvent], now: Timestamp) async throws -> Int {
+        try await writer.write { db in
+            let seen = try db.cachedStatement(sql: """
+                SELECT 1 FROM usage_event WHERE transaction_id = ? AND is_duplicate = 0 AND ingested_at > ? LIMIT 1
                 """)
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO usage_event (transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate)
@@ -30,13 +36,12 @@ extension AppDatabase {
                 """)
             let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
             var accepted = 0
-            for (event, properties) in rows {
-                try remember.execute(arguments: [event.transactionId, now.millisecondsSinceEpoch, cutoff])
-                let isNew = db.changesCount > 0
+            for event in events {
+                let isNew = try Bool.fetchOne(seen, arguments: [event.transactionId, cutoff]) == nil
                 if isNew { accepted += 1 }
                 try insert.execute(arguments: [
                     event.transactionId, event.customerRef, event.eventType, event.timestamp.millisecondsSinceEpoch,
-                    properties, now.millisecondsSinceEpoch, !isNew,
+                    event.propertiesJSON, now.millisecondsSinceEpoch, !isNew,
                 ])
             }
             return accepted

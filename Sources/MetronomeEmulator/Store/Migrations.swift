@@ -96,10 +96,6 @@ extension AppDatabase {
                 );
                 CREATE INDEX usage_event_by_customer_ref ON usage_event(customer_ref, timestamp);
                 CREATE INDEX usage_event_by_transaction ON usage_event(transaction_id);
-                CREATE TABLE ingested_transaction (
-                    transaction_id TEXT PRIMARY KEY,
-                    ingested_at INTEGER NOT NULL
-                ) WITHOUT ROWID;
                 """)
         }
         return migrator
@@ -107,7 +103,6 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     static let stateTables = [
-        "ingested_transaction",
         "usage_event",
         "billable_metric",
         "named_schedule_segment",

@@ -1,37 +1,5 @@
 import Foundation
 
-/// One event of a `POST /v1/ingest` body.
-struct IngestEventBody: Decodable {
-    var transactionId: String
-    var customerId: String
-    var eventType: String
-    var timestamp: String
-    var properties: [String: JSONValue]?
-
-    enum CodingKeys: String, CodingKey {
-        case transactionId = "transaction_id", customerId = "customer_id", eventType = "event_type"
-        case timestamp, properties
-    }
-
-    /// The event, checked: IDs 1–128 characters, an RFC 3339 timestamp at most 24 hours ahead of `now`.
-    func validated(index: Int, now: Timestamp) throws -> UsageEvent {
-        let field = "usage[\(index)]"
-        try Validate.length(transactionId, field: "\(field).transaction_id", 1...128)
-        try Validate.length(customerId, field: "\(field).customer_id", 1...128)
-        try Validate.length(eventType, field: "\(field).event_type", 1...256)
-        guard let moment = Timestamp(rfc3339: timestamp) else {
-            throw APIError.badRequest("'\(field).timestamp' must be an RFC 3339 timestamp, got '\(timestamp)'")
-        }
-        guard moment.millisecondsSinceEpoch <= now.millisecondsSinceEpoch + Timestamp.millisecondsPerDay else {
-            throw APIError.badRequest("'\(field).timestamp' \(timestamp) is more than 24 hours in the future")
-        }
-        return UsageEvent(
-            transactionId: transactionId, customerRef: customerId, eventType: eventType, timestamp: moment,
-            properties: properties ?? [:]
-        )
-    }
-}
-
 /// The body of `POST /v1/events/search` (camelCase on the wire, as Metronome's).
 struct SearchEventsRequest: Decodable {
     var transactionIds: [String]

@@ -24,13 +24,8 @@ struct UsageEndpoints {
     /// Stores 1–100 events; a bad event rejects the whole batch with a 400 that names it.
     @Sendable func ingest(_ request: Request, context: Context) async throws -> Response {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let bodies = try JSONBody.decode([IngestEventBody].self, from: buffer)
-        guard (1...100).contains(bodies.count) else {
-            throw APIError.badRequest("An ingest request takes 1 to 100 events, got \(bodies.count)")
-        }
         let now = clock.now()
-        let events = try bodies.enumerated().map { index, body in try body.validated(index: index, now: now) }
-        try await database.ingest(events, now: now)
+        try await database.ingest(try IngestBatch.parse(buffer, now: now), now: now)
         return JSONResponse.empty()
     }
 

@@ -1,0 +1,290 @@
+import Foundation
+
+/// A single-pass JSON reader over bytes. Usage ingest reads up to 100 events per request at
+/// high rates; Foundation's `JSONDecoder` spends most of that time building and unboxing an
+/// intermediate tree, and `JSONSerialization` reads numbers as `Double`, losing the exact
+/// decimals Metronome keeps. This reader keeps number text exact (`Decimal(string:)`), can
+/// step over a value while checking it, and reports where input is malformed.
+struct JSONScanner {
+    /// Malformed JSON, with the byte offset where reading stopped.
+    struct SyntaxError: Error, CustomStringConvertible {
+        var offset: Int
+        var reason: String
+        var description: String { "\(reason) at byte \(offset)" }
+    }
+
+    private let bytes: [UInt8]
+    private(set) var index = 0
+    private var depth = 0
+
+    /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
+    static let maxDepth = 256
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    // MARK: - Structure
+
+    /// The next non-whitespace byte, without consuming it.
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Checks that nothing but whitespace is left.
+    mutating func expectEnd() throws {
+        if peek() != nil { throw error("unexpected data after the JSON value") }
+    }
+
+    /// Reads an object, calling `member` with each key while the scanner sits on its value;
+    /// `member` must read or skip that value.
+    mutating func readObject(_ member: (String, inout JSONScanner) throws -> Void) throws {
+        try consume(UInt8(ascii: "{"), "expected an object")
+        try enter()
+        defer { depth -= 1 }
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try readString()
+            try consume(UInt8(ascii: ":"), "expected ':'")
+            try member(key, &self)
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw error("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Reads an array, calling `element` with each index while the scanner sits on the element;
+    /// `element` must read or skip it.
+    mutating func readArray(_ element: (Int, inout JSONScanner) throws -> Void) throws {
+        try consume(UInt8(ascii: "["), "expected an array")
+        try enter()
+        defer { depth -= 1 }
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        var count = 0
+        while true {
+            try element(count, &self)
+            count += 1
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            default: throw error("expected ',' or ']'")
+            }
+        }
+    }
+
+    // MARK: - Values
+
+    /// Reads any value.
+    mutating func readValue() throws -> JSONValue {
+        switch peek() {
+        case UInt8(ascii: "{"):
+            var object: [String: JSONValue] = [:]
+            try readObject { key, scanner in object[key] = try scanner.readValue() }
+            return .object(object)
+        case UInt8(ascii: "["):
+            var array: [JSONValue] = []
+            try readArray { _, scanner in array.append(try scanner.readValue()) }
+            return .array(array)
+        case UInt8(ascii: "\""):
+            return .string(try readString())
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            return try readLiteral()
+        case .some:
+            let start = index
+            try skipNumber()
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                throw SyntaxError(offset: start, reason: "number out of range")
+            }
+            return .number(number)
+        case nil:
+            throw error("unexpected end of input")
+        }
+    }
+
+    /// Steps over a value, checking its syntax, and returns its exact text.
+    mutating func readRawValue() throws -> String {
+        _ = peek()
+        let start = index
+        try skipValue()
+        return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    /// Steps over a value, checking its syntax.
+    mutating func skipValue() throws {
+        switch peek() {
+        case UInt8(ascii: "{"): try readObject { _, scanner in try scanner.skipValue() }
+        case UInt8(ascii: "["): try readArray { _, scanner in try scanner.skipValue() }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): _ = try readLiteral()
+        case .some: try skipNumber()
+        case nil: throw error("unexpected end of input")
+        }
+    }
+
+    /// Reads a string, unescaping it.
+    mutating func readString() throws -> String {
+        try consume(UInt8(ascii: "\""), "expected a string")
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in string") }
+            index += 1
+        }
+        var scalars = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: scalars, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                try readEscape(into: &scalars)
+            case 0..<0x20:
+                throw error("control character in string")
+            default:
+                scalars.append(byte)
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    /// Whether the next value is `null` (consumed if so).
+    mutating func skipNull() -> Bool {
+        guard peek() == UInt8(ascii: "n"), bytes[index...].starts(with: Array("null".utf8)) else { return false }
+        index += 4
+        return true
+    }
+
+    // MARK: - Pieces
+
+    private mutating func readEscape(into output: inout [UInt8]) throws {
+        guard index < bytes.count else { throw error("unterminated escape") }
+        let byte = bytes[index]
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var code = try readHex4()
+            if (0xD800..<0xDC00).contains(code), bytes[index...].starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "u")]) {
+                index += 2
+                let low = try readHex4()
+                if (0xDC00..<0xE000).contains(low) {
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    output.append(contentsOf: Array("\u{FFFD}".utf8))
+                    code = low
+                }
+            }
+            let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+            output.append(contentsOf: Array(String(Character(scalar)).utf8))
+        default:
+            throw error("invalid escape")
+        }
+    }
+
+    private mutating func readHex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("invalid \\u escape")
+            }
+            value = value * 16 + UInt32(digit)
+        }
+        index += 4
+        return value
+    }
+
+    private mutating func skipString() throws {
+        try consume(UInt8(ascii: "\""), "expected a string")
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""): return
+            case UInt8(ascii: "\\"):
+                var ignored: [UInt8] = []
+                try readEscape(into: &ignored)
+            case 0..<0x20: throw error("control character in string")
+            default: continue
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func skipNumber() throws {
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard try skipDigits() > 0 else { throw SyntaxError(offset: start, reason: "invalid value") }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard try skipDigits() > 0 else { throw error("digits expected after '.'") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard try skipDigits() > 0 else { throw error("digits expected in exponent") }
+        }
+    }
+
+    private mutating func skipDigits() throws -> Int {
+        let start = index
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") { index += 1 }
+        return index - start
+    }
+
+    private mutating func readLiteral() throws -> JSONValue {
+        for (word, value) in [("true", JSONValue.bool(true)), ("false", .bool(false)), ("null", .null)]
+        where bytes[index...].starts(with: Array(word.utf8)) {
+            index += word.utf8.count
+            return value
+        }
+        throw error("invalid literal")
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8, _ reason: String) throws {
+        guard peek() == byte else { throw error(reason) }
+        index += 1
+    }
+
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
+    }
+
+    private func error(_ reason: String) -> SyntaxError {
+        SyntaxError(offset: index, reason: reason)
+    }
+}

@@ -1,0 +1,96 @@
+import NIOCore
+
+/// A `POST /v1/ingest` body read in one pass: a JSON array of 1–100 events, each checked, with
+/// its `properties` kept as the exact JSON text the client sent.
+enum IngestBatch {
+    /// The events of `buffer`, or a 400 naming the first event and field at fault.
+    static func parse(_ buffer: ByteBuffer, now: Timestamp) throws -> [NewUsageEvent] {
+        var scanner = JSONScanner(Array(buffer.readableBytesView))
+        guard scanner.peek() == UInt8(ascii: "[") else {
+            throw scanner.peek() == nil
+                ? APIError.badRequest("Request body must be a JSON array of usage events")
+                : APIError.badRequest(scanner.peek() == UInt8(ascii: "{") || scanner.peek() == UInt8(ascii: "\"")
+                    ? "Request body must be a JSON array of usage events" : "Request body is not valid JSON")
+        }
+        var events: [NewUsageEvent] = []
+        events.reserveCapacity(100)
+        do {
+            try scanner.readArray { index, scanner in
+                guard index < 100 else {
+                    throw APIError.badRequest("An ingest request takes 1 to 100 events")
+                }
+                events.append(try readEvent(&scanner, index: index, now: now))
+            }
+            try scanner.expectEnd()
+        } catch let error as JSONScanner.SyntaxError {
+            throw APIError.badRequest("Request body is not valid JSON: \(error)")
+        }
+        guard !events.isEmpty else {
+            throw APIError.badRequest("An ingest request takes 1 to 100 events, got 0")
+        }
+        return events
+    }
+
+    private static func readEvent(_ scanner: inout JSONScanner, index: Int, now: Timestamp) throws -> NewUsageEvent {
+        let field = "usage[\(index)]"
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw APIError.badRequest("'\(field)' must be an object")
+        }
+        var transactionId: String?
+        var customerId: String?
+        var eventType: String?
+        var timestamp: String?
+        var properties = "{}"
+        try scanner.readObject { key, scanner in
+            switch key {
+            case "transaction_id": transactionId = try readString(&scanner, "\(field).transaction_id")
+            case "customer_id": customerId = try readString(&scanner, "\(field).customer_id")
+            case "event_type": eventType = try readString(&scanner, "\(field).event_type")
+            case "timestamp": timestamp = try readString(&scanner, "\(field).timestamp")
+            case "properties":
+                if scanner.skipNull() {
+                    properties = "{}"
+                } else {
+                    guard scanner.peek() == UInt8(ascii: "{") else {
+                        throw APIError.badRequest("'\(field).properties' must be an object")
+                    }
+                    properties = try scanner.readRawValue()
+                }
+            default:
+                try scanner.skipValue()
+            }
+        }
+        func required(_ value: String?, _ name: String) throws -> String {
+            guard let value else { throw APIError.badRequest("Missing required field '\(field).\(name)'") }
+            return value
+        }
+        let event = NewUsageEvent(
+            transactionId: try required(transactionId, "transaction_id"),
+            customerRef: try required(customerId, "customer_id"),
+            eventType: try required(eventType, "event_type"),
+            timestamp: try parseTimestamp(try required(timestamp, "timestamp"), field: "\(field).timestamp", now: now),
+            propertiesJSON: properties
+        )
+        try Validate.length(event.transactionId, field: "\(field).transaction_id", 1...128)
+        try Validate.length(event.customerRef, field: "\(field).customer_id", 1...128)
+        try Validate.length(event.eventType, field: "\(field).event_type", 1...256)
+        return event
+    }
+
+    private static func readString(_ scanner: inout JSONScanner, _ field: String) throws -> String {
+        guard scanner.peek() == UInt8(ascii: "\"") else {
+            throw APIError.badRequest("'\(field)' must be a string")
+        }
+        return try scanner.readString()
+    }
+
+    private static func parseTimestamp(_ text: String, field: String, now: Timestamp) throws -> Timestamp {
+        guard let moment = Timestamp(rfc3339: text) else {
+            throw APIError.badRequest("'\(field)' must be an RFC 3339 timestamp, got '\(text)'")
+        }
+        guard moment.millisecondsSinceEpoch <= now.millisecondsSinceEpoch + Timestamp.millisecondsPerDay else {
+            throw APIError.badRequest("'\(field)' \(text) is more than 24 hours in the future")
+        }
+        return moment
+    }
+}
