@@ -1,0 +1,57 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import MetronomeEmulator
+
+@Suite struct JSONScannerTests {
+    private func value(_ text: String) throws -> JSONValue {
+        try JSONValue(jsonText: text)
+    }
+
+    @Test func readsEveryKindOfValueWithExactNumbers() throws {
+        #expect(try value(#"{"a": [1, -2.5, 1e3, true, false, null, "x"]}"#) == .object(["a": .array([
+            .number(1), .number(Decimal(string: "-2.5")!), .number(1000), .bool(true), .bool(false), .null, .string("x"),
+        ])]))
+        #expect(try value("0.1") == .number(Decimal(string: "0.1")!))
+        #expect(try value("123456789012345678901234567890") == .number(Decimal(string: "123456789012345678901234567890")!))
+    }
+
+    @Test func unescapesStrings() throws {
+        #expect(try value(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\n\té😀"))
+        #expect(try value(#""\ud800x""#) == .string("\u{FFFD}x"))
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{01}\"", "tru", "1.", "-", "{} {}", "\"\\x\"", "[1 2]"])
+    func refusesMalformedInput(text: String) {
+        #expect(throws: JSONScanner.SyntaxError.self) { try JSONValue(jsonText: text) }
+    }
+
+    @Test func refusesNestingPastTheLimit() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONScanner.SyntaxError.self) { try JSONValue(jsonText: deep) }
+    }
+
+    @Test func aBatchKeepsPropertiesAsSentAndNamesTheEventAtFault() throws {
+        let now = Timestamp(rfc3339: "2026-03-15T12:00:00Z")!
+        let events = try IngestBatch.parse(ByteBuffer(string: """
+            [{"transaction_id": "t1", "customer_id": "c", "event_type": "api", "timestamp": "2026-03-15T00:00:00Z",
+              "properties": {"n": 0.10, "x": {"y": [1]}}, "extra": [1, {"z": null}]}]
+            """), now: now)
+        #expect(events.count == 1)
+        #expect(events[0].propertiesJSON == #"{"n": 0.10, "x": {"y": [1]}}"#)
+
+        func message(_ body: String) -> String? {
+            do { _ = try IngestBatch.parse(ByteBuffer(string: body), now: now); return nil } catch let error as APIError {
+                return error.message
+            } catch { return "\(error)" }
+        }
+        let good = #"{"transaction_id": "t", "customer_id": "c", "event_type": "e", "timestamp": "2026-03-15T00:00:00Z"}"#
+        #expect(message("[\(good), {\"transaction_id\": 5}]") == "'usage[1].transaction_id' must be a string")
+        #expect(message("[\(good), {\"transaction_id\": \"t\"}]") == "Missing required field 'usage[1].customer_id'")
+        #expect(message("[]")?.contains("1 to 100") == true)
+        #expect(message("{}") == "Request body must be a JSON array of usage events")
+        #expect(message("[" + Array(repeating: good, count: 101).joined(separator: ",") + "]")?.contains("1 to 100") == true)
+        #expect(message("[\(good)") != nil)
+    }
+}
