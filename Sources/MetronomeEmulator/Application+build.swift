@@ -38,6 +38,7 @@ func buildRouter(
     router.addRoutes(CreditTypesEndpoints(database: database).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(CustomFieldsEndpoints(database: database).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

@@ -5,6 +5,7 @@ extension AppDatabase {
     /// Creates a billable metric.
     func createBillableMetric(name: String, definition: BillableMetricDefinition, customFields: [String: String], now: Timestamp) async throws -> String {
         try await writer.write { db in
+            try Self.checkNewCustomFields(customFields, entity: .billableMetric, db)
             var record = BillableMetricRecord(
                 id: UUID().uuidString.lowercased(), name: name, aggregationType: definition.aggregationType,
                 aggregationKey: definition.aggregationKey, eventTypeFilter: definition.eventTypeFilter,

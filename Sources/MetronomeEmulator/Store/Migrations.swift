@@ -98,11 +98,23 @@ extension AppDatabase {
                 CREATE INDEX usage_event_by_transaction ON usage_event(transaction_id);
                 """)
         }
+        migrator.registerMigration("v3 custom field keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE custom_field_key (
+                    seq INTEGER PRIMARY KEY,
+                    entity TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    enforce_uniqueness INTEGER NOT NULL,
+                    UNIQUE (entity, key)
+                );
+                """)
+        }
         return migrator
     }
 
     /// Every table that holds emulated state, children before parents, for reset.
     static let stateTables = [
+        "custom_field_key",
         "usage_event",
         "billable_metric",
         "named_schedule_segment",
