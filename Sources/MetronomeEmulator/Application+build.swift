@@ -39,6 +39,7 @@ func buildRouter(
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)
+    router.addRoutes(PlansEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

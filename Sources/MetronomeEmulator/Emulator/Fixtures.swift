@@ -2,11 +2,12 @@ import Foundation
 
 /// What the emulator loads at start and on reset: the objects that, in Metronome, come from
 /// its app or exist before any API call. One JSON file per kind in a folder, each an array:
-/// `credit_types.json`, `delivery_methods.json`, `customers.json`.
+/// `credit_types.json`, `delivery_methods.json`, `customers.json`, `plans.json`.
 struct Fixtures: Sendable {
     var creditTypes: [CreditTypeFixture] = []
     var deliveryMethods: [DeliveryMethodFixture] = []
     var customers: [CustomerFixture] = []
+    var plans: [PlanDefinition] = []
 
     /// No fixtures at all (`--no-fixtures`).
     static let none = Fixtures()
@@ -35,10 +36,11 @@ struct Fixtures: Sendable {
                 case "credit_types.json": fixtures.creditTypes = try decode(data)
                 case "delivery_methods.json": fixtures.deliveryMethods = try decode(data)
                 case "customers.json": fixtures.customers = try decode(data)
+                case "plans.json": fixtures.plans = try decode(data)
                 default:
                     throw FixtureError(
                         message: "\(url.path): unknown fixture file; expected credit_types.json, "
-                            + "delivery_methods.json or customers.json"
+                            + "delivery_methods.json, customers.json or plans.json"
                     )
                 }
             } catch let error as DecodingError {

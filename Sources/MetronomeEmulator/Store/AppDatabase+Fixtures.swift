@@ -43,5 +43,8 @@ extension AppDatabase {
             ).insert(db)
             try replaceAliases(of: customer.id, with: aliases, db)
         }
+        for plan in fixtures.plans {
+            try PlanRecord(id: plan.id, definition: plan).insert(db)
+        }
     }
 }

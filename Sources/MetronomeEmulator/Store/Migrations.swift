@@ -109,11 +109,37 @@ extension AppDatabase {
                 );
                 """)
         }
+        migrator.registerMigration("v4 plans and customer plans") { db in
+            try db.execute(sql: """
+                CREATE TABLE plan (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    definition TEXT NOT NULL
+                );
+                CREATE TABLE customer_plan (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    plan_id TEXT NOT NULL REFERENCES plan(id),
+                    starting_on INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    net_payment_terms_days TEXT,
+                    price_adjustments TEXT NOT NULL DEFAULT '[]',
+                    trial_spec TEXT,
+                    overage_rate_adjustments TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX customer_plan_by_customer ON customer_plan(customer_id, starting_on);
+                CREATE INDEX customer_plan_by_plan ON customer_plan(plan_id);
+                """)
+        }
         return migrator
     }
 
     /// Every table that holds emulated state, children before parents, for reset.
     static let stateTables = [
+        "customer_plan",
+        "plan",
         "custom_field_key",
         "usage_event",
         "billable_metric",

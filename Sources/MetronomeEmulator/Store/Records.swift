@@ -244,3 +244,97 @@ struct StoredUsageEvent: Sendable {
     var ingestedAt: Timestamp
     var isDuplicate: Bool
 }
+
+/// A row of `plan`: a fixture plan, kept whole.
+struct PlanRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "plan"
+    var seq: Int64?
+    var id: String
+    var definition: PlanDefinition
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+    }
+}
+
+/// A price adjustment of a customer plan: a change to one charge's price from a billing period on.
+struct PriceAdjustment: Codable, Sendable {
+    var adjustmentType: AdjustmentType
+    var chargeId: String
+    var startPeriod: Decimal
+    var quantity: Decimal?
+    var tier: Decimal?
+    var value: Decimal?
+
+    /// How the adjustment changes the price.
+    enum AdjustmentType: String, WireEnum {
+        case percentage, fixed, override, quantity
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case adjustmentType = "adjustment_type", chargeId = "charge_id", startPeriod = "start_period"
+        case quantity, tier, value
+    }
+}
+
+/// A trial at the start of a customer plan.
+struct TrialSpec: Codable, Sendable {
+    var lengthInDays: Decimal
+    var spendingCap: SpendingCap?
+
+    /// The most the trial may bill.
+    struct SpendingCap: Codable, Sendable {
+        var amount: Decimal
+        var creditTypeId: String
+
+        enum CodingKeys: String, CodingKey {
+            case amount, creditTypeId = "credit_type_id"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lengthInDays = "length_in_days", spendingCap = "spending_cap"
+    }
+}
+
+/// A row of `customer_plan`: a customer on a plan from `startingOn` until `endingBefore`.
+struct CustomerPlanRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "customer_plan"
+    var seq: Int64?
+    var id: String
+    var customerId: String
+    var planId: String
+    var startingOn: Timestamp
+    var endingBefore: Timestamp?
+    var netPaymentTermsDays: Decimal?
+    var priceAdjustments: [PriceAdjustment]
+    var trialSpec: TrialSpec?
+    var overageRateAdjustments: [JSONValue]
+    var customFields: [String: String]
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+        static let customerId = Column(CodingKeys.customerId)
+        static let planId = Column(CodingKeys.planId)
+        static let startingOn = Column(CodingKeys.startingOn)
+        static let endingBefore = Column(CodingKeys.endingBefore)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, customerId = "customer_id", planId = "plan_id", startingOn = "starting_on"
+        case endingBefore = "ending_before", netPaymentTermsDays = "net_payment_terms_days"
+        case priceAdjustments = "price_adjustments", trialSpec = "trial_spec"
+        case overageRateAdjustments = "overage_rate_adjustments", customFields = "custom_fields"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+
+    /// Whether the plan is in force at `moment`.
+    func isActive(at moment: Timestamp) -> Bool {
+        startingOn <= moment && endingBefore.map { moment < $0 } ?? true
+    }
+}

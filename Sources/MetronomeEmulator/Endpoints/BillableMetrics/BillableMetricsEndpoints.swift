@@ -58,16 +58,17 @@ struct BillableMetricsEndpoints {
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
-    /// A customer's billable metrics. With `on_current_plan`, only the metrics priced on the
-    /// customer's current plans and contracts, which do not exist yet in this emulator: none.
+    /// A customer's billable metrics. With `on_current_plan`, only the metrics priced by usage
+    /// charges of the plans the customer is on now (contracts are not built yet).
     @Sendable func listForCustomer(_ request: Request, context: Context) async throws -> Response {
         let customerId = try CustomersEndpoints.customerId(context)
         let query = QueryParameters(request)
         let page = try PageRequest(query: query, list: "billable-metrics")
         _ = try await database.customer(id: customerId)
         let onCurrentPlan = try query.bool("on_current_plan") ?? false
+        let ids = onCurrentPlan ? try await database.billableMetricIdsOnCurrentPlans(customerId: customerId, now: clock.now()) : nil
         let rows = try await database.billableMetrics(
-            includeArchived: try query.bool("include_archived") ?? false, ids: onCurrentPlan ? [] : nil,
+            includeArchived: try query.bool("include_archived") ?? false, ids: ids,
             afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit
         )
         return try JSONResponse.ok(Self.page(rows, page))

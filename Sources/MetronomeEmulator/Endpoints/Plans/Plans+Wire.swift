@@ -1,0 +1,259 @@
+import Foundation
+
+/// A credit type as `{id, name}`.
+struct CreditTypeDataWire: Encodable {
+    var id: String
+    var name: String
+
+    /// The credit type `id` (USD cents when nil), named from `names`.
+    init(id: String?, names: [String: String]) {
+        self.id = id ?? CreditTypeDataWire.usdCentsId
+        self.name = names[self.id] ?? self.id
+    }
+
+    /// Metronome's ID of USD (cents), the default credit type everywhere.
+    static let usdCentsId = "2714e483-4ff1-48e4-9e25-ac732e8f24f2"
+}
+
+/// A plan in the plans list.
+struct PlanSummaryWire: Encodable {
+    var id: String
+    var description: String
+    var name: String
+    var customFields: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, description, name, customFields = "custom_fields"
+    }
+
+    init(_ plan: PlanDefinition) {
+        id = plan.id
+        description = plan.description ?? ""
+        name = plan.name
+        customFields = plan.customFields ?? [:]
+    }
+}
+
+/// `PlanDetail`: a plan with its credit grants, minimums and overage rates.
+struct PlanDetailWire: Encodable {
+    var id: String
+    var customFields: [String: String]
+    var name: String
+    var creditGrants: [JSONValue]
+    var description: String?
+    var minimums: [Minimum]
+    var overageRates: [JSONValue]
+
+    struct Minimum: Encodable {
+        var creditType: CreditTypeDataWire
+        var name: String
+        var startPeriod: Decimal
+        var value: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case creditType = "credit_type", name, startPeriod = "start_period", value
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, customFields = "custom_fields", name, creditGrants = "credit_grants", description, minimums
+        case overageRates = "overage_rates"
+    }
+
+    init(_ plan: PlanDefinition, creditTypeNames: [String: String]) {
+        id = plan.id
+        customFields = plan.customFields ?? [:]
+        name = plan.name
+        creditGrants = plan.creditGrants ?? []
+        description = plan.description
+        minimums = (plan.minimums ?? []).map {
+            Minimum(creditType: CreditTypeDataWire(id: $0.creditTypeId, names: creditTypeNames), name: $0.name,
+                    startPeriod: $0.startPeriod, value: $0.value)
+        }
+        overageRates = plan.overageRates ?? []
+    }
+}
+
+/// A plan charge on the wire.
+struct PlanChargeWire: Encodable {
+    var id: String
+    var chargeType: PlanChargeType
+    var creditType: CreditTypeDataWire
+    var customFields: [String: String]
+    var name: String
+    var prices: [PlanChargePrice]
+    var productId: String
+    var productName: String
+    var quantity: Decimal?
+    var startPeriod: Decimal?
+    var tierResetFrequency: Decimal?
+    var unitConversion: PlanCharge.UnitConversion?
+
+    enum CodingKeys: String, CodingKey {
+        case id, chargeType = "charge_type", creditType = "credit_type", customFields = "custom_fields", name, prices
+        case productId = "product_id", productName = "product_name", quantity, startPeriod = "start_period"
+        case tierResetFrequency = "tier_reset_frequency", unitConversion = "unit_conversion"
+    }
+
+    init(_ charge: PlanCharge, creditTypeNames: [String: String]) {
+        id = charge.id
+        chargeType = charge.chargeType
+        creditType = CreditTypeDataWire(id: charge.creditTypeId, names: creditTypeNames)
+        customFields = charge.customFields ?? [:]
+        name = charge.name
+        prices = charge.prices
+        productId = charge.productId
+        productName = charge.productName
+        quantity = charge.quantity
+        startPeriod = charge.startPeriod
+        tierResetFrequency = charge.tierResetFrequency
+        unitConversion = charge.unitConversion
+    }
+}
+
+/// One customer of a plan.
+struct PlanCustomerWire: Encodable {
+    var customerDetails: CustomerDetailWire
+    var planDetails: PlanDetails
+
+    struct PlanDetails: Encodable {
+        var id: String
+        var customFields: [String: String]
+        var customerPlanId: String
+        var name: String
+        var startingOn: Timestamp
+        var endingBefore: Timestamp?
+
+        enum CodingKeys: String, CodingKey {
+            case id, customFields = "custom_fields", customerPlanId = "customer_plan_id", name
+            case startingOn = "starting_on", endingBefore = "ending_before"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case customerDetails = "customer_details", planDetails = "plan_details"
+    }
+}
+
+/// The body of `POST /v1/customers/{id}/plans/add`.
+struct AddCustomerPlanRequest: Decodable {
+    var planId: String
+    var startingOn: Timestamp
+    var endingBefore: Timestamp?
+    var netPaymentTermsDays: Decimal?
+    var priceAdjustments: [PriceAdjustment]?
+    var trialSpec: TrialSpec?
+    var overageRateAdjustments: [OverageRateAdjustment]?
+
+    /// Overage rates that replace the plan's.
+    struct OverageRateAdjustment: Codable {
+        var customCreditTypeId: String
+        var fiatCurrencyCreditTypeId: String
+        var toFiatConversionFactor: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case customCreditTypeId = "custom_credit_type_id", fiatCurrencyCreditTypeId = "fiat_currency_credit_type_id"
+            case toFiatConversionFactor = "to_fiat_conversion_factor"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case planId = "plan_id", startingOn = "starting_on", endingBefore = "ending_before"
+        case netPaymentTermsDays = "net_payment_terms_days", priceAdjustments = "price_adjustments"
+        case trialSpec = "trial_spec", overageRateAdjustments = "overage_rate_adjustments"
+    }
+}
+
+/// The body of `POST /v1/customers/{id}/plans/{customer_plan_id}/end`.
+struct EndCustomerPlanRequest: Decodable {
+    var endingBefore: Timestamp?
+    var voidInvoices: Bool?
+    var voidStripeInvoices: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case endingBefore = "ending_before", voidInvoices = "void_invoices", voidStripeInvoices = "void_stripe_invoices"
+    }
+}
+
+/// One of a customer's plans.
+struct CustomerPlanWire: Encodable {
+    var id: String
+    var customFields: [String: String]
+    var planDescription: String
+    var planId: String
+    var planName: String
+    var startingOn: Timestamp
+    var endingBefore: Timestamp?
+    var netPaymentTermsDays: Decimal?
+    var trialInfo: TrialInfo?
+
+    struct TrialInfo: Encodable {
+        var endingBefore: Timestamp
+        var spendingCaps: [SpendingCap]
+
+        enum CodingKeys: String, CodingKey {
+            case endingBefore = "ending_before", spendingCaps = "spending_caps"
+        }
+    }
+
+    struct SpendingCap: Encodable {
+        var amount: Decimal
+        var amountRemaining: Decimal
+        var creditType: CreditTypeDataWire
+
+        enum CodingKeys: String, CodingKey {
+            case amount, amountRemaining = "amount_remaining", creditType = "credit_type"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, customFields = "custom_fields", planDescription = "plan_description", planId = "plan_id"
+        case planName = "plan_name", startingOn = "starting_on", endingBefore = "ending_before"
+        case netPaymentTermsDays = "net_payment_terms_days", trialInfo = "trial_info"
+    }
+
+    init(_ record: CustomerPlanRecord, plan: PlanDefinition, creditTypeNames: [String: String]) {
+        id = record.id
+        customFields = record.customFields
+        planDescription = plan.description ?? ""
+        planId = plan.id
+        planName = plan.name
+        startingOn = record.startingOn
+        endingBefore = record.endingBefore
+        netPaymentTermsDays = record.netPaymentTermsDays
+        trialInfo = record.trialSpec.map { trial in
+            let days = NSDecimalNumber(decimal: trial.lengthInDays).int64Value
+            return TrialInfo(
+                endingBefore: Timestamp(millisecondsSinceEpoch: record.startingOn.millisecondsSinceEpoch + days * Timestamp.millisecondsPerDay),
+                spendingCaps: trial.spendingCap.map {
+                    [SpendingCap(amount: $0.amount, amountRemaining: $0.amount,
+                                 creditType: CreditTypeDataWire(id: $0.creditTypeId, names: creditTypeNames))]
+                } ?? []
+            )
+        }
+    }
+}
+
+/// The price adjustments of one charge from one billing period on.
+struct PriceAdjustmentsWire: Encodable {
+    var chargeId: String
+    var chargeType: PlanChargeType
+    var prices: [Price]
+    var startPeriod: Decimal
+    var quantity: Decimal?
+
+    struct Price: Encodable {
+        var adjustmentType: PriceAdjustment.AdjustmentType
+        var quantity: Decimal?
+        var tier: Decimal?
+        var value: Decimal?
+
+        enum CodingKeys: String, CodingKey {
+            case adjustmentType = "adjustment_type", quantity, tier, value
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case chargeId = "charge_id", chargeType = "charge_type", prices, startPeriod = "start_period", quantity
+    }
+}
