@@ -38,6 +38,9 @@ func buildRouter(
     router.addRoutes(CreditTypesEndpoints(database: database).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(RateCardsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(RateCardNamedSchedulesEndpoints(database: database).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }
