@@ -113,4 +113,13 @@ import Testing
             #expect(try await post(client, "getNamedSchedule", #"{"rate_card_id": "\#(UUID())", "schedule_name": "discount"}"#).status == .notFound)
         }
     }
+
+    @Test func theDemoCatalogIsLoaded() async throws {
+        try await withEmulator { client async throws in
+            let standard = "2d8b4e3a-7c3f-4e9a-b000-000000000001"
+            #expect(try await post(client, "get", #"{"id": "\#(standard)"}"#).data["name"] as? String == "Standard")
+            let rates = try await post(client, "getRates", #"{"rate_card_id": "\#(standard)", "at": "2026-01-01T00:00:00Z"}"#).items
+            #expect(Set(rates.compactMap { ($0["rate"] as? [String: Any])?["rate_type"] as? String }) == ["FLAT", "TIERED", "SUBSCRIPTION"])
+        }
+    }
 }
