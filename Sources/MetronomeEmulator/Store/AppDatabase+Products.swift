@@ -77,6 +77,7 @@ extension AppDatabase {
 
     // MARK: - Helpers inside a transaction
 
+    /// The product with `id`, archived or not; 404 if there is none.
     static func productRecord(id: String, _ db: Database) throws -> ProductRecord {
         guard let record = try ProductRecord.filter(ProductRecord.Columns.id == id).fetchOne(db) else {
             throw APIError.notFound("Product", id)

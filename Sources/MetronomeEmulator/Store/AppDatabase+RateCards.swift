@@ -35,6 +35,7 @@ enum RateWindow: Sendable {
     case at(Timestamp)
     case range(startingAt: Timestamp, endingBefore: Timestamp?)
 
+    /// Whether `rate` is in this window.
     func contains(_ rate: Rate) -> Bool {
         switch self {
         case .at(let moment): rate.covers(moment)
@@ -172,6 +173,7 @@ extension AppDatabase {
 
     // MARK: - Helpers inside a transaction
 
+    /// The rate card with `id`, archived or not; 404 if there is none.
     static func rateCardRecord(id: String, _ db: Database) throws -> RateCardRecord {
         guard let record = try RateCardRecord.filter(RateCardRecord.Columns.id == id).fetchOne(db) else {
             throw APIError.notFound("Rate card", id)

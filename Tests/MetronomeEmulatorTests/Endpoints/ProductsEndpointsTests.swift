@@ -82,7 +82,9 @@ extension TestClientProtocol {
             let first = try await client.call(.post, "/v1/contract-pricing/products/list?limit=1", json: #"{"archive_filter": "ALL"}"#)
             #expect(first.items.count == 1)
             let next = try #require(first.object["next_page"] as? String)
-            let second = try await client.call(.post, "/v1/contract-pricing/products/list?limit=1&next_page=\(next)", json: #"{"archive_filter": "ALL"}"#)
+            let second = try await client.call(
+                .post, "/v1/contract-pricing/products/list?limit=1&next_page=\(next)", json: #"{"archive_filter": "ALL"}"#
+            )
             #expect(second.items.count == 1 && second.items[0]["id"] as? String != first.items[0]["id"] as? String)
         }
     }

@@ -21,10 +21,11 @@ import Testing
 
             let clash = try await post(client, "create", #"{"name": "Other", "aliases": [{"name": "card"}]}"#)
             #expect(clash.status == .conflict)
-            let later = try await post(client, "create", #"{"name": "Later", "aliases": [{"name": "card", "starting_at": "2027-01-01T00:00:00Z"}]}"#)
-            #expect(later.status == .conflict)
-            #expect(try await post(client, "update", #"{"rate_card_id": "\#(id)", "aliases": [{"name": "card", "ending_before": "2027-01-01T00:00:00Z"}]}"#).status == .ok)
-            #expect(try await post(client, "create", #"{"name": "Later", "aliases": [{"name": "card", "starting_at": "2027-01-01T00:00:00Z"}]}"#).status == .ok)
+            let fromNextYear = #"{"name": "Later", "aliases": [{"name": "card", "starting_at": "2027-01-01T00:00:00Z"}]}"#
+            #expect(try await post(client, "create", fromNextYear).status == .conflict)
+            let untilNextYear = #"[{"name": "card", "ending_before": "2027-01-01T00:00:00Z"}]"#
+            #expect(try await post(client, "update", #"{"rate_card_id": "\#(id)", "aliases": \#(untilNextYear)}"#).status == .ok)
+            #expect(try await post(client, "create", fromNextYear).status == .ok)
             #expect(try await post(client, "create", #"{"name": "X", "fiat_credit_type_id": "\#(UUID())"}"#).status == .notFound)
             #expect(try await post(client, "get", #"{"id": "\#(UUID())"}"#).status == .notFound)
             #expect(try await post(client, "archive", #"{"id": "\#(id)"}"#).status == .ok)
@@ -89,15 +90,19 @@ import Testing
                     """)
             }
             func names() async throws -> [String?] {
-                try await post(client, "getRates", #"{"rate_card_id": "\#(card)", "at": "2026-02-01T00:00:00Z"}"#).items.map { $0["product_name"] as? String }
+                try await post(client, "getRates", #"{"rate_card_id": "\#(card)", "at": "2026-02-01T00:00:00Z"}"#)
+                    .items.map { $0["product_name"] as? String }
             }
             #expect(try await names() == ["A", "B"])
-            #expect(try await post(client, "setRateCardProductsOrder", #"{"rate_card_id": "\#(card)", "product_order": ["\#(b)", "\#(a)"]}"#).status == .ok)
+            let order = #"{"rate_card_id": "\#(card)", "product_order": ["\#(b)", "\#(a)"]}"#
+            #expect(try await post(client, "setRateCardProductsOrder", order).status == .ok)
             #expect(try await names() == ["B", "A"])
-            #expect(try await post(client, "moveRateCardProducts", #"{"rate_card_id": "\#(card)", "product_moves": [{"product_id": "\#(a)", "position": 0}]}"#).status == .ok)
+            let move = #"{"rate_card_id": "\#(card)", "product_moves": [{"product_id": "\#(a)", "position": 0}]}"#
+            #expect(try await post(client, "moveRateCardProducts", move).status == .ok)
             #expect(try await names() == ["A", "B"])
             let stranger = try await client.createProduct(#"{"name": "C", "type": "FIXED"}"#)
-            #expect(try await post(client, "setRateCardProductsOrder", #"{"rate_card_id": "\#(card)", "product_order": ["\#(stranger)"]}"#).status == .badRequest)
+            let strangerOrder = #"{"rate_card_id": "\#(card)", "product_order": ["\#(stranger)"]}"#
+            #expect(try await post(client, "setRateCardProductsOrder", strangerOrder).status == .badRequest)
         }
     }
 
