@@ -40,6 +40,9 @@ func buildRouter(
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)
     router.addRoutes(PlansEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(RateCardsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(RateCardNamedSchedulesEndpoints(database: database).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

@@ -168,6 +168,14 @@ def start_emulator(*extra_args: str, label: str = "emulator", retries: int = 3) 
     raise RuntimeError(str(last))
 
 
+def start_emulator_without_demo_catalog(folder: Path) -> EmulatorProcess:
+    """An emulator whose fixtures are the project's credit types only (no demo catalog of
+    billable metrics, products and rate cards), for tests that count what they create."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "credit_types.json").write_bytes((REPO_ROOT / "fixtures" / "credit_types.json").read_bytes())
+    return start_emulator("--fixtures", str(folder), label="emulator without the demo catalog")
+
+
 # --------------------------------------------------------------------------------------
 # Clients
 # --------------------------------------------------------------------------------------

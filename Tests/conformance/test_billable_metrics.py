@@ -7,6 +7,9 @@ import uuid
 import pytest
 
 from helpers import (
+    make_client,
+    make_http,
+    start_emulator_without_demo_catalog,
     assert_error_response,
     assert_uuid4,
     expect_api_error,
@@ -15,6 +18,28 @@ from helpers import (
     utc,
 )
 from usage_helpers import metric
+
+
+# These tests count the metrics they create, so they run on an emulator without the demo catalog.
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    proc = start_emulator_without_demo_catalog(tmp_path_factory.mktemp("fixtures"))
+    yield proc.base_url
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def client(base_url):
+    c = make_client(base_url)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def http(base_url):
+    c = make_http(base_url)
+    yield c
+    c.close()
 
 T0 = utc(2026, 3, 15, 12, 0, 0)
 

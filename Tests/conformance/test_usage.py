@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 
 from helpers import (
+    make_client,
+    make_http,
+    start_emulator_without_demo_catalog,
     assert_error_response,
     expect_api_error,
     freeze_clock,
@@ -26,6 +29,28 @@ from usage_helpers import (
     ts,
     usage_rows,
 )
+
+
+# These tests report usage of every metric, so they run on an emulator without the demo catalog.
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    proc = start_emulator_without_demo_catalog(tmp_path_factory.mktemp("fixtures"))
+    yield proc.base_url
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def client(base_url):
+    c = make_client(base_url)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def http(base_url):
+    c = make_http(base_url)
+    yield c
+    c.close()
 
 D0 = DAY0
 D1 = DAY0 + timedelta(days=1)

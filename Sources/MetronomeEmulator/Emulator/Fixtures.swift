@@ -2,11 +2,15 @@ import Foundation
 
 /// What the emulator loads at start and on reset: the objects that, in Metronome, come from
 /// its app or exist before any API call. One JSON file per kind in a folder, each an array:
-/// `credit_types.json`, `delivery_methods.json`, `customers.json`, `plans.json`.
+/// `credit_types.json`, `delivery_methods.json`, `customers.json`, `billable_metrics.json`,
+/// `products.json`, `rate_cards.json`, `plans.json`.
 struct Fixtures: Sendable {
     var creditTypes: [CreditTypeFixture] = []
     var deliveryMethods: [DeliveryMethodFixture] = []
     var customers: [CustomerFixture] = []
+    var billableMetrics: [BillableMetricFixture] = []
+    var products: [NewProduct] = []
+    var rateCards: [RateCardFixture] = []
     var plans: [PlanDefinition] = []
 
     /// No fixtures at all (`--no-fixtures`).
@@ -36,15 +40,21 @@ struct Fixtures: Sendable {
                 case "credit_types.json": fixtures.creditTypes = try decode(data)
                 case "delivery_methods.json": fixtures.deliveryMethods = try decode(data)
                 case "customers.json": fixtures.customers = try decode(data)
+                case "billable_metrics.json":
+                    fixtures.billableMetrics = try (decode(data) as [BillableMetricFixtureFile]).map { try $0.validated() }
+                case "products.json": fixtures.products = try (decode(data) as [ProductFixtureFile]).map { try $0.validated() }
+                case "rate_cards.json": fixtures.rateCards = try (decode(data) as [RateCardFixtureFile]).map { try $0.validated() }
                 case "plans.json": fixtures.plans = try decode(data)
                 default:
                     throw FixtureError(
                         message: "\(url.path): unknown fixture file; expected credit_types.json, "
-                            + "delivery_methods.json, customers.json or plans.json"
+                            + "delivery_methods.json, customers.json, billable_metrics.json, products.json, rate_cards.json or plans.json"
                     )
                 }
             } catch let error as DecodingError {
                 throw FixtureError(message: "\(url.path): \(JSONBody.message(for: error))")
+            } catch let error as APIError {
+                throw FixtureError(message: "\(url.path): \(error.message)")
             }
         }
         return fixtures
@@ -94,5 +104,99 @@ struct CustomerFixture: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, ingestAliases = "ingest_aliases", externalId = "external_id", customFields = "custom_fields"
+    }
+}
+
+/// A billable metric that exists from the start: `{"id", "name", ...}` with the fields of
+/// `POST /v1/billable-metrics/create`.
+struct BillableMetricFixture: Sendable {
+    var id: String
+    var name: String
+    var definition: BillableMetricDefinition
+    var customFields: [String: String]
+}
+
+/// A rate card that exists from the start, with its rates.
+struct RateCardFixture: Sendable {
+    var card: NewRateCard
+    var rates: [Rate]
+}
+
+/// An item of `billable_metrics.json` as read, before its definition is checked.
+private struct BillableMetricFixtureFile: Decodable {
+    var id: String
+    var body: CreateBillableMetricRequest
+
+    enum CodingKeys: String, CodingKey {
+        case id
+    }
+
+    init(from decoder: any Decoder) throws {
+        id = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .id)
+        body = try CreateBillableMetricRequest(from: decoder)
+    }
+
+    func validated() throws -> BillableMetricFixture {
+        BillableMetricFixture(
+            id: try Validate.id(id, field: "id"), name: try Validate.name(body.name),
+            definition: try body.validatedDefinition(), customFields: body.customFields ?? [:]
+        )
+    }
+}
+
+/// An item of `products.json`: `{"id", ...}` with the fields of `products/create`.
+private struct ProductFixtureFile: Decodable {
+    var id: String
+    var body: CreateProductRequest
+
+    enum CodingKeys: String, CodingKey {
+        case id
+    }
+
+    init(from decoder: any Decoder) throws {
+        id = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .id)
+        body = try CreateProductRequest(from: decoder)
+    }
+
+    /// The product; its creation time is set when it is loaded.
+    func validated() throws -> NewProduct {
+        let placeholder = Timestamp(millisecondsSinceEpoch: 0)
+        return NewProduct(
+            id: try Validate.id(id, field: "id"), type: body.type,
+            state: try body.fields.state(name: try Validate.name(body.name), startingAt: placeholder, now: placeholder),
+            customFields: body.customFields ?? [:]
+        )
+    }
+}
+
+/// An item of `rate_cards.json`: `{"id", "rates": [...], ...}` with the fields of
+/// `rate-cards/create`, and each rate with the fields of `addRate`.
+private struct RateCardFixtureFile: Decodable {
+    var id: String
+    var rates: [RateBody]
+    var body: CreateRateCardRequest
+
+    enum CodingKeys: String, CodingKey {
+        case id, rates
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        rates = try container.decodeIfPresent([RateBody].self, forKey: .rates) ?? []
+        body = try CreateRateCardRequest(from: decoder)
+    }
+
+    func validated() throws -> RateCardFixture {
+        let card = NewRateCard(
+            id: try Validate.id(id, field: "id"), name: try Validate.name(body.name), description: body.description,
+            aliases: try RateCardAliasBody.validated(body.aliases),
+            fiatCreditTypeId: try Validate.id(
+                body.fiatCreditTypeId ?? RateCardsEndpoints.usdCentsCreditTypeId, field: "fiat_credit_type_id"
+            ),
+            creditTypeConversions: try CreditTypeConversionBody.validated(body.creditTypeConversions, field: "credit_type_conversions"),
+            customFields: body.customFields ?? [:]
+        )
+        return RateCardFixture(card: card, rates: try rates.enumerated().map { try $1.rate(field: "rates[\($0)].") })
     }
 }

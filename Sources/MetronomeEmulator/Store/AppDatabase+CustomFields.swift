@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The kinds of Metronome objects that carry custom fields.
@@ -15,6 +16,8 @@ enum CustomFieldEntity: String, WireEnum {
         switch self {
         case .customer: "customer"
         case .billableMetric: "billable_metric"
+        case .product: "product"
+        case .rateCard: "rate_card"
         default: nil
         }
     }
@@ -80,10 +83,12 @@ extension AppDatabase {
             }
             try record.delete(db)
             if let table = entity.table {
-                try db.execute(
-                    sql: "UPDATE \(table) SET custom_fields = json_remove(custom_fields, ?) WHERE json_extract(custom_fields, ?) IS NOT NULL",
-                    arguments: [Self.jsonPath(key), Self.jsonPath(key)]
-                )
+                let holders = try String.fetchAll(db, sql: """
+                    SELECT \(table).id FROM \(table), json_each(\(table).custom_fields) WHERE json_each.key = ?
+                    """, arguments: [key])
+                for id in holders {
+                    try Self.updateCustomFields(table: table, id: id, db) { $0[key] = nil }
+                }
             }
         }
     }
@@ -98,11 +103,8 @@ extension AppDatabase {
                     throw APIError.badRequest("Custom field key '\(key)' is not registered for \(entity.displayName); add it with /v1/customFields/addKey")
                 }
                 try Self.checkCustomFieldValue(value, key: key, unique: registered.enforceUniqueness, table: table, excluding: id, db)
-                try db.execute(
-                    sql: "UPDATE \(table) SET custom_fields = json_set(custom_fields, ?, ?) WHERE id = ?",
-                    arguments: [Self.jsonPath(key), value, id]
-                )
             }
+            try Self.updateCustomFields(table: table, id: id, db) { $0.merge(values) { _, new in new } }
         }
     }
 
@@ -110,11 +112,8 @@ extension AppDatabase {
     func deleteCustomFieldValues(entity: CustomFieldEntity, id: String, keys: [String]) async throws {
         try await writer.write { db in
             let table = try Self.checkObjectExists(entity, id, db)
-            for key in keys {
-                try db.execute(
-                    sql: "UPDATE \(table) SET custom_fields = json_remove(custom_fields, ?) WHERE id = ?",
-                    arguments: [Self.jsonPath(key), id]
-                )
+            try Self.updateCustomFields(table: table, id: id, db) { fields in
+                for key in keys { fields[key] = nil }
             }
         }
     }
@@ -136,10 +135,10 @@ extension AppDatabase {
             throw APIError.badRequest("Custom field '\(key)' is longer than \(customFieldValueMaxLength) characters")
         }
         guard unique else { return }
-        let taken = try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM \(table) WHERE json_extract(custom_fields, ?) = ? AND id IS NOT ? LIMIT 1",
-            arguments: [jsonPath(key), value, id]
-        ) ?? false
+        let taken = try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM \(table), json_each(\(table).custom_fields)
+            WHERE json_each.key = ? AND json_each.value = ? AND \(table).id IS NOT ? LIMIT 1
+            """, arguments: [key, value, id]) ?? false
         if taken {
             throw APIError.conflict("Custom field '\(key)' must be unique, and value '\(value)' is already used")
         }
@@ -161,8 +160,16 @@ extension AppDatabase {
             .fetchOne(db)
     }
 
-    /// The JSON path of a key, quoted so that dots and brackets in it are part of the name.
-    private static func jsonPath(_ key: String) -> String {
-        "$.\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// Reads an object's custom fields, changes them, and writes them back.
+    private static func updateCustomFields(table: String, id: String, _ db: Database, _ change: (inout [String: String]) -> Void) throws {
+        let text = try String.fetchOne(db, sql: "SELECT custom_fields FROM \(table) WHERE id = ?", arguments: [id]) ?? "{}"
+        var fields = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        change(&fields)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.execute(
+            sql: "UPDATE \(table) SET custom_fields = ? WHERE id = ?",
+            arguments: [String(decoding: try encoder.encode(fields), as: UTF8.self), id]
+        )
     }
 }

@@ -43,6 +43,23 @@ extension AppDatabase {
             ).insert(db)
             try replaceAliases(of: customer.id, with: aliases, db)
         }
+        for metric in fixtures.billableMetrics {
+            let definition = metric.definition
+            let record = BillableMetricRecord(
+                id: metric.id, name: metric.name, aggregationType: definition.aggregationType,
+                aggregationKey: definition.aggregationKey, eventTypeFilter: definition.eventTypeFilter,
+                propertyFilters: definition.propertyFilters, groupKeys: definition.groupKeys, sql: definition.sql,
+                customFields: metric.customFields, createdAt: now
+            )
+            try record.insert(db)
+        }
+        for product in fixtures.products {
+            _ = try insertProduct(product, now: now, db)
+        }
+        for fixture in fixtures.rateCards {
+            let card = try insertRateCard(fixture.card, now: now, db)
+            _ = try insertRates(rateCardId: card.id, rates: fixture.rates, listField: "rates", now: now, db)
+        }
         for plan in fixtures.plans {
             try PlanRecord(id: plan.id, definition: plan).insert(db)
         }

@@ -3,16 +3,18 @@ import GRDB
 /// Whose named schedule: a customer's, a contract's or a rate card's.
 enum NamedScheduleOwner: Sendable {
     case customer(String)
+    case rateCard(String)
 
     var kind: String {
         switch self {
         case .customer: "customer"
+        case .rateCard: "rate_card"
         }
     }
 
     var id: String {
         switch self {
-        case .customer(let id): id
+        case .customer(let id), .rateCard(let id): id
         }
     }
 
@@ -20,6 +22,7 @@ enum NamedScheduleOwner: Sendable {
     fileprivate func checkExists(_ db: Database) throws {
         switch self {
         case .customer(let id): _ = try AppDatabase.customerRecord(id: id, db)
+        case .rateCard(let id): _ = try AppDatabase.rateCardRecord(id: id, db)
         }
     }
 }

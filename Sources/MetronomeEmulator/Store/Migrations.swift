@@ -133,6 +133,50 @@ extension AppDatabase {
                 CREATE INDEX customer_plan_by_plan ON customer_plan(plan_id);
                 """)
         }
+        migrator.registerMigration("v5 products, rate cards and rates") { db in
+            try db.execute(sql: """
+                CREATE TABLE product (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    initial TEXT NOT NULL,
+                    updates TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE rate_card (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    description TEXT,
+                    fiat_credit_type_id TEXT NOT NULL REFERENCES credit_type(id),
+                    credit_type_conversions TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    product_order TEXT NOT NULL DEFAULT '[]',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE rate_card_alias (
+                    rate_card_id TEXT NOT NULL REFERENCES rate_card(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    starting_at INTEGER,
+                    ending_before INTEGER,
+                    PRIMARY KEY (rate_card_id, position)
+                );
+                CREATE INDEX rate_card_alias_by_name ON rate_card_alias(name);
+                CREATE TABLE rate (
+                    seq INTEGER PRIMARY KEY,
+                    rate_card_id TEXT NOT NULL REFERENCES rate_card(id) ON DELETE CASCADE,
+                    product_id TEXT NOT NULL REFERENCES product(id),
+                    starting_at INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    details TEXT NOT NULL
+                );
+                CREATE INDEX rate_by_rate_card ON rate(rate_card_id, product_id);
+                """)
+        }
         return migrator
     }
 
@@ -141,6 +185,10 @@ extension AppDatabase {
         "customer_plan",
         "plan",
         "custom_field_key",
+        "rate",
+        "rate_card_alias",
+        "rate_card",
+        "product",
         "usage_event",
         "billable_metric",
         "named_schedule_segment",

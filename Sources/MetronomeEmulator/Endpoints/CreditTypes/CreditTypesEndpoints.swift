@@ -38,3 +38,24 @@ struct CreditTypeWire: Encodable {
         name = record.name
     }
 }
+
+/// A credit type as `{id, name}`.
+struct CreditTypeDataWire: Encodable {
+    var id: String
+    var name: String
+
+    /// The credit type of a record.
+    init(_ record: CreditTypeRecord) {
+        id = record.id
+        name = record.name
+    }
+
+    /// The credit type `id` (USD cents when nil), named from `names`.
+    init(id: String?, names: [String: String]) {
+        self.id = id ?? CreditTypeDataWire.usdCentsId
+        self.name = names[self.id] ?? self.id
+    }
+
+    /// Metronome's ID of USD (cents), the default credit type everywhere.
+    static let usdCentsId = "2714e483-4ff1-48e4-9e25-ac732e8f24f2"
+}
