@@ -323,7 +323,10 @@ def query_strategy(draw: Callable) -> str:
             st.one_of(
                 st.sampled_from(CURSORS),
                 st.sampled_from(["0", "-1", "1", "100", "101", "1e2", "2.5", " 5", "9" * 40, "true", "false", "yes"]),
-                st.sampled_from(NASTY_STRINGS[:20] + [UNKNOWN_UUID, "a,b,,c", ",", UNKNOWN_UUID + "," * 150]),
+                # Short ones only: a request head over the 32 KiB limit is refused by the HTTP
+                # parser (a bare 400, tested in test_security.py), not by the routes fuzzed here.
+                st.sampled_from([t for t in NASTY_STRINGS if len(t) < 1000]
+                                + [UNKNOWN_UUID, "a,b,,c", ",", UNKNOWN_UUID + "," * 150]),
             )
         )
         pairs.append((key, value))
@@ -407,7 +410,8 @@ class World:
             out[f"billing-config {provider}"] = (r.status_code, r.json())
         r = h.post("/v1/customers/getNamedSchedule", json={"customer_id": self.customer_id, "schedule_name": "plan"})
         out["schedule"] = (r.status_code, r.json())
-        out["clock"] = h.get("/_emulator/clock").json()
+        clock = h.get("/_emulator/clock").json()
+        out["clock"] = clock if clock["frozen"] else {"frozen": False}  # the wall clock moves on its own
         out["credit types"] = h.get("/v1/credit-types/list").json()
         return out
 
