@@ -1,5 +1,7 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 
 /// Builds the emulator from a configuration: opens the store, loads fixtures, and wires every
 /// resource's routes. The CLI and the tests both start here.
@@ -16,11 +18,29 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
     let router = buildRouter(configuration: configuration, database: database, clock: clock, fixtures: fixtures, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: httpConfiguration(configuration)),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "metronome-emulator"
         ),
         logger: logger
+    )
+}
+
+/// The HTTP/1.1 limits that protect the server from slow or oversized clients: the idle
+/// timeout (a connection that sends nothing, or stalls mid-request, is closed) and the size of
+/// a request head (a larger one is a 400 and a closed connection, decided by the HTTP parser
+/// before any handler runs).
+func httpConfiguration(_ configuration: Configuration) -> HTTP1Channel.Configuration {
+    HTTP1Channel.Configuration(
+        idleTimeout: configuration.idleTimeout.map { duration in
+            let (seconds, attoseconds) = duration.components
+            return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        },
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: configuration.maxHeaderSize,
+            maxHeaderListSize: configuration.maxHeaderSize
+        )
     )
 }
 

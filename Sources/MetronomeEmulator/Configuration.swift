@@ -18,11 +18,22 @@ public struct Configuration: Sendable {
     public var guardsControlPlane: Bool
     /// Largest request body accepted, in bytes; larger ones get a 413.
     public var maxBodySize: Int
+    /// Largest request head (request line and headers) accepted, in bytes; a larger one gets a
+    /// 400 and its connection is closed.
+    public var maxHeaderSize: Int
+    /// How long a connection may stay silent (no request, or a request stalled half-sent)
+    /// before the server closes it; nil keeps idle connections open forever.
+    public var idleTimeout: Duration?
     /// Lowest level of log messages written.
     public var logLevel: Logger.Level
 
     /// The default body limit: 4 MiB, far above Metronome's largest request (100 usage events).
     public static let defaultMaxBodySize = 4 * 1024 * 1024
+    /// The default head limit: 32 KiB, room for any token and header a client sends.
+    public static let defaultMaxHeaderSize = 32 * 1024
+    /// The default idle timeout: long enough for any client's keep-alive pool, short enough
+    /// that connections opened and left silent do not pile up.
+    public static let defaultIdleTimeout: Duration = .seconds(60)
 
     /// A configuration with every default, except what the arguments name.
     public init(
@@ -33,6 +44,8 @@ public struct Configuration: Sendable {
         apiKeys: [String] = [],
         guardsControlPlane: Bool = false,
         maxBodySize: Int = Configuration.defaultMaxBodySize,
+        maxHeaderSize: Int = Configuration.defaultMaxHeaderSize,
+        idleTimeout: Duration? = Configuration.defaultIdleTimeout,
         logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -42,6 +55,8 @@ public struct Configuration: Sendable {
         self.apiKeys = apiKeys
         self.guardsControlPlane = guardsControlPlane
         self.maxBodySize = maxBodySize
+        self.maxHeaderSize = maxHeaderSize
+        self.idleTimeout = idleTimeout
         self.logLevel = logLevel
     }
 
@@ -76,6 +91,10 @@ public struct ConfigurationFlags: Sendable {
     public var apiKeys: [String] = []
     public var guardsControlPlane = false
     public var maxBodySize: Int?
+    /// Bytes.
+    public var maxHeaderSize: Int?
+    /// Seconds; 0 turns the idle timeout off.
+    public var idleTimeout: Double?
     public var logLevel: String?
 
     public init() {}
@@ -107,6 +126,13 @@ extension Configuration {
             }
             return value
         }
+        func envDouble(_ name: String) throws -> Double? {
+            guard let text = env(name) else { return nil }
+            guard let value = Double(text) else {
+                throw ConfigurationError(description: "METRONOME_EMULATOR_\(name) must be a number, got '\(text)'")
+            }
+            return value
+        }
         self.init()
         host = flags.host ?? env("HOST") ?? host
         port = try flags.port ?? envInt("PORT") ?? port
@@ -121,6 +147,13 @@ extension Configuration {
             : flags.apiKeys
         guardsControlPlane = try flags.guardsControlPlane || envFlag("GUARD_CONTROL_PLANE")
         maxBodySize = try flags.maxBodySize ?? envInt("MAX_BODY_SIZE") ?? maxBodySize
+        maxHeaderSize = try flags.maxHeaderSize ?? envInt("MAX_HEADER_SIZE") ?? maxHeaderSize
+        if let seconds = try flags.idleTimeout ?? envDouble("IDLE_TIMEOUT") {
+            guard seconds.isFinite, (0...86_400).contains(seconds) else {
+                throw ConfigurationError(description: "idle timeout must be between 0 and 86400 seconds, got \(seconds)")
+            }
+            idleTimeout = seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded()))
+        }
         if let text = flags.logLevel ?? env("LOG_LEVEL") {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 throw ConfigurationError(
@@ -134,6 +167,9 @@ extension Configuration {
         }
         guard maxBodySize > 0 else {
             throw ConfigurationError(description: "max body size must be positive, got \(maxBodySize)")
+        }
+        guard maxHeaderSize >= 1024 else {
+            throw ConfigurationError(description: "max header size must be at least 1024 bytes, got \(maxHeaderSize)")
         }
         if guardsControlPlane && apiKeys.isEmpty {
             throw ConfigurationError(description: "guarding the control plane needs at least one API key")

@@ -41,6 +41,12 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes; larger gets a 413. (env: METRONOME_EMULATOR_MAX_BODY_SIZE; default: 4194304)")
     var maxBodySize: Int?
 
+    @Option(help: "Largest request head (request line and headers) accepted, in bytes; larger gets a 400 and a closed connection. (env: METRONOME_EMULATOR_MAX_HEADER_SIZE; default: 32768)")
+    var maxHeaderSize: Int?
+
+    @Option(help: "Seconds a connection may stay silent (or stall mid-request) before it is closed; 0 never closes. (env: METRONOME_EMULATOR_IDLE_TIMEOUT; default: 60)")
+    var idleTimeout: Double?
+
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical. (env: METRONOME_EMULATOR_LOG_LEVEL; default: info)")
     var logLevel: LogLevel?
 
@@ -79,6 +85,8 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         flags.apiKeys = apiKey
         flags.guardsControlPlane = guardControlPlane
         flags.maxBodySize = maxBodySize
+        flags.maxHeaderSize = maxHeaderSize
+        flags.idleTimeout = idleTimeout
         flags.logLevel = logLevel?.rawValue
         return try Configuration(flags: flags, environment: ProcessInfo.processInfo.environment)
     }

@@ -68,7 +68,13 @@ extension Timestamp {
         guard scanner.atEnd else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         self.init(millisecondsSinceEpoch: days * Self.millisecondsPerDay + millisecondOfDay - offsetMinutes * 60_000)
+        // An offset can carry 0000-01-01 or 9999-12-31 outside the four-digit years RFC 3339 can write.
+        guard Self.writable.contains(self) else { return nil }
     }
+
+    /// The instants RFC 3339 can write: years 0001 through 9999, UTC.
+    static let writable = Timestamp(millisecondsSinceEpoch: daysFromCivil(year: 1, month: 1, day: 1) * millisecondsPerDay)
+        ... Timestamp(millisecondsSinceEpoch: daysFromCivil(year: 10_000, month: 1, day: 1) * millisecondsPerDay - 1)
 
     /// The RFC 3339 form Metronome writes: UTC, milliseconds, `Z`.
     var rfc3339: String {

@@ -6,6 +6,8 @@ struct ControlPlaneEndpoints {
 
     /// Every control-plane path starts with this, which no Metronome path does.
     static let pathPrefix = "/_emulator/"
+    /// The health check, open to any client.
+    static let healthPath = "/_emulator/health"
 
     let database: AppDatabase
     let clock: EmulatorClock

@@ -41,6 +41,10 @@ struct APIEdgeMiddleware: RouterMiddleware {
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             return APIError(status: error.status, message: message)
         default:
+            if let storageError = AppDatabase.apiError(forStorageFailure: error) {
+                logger.error("Storage failure on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+                return storageError
+            }
             logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
             return .internalError("Internal error in the emulator: \(error)")
         }

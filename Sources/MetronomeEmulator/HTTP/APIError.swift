@@ -48,6 +48,11 @@ struct APIError: Error, Sendable, Equatable {
         )
     }
 
+    /// 503: the store's file cannot be written (disk full, read-only, I/O error).
+    static func storageUnavailable(_ message: String) -> APIError {
+        APIError(status: .serviceUnavailable, message: message)
+    }
+
     /// 500: a fault of the emulator itself, never of the client.
     static func internalError(_ message: String) -> APIError {
         APIError(status: .internalServerError, message: message)

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// Bearer-token auth as Metronome's: every API route needs `Authorization: Bearer <token>`.
 /// With no configured keys any non-empty token is accepted; with keys, only those. The
-/// control plane under `/_emulator/` is open, unless `guardsControlPlane` is set.
+/// control plane under `/_emulator/` is open, unless `guardsControlPlane` is set (health stays
+/// open even then).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
@@ -15,7 +16,12 @@ struct AuthMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if guardsControlPlane || !request.uri.path.hasPrefix(ControlPlaneEndpoints.pathPrefix) {
+        let path = request.uri.path
+        let isControlPlane = path.hasPrefix(ControlPlaneEndpoints.pathPrefix)
+        // Health stays open even when the control plane is guarded: it changes nothing and tells
+        // only that the emulator is up, and health probes (Docker's HEALTHCHECK) send no token.
+        let isHealth = path == ControlPlaneEndpoints.healthPath && request.method == .get
+        if !isControlPlane || (guardsControlPlane && !isHealth) {
             try authenticate(request.headers[.authorization])
         }
         return try await next(request, context)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 
@@ -7,7 +8,24 @@ struct QueryParameters {
 
     /// The query parameters of `request`.
     init(_ request: Request) {
-        self.parameters = request.uri.queryParameters
+        self.init(query: request.uri.query ?? "")
+    }
+
+    /// The parameters of a raw query string, decoded as HTML forms and the SDKs encode them:
+    /// `+` is a space, and keys and values are percent-decoded (`customer_ids%5B%5D` is
+    /// `customer_ids[]`). An escape that is not valid UTF-8 is kept as sent. (Hummingbird's own
+    /// `queryParameters` decodes values only, and leaves `+` as it is, so `ingest_alias=acme+corp`
+    /// from the Python SDK would never match the alias `acme corp`.)
+    init(query: String) {
+        func decode(_ text: Substring) -> Substring {
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            return Substring(spaced.removingPercentEncoding ?? spaced)
+        }
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (key: decode(parts[0]), value: parts.count > 1 ? decode(parts[1]) : "")
+        }
+        self.parameters = FlatDictionary(pairs)
     }
 
     /// The last value of `name`, if present.

@@ -26,6 +26,17 @@ import Testing
         #expect(Timestamp(rfc3339: input) == nil)
     }
 
+    @Test(arguments: ["0000-01-01T00:00:00Z", "0000-01-01T00:00:00+01:00", "0001-01-01T00:00:00+00:01",
+                      "9999-12-31T23:59:59-01:00", "9999-12-31T23:30:00-00:30"])
+    func rejectsInstantsOutsideFourDigitYears(input: String) {
+        #expect(Timestamp(rfc3339: input) == nil)
+    }
+
+    @Test func writesTheFirstAndLastWritableInstants() throws {
+        #expect(try #require(Timestamp(rfc3339: "0001-01-01T00:00:00Z")).rfc3339 == "0001-01-01T00:00:00.000Z")
+        #expect(try #require(Timestamp(rfc3339: "9999-12-31T23:59:59.999Z")).rfc3339 == "9999-12-31T23:59:59.999Z")
+    }
+
     @Test func agreesWithFoundation() throws {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

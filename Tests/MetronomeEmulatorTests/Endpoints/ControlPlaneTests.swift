@@ -22,6 +22,10 @@ import Testing
             #expect(wall.object["frozen"] as? Bool == false)
             #expect(try await client.call(.post, "/_emulator/clock", json: #"{"now": "soon"}"#).status == .badRequest)
             #expect(try await client.call(.post, "/_emulator/clock", json: #"{}"#).status == .badRequest)
+            // Before year 1 once the offset is applied: refused, not frozen (writing it back used to crash).
+            let tooEarly = try await client.call(.post, "/_emulator/clock", json: #"{"now": "0000-01-01T00:00:00+01:00"}"#)
+            #expect(tooEarly.status == .badRequest)
+            #expect(try await client.call(.get, "/_emulator/clock").object["frozen"] as? Bool == false)
         }
     }
 

@@ -21,6 +21,18 @@ import Testing
         }
     }
 
+    @Test func aGuardedControlPlaneNeedsAKeyExceptForHealth() async throws {
+        var configuration = testConfiguration(apiKeys: ["k1"])
+        configuration.guardsControlPlane = true
+        try await withEmulator(configuration) { client async throws in
+            #expect(try await client.call(.get, "/_emulator/health", token: nil).status == .ok)
+            #expect(try await client.call(.post, "/_emulator/reset", token: nil).status == .unauthorized)
+            #expect(try await client.call(.post, "/_emulator/reset", token: "other").status == .unauthorized)
+            #expect(try await client.call(.get, "/_emulator/clock", token: nil).status == .unauthorized)
+            #expect(try await client.call(.post, "/_emulator/reset", token: "k1").status == .ok)
+        }
+    }
+
     @Test func unknownRoutesAre404AndUnbuiltEndpoints501() async throws {
         try await withEmulator { client async throws in
             let unknown = try await client.call(.get, "/v1/nothing-here")

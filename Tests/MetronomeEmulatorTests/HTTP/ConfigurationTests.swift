@@ -11,6 +11,24 @@ import Testing
         #expect(configuration.fixturesDirectory?.hasSuffix("fixtures") == true)
         #expect(configuration.apiKeys.isEmpty)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.maxHeaderSize == 32 * 1024)
+        #expect(configuration.idleTimeout == .seconds(60))
+    }
+
+    @Test func idleTimeoutAndHeaderLimitComeFromFlagsOrEnvironment() throws {
+        var flags = ConfigurationFlags()
+        flags.idleTimeout = 1.5
+        let fromFlag = try Configuration(flags: flags, environment: ["METRONOME_EMULATOR_IDLE_TIMEOUT": "9"])
+        #expect(fromFlag.idleTimeout == .milliseconds(1500))
+        let fromEnvironment = try Configuration(flags: ConfigurationFlags(), environment: [
+            "METRONOME_EMULATOR_IDLE_TIMEOUT": "0",
+            "METRONOME_EMULATOR_MAX_HEADER_SIZE": "4096",
+        ])
+        #expect(fromEnvironment.idleTimeout == nil)
+        #expect(fromEnvironment.maxHeaderSize == 4096)
+        let http = httpConfiguration(fromFlag)
+        #expect(http.idleTimeout == .milliseconds(1500))
+        #expect(http.httpDecoder.maxHeaderListSize == 32 * 1024)
     }
 
     @Test func environmentFillsWhatFlagsLeaveOut() throws {
@@ -39,6 +57,10 @@ import Testing
         ["METRONOME_EMULATOR_NO_FIXTURES": "maybe"],
         ["METRONOME_EMULATOR_MAX_BODY_SIZE": "0"],
         ["METRONOME_EMULATOR_GUARD_CONTROL_PLANE": "true"],
+        ["METRONOME_EMULATOR_IDLE_TIMEOUT": "-1"],
+        ["METRONOME_EMULATOR_IDLE_TIMEOUT": "soon"],
+        ["METRONOME_EMULATOR_IDLE_TIMEOUT": "nan"],
+        ["METRONOME_EMULATOR_MAX_HEADER_SIZE": "10"],
     ])
     func badSettingsAreOneLineErrors(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) {
