@@ -51,6 +51,10 @@ struct IDPayload: Encodable {
 
 // MARK: - Request bodies
 
+/// A body whose fields an endpoint does not read; decoding it still checks that it is a JSON
+/// object within the size limit.
+struct UnreadBody: Decodable {}
+
 extension Request {
     /// Decodes the JSON body as `T`, turning every decoding failure into a 400 that names the
     /// field at fault. An empty body reads as `{}`, so endpoints whose fields are all optional

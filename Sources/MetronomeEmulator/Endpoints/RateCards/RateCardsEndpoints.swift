@@ -67,6 +67,7 @@ struct RateCardsEndpoints {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let page = try PageRequest(query: QueryParameters(request), list: "rate-cards")
+        _ = try await request.decodeJSON(as: UnreadBody.self, context: context)
         let rows = try await database.rateCards(afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit)
         return try JSONResponse.ok(
             Page(rows: rows, request: page, list: "rate-cards", key: { [String($0.record.seq ?? 0)] }, transform: RateCardWire.init)
