@@ -54,7 +54,7 @@ func buildRouter(
     router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, fixtures: fixtures).routes)
     router.addRoutes(CustomersEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillingConfigurationsEndpoints(database: database, clock: clock).routes)
-    router.addRoutes(CustomerNamedSchedulesEndpoints(database: database).routes)
+    router.addRoutes(NamedSchedulesEndpoints(database: database).routes)
     router.addRoutes(CreditTypesEndpoints(database: database).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
@@ -62,7 +62,6 @@ func buildRouter(
     router.addRoutes(PlansEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(RateCardsEndpoints(database: database, clock: clock).routes)
-    router.addRoutes(RateCardNamedSchedulesEndpoints(database: database).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

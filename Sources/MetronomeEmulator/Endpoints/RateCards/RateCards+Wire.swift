@@ -220,31 +220,6 @@ struct MoveRateCardProductsRequest: Decodable {
     }
 }
 
-/// The body of `POST /v1/contract-pricing/rate-cards/getNamedSchedule`.
-struct GetRateCardNamedScheduleRequest: Decodable {
-    var rateCardId: String
-    var scheduleName: String
-    var coveringDate: Timestamp?
-
-    enum CodingKeys: String, CodingKey {
-        case rateCardId = "rate_card_id", scheduleName = "schedule_name", coveringDate = "covering_date"
-    }
-}
-
-/// The body of `POST /v1/contract-pricing/rate-cards/updateNamedSchedule`.
-struct UpdateRateCardNamedScheduleRequest: Decodable {
-    var rateCardId: String
-    var scheduleName: String
-    var startingAt: Timestamp
-    var endingBefore: Timestamp?
-    var value: JSONValue
-
-    enum CodingKeys: String, CodingKey {
-        case rateCardId = "rate_card_id", scheduleName = "schedule_name", startingAt = "starting_at"
-        case endingBefore = "ending_before", value
-    }
-}
-
 // MARK: - Responses
 
 /// A rate card on the wire (get and list).

@@ -1,0 +1,73 @@
+/// The owner fields of a named-schedule body; which one is required depends on the path.
+struct NamedScheduleOwnerFields: Decodable {
+    var customerId: String?
+    var rateCardId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", rateCardId = "rate_card_id"
+    }
+}
+
+/// The body of every `getNamedSchedule`.
+struct GetNamedScheduleRequest: Decodable {
+    var owner: NamedScheduleOwnerFields
+    var scheduleName: String
+    var coveringDate: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case scheduleName = "schedule_name", coveringDate = "covering_date"
+    }
+
+    init(from decoder: any Decoder) throws {
+        owner = try NamedScheduleOwnerFields(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scheduleName = try container.decode(String.self, forKey: .scheduleName)
+        coveringDate = try container.decodeIfPresent(Timestamp.self, forKey: .coveringDate)
+    }
+}
+
+/// The body of every `updateNamedSchedule`.
+struct UpdateNamedScheduleRequest: Decodable {
+    var owner: NamedScheduleOwnerFields
+    var scheduleName: String
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var value: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case scheduleName = "schedule_name", startingAt = "starting_at", endingBefore = "ending_before", value
+    }
+
+    init(from decoder: any Decoder) throws {
+        owner = try NamedScheduleOwnerFields(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scheduleName = try container.decode(String.self, forKey: .scheduleName)
+        startingAt = try container.decode(Timestamp.self, forKey: .startingAt)
+        endingBefore = try container.decodeIfPresent(Timestamp.self, forKey: .endingBefore)
+        value = try container.decode(JSONValue.self, forKey: .value)
+    }
+}
+
+/// One segment of a named schedule on the wire.
+struct ScheduleSegmentWire: Encodable {
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var value: JSONValue
+
+    enum CodingKeys: String, CodingKey {
+        case startingAt = "starting_at", endingBefore = "ending_before", value
+    }
+
+    init(_ segment: ScheduleSegment) {
+        startingAt = segment.startingAt
+        endingBefore = segment.endingBefore
+        value = segment.value
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(startingAt, forKey: .startingAt)
+        try container.encode(endingBefore, forKey: .endingBefore)
+        try container.encode(value, forKey: .value)
+    }
+}

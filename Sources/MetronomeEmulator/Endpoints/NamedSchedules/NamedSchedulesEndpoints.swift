@@ -1,0 +1,63 @@
+import Hummingbird
+
+/// Named schedules of customers and rate cards: `getNamedSchedule` and `updateNamedSchedule`
+/// under each owner's path, on one machinery (`NamedSchedule.overlay`).
+struct NamedSchedulesEndpoints {
+    typealias Context = EmulatorRequestContext
+
+    let database: AppDatabase
+
+    /// The kinds of owner, with the body field naming one.
+    enum OwnerKind {
+        case customer, rateCard
+
+        var idField: String {
+            switch self {
+            case .customer: "customer_id"
+            case .rateCard: "rate_card_id"
+            }
+        }
+
+        func owner(_ body: NamedScheduleOwnerFields) throws -> NamedScheduleOwner {
+            let given: String? = switch self {
+            case .customer: body.customerId
+            case .rateCard: body.rateCardId
+            }
+            guard let given else { throw APIError.badRequest("Missing required field '\(idField)'") }
+            let id = try Validate.id(given, field: idField)
+            return switch self {
+            case .customer: .customer(id)
+            case .rateCard: .rateCard(id)
+            }
+        }
+    }
+
+    /// The routes of every owner kind.
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.post("/v1/customers/getNamedSchedule") { try await get($0, context: $1, kind: .customer) }
+        routes.post("/v1/customers/updateNamedSchedule") { try await update($0, context: $1, kind: .customer) }
+        routes.post("/v1/contract-pricing/rate-cards/getNamedSchedule") { try await get($0, context: $1, kind: .rateCard) }
+        routes.post("/v1/contract-pricing/rate-cards/updateNamedSchedule") { try await update($0, context: $1, kind: .rateCard) }
+        return routes
+    }
+
+    @Sendable func get(_ request: Request, context: Context, kind: OwnerKind) async throws -> Response {
+        let body = try await request.decodeJSON(as: GetNamedScheduleRequest.self, context: context)
+        var segments = try await database.namedSchedule(of: try kind.owner(body.owner), name: body.scheduleName)
+        if let coveringDate = body.coveringDate {
+            segments = NamedSchedule.segment(of: segments, covering: coveringDate).map { [$0] } ?? []
+        }
+        return try JSONResponse.ok(DataEnvelope(data: segments.map(ScheduleSegmentWire.init)))
+    }
+
+    @Sendable func update(_ request: Request, context: Context, kind: OwnerKind) async throws -> Response {
+        let body = try await request.decodeJSON(as: UpdateNamedScheduleRequest.self, context: context)
+        let owner = try kind.owner(body.owner)
+        try Validate.length(body.scheduleName, field: "schedule_name", 1...256)
+        try Validate.range(startingAt: body.startingAt, endingBefore: body.endingBefore)
+        let segment = ScheduleSegment(startingAt: body.startingAt, endingBefore: body.endingBefore, value: body.value)
+        try await database.updateNamedSchedule(of: owner, name: body.scheduleName, segment: segment)
+        return JSONResponse.empty()
+    }
+}

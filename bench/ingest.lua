@@ -1,0 +1,24 @@
+-- POST /v1/ingest with 100 events per request, every transaction_id fresh (a per-thread prefix
+-- made from the start time and the thread number, then a counter), so de-duplication never
+-- drops one and every event is stored.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("prefix", string.format("%d-%d", os.time(), threads))
+end
+
+local counter = 0
+function request()
+  counter = counter + 1
+  local events = {}
+  for i = 1, 100 do
+    events[i] = string.format(
+      '{"transaction_id":"%s-%d-%d","customer_id":"bench-customer-%d","event_type":"api_call",'
+        .. '"timestamp":"2026-01-15T12:00:00Z","properties":{"region":"us-east","tokens":%d}}',
+      prefix, counter, i, i % 10, i)
+  end
+  return wrk.format(nil, "/v1/ingest", nil, "[" .. table.concat(events, ",") .. "]")
+end
