@@ -6,7 +6,7 @@ extension AppDatabase {
     func createBillableMetric(name: String, definition: BillableMetricDefinition, customFields: [String: String], now: Timestamp) async throws -> String {
         try await writer.write { db in
             try Self.checkNewCustomFields(customFields, entity: .billableMetric, db)
-            var record = BillableMetricRecord(
+            let record = BillableMetricRecord(
                 id: UUID().uuidString.lowercased(), name: name, aggregationType: definition.aggregationType,
                 aggregationKey: definition.aggregationKey, eventTypeFilter: definition.eventTypeFilter,
                 propertyFilters: definition.propertyFilters, groupKeys: definition.groupKeys, sql: definition.sql,

@@ -27,7 +27,7 @@ extension AppDatabase {
             let id = UUID().uuidString.lowercased()
             try Self.checkAliasesAreFree(new.ingestAliases, for: id, db)
             try Self.checkNewCustomFields(new.customFields, entity: .customer, db)
-            var record = CustomerRecord(
+            let record = CustomerRecord(
                 id: id, name: new.name, externalId: new.externalId ?? new.ingestAliases.first ?? id,
                 customFields: new.customFields, createdAt: now, updatedAt: now
             )

@@ -64,9 +64,8 @@ extension AppDatabase {
             where Self.overlap(existing.startingOn, existing.endingBefore, new.startingOn, new.endingBefore) {
                 throw APIError.conflict("Customer \(new.customerId) is already on plan \(existing.planId) during that time (customer plan \(existing.id))")
             }
-            var record = new
-            try record.insert(db)
-            return record.id
+            try new.insert(db)
+            return new.id
         }
     }
 

@@ -24,9 +24,6 @@ struct ProductRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         case archivedAt = "archived_at"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 
     /// The version in force at `moment`.
     func state(at moment: Timestamp) -> ProductState {
@@ -71,9 +68,6 @@ struct RateCardRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         case productOrder = "product_order", createdAt = "created_at", archivedAt = "archived_at"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 }
 
 /// A row of `rate_card_alias`: a name contracts may use for the card over a time range.
@@ -124,9 +118,6 @@ struct RateRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         case endingBefore = "ending_before", details
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 
     /// A row holding `rate` on card `rateCardId`.
     init(rateCardId: String, rate: Rate) {

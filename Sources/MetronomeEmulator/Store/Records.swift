@@ -53,9 +53,6 @@ struct CustomerRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         case archivedAt = "archived_at"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 }
 
 extension CustomerRecord {
@@ -224,9 +221,6 @@ struct BillableMetricRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         case sql, customFields = "custom_fields", createdAt = "created_at", archivedAt = "archived_at"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 
     /// What the metric counts, for the billing core.
     var definition: BillableMetricDefinition {
@@ -329,9 +323,6 @@ struct CustomerPlanRecord: Codable, FetchableRecord, PersistableRecord, Sendable
         case overageRateAdjustments = "overage_rate_adjustments", customFields = "custom_fields"
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 
     /// Whether the plan is in force at `moment`.
     func isActive(at moment: Timestamp) -> Bool {
