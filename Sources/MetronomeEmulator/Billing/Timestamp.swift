@@ -78,19 +78,26 @@ extension Timestamp {
 
     /// The RFC 3339 form Metronome writes: UTC, milliseconds, `Z`.
     var rfc3339: String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        writeRFC3339(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 form to `bytes`, without making a string first.
+    func writeRFC3339(into bytes: inout [UInt8]) {
         let days = millisecondsSinceEpoch.floorDivided(by: Self.millisecondsPerDay)
         let ms = millisecondsSinceEpoch - days * Self.millisecondsPerDay
         let (year, month, day) = Self.civilFromDays(days)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(24)
         func put(_ value: Int64, width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
             var rest = value
-            for index in stride(from: width - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
             }
-            bytes.append(contentsOf: digits)
         }
         put(year, width: 4); bytes.append(UInt8(ascii: "-"))
         put(month, width: 2); bytes.append(UInt8(ascii: "-"))
@@ -99,7 +106,6 @@ extension Timestamp {
         put(ms / 60_000 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
         put(ms / 1000 % 60, width: 2); bytes.append(UInt8(ascii: "."))
         put(ms % 1000, width: 3); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).

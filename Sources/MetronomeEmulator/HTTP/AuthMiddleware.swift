@@ -31,16 +31,25 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header else {
             throw APIError.unauthorized("Missing Authorization header: send 'Authorization: Bearer <token>'")
         }
-        let scheme = header.utf8.prefix(7)
-        guard scheme.count == 7, String(decoding: scheme, as: UTF8.self).caseInsensitiveCompare("bearer ") == .orderedSame else {
+        let bytes = header.utf8
+        guard bytes.count >= 7, bytes.prefix(7).elementsEqual("bearer ".utf8, by: { ($0 | 0x20) == $1 }) else {
             throw APIError.unauthorized("Authorization header must be 'Bearer <token>'")
         }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        let token = Self.trimmingSpaces(header.utf8.dropFirst(7))
         guard !token.isEmpty else {
             throw APIError.unauthorized("Bearer token is empty")
         }
         guard apiKeys.isEmpty || apiKeys.contains(token) else {
             throw APIError.unauthorized("Invalid bearer token")
         }
+    }
+
+    /// The token without surrounding spaces or tabs.
+    private static func trimmingSpaces(_ bytes: Substring.UTF8View) -> String {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(Substring(bytes[first...last]))
     }
 }

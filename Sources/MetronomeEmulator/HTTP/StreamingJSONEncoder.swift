@@ -24,10 +24,14 @@ private final class JSONByteWriter {
 
     func write(_ value: some Encodable, codingPath: [any CodingKey]) throws {
         switch value {
-        case let decimal as Decimal:
-            writeRaw(decimal.description)
         case let string as String:
             writeString(string)
+        case let timestamp as Timestamp:
+            bytes.append(UInt8(ascii: "\""))
+            timestamp.writeRFC3339(into: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        case let decimal as Decimal:
+            writeRaw(decimal.description)
         default:
             let encoder = ByteEncoder(writer: self, codingPath: codingPath)
             try value.encode(to: encoder)
