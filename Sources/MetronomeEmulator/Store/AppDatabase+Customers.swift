@@ -49,7 +49,7 @@ extension AppDatabase {
     /// customer with its aliases, and SQLite runs a statement in a transaction of its own, so this
     /// hot read skips the explicit transaction (and its BEGIN and COMMIT) of `read`.
     func customer(id: String) async throws -> CustomerSnapshot {
-        try readNow { db in
+        try await writer.unsafeRead { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT customer.*, (
                     SELECT json_group_array(alias) FROM (

@@ -29,12 +29,6 @@ struct AppDatabase: Sendable {
         return try AppDatabase(DatabasePool(path: path, configuration: configuration))
     }
 
-    /// Runs a read of one statement on the calling thread instead of hopping to the database's
-    /// queue and back: for reads of a few microseconds the hop costs more than the read.
-    func readNow<T>(_ read: (Database) throws -> T) throws -> T {
-        try writer.unsafeRead(read)
-    }
-
     private static var configuration: GRDB.Configuration {
         var configuration = GRDB.Configuration()
         configuration.foreignKeysEnabled = true
