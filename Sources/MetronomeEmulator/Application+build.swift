@@ -62,6 +62,7 @@ func buildRouter(
     router.addRoutes(PlansEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(RateCardsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(InvoicesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

@@ -46,6 +46,7 @@ struct ControlPlaneEndpoints {
             throw APIError.badRequest("Missing required field 'now' (an RFC 3339 timestamp, or null for the wall clock)")
         }
         clock.freeze(at: moment)
+        try await database.settleAllInvoices(now: clock.now())
         return try JSONResponse.ok(ClockWire(now: clock.now(), frozen: clock.isFrozen))
     }
 }

@@ -114,6 +114,13 @@ struct Page<Item: Encodable>: Encodable {
         case cursor
     }
 
+    /// A page computed whole, with the cursor of the page after it, if any.
+    init(data: [Item], next: PageCursor?, tokenField: TokenField = .nextPage) {
+        self.data = data
+        self.next = next
+        self.tokenField = tokenField
+    }
+
     /// The page of `rows`, fetched with `request.fetchLimit`: the extra row, if any, only tells
     /// that another page follows, whose cursor is the key of the last row kept.
     init<Row>(

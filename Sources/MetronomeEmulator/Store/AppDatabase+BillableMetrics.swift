@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
-    /// Creates a billable metric.
+    /// Creates a billable metric, rolling up the usage already ingested that it matches.
     func createBillableMetric(name: String, definition: BillableMetricDefinition, customFields: [String: String], now: Timestamp) async throws -> String {
         try await writer.write { db in
             try Self.checkNewCustomFields(customFields, entity: .billableMetric, db)
@@ -13,6 +13,9 @@ extension AppDatabase {
                 customFields: customFields, createdAt: now
             )
             try record.insert(db)
+            if record.sql == nil {
+                try Self.backfillRollup(for: RatedMetric(id: record.id, definition: record.definition), db)
+            }
             return record.id
         }
     }

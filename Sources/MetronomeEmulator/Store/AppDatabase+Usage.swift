@@ -23,7 +23,8 @@ extension AppDatabase {
 
     /// Stores a batch of events in one transaction. An event whose `transaction_id` was ingested
     /// within the deduplication window is kept as a duplicate (so events search can show it)
-    /// but never counts as usage. Returns how many events were new.
+    /// but never counts as usage. New events are added to the usage rollup that rating reads.
+    /// Returns how many events were new.
     @discardableResult
     func ingest(_ events: [NewUsageEvent], now: Timestamp) async throws -> Int {
         try await writer.write { db in
@@ -35,15 +36,36 @@ extension AppDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
+            // Usage that may fall in a period past its grace period must not reach its invoice:
+            // finalize such invoices before these events are stored.
+            let lateRefs = Set(events.filter {
+                $0.timestamp.millisecondsSinceEpoch < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
+            }.map(\.customerRef))
+            for customerId in Set(try lateRefs.compactMap { try Self.customer(resolving: $0, db)?.id }) {
+                try Self.settleInvoices(customerId: customerId, now: now, db)
+            }
+            let metrics = try Self.rolledUpMetrics(db)
+            var buckets: [UsageBucketKey: UsageBucket] = [:]
+            var uniques: Set<UsageUniqueValue> = []
             var accepted = 0
             for event in events {
                 let isNew = try Bool.fetchOne(seen, arguments: [event.transactionId, cutoff]) == nil
-                if isNew { accepted += 1 }
+                if isNew {
+                    accepted += 1
+                    if !metrics.isEmpty, case .object(let properties)? = try? JSONValue(jsonText: event.propertiesJSON) {
+                        let usage = UsageEvent(
+                            transactionId: event.transactionId, customerRef: event.customerRef, eventType: event.eventType,
+                            timestamp: event.timestamp, properties: properties
+                        )
+                        UsageRollup.fold(usage, into: &buckets, uniques: &uniques, metrics: metrics)
+                    }
+                }
                 try insert.execute(arguments: [
                     event.transactionId, event.customerRef, event.eventType, event.timestamp.millisecondsSinceEpoch,
                     event.propertiesJSON, now.millisecondsSinceEpoch, !isNew,
                 ])
             }
+            try Self.storeRollup(buckets, uniques: uniques, db)
             return accepted
         }
     }
@@ -111,7 +133,7 @@ extension AppDatabase {
         return record.map { UsageCustomer(id: $0.id, name: $0.name, refs: []) }
     }
 
-    private static func usageEvent(from row: Row) throws -> UsageEvent {
+    static func usageEvent(from row: Row) throws -> UsageEvent {
         let properties: String = row["properties"]
         guard case .object(let values) = try JSONValue(jsonText: properties) else {
             throw APIError.internalError("Stored event properties are not an object")

@@ -177,11 +177,56 @@ extension AppDatabase {
                 CREATE INDEX rate_by_rate_card ON rate(rate_card_id, product_id);
                 """)
         }
+        migrator.registerMigration("v7 usage rollups and invoices") { db in
+            try db.execute(sql: """
+                CREATE TABLE usage_rollup (
+                    billable_metric_id TEXT NOT NULL,
+                    customer_ref TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    group_values TEXT NOT NULL,
+                    event_count INTEGER NOT NULL,
+                    total TEXT NOT NULL,
+                    maximum TEXT,
+                    latest_at INTEGER,
+                    latest_transaction_id TEXT,
+                    latest_value TEXT,
+                    PRIMARY KEY (billable_metric_id, customer_ref, hour, group_values)
+                ) WITHOUT ROWID;
+                CREATE TABLE usage_rollup_unique (
+                    billable_metric_id TEXT NOT NULL,
+                    customer_ref TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    group_values TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (billable_metric_id, customer_ref, hour, group_values, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE invoice (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    source_kind TEXT NOT NULL,
+                    source_id TEXT NOT NULL,
+                    period_index INTEGER NOT NULL,
+                    start_timestamp INTEGER NOT NULL,
+                    end_timestamp INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    issued_at INTEGER,
+                    regenerated_from_invoice_id TEXT,
+                    added_charges TEXT NOT NULL DEFAULT '[]',
+                    document TEXT
+                );
+                CREATE INDEX invoice_by_customer ON invoice(customer_id, start_timestamp);
+                CREATE INDEX invoice_by_source ON invoice(source_kind, source_id, period_index);
+                """)
+        }
         return migrator
     }
 
     /// Every table that holds emulated state, children before parents, for reset.
     static let stateTables = [
+        "invoice",
+        "usage_rollup_unique",
+        "usage_rollup",
         "customer_plan",
         "plan",
         "custom_field_key",

@@ -1,0 +1,170 @@
+import Foundation
+
+/// What one billable metric counted for one customer reference, in one hour and one group of
+/// property values: enough to combine into the metric's value over any run of hours, so that
+/// rating never rereads the events themselves.
+struct UsageBucket: Sendable, Equatable {
+    var eventCount: Int64 = 0
+    var total: Decimal = 0
+    var maximum: Decimal?
+    var latest: LatestValue?
+
+    /// The value of the latest event, with what orders it: its time, then its `transaction_id`.
+    struct LatestValue: Sendable, Equatable {
+        var at: Timestamp
+        var transactionId: String
+        var value: Decimal
+
+        func isAfter(_ other: LatestValue) -> Bool {
+            (at, transactionId) > (other.at, other.transactionId)
+        }
+    }
+
+    /// Counts one event whose aggregation key holds `quantity` (nil when it has none).
+    mutating func add(quantity: Decimal?, at timestamp: Timestamp, transactionId: String) {
+        eventCount += 1
+        guard let quantity else { return }
+        total += quantity
+        maximum = Swift.max(maximum ?? quantity, quantity)
+        let candidate = LatestValue(at: timestamp, transactionId: transactionId, value: quantity)
+        if latest.map({ candidate.isAfter($0) }) ?? true { latest = candidate }
+    }
+
+    /// Folds in what another bucket counted.
+    mutating func merge(_ other: UsageBucket) {
+        eventCount += other.eventCount
+        total += other.total
+        if let otherMax = other.maximum { maximum = Swift.max(maximum ?? otherMax, otherMax) }
+        if let otherLatest = other.latest, latest.map({ otherLatest.isAfter($0) }) ?? true { latest = otherLatest }
+    }
+}
+
+/// Where a bucket belongs: metric, customer reference (ID or alias, as the events carried it),
+/// the hour it starts, and its group values (canonical JSON text, `{}` for a metric without group keys).
+struct UsageBucketKey: Hashable, Sendable {
+    var billableMetricId: String
+    var customerRef: String
+    var hour: Int64
+    var groupValues: String
+}
+
+/// A distinct value of a UNIQUE metric's aggregation key, seen in one bucket.
+struct UsageUniqueValue: Hashable, Sendable {
+    var bucket: UsageBucketKey
+    var value: String
+}
+
+/// A billable metric as rating needs it.
+struct RatedMetric: Sendable {
+    var id: String
+    var definition: BillableMetricDefinition
+
+    /// Every property named by the metric's group keys, sorted.
+    var groupKeyNames: [String] { Array(Set(definition.groupKeys.flatMap { $0 })).sorted() }
+}
+
+/// Folding events into buckets, and buckets into a metric's value.
+enum UsageRollup {
+    static let millisecondsPerHour: Int64 = 3_600_000
+
+    /// The start of the hour holding `moment`.
+    static func hour(of moment: Timestamp) -> Int64 {
+        moment.millisecondsSinceEpoch.floorDivided(by: millisecondsPerHour) * millisecondsPerHour
+    }
+
+    /// Adds `event` to the buckets of every metric in `metrics` that it matches.
+    static func fold(
+        _ event: UsageEvent, into buckets: inout [UsageBucketKey: UsageBucket], uniques: inout Set<UsageUniqueValue>,
+        metrics: [RatedMetric]
+    ) {
+        let hour = hour(of: event.timestamp)
+        for metric in metrics where metric.definition.matches(event) {
+            let key = UsageBucketKey(
+                billableMetricId: metric.id, customerRef: event.customerRef, hour: hour,
+                groupValues: groupValuesText(metric.groupKeyNames, event.properties)
+            )
+            let quantity = metric.definition.aggregationKey.flatMap { event.properties[$0] }?.quantity
+            buckets[key, default: UsageBucket()].add(quantity: quantity, at: event.timestamp, transactionId: event.transactionId)
+            if metric.definition.aggregationType == .unique,
+                let value = metric.definition.aggregationKey.flatMap({ event.properties[$0] })?.propertyText
+            {
+                uniques.insert(UsageUniqueValue(bucket: key, value: value))
+            }
+        }
+    }
+
+    /// The values of `keys` in `properties` as a compact JSON object with sorted keys; keys the
+    /// event lacks are left out.
+    static func groupValuesText(_ keys: [String], _ properties: [String: JSONValue]) -> String {
+        guard !keys.isEmpty else { return "{}" }
+        var text = "{"
+        for key in keys {
+            guard let value = properties[key]?.propertyText else { continue }
+            if text.count > 1 { text += "," }
+            text += quoted(key) + ":" + quoted(value)
+        }
+        return text + "}"
+    }
+
+    /// `text` as a JSON string literal.
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    /// The group values a bucket's canonical text stands for.
+    static func groupValues(_ text: String) -> [String: String] {
+        guard text != "{}", case .object(let values)? = try? JSONValue(jsonText: text) else { return [:] }
+        return values.compactMapValues { if case .string(let value) = $0 { value } else { nil } }
+    }
+
+    /// A metric's value over a set of buckets and the distinct values seen in them; nil where
+    /// there is nothing to report (MAX and LATEST without events, SQL metrics).
+    static func value(of metric: BillableMetricDefinition, _ bucket: UsageBucket, distinctValues: Int) -> Decimal? {
+        guard let aggregationType = metric.aggregationType, metric.sql == nil else { return nil }
+        switch aggregationType {
+        case .count: return Decimal(bucket.eventCount)
+        case .sum: return bucket.total
+        case .max: return bucket.maximum
+        case .latest: return bucket.latest?.value
+        case .unique: return Decimal(distinctValues)
+        }
+    }
+}
+
+/// What one metric counted over a span of time for a customer: per group of values, and in all.
+struct MetricUsage: Sendable {
+    var metric: RatedMetric
+    var buckets: [(groupValues: [String: String], bucket: UsageBucket)]
+    var uniqueValues: [(groupValues: [String: String], value: String)]
+
+    /// The metric's value over every group; zero where nothing was counted.
+    var total: Decimal { value(where: { _ in true }) ?? 0 }
+
+    /// The metric's value over the groups `include` accepts, or nil if it reports nothing.
+    func value(where include: ([String: String]) -> Bool) -> Decimal? {
+        var combined = UsageBucket()
+        for (groupValues, bucket) in buckets where include(groupValues) { combined.merge(bucket) }
+        let distinct = Set(uniqueValues.filter { include($0.groupValues) }.map(\.value)).count
+        return UsageRollup.value(of: metric.definition, combined, distinctValues: distinct)
+    }
+
+    /// The values of `keys` that occur, each with the metric's value for them, sorted by values.
+    func grouped(by keys: [String]) -> [(groupValues: [String: String], value: Decimal)] {
+        guard !keys.isEmpty else { return [([:], total)] }
+        let combinations = Set(buckets.map { bucket in keys.map { bucket.groupValues[$0] ?? "" } })
+        return combinations.sorted { $0.lexicographicallyPrecedes($1) }.map { values in
+            let wanted = Dictionary(uniqueKeysWithValues: zip(keys, values))
+            let value = self.value(where: { groupValues in keys.allSatisfy { (groupValues[$0] ?? "") == wanted[$0] } }) ?? 0
+            return (wanted, value)
+        }
+    }
+}

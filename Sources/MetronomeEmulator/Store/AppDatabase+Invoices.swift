@@ -1,0 +1,351 @@
+import Foundation
+import GRDB
+
+/// A row of `invoice`: one billing period of a customer plan or contract. While DRAFT its
+/// content is computed on every read; once FINALIZED or VOID, `document` keeps it unchanged.
+struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "invoice"
+    var seq: Int64?
+    var id: String
+    var customerId: String
+    var sourceKind: InvoiceSourceKind
+    var sourceId: String
+    var periodIndex: Int
+    var startTimestamp: Timestamp
+    var endTimestamp: Timestamp
+    var status: InvoiceStatus
+    var issuedAt: Timestamp?
+    var regeneratedFromInvoiceId: String?
+    var addedCharges: [AddedCharge]
+    var document: InvoiceDocument?
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let id = Column(CodingKeys.id)
+        static let customerId = Column(CodingKeys.customerId)
+        static let sourceKind = Column(CodingKeys.sourceKind)
+        static let sourceId = Column(CodingKeys.sourceId)
+        static let periodIndex = Column(CodingKeys.periodIndex)
+        static let startTimestamp = Column(CodingKeys.startTimestamp)
+        static let endTimestamp = Column(CodingKeys.endTimestamp)
+        static let status = Column(CodingKeys.status)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, customerId = "customer_id", sourceKind = "source_kind", sourceId = "source_id"
+        case periodIndex = "period_index", startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", status
+        case issuedAt = "issued_at", regeneratedFromInvoiceId = "regenerated_from_invoice_id"
+        case addedCharges = "added_charges", document
+    }
+
+    /// The billing period this invoice covers.
+    var period: BillingPeriod { BillingPeriod(index: periodIndex, start: startTimestamp, end: endTimestamp) }
+}
+
+/// What an invoice bills: a customer plan or a contract.
+enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConvertible {
+    case customerPlan = "customer_plan"
+    case contract
+}
+
+/// Where an invoice stands.
+enum InvoiceStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    case draft = "DRAFT"
+    case finalized = "FINALIZED"
+    case void = "VOID"
+}
+
+/// Which of a customer's invoices to list.
+struct InvoiceFilter: Sendable {
+    var status: String?
+    var type: String?
+    var contractId: String?
+    var creditTypeId: String?
+    var startingOn: Timestamp?
+    var endingBefore: Timestamp?
+    var newestFirst = false
+}
+
+extension AppDatabase {
+    /// A customer's invoices matching `filter`, oldest period first (or newest), each with its
+    /// content as of `now`, after the periods `now` has reached are opened and finalized.
+    func invoices(customerId: String, filter: InvoiceFilter, now: Timestamp) async throws -> [InvoiceDocument] {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            return try Self.invoiceRecords(customerId: customerId, filter: filter, db).filter { record in
+                (filter.startingOn.map { record.startTimestamp >= $0 } ?? true)
+                    && (filter.endingBefore.map { record.endTimestamp <= $0 } ?? true)
+            }.map { try Self.invoiceDocument($0, db) }.filter { document in
+                (filter.type.map { document.type == $0.uppercased() } ?? true)
+                    && (filter.creditTypeId.map { document.creditType.id == $0 } ?? true)
+            }
+        }
+    }
+
+    /// One of a customer's invoices as of `now`; 404 unless it is that customer's.
+    func invoice(customerId: String, id: String, now: Timestamp) async throws -> InvoiceDocument {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            return try Self.invoiceDocument(try Self.invoiceRecord(id: id, customerId: customerId, db), db)
+        }
+    }
+
+    /// Voids an invoice: it keeps what it showed, with status VOID. Returns its ID.
+    func voidInvoice(id: String, now: Timestamp) async throws -> String {
+        try await writer.write { db in
+            var record = try Self.invoiceRecord(id: id, customerId: nil, db)
+            try Self.settleInvoices(customerId: record.customerId, now: now, db)
+            record = try Self.invoiceRecord(id: id, customerId: nil, db)
+            guard record.status != .void else { throw APIError.badRequest("Invoice \(id) is already void") }
+            var document = try Self.invoiceDocument(record, db)
+            document.status = InvoiceStatus.void.rawValue
+            record.status = .void
+            record.document = document
+            try record.update(db)
+            return id
+        }
+    }
+
+    /// Replaces an invoice with a new one (new ID) for the same period, rated from the usage as it
+    /// stands now; the original is voided. Returns the new invoice's ID.
+    func regenerateInvoice(id: String, now: Timestamp) async throws -> String {
+        try await writer.write { db in
+            var original = try Self.invoiceRecord(id: id, customerId: nil, db)
+            try Self.settleInvoices(customerId: original.customerId, now: now, db)
+            original = try Self.invoiceRecord(id: id, customerId: nil, db)
+            guard original.status != .void else { throw APIError.badRequest("Invoice \(id) is void and cannot be regenerated") }
+            var voided = try Self.invoiceDocument(original, db)
+            voided.status = InvoiceStatus.void.rawValue
+            var replacement = original
+            replacement.seq = nil
+            replacement.id = UUID().uuidString.lowercased()
+            replacement.regeneratedFromInvoiceId = original.id
+            replacement.status = .draft
+            replacement.document = nil
+            replacement.issuedAt = nil
+            original.status = .void
+            original.document = voided
+            try original.update(db)
+            try replacement.insert(db)
+            if original.period.finalizesAt <= now { try Self.finalize(&replacement, db) }
+            return replacement.id
+        }
+    }
+
+    /// Adds a one-time charge to the draft invoice of a customer plan's period starting at
+    /// `invoiceStart`. The charge may be any plan's charge on a product with only fixed charges.
+    func addChargeToInvoice(
+        customerId: String, customerPlanId: String, invoiceStart: Timestamp, chargeId: String, description: String,
+        price: Decimal, quantity: Decimal, now: Timestamp
+    ) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            guard try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.id == customerPlanId)
+                .filter(CustomerPlanRecord.Columns.customerId == customerId).fetchCount(db) > 0
+            else { throw APIError.notFound("Customer plan of customer \(customerId)", customerPlanId) }
+            let charges = try PlanRecord.fetchAll(db).flatMap(\.definition.charges)
+            guard let charge = charges.first(where: { $0.id == chargeId }) else { throw APIError.notFound("Charge", chargeId) }
+            guard charges.filter({ $0.productId == charge.productId }).allSatisfy({ $0.chargeType == .fixed }) else {
+                throw APIError.badRequest("Charge \(chargeId) must be on a product that has only fixed charges")
+            }
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            guard var record = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.customerPlan.rawValue)
+                .filter(InvoiceRecord.Columns.sourceId == customerPlanId)
+                .filter(InvoiceRecord.Columns.startTimestamp == invoiceStart)
+                .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchOne(db)
+            else {
+                throw APIError.badRequest("Customer plan \(customerPlanId) has no draft invoice starting at \(invoiceStart.rfc3339)")
+            }
+            record.addedCharges.append(AddedCharge(
+                chargeId: charge.id, productId: charge.productId, productName: charge.productName, description: description,
+                price: price, quantity: quantity
+            ))
+            try record.update(db)
+        }
+    }
+
+    /// Settles the invoices of every customer billed by a plan, as when the clock moves.
+    func settleAllInvoices(now: Timestamp) async throws {
+        try await writer.write { db in
+            for customerId in try String.fetchAll(db, sql: "SELECT DISTINCT customer_id FROM customer_plan") {
+                try Self.settleInvoices(customerId: customerId, now: now, db)
+            }
+        }
+    }
+
+    /// Breakdowns of a customer's invoices matching `filter`: each invoice cut into `windowSize`
+    /// windows within `[startingOn, endingBefore)`, in order; `offset` and `limit` pick the page.
+    /// Returns the page and whether more follow.
+    func invoiceBreakdowns(
+        customerId: String, filter: InvoiceFilter, startingOn: Timestamp, endingBefore: Timestamp, windowSize: WindowSize,
+        offset: Int, limit: Int, now: Timestamp
+    ) async throws -> (items: [(document: InvoiceDocument, window: Range<Timestamp>)], more: Bool) {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            var slots: [(InvoiceRecord, Range<Timestamp>)] = []
+            for record in try Self.invoiceRecords(customerId: customerId, filter: filter, db) where record.status != .void {
+                let start = max(startingOn, record.startTimestamp)
+                let end = min(endingBefore, record.endTimestamp)
+                guard start < end else { continue }
+                slots += windowSize.windows(from: start, to: end).map { (record, $0) }
+            }
+            let page = slots.dropFirst(offset).prefix(limit)
+            let items = try page.map { record, window in
+                (try Self.ratedShare(of: record, in: window, db), window)
+            }.filter { item in filter.creditTypeId.map { item.0.creditType.id == $0 } ?? true }
+            return (items, slots.count > offset + limit)
+        }
+    }
+
+    /// What a customer's invoices bill each day of `[startingOn, endingBefore)` (UTC days), per
+    /// credit type and line; `offset` and `limit` pick the days of the page.
+    func dailyCosts(
+        customerId: String, startingOn: Timestamp, endingBefore: Timestamp, offset: Int, limit: Int, now: Timestamp
+    ) async throws -> (days: [(window: Range<Timestamp>, lines: [InvoiceLineItem])], more: Bool) {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            // Only the days up to the end of this page (and one more, to know whether more follow).
+            let pageEnd = min(
+                endingBefore.millisecondsSinceEpoch,
+                startingOn.millisecondsSinceEpoch + Int64(offset + limit + 1) * Timestamp.millisecondsPerDay
+            )
+            let days = WindowSize.day.windows(from: startingOn, to: Timestamp(millisecondsSinceEpoch: pageEnd))
+            let records = try Self.invoiceRecords(customerId: customerId, filter: InvoiceFilter(), db).filter { $0.status != .void }
+            let page = try days.dropFirst(offset).prefix(limit).map { day in
+                var lines: [InvoiceLineItem] = []
+                for record in records where record.startTimestamp < day.upperBound && day.lowerBound < record.endTimestamp {
+                    let window = max(day.lowerBound, record.startTimestamp)..<min(day.upperBound, record.endTimestamp)
+                    lines += try Self.ratedShare(of: record, in: window, db).lineItems
+                }
+                return (day, lines)
+            }
+            return (page, days.count > offset + limit)
+        }
+    }
+
+    // MARK: - Periods and finalization
+
+    /// Opens a draft for every billing period of the customer's plans that has begun by `now`,
+    /// and finalizes every draft whose period ended more than the grace period before `now`.
+    static func settleInvoices(customerId: String, now: Timestamp, _ db: Database) throws {
+        let customerPlans = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
+        for customerPlan in customerPlans {
+            let cadence = BillingCadence.monthly(from: customerPlan.startingOn, until: customerPlan.endingBefore)
+            try openPeriods(cadence.periods(startedBefore: now), kind: .customerPlan, sourceId: customerPlan.id, customerId: customerId, db)
+        }
+        let overdue = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
+            .filter(InvoiceRecord.Columns.endTimestamp <= now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds)
+            .fetchAll(db)
+        for var record in overdue { try finalize(&record, db) }
+    }
+
+    private static func openPeriods(
+        _ periods: [BillingPeriod], kind: InvoiceSourceKind, sourceId: String, customerId: String, _ db: Database
+    ) throws {
+        let opened = Set(try Int.fetchAll(db, sql: """
+            SELECT period_index FROM invoice WHERE source_kind = ? AND source_id = ?
+            """, arguments: [kind.rawValue, sourceId]))
+        for period in periods where !opened.contains(period.index) {
+            try InvoiceRecord(
+                id: UUID().uuidString.lowercased(), customerId: customerId, sourceKind: kind, sourceId: sourceId,
+                periodIndex: period.index, startTimestamp: period.start, endTimestamp: period.end, status: .draft,
+                addedCharges: []
+            ).insert(db)
+        }
+    }
+
+    private static func finalize(_ record: inout InvoiceRecord, _ db: Database) throws {
+        record.status = .finalized
+        record.issuedAt = record.period.finalizesAt
+        var document = try invoiceDocument(record, db)
+        document.status = InvoiceStatus.finalized.rawValue
+        document.issuedAt = record.issuedAt
+        record.document = document
+        try record.update(db)
+    }
+
+    // MARK: - Content
+
+    /// What an invoice shows: kept as finalized or voided, or rated now for a draft.
+    static func invoiceDocument(_ record: InvoiceRecord, _ db: Database) throws -> InvoiceDocument {
+        if let document = record.document { return document }
+        return try ratedInvoice(record, until: record.endTimestamp, db)
+    }
+
+    /// A draft's content from the usage in its period before `cutoff` (its end, or earlier for
+    /// breakdowns).
+    static func ratedInvoice(_ record: InvoiceRecord, until cutoff: Timestamp, _ db: Database) throws -> InvoiceDocument {
+        let creditTypeNames = Dictionary(
+            try CreditTypeRecord.fetchAll(db).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }
+        )
+        let fiat = InvoiceCreditType(id: CreditTypeDataWire.usdCentsId, name: creditTypeNames[CreditTypeDataWire.usdCentsId] ?? "USD (cents)")
+        switch record.sourceKind {
+        case .customerPlan:
+            guard let customerPlan = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.id == record.sourceId).fetchOne(db),
+                let plan = try PlanRecord.filter(PlanRecord.Columns.id == customerPlan.planId).fetchOne(db)
+            else { throw APIError.internalError("Invoice \(record.id) lost its customer plan") }
+            let metricIds = Set(plan.definition.charges.compactMap(\.billableMetricId))
+            let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
+            let usage = try metricUsage(
+                metrics, refs: try customerRefs(record.customerId, db), from: record.startTimestamp, to: min(cutoff, record.endTimestamp), db
+            ).mapValues(\.total)
+            let content = PlanRating.rate(
+                plan: plan.definition, adjustments: customerPlan.priceAdjustments, period: record.period, usage: usage,
+                addedCharges: record.addedCharges, creditType: fiat, creditTypeNames: creditTypeNames
+            )
+            return InvoiceDocument(
+                id: record.id, customerId: record.customerId, creditType: fiat, lineItems: content.lineItems,
+                status: record.status.rawValue, total: content.total, type: "PLAN_ARREARS", startTimestamp: record.startTimestamp,
+                endTimestamp: record.endTimestamp, issuedAt: record.issuedAt, planId: plan.id, planName: plan.definition.name,
+                subtotal: content.subtotal, netPaymentTermsDays: customerPlan.netPaymentTermsDays, customFields: [:],
+                regeneratedFromInvoiceId: record.regeneratedFromInvoiceId, invoiceAdjustments: content.adjustments
+            )
+        case .contract:
+            throw APIError.internalError("Contract invoices are not rated yet")
+        }
+    }
+
+    /// What an invoice bills for usage in `window` (within its period), as its breakdowns show it.
+    static func ratedShare(of record: InvoiceRecord, in window: Range<Timestamp>, _ db: Database) throws -> InvoiceDocument {
+        let upTo = try ratedInvoice(record, until: window.upperBound, db)
+        let before = window.lowerBound > record.startTimestamp ? try ratedInvoice(record, until: window.lowerBound, db) : nil
+        var share = InvoiceBreakdown.difference(upTo, minus: before)
+        share.status = record.status.rawValue
+        share.issuedAt = record.issuedAt
+        return share
+    }
+
+    /// A customer's invoice rows matching the filters the store can apply, in period order.
+    static func invoiceRecords(customerId: String, filter: InvoiceFilter, _ db: Database) throws -> [InvoiceRecord] {
+        var request = InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+        if let status = filter.status { request = request.filter(InvoiceRecord.Columns.status == status.uppercased()) }
+        if let contractId = filter.contractId {
+            request = request.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+                .filter(InvoiceRecord.Columns.sourceId == contractId)
+        }
+        return try (filter.newestFirst
+            ? request.order(InvoiceRecord.Columns.startTimestamp.desc, InvoiceRecord.Columns.seq.desc)
+            : request.order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)).fetchAll(db)
+    }
+
+    /// Every reference a customer's events may carry: its ID and its ingest aliases.
+    static func customerRefs(_ customerId: String, _ db: Database) throws -> [String] {
+        [customerId] + (try String.fetchAll(
+            db, sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position", arguments: [customerId]
+        ))
+    }
+
+    static func invoiceRecord(id: String, customerId: String?, _ db: Database) throws -> InvoiceRecord {
+        var request = InvoiceRecord.filter(InvoiceRecord.Columns.id == id)
+        if let customerId { request = request.filter(InvoiceRecord.Columns.customerId == customerId) }
+        guard let record = try request.fetchOne(db) else {
+            throw APIError.notFound(customerId.map { "Invoice of customer \($0)" } ?? "Invoice", id)
+        }
+        return record
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// The billable metrics events are rolled up for: every metric the emulator evaluates (SQL
+    /// metrics are not), archived ones included since their past usage stays billable.
+    static func rolledUpMetrics(_ db: Database) throws -> [RatedMetric] {
+        try BillableMetricRecord.filter(Column("sql") == nil).order(BillableMetricRecord.Columns.seq)
+            .fetchAll(db).map { RatedMetric(id: $0.id, definition: $0.definition) }
+    }
+
+    /// Adds what `buckets` and `uniques` counted to the stored rollup.
+    static func storeRollup(_ buckets: [UsageBucketKey: UsageBucket], uniques: Set<UsageUniqueValue>, _ db: Database) throws {
+        let select = try db.cachedStatement(sql: """
+            SELECT event_count, total, maximum, latest_at, latest_transaction_id, latest_value FROM usage_rollup
+            WHERE billable_metric_id = ? AND customer_ref = ? AND hour = ? AND group_values = ?
+            """)
+        let upsert = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO usage_rollup
+            (billable_metric_id, customer_ref, hour, group_values, event_count, total, maximum, latest_at, latest_transaction_id, latest_value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (key, added) in buckets {
+            let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
+            var bucket = try Row.fetchOne(select, arguments: keyArguments).map(usageBucket(from:)) ?? UsageBucket()
+            bucket.merge(added)
+            try upsert.execute(arguments: keyArguments + [
+                bucket.eventCount, bucket.total.description, bucket.maximum?.description, bucket.latest?.at.millisecondsSinceEpoch,
+                bucket.latest?.transactionId, bucket.latest?.value.description,
+            ])
+        }
+        let insertUnique = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO usage_rollup_unique (billable_metric_id, customer_ref, hour, group_values, value) VALUES (?, ?, ?, ?, ?)
+            """)
+        for unique in uniques {
+            try insertUnique.execute(arguments: [
+                unique.bucket.billableMetricId, unique.bucket.customerRef, unique.bucket.hour, unique.bucket.groupValues, unique.value,
+            ])
+        }
+    }
+
+    /// Rolls up every counted event already stored for a metric that is new.
+    static func backfillRollup(for metric: RatedMetric, _ db: Database) throws {
+        var buckets: [UsageBucketKey: UsageBucket] = [:]
+        var uniques: Set<UsageUniqueValue> = []
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT transaction_id, customer_ref, event_type, timestamp, properties FROM usage_event WHERE is_duplicate = 0
+            """)
+        while let row = try cursor.next() {
+            guard let event = try? usageEvent(from: row) else { continue }
+            UsageRollup.fold(event, into: &buckets, uniques: &uniques, metrics: [metric])
+        }
+        try storeRollup(buckets, uniques: uniques, db)
+    }
+
+    /// What `metrics` counted for events sent with any of `refs` in the hours of `[start, end)`.
+    static func metricUsage(
+        _ metrics: [RatedMetric], refs: [String], from start: Timestamp, to end: Timestamp, _ db: Database
+    ) throws -> [String: MetricUsage] {
+        var usage: [String: MetricUsage] = [:]
+        guard !metrics.isEmpty, !refs.isEmpty else { return usage }
+        let refMarks = databaseQuestionMarks(count: refs.count)
+        let range: StatementArguments = [start.millisecondsSinceEpoch, end.millisecondsSinceEpoch]
+        for metric in metrics {
+            var groupCache: [String: [String: String]] = [:]
+            func groups(_ text: String) -> [String: String] {
+                if let cached = groupCache[text] { return cached }
+                let values = UsageRollup.groupValues(text)
+                groupCache[text] = values
+                return values
+            }
+            let arguments: StatementArguments = [metric.id] + StatementArguments(refs) + range
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT group_values, event_count, total, maximum, latest_at, latest_transaction_id, latest_value FROM usage_rollup
+                WHERE billable_metric_id = ? AND customer_ref IN (\(refMarks)) AND hour >= ? AND hour < ?
+                """, arguments: arguments)
+            let buckets = rows.map { (groupValues: groups($0["group_values"]), bucket: usageBucket(from: $0)) }
+            var uniqueValues: [(groupValues: [String: String], value: String)] = []
+            if metric.definition.aggregationType == .unique {
+                uniqueValues = try Row.fetchAll(db, sql: """
+                    SELECT DISTINCT group_values, value FROM usage_rollup_unique
+                    WHERE billable_metric_id = ? AND customer_ref IN (\(refMarks)) AND hour >= ? AND hour < ?
+                    """, arguments: arguments).map { (groups($0["group_values"]), $0["value"]) }
+            }
+            usage[metric.id] = MetricUsage(metric: metric, buckets: buckets, uniqueValues: uniqueValues)
+        }
+        return usage
+    }
+
+    private static func usageBucket(from row: Row) -> UsageBucket {
+        var bucket = UsageBucket()
+        bucket.eventCount = row["event_count"]
+        bucket.total = decimal(row["total"]) ?? 0
+        bucket.maximum = decimal(row["maximum"])
+        if let at: Int64 = row["latest_at"], let transactionId: String = row["latest_transaction_id"],
+            let value = decimal(row["latest_value"])
+        {
+            bucket.latest = .init(at: Timestamp(millisecondsSinceEpoch: at), transactionId: transactionId, value: value)
+        }
+        return bucket
+    }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    private static func decimal(_ text: String?) -> Decimal? {
+        text.flatMap { Decimal(string: $0, locale: posix) }
+    }
+}
