@@ -312,3 +312,34 @@ def test_errors(client, http, on_growth):
     assert_error_response(http.post("/v1/invoices/void", json={}), 400)
     assert_error_response(http.post("/v1/invoices/void", json={"id": "nope"}), 400)
     assert invoices(client, on_growth)[0].status == "DRAFT"
+
+
+def test_preview_events_replace_and_merge_persist_nothing(client, on_growth):
+    client.v1.usage.ingest(usage=api_calls(on_growth, 10, utc(2026, 1, 3), prefix="real"))
+    preview = [{"event_type": "api_call", "timestamp": iso(utc(2026, 1, 14)), "properties": {"endpoint": "/a"}}] * 3
+    [replaced] = client.v1.customers.preview_events(customer_id=on_growth, events=preview).data
+    assert (replaced.status, replaced.total) == ("DRAFT", 5003)
+    [merged] = client.v1.customers.preview_events(customer_id=on_growth, events=preview, mode="merge").data
+    assert merged.total == 5013
+    # a transaction_id already ingested is deduplicated against history
+    [deduplicated] = client.v1.customers.preview_events(
+        customer_id=on_growth, mode="merge",
+        events=[{"event_type": "api_call", "transaction_id": "real-0", "timestamp": iso(utc(2026, 1, 14)),
+                 "properties": {"endpoint": "/a"}}]).data
+    assert deduplicated.total == 5010
+    # an event without a timestamp happens now
+    [now_event] = client.v1.customers.preview_events(
+        customer_id=on_growth, events=[{"event_type": "api_call", "properties": {"endpoint": "/a"}}]).data
+    assert now_event.total == 5001
+    [draft] = invoices(client, on_growth)
+    assert draft.total == 5010 and draft.id == replaced.id
+
+    with expect_api_error(400):
+        client.v1.customers.preview_events(customer_id=on_growth, events=[], mode="merge")
+    with expect_api_error(400):
+        client.v1.customers.preview_events(
+            customer_id=on_growth, events=[{"event_type": "api_call", "transaction_id": "x"}] * 2)
+    with expect_api_error(400):
+        client.v1.customers.preview_events(customer_id=on_growth, events=[{"event_type": "api_call"}], mode="sideways")
+    with expect_api_error(404):
+        client.v1.customers.preview_events(customer_id=str(uuid.uuid4()), events=[{"event_type": "api_call"}])

@@ -44,7 +44,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/customer-alerts/get"),
         (.post, "/v1/customer-alerts/list"),
         (.post, "/v1/customer-alerts/reset"),
-        (.post, "/v1/customers/{customer_id}/previewEvents"),
         (.post, "/v1/dashboards/getEmbeddableUrl"),
         (.post, "/v1/listConfiguredBillingProviders"),
         (.post, "/v1/packages/archive"),

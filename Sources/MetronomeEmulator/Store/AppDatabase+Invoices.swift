@@ -166,6 +166,40 @@ extension AppDatabase {
         }
     }
 
+    /// The customer's draft invoices as they would be with `events` added to its usage (or, with
+    /// `replace`, as its only usage). Nothing is kept: the preview runs in a savepoint rolled back.
+    /// Events whose `transaction_id` was ingested within the deduplication window are left out.
+    func previewDraftInvoices(customerId: String, events: [UsageEvent], replace: Bool, now: Timestamp) async throws -> [InvoiceDocument] {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            var drafts: [InvoiceDocument] = []
+            try db.inSavepoint {
+                let refs = try Self.customerRefs(customerId, db)
+                if replace {
+                    let marks = databaseQuestionMarks(count: refs.count)
+                    try db.execute(sql: "DELETE FROM usage_rollup WHERE customer_ref IN (\(marks))", arguments: StatementArguments(refs))
+                    try db.execute(sql: "DELETE FROM usage_rollup_unique WHERE customer_ref IN (\(marks))", arguments: StatementArguments(refs))
+                }
+                let seen = try db.cachedStatement(sql: """
+                    SELECT 1 FROM usage_event WHERE transaction_id = ? AND is_duplicate = 0 AND ingested_at > ? LIMIT 1
+                    """)
+                let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
+                var buckets: [UsageBucketKey: UsageBucket] = [:]
+                var uniques: Set<UsageUniqueValue> = []
+                let metrics = try Self.rolledUpMetrics(db)
+                for event in events where try Bool.fetchOne(seen, arguments: [event.transactionId, cutoff]) == nil {
+                    UsageRollup.fold(event, into: &buckets, uniques: &uniques, metrics: metrics)
+                }
+                try Self.storeRollup(buckets, uniques: uniques, db)
+                drafts = try Self.invoiceRecords(customerId: customerId, filter: InvoiceFilter(status: InvoiceStatus.draft.rawValue), db)
+                    .map { try Self.invoiceDocument($0, db) }
+                return .rollback
+            }
+            return drafts
+        }
+    }
+
     /// Settles the invoices of every customer billed by a plan, as when the clock moves.
     func settleAllInvoices(now: Timestamp) async throws {
         try await writer.write { db in

@@ -90,3 +90,31 @@ struct CreditTypeCostWire: Encodable {
         }
     }
 }
+
+/// The body of `POST /v1/customers/{customer_id}/previewEvents`.
+struct PreviewEventsRequest: Decodable {
+    var events: [PreviewEvent]
+    var mode: PreviewMode?
+    var skipZeroQtyLineItems: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case events, mode, skipZeroQtyLineItems = "skip_zero_qty_line_items"
+    }
+
+    /// How preview events combine with the customer's usage.
+    enum PreviewMode: String, WireEnum {
+        case replace, merge
+    }
+
+    /// A usage event to preview; it needs no customer, and its time defaults to now.
+    struct PreviewEvent: Decodable {
+        var eventType: String
+        var properties: [String: JSONValue]?
+        var timestamp: Timestamp?
+        var transactionId: String?
+
+        enum CodingKeys: String, CodingKey {
+            case eventType = "event_type", properties, timestamp, transactionId = "transaction_id"
+        }
+    }
+}

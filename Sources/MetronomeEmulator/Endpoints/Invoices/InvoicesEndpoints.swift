@@ -18,6 +18,7 @@ struct InvoicesEndpoints {
         routes.get("/v1/customers/{customer_id}/invoices/{invoice_id}/pdf", use: pdf)
         routes.get("/v1/customers/{customer_id}/costs", use: costs)
         routes.post("/v1/customers/{customer_id}/addCharge", use: addCharge)
+        routes.post("/v1/customers/{customer_id}/previewEvents", use: previewEvents)
         routes.post("/v1/invoices/void", use: void)
         routes.post("/v1/invoices/regenerate", use: regenerate)
         return routes
@@ -117,6 +118,34 @@ struct InvoicesEndpoints {
             description: body.description, price: body.price, quantity: body.quantity, now: clock.now()
         )
         return try JSONResponse.ok([String: String]())
+    }
+
+    /// The customer's draft invoices with the given events added to (or replacing) its usage;
+    /// nothing is stored.
+    @Sendable func previewEvents(_ request: Request, context: Context) async throws -> Response {
+        let customerId = try CustomersEndpoints.customerId(context)
+        let body = try await request.decodeJSON(as: PreviewEventsRequest.self, context: context)
+        let mode = body.mode ?? .replace
+        guard body.events.count <= 100 else { throw APIError.badRequest("'events' takes at most 100 events") }
+        if mode == .merge && body.events.isEmpty { throw APIError.badRequest("'events' must hold at least one event in merge mode") }
+        let now = clock.now()
+        var transactionIds = Set<String>()
+        let events = try body.events.enumerated().map { index, event in
+            try Validate.length(event.eventType, field: "events[\(index)].event_type", 1...256)
+            if let transactionId = event.transactionId {
+                try Validate.length(transactionId, field: "events[\(index)].transaction_id", 1...128)
+                guard transactionIds.insert(transactionId).inserted else {
+                    throw APIError.badRequest("'events[\(index)].transaction_id' \(transactionId) appears more than once")
+                }
+            }
+            return UsageEvent(
+                transactionId: event.transactionId ?? UUID().uuidString, customerRef: customerId, eventType: event.eventType,
+                timestamp: event.timestamp ?? now, properties: event.properties ?? [:]
+            )
+        }
+        let drafts = try await database.previewDraftInvoices(customerId: customerId, events: events, replace: mode == .replace, now: now)
+        let skipZero = body.skipZeroQtyLineItems ?? false
+        return try JSONResponse.ok(DataEnvelope(data: drafts.map { skipZero ? $0.skippingZeroQuantityLines() : $0 }))
     }
 
     @Sendable func void(_ request: Request, context: Context) async throws -> Response {
