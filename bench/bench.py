@@ -10,6 +10,7 @@ compare figures from the same machine only. Standard library only."""
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -35,6 +37,8 @@ CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
 LAUNCHES = int(os.environ.get("BENCH_LAUNCHES", "10"))
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "100000"))
 DEEP_ROWS = int(os.environ.get("BENCH_DEEP_ROWS", "99000"))
+INVOICE_EVENTS = int(os.environ.get("BENCH_INVOICE_EVENTS", "1000000"))
+INVOICE_READS = int(os.environ.get("BENCH_INVOICE_READS", "200"))
 TOKEN = "Bearer bench"
 
 
@@ -128,6 +132,107 @@ def wrk(url: str, script: Optional[str] = None) -> Tuple[float, int]:
 
 
 # --------------------------------------------------------------------------------------
+# Draft invoice
+# --------------------------------------------------------------------------------------
+
+
+def call(conn: http.client.HTTPConnection, method: str, path: str, body: object = None) -> Tuple[int, bytes]:
+    headers = {"Authorization": TOKEN, "Content-Type": "application/json"}
+    conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def seed_events(port: int, alias: str, total: int, workers: int = 2) -> float:
+    """Ingests `total` events for `alias` in 100-event batches over `workers` connections; returns seconds."""
+    batches = total // 100
+
+    def work(worker: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for batch in range(worker, batches, workers):
+            events = [
+                {"transaction_id": f"seed-{batch}-{i}", "customer_id": alias, "event_type": "api_call",
+                 "timestamp": f"2026-01-{batch % 19 + 1:02d}T{i % 24:02d}:{i % 60:02d}:00Z",
+                 "properties": {"endpoint": "/v1/search", "region": "us-east"}}
+                for i in range(100)
+            ]
+            status, body = call(conn, "POST", "/v1/ingest", events)
+            if status != 200:
+                raise SystemExit(f"seeding failed: {status} {body[:200]!r}")
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
+def read_latencies(port: int, path: str, count: int, stop: Optional[threading.Event] = None) -> List[float]:
+    """Milliseconds of sequential GETs of `path` over one connection (until `stop` is set, if given)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    latencies = []
+    while (stop is None and len(latencies) < count) or (stop is not None and not stop.is_set()):
+        started = time.perf_counter()
+        status, body = call(conn, "GET", path)
+        latencies.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"reading the draft failed: {status} {body[:200]!r}")
+    conn.close()
+    return latencies
+
+
+def percentile(values: List[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def draft_invoice_bench(binary: Path) -> Dict[str, float]:
+    """A customer on the demo plan with INVOICE_EVENTS events in its current period: latency of
+    reading its draft invoice alone, then while wrk ingests more events for it."""
+    server = Server(binary)
+    server.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        call(conn, "POST", "/_emulator/clock", {"now": "2026-01-20T00:00:00Z"})
+        status, body = call(conn, "POST", "/v1/customers", {"name": "Invoice bench", "ingest_aliases": ["bench-invoice"]})
+        customer = json.loads(body)["data"]["id"]
+        call(conn, "POST", f"/v1/customers/{customer}/plans/add",
+             {"plan_id": "3e9c5f4b-8d4a-4fab-c000-000000000001", "starting_on": "2026-01-01T00:00:00Z"})
+        print(f"seeding {INVOICE_EVENTS:,} events for one customer...", file=sys.stderr)
+        seed_s = seed_events(server.port, "bench-invoice", INVOICE_EVENTS)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)  # the first one idled out
+        status, body = call(conn, "GET", f"/v1/customers/{customer}/invoices")
+        invoice = json.loads(body)["data"][0]
+        calls = next(item for item in invoice["line_items"] if item["name"] == "API calls")
+        if calls["quantity"] != INVOICE_EVENTS:
+            raise SystemExit(f"the draft bills {calls['quantity']} calls, not {INVOICE_EVENTS}")
+        path = f"/v1/customers/{customer}/invoices/{invoice['id']}"
+        alone = read_latencies(server.port, path, INVOICE_READS)
+        stop = threading.Event()
+        during: List[float] = []
+        reader = threading.Thread(target=lambda: during.extend(read_latencies(server.port, path, 0, stop)))
+        reader.start()
+        env = dict(os.environ, BENCH_CUSTOMER="bench-invoice")
+        argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "-H", f"Authorization: {TOKEN}",
+                "-s", str(BENCH / "ingest_invoice.lua"), f"http://127.0.0.1:{server.port}/v1/ingest"]
+        out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env).stdout
+        stop.set()
+        reader.join()
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        return {
+            "seed_events_per_s": INVOICE_EVENTS / seed_s,
+            "p50": percentile(alone, 0.5), "p99": percentile(alone, 0.99),
+            "p50_during": percentile(during, 0.5), "p99_during": percentile(during, 0.99), "reads_during": len(during),
+            "ingest_during": rate * 100, "rss": server.rss_mib(),
+        }
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------------------
 # Seeding
 # --------------------------------------------------------------------------------------
 
@@ -163,7 +268,12 @@ def cursor_after(port: int, rows: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--binary", required=True, type=Path)
-    binary = parser.parse_args().binary
+    parser.add_argument("--draft-invoice-only", action="store_true", help="run only the draft-invoice benchmark")
+    args = parser.parse_args()
+    binary = args.binary
+    if args.draft_invoice_only:
+        print(json.dumps(draft_invoice_bench(binary), indent=2))
+        return
 
     print(f"metronome-emulator benchmarks: {binary}", file=sys.stderr)
     print(f"server: --log-level warning, in memory; wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}, "
@@ -220,6 +330,8 @@ def main() -> None:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
+    draft = draft_invoice_bench(binary)
+
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = {k: statistics.median(v) for k, v in ratios.items()}
     deep_ratio = statistics.median(deep_vs_first)
@@ -242,7 +354,14 @@ def main() -> None:
          f"{ratio['deep']:.0%}", f">= 90% of first page ({deep_ratio:.0%})", met(deep_ratio >= 0.90)),
         ("POST /v1/ingest (100-event batches, fresh IDs)", f"{med['ingest'] * 100:,.0f} events/s",
          f"{ratio['ingest']:.0%} (requests)", ">= 200,000 events/s", met(med["ingest"] * 100 >= 200_000)),
-        ("draft invoice latency", "n/a (not built)", "", "", ""),
+        (f"seed {INVOICE_EVENTS // 1000}k events, one customer (2 connections)", f"{draft['seed_events_per_s']:,.0f} events/s",
+         "", "", ""),
+        (f"GET draft invoice, {INVOICE_EVENTS // 1000}k events in period (p50 / p99 of {INVOICE_READS})",
+         f"{draft['p50']:.1f} / {draft['p99']:.1f} ms", "", "< 50 ms", met(draft["p50"] < 50 and draft["p99"] < 50)),
+        ("GET draft invoice while wrk ingests for it (p50 / p99)", f"{draft['p50_during']:.1f} / {draft['p99_during']:.1f} ms",
+         f"{draft['reads_during']} reads", "", ""),
+        ("POST /v1/ingest for that customer while its draft is read", f"{draft['ingest_during']:,.0f} events/s", "", "", ""),
+        ("RSS after the invoice benchmark", f"{draft['rss']:.1f} MiB", "", "", ""),
     ]
     header = ("measure", "value", "vs health", "target", "")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]

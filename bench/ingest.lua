@@ -1,6 +1,7 @@
 -- POST /v1/ingest with 100 events per request, every transaction_id fresh (a per-thread prefix
 -- made from the start time and the thread number, then a counter), so de-duplication never
--- drops one and every event is stored.
+-- drops one and every event is stored. The events match the demo "API calls" metric, so each
+-- is also rolled up for rating.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -17,7 +18,7 @@ function request()
   for i = 1, 100 do
     events[i] = string.format(
       '{"transaction_id":"%s-%d-%d","customer_id":"bench-customer-%d","event_type":"api_call",'
-        .. '"timestamp":"2026-01-15T12:00:00Z","properties":{"region":"us-east","tokens":%d}}',
+        .. '"timestamp":"2026-01-15T12:00:00Z","properties":{"endpoint":"/v1/search","region":"us-east","tokens":%d}}',
       prefix, counter, i, i % 10, i)
   end
   return wrk.format(nil, "/v1/ingest", nil, "[" .. table.concat(events, ",") .. "]")
