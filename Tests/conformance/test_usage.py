@@ -3,6 +3,7 @@ windows, groups, pagination, aliases) and usage list-with-groups."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -31,10 +32,16 @@ from usage_helpers import (
 )
 
 
+# A plan without charges, to give a customer billing periods.
+PERIODS_PLAN = "5e0c0000-0000-4000-8000-000000000001"
+
+
 # These tests report usage of every metric, so they run on an emulator without the demo catalog.
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    proc = start_emulator_without_demo_catalog(tmp_path_factory.mktemp("fixtures"))
+    folder = tmp_path_factory.mktemp("fixtures")
+    (folder / "plans.json").write_text(json.dumps([{"id": PERIODS_PLAN, "name": "Periods only", "charges": []}]))
+    proc = start_emulator_without_demo_catalog(folder)
     yield proc.base_url
     proc.stop()
 
@@ -928,11 +935,21 @@ def test_groups_group_by_and_group_key_is_400(client, grouped):
         groups_rows(client, c, m, group_key=["region"], group_by={"key": "region"})
 
 
-def test_groups_current_period_is_501(client, grouped):
+def test_groups_current_period_is_the_billing_period_covering_now(client, grouped):
     c, m = grouped
-    with expect_api_error(501):
+    with expect_api_error(400):  # on no plan or contract: no billing period
         list(client.v1.usage.list_with_groups(
-            billable_metric_id=m, customer_id=c, window_size="DAY", current_period=True))
+            billable_metric_id=m, customer_id=c, window_size="NONE", current_period=True))
+    client.v1.customers.plans.add(
+        customer_id=c, plan_id=PERIODS_PLAN, starting_on=D1 - timedelta(days=10))
+    rows = list(client.v1.usage.list_with_groups(
+        billable_metric_id=m, customer_id=c, window_size="NONE", current_period=True, group_key=["region"]))
+    # the period runs from Mar 1 to Apr 1 (monthly from the plan's start): every event is in it
+    assert {(r.starting_on, r.ending_before) for r in rows} == {(utc(2026, 3, 1), utc(2026, 4, 1))}
+    assert sorted((r.group["region"], r.value) for r in rows) == [("eu", 39), ("us", 24)]
+    with expect_api_error(400):
+        list(client.v1.usage.list_with_groups(
+            billable_metric_id=m, customer_id=c, window_size="NONE", current_period=True, starting_on=D0))
 
 
 @pytest.mark.parametrize("which", ["both", "starting_on", "ending_before"])

@@ -200,6 +200,17 @@ extension AppDatabase {
         }
     }
 
+    /// The billing period of the customer's draft invoice covering `now`, if it is billed now.
+    func currentBillingPeriod(customerId: String, now: Timestamp) async throws -> BillingPeriod? {
+        try await writer.write { db in
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            return try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+                .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
+                .filter(InvoiceRecord.Columns.startTimestamp <= now && InvoiceRecord.Columns.endTimestamp > now)
+                .order(InvoiceRecord.Columns.startTimestamp).fetchOne(db)?.period
+        }
+    }
+
     /// Settles the invoices of every customer billed by a plan, as when the clock moves.
     func settleAllInvoices(now: Timestamp) async throws {
         try await writer.write { db in

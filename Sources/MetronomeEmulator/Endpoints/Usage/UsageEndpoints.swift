@@ -107,19 +107,22 @@ struct UsageEndpoints {
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         let metric = try await database.billableMetric(id: try Validate.id(body.billableMetricId, field: "billable_metric_id"))
         let customer = try await database.usageCustomers(ids: [customerId])[0]
+        let startingOn: Timestamp, endingBefore: Timestamp
         if body.currentPeriod == true {
             guard body.startingOn == nil, body.endingBefore == nil else {
                 throw APIError.badRequest("'current_period' cannot be combined with 'starting_on' or 'ending_before'")
             }
-            throw APIError(
-                status: .notImplemented,
-                message: "'current_period' needs billing periods of plans and contracts, which this emulator does not build yet"
-            )
+            guard let period = try await database.currentBillingPeriod(customerId: customerId, now: clock.now()) else {
+                throw APIError.badRequest("Customer \(customerId) has no current billing period: it is on no plan or contract now")
+            }
+            (startingOn, endingBefore) = (period.start, period.end)
+        } else {
+            guard let start = body.startingOn, let end = body.endingBefore else {
+                throw APIError.badRequest("'starting_on' and 'ending_before' are required unless 'current_period' is true")
+            }
+            try Self.checkDayAligned(startingOn: start, endingBefore: end)
+            (startingOn, endingBefore) = (start, end)
         }
-        guard let startingOn = body.startingOn, let endingBefore = body.endingBefore else {
-            throw APIError.badRequest("'starting_on' and 'ending_before' are required unless 'current_period' is true")
-        }
-        try Self.checkDayAligned(startingOn: startingOn, endingBefore: endingBefore)
         let keys = try Self.groupKeys(body, metric: metric)
         let definition = metric.definition
         var events = try await database.usageEvents(refs: customer.refs, startingAt: startingOn, endingBefore: endingBefore)
