@@ -62,6 +62,8 @@ func buildRouter(
     router.addRoutes(PlansEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(RateCardsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(ContractsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(CommitsAndCreditsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }
