@@ -18,6 +18,8 @@ enum CustomFieldEntity: String, WireEnum {
         case .billableMetric: "billable_metric"
         case .product: "product"
         case .rateCard: "rate_card"
+        case .contract: "contract"
+        case .commit, .contractCredit: "commit_or_credit"
         default: nil
         }
     }

@@ -3,18 +3,20 @@ import GRDB
 /// Whose named schedule: a customer's, a contract's or a rate card's.
 enum NamedScheduleOwner: Sendable {
     case customer(String)
+    case contract(customerId: String, contractId: String)
     case rateCard(String)
 
     var kind: String {
         switch self {
         case .customer: "customer"
+        case .contract: "contract"
         case .rateCard: "rate_card"
         }
     }
 
     var id: String {
         switch self {
-        case .customer(let id), .rateCard(let id): id
+        case .customer(let id), .rateCard(let id), .contract(_, let id): id
         }
     }
 
@@ -22,6 +24,9 @@ enum NamedScheduleOwner: Sendable {
     fileprivate func checkExists(_ db: Database) throws {
         switch self {
         case .customer(let id): _ = try AppDatabase.customerRecord(id: id, db)
+        case .contract(let customerId, let contractId):
+            _ = try AppDatabase.customerRecord(id: customerId, db)
+            _ = try AppDatabase.contractRecord(customerId: customerId, contractId: contractId, db)
         case .rateCard(let id): _ = try AppDatabase.rateCardRecord(id: id, db)
         }
     }

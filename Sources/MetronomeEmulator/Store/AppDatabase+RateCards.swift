@@ -118,29 +118,9 @@ extension AppDatabase {
         rateCardId: String, window: RateWindow, selectors: [RateSelector], after: RateOrderKey?, limit: Int, now: Timestamp
     ) async throws -> [RateListing] {
         try await writer.read { db in
-            let card = try Self.rateCardRecord(id: rateCardId, db)
-            let rows = try RateRecord.filter(RateRecord.Columns.rateCardId == rateCardId).order(RateRecord.Columns.seq).fetchAll(db)
-            let products = try Dictionary(
-                ProductRecord.filter(Set(rows.map(\.productId)).contains(ProductRecord.Columns.id)).fetchAll(db).map { ($0.id, $0) },
-                uniquingKeysWith: { first, _ in first }
+            try Self.rateListings(
+                rateCardId: rateCardId, window: window, selectors: selectors, after: after, limit: limit, now: now, db
             )
-            let creditTypes = try Self.creditTypes(ids: Set(rows.compactMap(\.details.creditTypeId)), db)
-            var listings: [RateListing] = []
-            for row in rows where window.contains(row.details) {
-                guard let product = products[row.productId] else { continue }
-                let state = product.state(at: now)
-                guard RateSelector.matchAny(selectors, row.details, productTags: state.tags ?? []) else { continue }
-                let key = RateOrderKey(
-                    rate: row.details, productPosition: card.productOrder.firstIndex(of: row.productId) ?? card.productOrder.count,
-                    seq: row.seq ?? 0
-                )
-                if let after, key <= after { continue }
-                listings.append(RateListing(
-                    rate: row.details, product: product, productState: state,
-                    creditType: row.details.creditTypeId.flatMap { creditTypes[$0] }, orderKey: key
-                ))
-            }
-            return Array(listings.sorted { $0.orderKey < $1.orderKey }.prefix(limit))
         }
     }
 
@@ -179,6 +159,37 @@ extension AppDatabase {
             throw APIError.notFound("Rate card", id)
         }
         return record
+    }
+
+    /// Up to `limit` rates of a card in `window` matching `selectors`, in listing order, after
+    /// `after`; 404 if the card does not exist.
+    static func rateListings(
+        rateCardId: String, window: RateWindow, selectors: [RateSelector], after: RateOrderKey?, limit: Int, now: Timestamp,
+        _ db: Database
+    ) throws -> [RateListing] {
+        let card = try Self.rateCardRecord(id: rateCardId, db)
+        let rows = try RateRecord.filter(RateRecord.Columns.rateCardId == rateCardId).order(RateRecord.Columns.seq).fetchAll(db)
+        let products = try Dictionary(
+            ProductRecord.filter(Set(rows.map(\.productId)).contains(ProductRecord.Columns.id)).fetchAll(db).map { ($0.id, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let creditTypes = try Self.creditTypes(ids: Set(rows.compactMap(\.details.creditTypeId)), db)
+        var listings: [RateListing] = []
+        for row in rows where window.contains(row.details) {
+            guard let product = products[row.productId] else { continue }
+            let state = product.state(at: now)
+            guard RateSelector.matchAny(selectors, row.details, productTags: state.tags ?? []) else { continue }
+            let key = RateOrderKey(
+                rate: row.details, productPosition: card.productOrder.firstIndex(of: row.productId) ?? card.productOrder.count,
+                seq: row.seq ?? 0
+            )
+            if let after, key <= after { continue }
+            listings.append(RateListing(
+                rate: row.details, product: product, productState: state,
+                creditType: row.details.creditTypeId.flatMap { creditTypes[$0] }, orderKey: key
+            ))
+        }
+        return Array(listings.sorted { $0.orderKey < $1.orderKey }.prefix(limit))
     }
 
     /// Checks and inserts a rate card with its aliases.
@@ -263,14 +274,14 @@ extension AppDatabase {
         return RateCardSnapshot(record: record, aliases: aliases, creditTypes: try creditTypes(ids: ids, db))
     }
 
-    private static func creditTypeRecord(id: String, _ db: Database) throws -> CreditTypeRecord {
+    static func creditTypeRecord(id: String, _ db: Database) throws -> CreditTypeRecord {
         guard let record = try CreditTypeRecord.filter(CreditTypeRecord.Columns.id == id).fetchOne(db) else {
             throw APIError.notFound("Credit type", id)
         }
         return record
     }
 
-    private static func creditTypes(ids: Set<String>, _ db: Database) throws -> [String: CreditTypeRecord] {
+    static func creditTypes(ids: Set<String>, _ db: Database) throws -> [String: CreditTypeRecord] {
         let records = try CreditTypeRecord.filter(ids.contains(CreditTypeRecord.Columns.id)).fetchAll(db)
         return Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }

@@ -177,6 +177,65 @@ extension AppDatabase {
                 CREATE INDEX rate_by_rate_card ON rate(rate_card_id, product_id);
                 """)
         }
+        migrator.registerMigration("v6 contracts, commits and credits") { db in
+            try db.execute(sql: """
+                CREATE TABLE contract (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    name TEXT,
+                    starting_at INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    rate_card_id TEXT REFERENCES rate_card(id),
+                    usage_statement_schedule TEXT NOT NULL,
+                    net_payment_terms_days TEXT,
+                    scheduled_charges TEXT NOT NULL DEFAULT '[]',
+                    discounts TEXT NOT NULL DEFAULT '[]',
+                    subscriptions TEXT NOT NULL DEFAULT '[]',
+                    overrides TEXT NOT NULL DEFAULT '[]',
+                    transitions TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    uniqueness_key TEXT,
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX contract_by_customer ON contract(customer_id, starting_at);
+                CREATE UNIQUE INDEX contract_by_uniqueness_key ON contract(customer_id, uniqueness_key)
+                    WHERE uniqueness_key IS NOT NULL;
+                CREATE TABLE commit_or_credit (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    type TEXT,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    contract_id TEXT REFERENCES contract(id) ON DELETE CASCADE,
+                    product_id TEXT NOT NULL REFERENCES product(id),
+                    name TEXT,
+                    description TEXT,
+                    priority TEXT,
+                    credit_type_id TEXT NOT NULL REFERENCES credit_type(id),
+                    access_schedule TEXT NOT NULL,
+                    access_starting_at INTEGER NOT NULL,
+                    access_ending_before INTEGER NOT NULL,
+                    invoice_schedule TEXT,
+                    applicable_product_ids TEXT,
+                    applicable_product_tags TEXT,
+                    applicable_contract_ids TEXT,
+                    specifiers TEXT,
+                    rate_type TEXT,
+                    rollover_fraction TEXT,
+                    invoice_contract_id TEXT,
+                    uniqueness_key TEXT,
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX commit_or_credit_by_customer ON commit_or_credit(customer_id, kind);
+                CREATE INDEX commit_or_credit_by_contract ON commit_or_credit(contract_id);
+                CREATE UNIQUE INDEX commit_or_credit_by_uniqueness_key ON commit_or_credit(customer_id, kind, uniqueness_key)
+                    WHERE uniqueness_key IS NOT NULL;
+                """)
+        }
         migrator.registerMigration("v7 usage rollups and invoices") { db in
             try db.execute(sql: """
                 CREATE TABLE usage_rollup (
@@ -224,6 +283,8 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     static let stateTables = [
+        "commit_or_credit",
+        "contract",
         "invoice",
         "usage_rollup_unique",
         "usage_rollup",

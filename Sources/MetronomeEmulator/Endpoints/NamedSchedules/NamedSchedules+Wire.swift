@@ -1,10 +1,11 @@
 /// The owner fields of a named-schedule body; which one is required depends on the path.
 struct NamedScheduleOwnerFields: Decodable {
     var customerId: String?
+    var contractId: String?
     var rateCardId: String?
 
     enum CodingKeys: String, CodingKey {
-        case customerId = "customer_id", rateCardId = "rate_card_id"
+        case customerId = "customer_id", contractId = "contract_id", rateCardId = "rate_card_id"
     }
 }
 

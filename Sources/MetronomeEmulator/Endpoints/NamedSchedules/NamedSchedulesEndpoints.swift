@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// Named schedules of customers and rate cards: `getNamedSchedule` and `updateNamedSchedule`
+/// Named schedules of customers, contracts and rate cards: `getNamedSchedule` and `updateNamedSchedule`
 /// under each owner's path, on one machinery (`NamedSchedule.overlay`).
 struct NamedSchedulesEndpoints {
     typealias Context = EmulatorRequestContext
@@ -9,11 +9,12 @@ struct NamedSchedulesEndpoints {
 
     /// The kinds of owner, with the body field naming one.
     enum OwnerKind {
-        case customer, rateCard
+        case customer, contract, rateCard
 
         var idField: String {
             switch self {
             case .customer: "customer_id"
+            case .contract: "contract_id"
             case .rateCard: "rate_card_id"
             }
         }
@@ -21,13 +22,17 @@ struct NamedSchedulesEndpoints {
         func owner(_ body: NamedScheduleOwnerFields) throws -> NamedScheduleOwner {
             let given: String? = switch self {
             case .customer: body.customerId
+            case .contract: body.contractId
             case .rateCard: body.rateCardId
             }
             guard let given else { throw APIError.badRequest("Missing required field '\(idField)'") }
             let id = try Validate.id(given, field: idField)
-            return switch self {
-            case .customer: .customer(id)
-            case .rateCard: .rateCard(id)
+            switch self {
+            case .customer: return .customer(id)
+            case .rateCard: return .rateCard(id)
+            case .contract:
+                guard let customerId = body.customerId else { throw APIError.badRequest("Missing required field 'customer_id'") }
+                return .contract(customerId: try Validate.id(customerId, field: "customer_id"), contractId: id)
             }
         }
     }
@@ -37,6 +42,8 @@ struct NamedSchedulesEndpoints {
         let routes = RouteCollection(context: Context.self)
         routes.post("/v1/customers/getNamedSchedule") { try await get($0, context: $1, kind: .customer) }
         routes.post("/v1/customers/updateNamedSchedule") { try await update($0, context: $1, kind: .customer) }
+        routes.post("/v1/contracts/getNamedSchedule") { try await get($0, context: $1, kind: .contract) }
+        routes.post("/v1/contracts/updateNamedSchedule") { try await update($0, context: $1, kind: .contract) }
         routes.post("/v1/contract-pricing/rate-cards/getNamedSchedule") { try await get($0, context: $1, kind: .rateCard) }
         routes.post("/v1/contract-pricing/rate-cards/updateNamedSchedule") { try await update($0, context: $1, kind: .rateCard) }
         return routes

@@ -1,0 +1,345 @@
+import Foundation
+
+// MARK: - Schedule requests
+
+/// `access_schedule` of a commit or credit.
+struct AccessScheduleBody: Decodable {
+    var scheduleItems: [Item]
+    var creditTypeId: String?
+
+    /// One segment of access.
+    struct Item: Decodable {
+        var amount: Decimal
+        var startingAt: Timestamp
+        var endingBefore: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case amount, startingAt = "starting_at", endingBefore = "ending_before"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scheduleItems = "schedule_items", creditTypeId = "credit_type_id"
+    }
+}
+
+/// A point-in-time schedule: `invoice_schedule` of a commit, `schedule` of a scheduled charge
+/// or discount. Items and a recurring schedule may both be given; they add up.
+struct InvoiceScheduleBody: Decodable {
+    var creditTypeId: String?
+    var doNotInvoice: Bool?
+    var scheduleItems: [Item]?
+    var recurringSchedule: Recurring?
+
+    /// One invoice: an amount, or a quantity and a unit price.
+    struct Item: Decodable {
+        var timestamp: Timestamp
+        var amount: Decimal?
+        var quantity: Decimal?
+        var unitPrice: Decimal?
+
+        enum CodingKeys: String, CodingKey {
+            case timestamp, amount, quantity, unitPrice = "unit_price"
+        }
+    }
+
+    /// Invoices every `frequency` over `[starting_at, ending_before)`.
+    struct Recurring: Decodable {
+        var amountDistribution: ContractRules.AmountDistribution
+        var frequency: ContractRules.RecurrenceFrequency
+        var startingAt: Timestamp
+        var endingBefore: Timestamp
+        var amount: Decimal?
+        var quantity: Decimal?
+        var unitPrice: Decimal?
+
+        enum CodingKeys: String, CodingKey {
+            case amountDistribution = "amount_distribution", frequency, startingAt = "starting_at"
+            case endingBefore = "ending_before", amount, quantity, unitPrice = "unit_price"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case creditTypeId = "credit_type_id", doNotInvoice = "do_not_invoice", scheduleItems = "schedule_items"
+        case recurringSchedule = "recurring_schedule"
+    }
+
+    /// The schedule with an ID for each item, in time order; `field` names it in errors.
+    func terms(field: String) throws -> InvoiceScheduleTerms {
+        let creditTypeId = try Validate.id(creditTypeId ?? CreditTypeDataWire.usdCentsId, field: "\(field).credit_type_id")
+        do throws(PricingRuleViolation) {
+            var items = try (scheduleItems ?? []).enumerated().map { index, item throws(PricingRuleViolation) in
+                try ContractRules.invoiceItem(
+                    id: UUID().uuidString.lowercased(), timestamp: item.timestamp, amount: item.amount, quantity: item.quantity,
+                    unitPrice: item.unitPrice, field: "\(field).schedule_items[\(index)]"
+                )
+            }
+            if let recurring = recurringSchedule {
+                items += try ContractRules.recurringItems(
+                    startingAt: recurring.startingAt, endingBefore: recurring.endingBefore, frequency: recurring.frequency,
+                    distribution: recurring.amountDistribution, amount: recurring.amount, quantity: recurring.quantity,
+                    unitPrice: recurring.unitPrice, field: "\(field).recurring_schedule",
+                    makeId: { UUID().uuidString.lowercased() }
+                )
+            }
+            guard !items.isEmpty else {
+                throw PricingRuleViolation(message: "'\(field)' needs 'schedule_items' or 'recurring_schedule'")
+            }
+            return InvoiceScheduleTerms(
+                creditTypeId: creditTypeId, items: items.sorted { $0.timestamp < $1.timestamp }, doNotInvoice: doNotInvoice ?? false
+            )
+        } catch {
+            throw APIError.badRequest(error.message)
+        }
+    }
+}
+
+// MARK: - Commit and credit requests
+
+/// A commit or credit: an item of a contract's `commits` or `credits`, or the body of
+/// `customerCommits/create` and `customerCredits/create` (which add `customer_id`).
+struct CommitBody: Decodable {
+    var productId: String
+    var type: CommitType?
+    var accessSchedule: AccessScheduleBody?
+    var invoiceSchedule: InvoiceScheduleBody?
+    var name: String?
+    var description: String?
+    var priority: Decimal?
+    var applicableProductIds: [String]?
+    var applicableProductTags: [String]?
+    var applicableContractIds: [String]?
+    var specifiers: [CommitSpecifier]?
+    var rateType: CommitRateType?
+    var rolloverFraction: Decimal?
+    var invoiceContractId: String?
+    var uniquenessKey: String?
+    var customFields: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id", type, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule", name
+        case description, priority, applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
+        case specifiers, rateType = "rate_type", rolloverFraction = "rollover_fraction"
+        case invoiceContractId = "invoice_contract_id", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
+    }
+
+    /// The commit or credit, with new IDs, checked field by field; `field` prefixes field names
+    /// (e.g. `commits[0].`).
+    func terms(
+        kind: CommitKind, customerId: String, contractId: String?, now: Timestamp, field: String = ""
+    ) throws -> CommitTerms {
+        if kind == .commit, type == nil {
+            throw APIError.badRequest("Missing required field '\(field)type'")
+        }
+        guard let accessSchedule else {
+            throw APIError.badRequest("Missing required field '\(field)access_schedule'")
+        }
+        let segments = accessSchedule.scheduleItems.map { item in
+            AccessSegment(id: UUID().uuidString.lowercased(), amount: item.amount, startingAt: item.startingAt, endingBefore: item.endingBefore)
+        }
+        do throws(PricingRuleViolation) {
+            try ContractRules.checkAccess(segments, field: "\(field)access_schedule")
+        } catch {
+            throw APIError.badRequest(error.message)
+        }
+        if let key = uniquenessKey {
+            try Validate.length(key, field: "\(field)uniqueness_key", 1...128)
+        }
+        if let fraction = rolloverFraction, !(0...1).contains(fraction) {
+            throw APIError.badRequest("'\(field)rollover_fraction' must be between 0 and 1")
+        }
+        let invoice = kind == .commit ? try invoiceSchedule?.terms(field: "\(field)invoice_schedule") : nil
+        return CommitTerms(
+            id: UUID().uuidString.lowercased(), kind: kind, type: kind == .commit ? type : nil, customerId: customerId,
+            contractId: contractId, productId: try Validate.id(productId, field: "\(field)product_id"),
+            name: try name.map { try Validate.name($0, field: "\(field)name") }, description: description, priority: priority,
+            creditTypeId: try Validate.id(
+                accessSchedule.creditTypeId ?? CreditTypeDataWire.usdCentsId, field: "\(field)access_schedule.credit_type_id"
+            ),
+            accessSchedule: segments, invoiceSchedule: invoice,
+            applicableProductIds: try applicableProductIds.map { ids in
+                try ids.map { try Validate.id($0, field: "\(field)applicable_product_ids") }
+            },
+            applicableProductTags: applicableProductTags,
+            applicableContractIds: try applicableContractIds.map { ids in
+                try ids.map { try Validate.id($0, field: "\(field)applicable_contract_ids") }
+            },
+            specifiers: try specifiers.map { list in
+                try list.map { specifier in
+                    var checked = specifier
+                    checked.productId = try specifier.productId.map { try Validate.id($0, field: "\(field)specifiers.product_id") }
+                    return checked
+                }
+            },
+            rateType: rateType, rolloverFraction: rolloverFraction,
+            invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
+            uniquenessKey: uniquenessKey, customFields: customFields ?? [:], createdAt: now
+        )
+    }
+}
+
+/// The body of `customerCommits/create` and `customerCredits/create`.
+struct CreateCommitRequest: Decodable {
+    var customerId: String
+    var priority: Decimal
+    var commit: CommitBody
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", priority
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        customerId = try container.decode(String.self, forKey: .customerId)
+        commit = try CommitBody(from: decoder)
+        priority = try container.decode(Decimal.self, forKey: .priority)
+    }
+}
+
+/// The body of `customerCommits/updateEndDate` and `customerCredits/updateEndDate`.
+struct UpdateCommitEndDateRequest: Decodable {
+    var customerId: String
+    var commitId: String?
+    var creditId: String?
+    var accessEndingBefore: Timestamp?
+    var invoicesEndingBefore: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", commitId = "commit_id", creditId = "credit_id"
+        case accessEndingBefore = "access_ending_before", invoicesEndingBefore = "invoices_ending_before"
+    }
+}
+
+/// The body of `customerCommits/list` and `customerCredits/list`; paging is in the body.
+struct ListCommitsRequest: Decodable {
+    var customerId: String
+    var commitId: String?
+    var creditId: String?
+    var coveringDate: Timestamp?
+    var startingAt: Timestamp?
+    var effectiveBefore: Timestamp?
+    var includeArchived: Bool?
+    var includeBalance: Bool?
+    var includeLedgers: Bool?
+    var includeContractCommits: Bool?
+    var includeContractCredits: Bool?
+    var limit: Int?
+    var nextPage: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", commitId = "commit_id", creditId = "credit_id", coveringDate = "covering_date"
+        case startingAt = "starting_at", effectiveBefore = "effective_before", includeArchived = "include_archived"
+        case includeBalance = "include_balance", includeLedgers = "include_ledgers"
+        case includeContractCommits = "include_contract_commits", includeContractCredits = "include_contract_credits"
+        case limit, nextPage = "next_page"
+    }
+}
+
+// MARK: - Responses
+
+/// `{"id": ..., "name": ...}`: a product as commits, charges and overrides name it.
+struct ProductRefWire: Encodable {
+    var id: String
+    var name: String
+
+    /// Product `id`, named from `names`.
+    init(_ id: String, names: CatalogNames) {
+        self.id = id
+        self.name = names.product(id)
+    }
+}
+
+/// `{"id": ...}`: a reference to a contract.
+struct ContractRefWire: Encodable {
+    var id: String
+}
+
+/// An access schedule (`ScheduleDuration`).
+struct AccessScheduleWire: Encodable {
+    var scheduleItems: [AccessSegment]
+    var creditType: CreditTypeDataWire
+
+    enum CodingKeys: String, CodingKey {
+        case scheduleItems = "schedule_items", creditType = "credit_type"
+    }
+}
+
+/// A point-in-time schedule (`SchedulePointInTime`).
+struct InvoiceScheduleWire: Encodable {
+    var creditType: CreditTypeDataWire
+    var scheduleItems: [InvoiceItem]
+    var doNotInvoice: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case creditType = "credit_type", scheduleItems = "schedule_items", doNotInvoice = "do_not_invoice"
+    }
+
+    /// `schedule` with its credit type named from `names`.
+    init(_ schedule: InvoiceScheduleTerms, names: CatalogNames) {
+        creditType = CreditTypeDataWire(id: schedule.creditTypeId, names: names.creditTypes)
+        scheduleItems = schedule.items
+        doNotInvoice = schedule.doNotInvoice
+    }
+}
+
+/// Metronome's `Commit` or `Credit` (`type` is `CREDIT` for credits). Balances and ledgers
+/// are left out (both optional in Metronome's schema): they will come from the drawdown engine.
+struct CommitWire: Encodable {
+    var id: String
+    var type: String
+    var product: ProductRefWire
+    var createdAt: Timestamp
+    var createdBy: String
+    var accessSchedule: AccessScheduleWire
+    var invoiceSchedule: InvoiceScheduleWire?
+    var contract: ContractRefWire?
+    var invoiceContract: ContractRefWire?
+    var name: String?
+    var description: String?
+    var priority: Decimal?
+    var applicableProductIds: [String]?
+    var applicableProductTags: [String]?
+    var applicableContractIds: [String]?
+    var specifiers: [CommitSpecifier]?
+    var rateType: CommitRateType?
+    var rolloverFraction: Decimal?
+    var uniquenessKey: String?
+    var customFields: [String: String]
+    var archivedAt: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, product, createdAt = "created_at", createdBy = "created_by", accessSchedule = "access_schedule"
+        case invoiceSchedule = "invoice_schedule", contract, invoiceContract = "invoice_contract", name, description
+        case priority, applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
+        case applicableContractIds = "applicable_contract_ids", specifiers, rateType = "rate_type"
+        case rolloverFraction = "rollover_fraction", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
+        case archivedAt = "archived_at"
+    }
+
+    init(_ terms: CommitTerms, names: CatalogNames) {
+        id = terms.id
+        type = terms.kind == .credit ? "CREDIT" : (terms.type ?? .prepaid).rawValue
+        product = ProductRefWire(terms.productId, names: names)
+        createdAt = terms.createdAt
+        createdBy = AppDatabase.apiAuthor
+        accessSchedule = AccessScheduleWire(
+            scheduleItems: terms.accessSchedule, creditType: CreditTypeDataWire(id: terms.creditTypeId, names: names.creditTypes)
+        )
+        invoiceSchedule = terms.invoiceSchedule.map { InvoiceScheduleWire($0, names: names) }
+        contract = terms.contractId.map(ContractRefWire.init)
+        invoiceContract = terms.invoiceContractId.map(ContractRefWire.init)
+        name = terms.name
+        description = terms.description
+        priority = terms.priority
+        applicableProductIds = terms.applicableProductIds
+        applicableProductTags = terms.applicableProductTags
+        applicableContractIds = terms.applicableContractIds
+        specifiers = terms.specifiers
+        rateType = terms.rateType
+        rolloverFraction = terms.rolloverFraction
+        uniquenessKey = terms.uniquenessKey
+        customFields = terms.customFields
+        archivedAt = terms.archivedAt
+    }
+}

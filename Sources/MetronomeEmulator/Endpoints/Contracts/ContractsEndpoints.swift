@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+
+/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule`.
+struct ContractsEndpoints {
+    typealias Context = EmulatorRequestContext
+
+    let database: AppDatabase
+    let clock: EmulatorClock
+
+    /// Page size of `list`: default and maximum.
+    static let maxPageSize = 20
+
+    /// The routes of this resource.
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.post("/v1/contracts/create", use: create)
+        routes.post("/v1/contracts/get", use: get)
+        routes.post("/v1/contracts/list", use: list)
+        routes.post("/v1/contracts/archive", use: archive)
+        routes.post("/v1/contracts/updateEndDate", use: updateEndDate)
+        routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
+        return routes
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: CreateContractRequest.self, context: context)
+        let now = clock.now()
+        let id = UUID().uuidString.lowercased()
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        try Validate.range(startingAt: body.startingAt, endingBefore: body.endingBefore)
+        if let key = body.uniquenessKey {
+            try Validate.length(key, field: "uniqueness_key", 1...128)
+        }
+        if body.rateCardId != nil, body.rateCardAlias != nil {
+            throw APIError.badRequest("Give 'rate_card_id' or 'rate_card_alias', not both")
+        }
+        if let days = body.netPaymentTermsDays, days < 0 {
+            throw APIError.badRequest("'net_payment_terms_days' must be >= 0")
+        }
+        let schedule: UsageStatementSchedule
+        do throws(PricingRuleViolation) {
+            schedule = try UsageStatementSchedule.resolve(
+                frequency: body.usageStatementSchedule?.frequency, day: body.usageStatementSchedule?.day,
+                anchor: body.usageStatementSchedule?.billingAnchorDate, contractStart: body.startingAt
+            )
+        } catch {
+            throw APIError.badRequest(error.message)
+        }
+        let terms = ContractTerms(
+            id: id, customerId: customerId, name: try body.name.map { try Validate.name($0) }, startingAt: body.startingAt,
+            endingBefore: body.endingBefore, rateCardId: try body.rateCardId.map { try Validate.id($0, field: "rate_card_id") },
+            usageStatementSchedule: schedule, netPaymentTermsDays: body.netPaymentTermsDays,
+            commits: try (body.commits ?? []).enumerated().map { index, commit in
+                try commit.terms(kind: .commit, customerId: customerId, contractId: id, now: now, field: "commits[\(index)].")
+            },
+            credits: try (body.credits ?? []).enumerated().map { index, credit in
+                try credit.terms(kind: .credit, customerId: customerId, contractId: id, now: now, field: "credits[\(index)].")
+            },
+            scheduledCharges: try (body.scheduledCharges ?? []).enumerated().map { index, charge in
+                try charge.terms(field: "scheduled_charges[\(index)]")
+            },
+            discounts: try (body.discounts ?? []).enumerated().map { index, discount in
+                try discount.terms(field: "discounts[\(index)]")
+            },
+            subscriptions: try (body.subscriptions ?? []).enumerated().map { index, subscription in
+                try subscription.terms(
+                    field: "subscriptions[\(index)]", contractStart: body.startingAt, contractEnd: body.endingBefore, now: now
+                )
+            },
+            overrides: try (body.overrides ?? []).enumerated().map { index, override in
+                try override.terms(field: "overrides[\(index)]", now: now)
+            },
+            transitions: try body.transition.map { transition in
+                guard transition.type.uppercased() == "RENEWAL" else {
+                    throw APIError.badRequest("'transition.type' must be one of: RENEWAL")
+                }
+                return [TransitionTerms(
+                    fromContractId: try Validate.id(transition.fromContractId, field: "transition.from_contract_id"),
+                    toContractId: id, type: "RENEWAL"
+                )]
+            } ?? [],
+            customFields: body.customFields ?? [:], uniquenessKey: body.uniquenessKey, createdAt: now, archivedAt: nil
+        )
+        let created = try await database.createContract(NewContract(terms: terms, rateCardAlias: body.rateCardAlias))
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
+    }
+
+    /// The contract; `include_balance` and `include_ledgers` are accepted, but balances and
+    /// ledgers are not answered yet: they come with the drawdown engine.
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: GetContractRequest.self, context: context)
+        let snapshot = try await database.contract(
+            customerId: try Validate.id(body.customerId, field: "customer_id"),
+            contractId: try Validate.id(body.contractId, field: "contract_id"), now: clock.now()
+        )
+        return try JSONResponse.ok(DataEnvelope(data: ContractWire(snapshot)))
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: ListContractsRequest.self, context: context)
+        let page = try PageRequest(
+            bodyLimit: body.limit, bodyToken: body.cursor, tokenField: "cursor", list: "contracts",
+            defaultLimit: Self.maxPageSize, maxLimit: Self.maxPageSize
+        )
+        let filter = ContractListFilter(
+            coveringDate: body.coveringDate, startingAt: body.startingAt, includeArchived: body.includeArchived ?? false
+        )
+        let rows = try await database.contracts(
+            customerId: try Validate.id(body.customerId, field: "customer_id"), filter: filter,
+            afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: clock.now()
+        )
+        return try JSONResponse.ok(
+            Page(rows: rows, request: page, list: "contracts", tokenField: .cursor, key: { [String($0.seq)] }, transform: ContractWire.init)
+        )
+    }
+
+    /// Archives the contract and its commits and credits; `void_invoices` is accepted, and
+    /// there are no contract invoices to void yet.
+    @Sendable func archive(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: ArchiveContractRequest.self, context: context)
+        let id = try Validate.id(body.contractId, field: "contract_id")
+        try await database.archiveContract(
+            customerId: try Validate.id(body.customerId, field: "customer_id"), contractId: id, now: clock.now()
+        )
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
+    }
+
+    @Sendable func updateEndDate(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: UpdateContractEndDateRequest.self, context: context)
+        let id = try Validate.id(body.contractId, field: "contract_id")
+        try await database.updateContractEndDate(
+            customerId: try Validate.id(body.customerId, field: "customer_id"), contractId: id, endingBefore: body.endingBefore
+        )
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
+    }
+
+    /// The entitled rates of the contract's rate card at `at` (default now), overrides applied.
+    @Sendable func rateSchedule(_ request: Request, context: Context) async throws -> Response {
+        let page = try PageRequest(query: QueryParameters(request), list: "contract-rate-schedule")
+        let body = try await request.decodeJSON(as: GetContractRateScheduleRequest.self, context: context)
+        let after = try page.after.map { cursor in
+            guard let key = RateOrderKey(cursorKey: cursor.key) else {
+                throw APIError.badRequest("'next_page' is not a valid cursor")
+            }
+            return key
+        }
+        let now = clock.now()
+        let rows = try await database.contractRateSchedule(
+            customerId: try Validate.id(body.customerId, field: "customer_id"),
+            contractId: try Validate.id(body.contractId, field: "contract_id"), at: body.at ?? now,
+            selectors: try RateSelectorBody.validated(body.selectors), after: after, limit: page.fetchLimit, now: now
+        )
+        return try JSONResponse.ok(
+            Page(
+                rows: rows, request: page, list: "contract-rate-schedule", key: \.listing.orderKey.cursorKey,
+                transform: ContractRateWire.init
+            )
+        )
+    }
+}
