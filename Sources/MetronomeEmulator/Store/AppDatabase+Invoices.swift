@@ -42,10 +42,12 @@ struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var period: BillingPeriod { BillingPeriod(index: periodIndex, start: startTimestamp, end: endTimestamp) }
 }
 
-/// What an invoice bills: a customer plan or a contract.
+/// What an invoice bills: a period of a customer plan or of a contract, or one item of an
+/// invoice schedule (a commit's purchase or a scheduled charge).
 enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConvertible {
     case customerPlan = "customer_plan"
     case contract
+    case scheduledItem = "scheduled_item"
 }
 
 /// Where an invoice stands.
@@ -211,10 +213,13 @@ extension AppDatabase {
         }
     }
 
-    /// Settles the invoices of every customer billed by a plan, as when the clock moves.
+    /// Settles the invoices of every customer billed by a plan or contract, as when the clock moves.
     func settleAllInvoices(now: Timestamp) async throws {
         try await writer.write { db in
-            for customerId in try String.fetchAll(db, sql: "SELECT DISTINCT customer_id FROM customer_plan") {
+            for customerId in try String.fetchAll(db, sql: """
+                SELECT customer_id FROM customer_plan UNION SELECT customer_id FROM contract
+                UNION SELECT customer_id FROM commit_or_credit
+                """) {
                 try Self.settleInvoices(customerId: customerId, now: now, db)
             }
         }
@@ -282,14 +287,22 @@ extension AppDatabase {
             let cadence = BillingCadence.monthly(from: customerPlan.startingOn, until: customerPlan.endingBefore)
             try openPeriods(cadence.periods(startedBefore: now), kind: .customerPlan, sourceId: customerPlan.id, customerId: customerId, db)
         }
+        try settleContractInvoices(customerId: customerId, now: now, db)
+        // Usage statements finalize once their grace period is over; scheduled invoices on their date.
         let overdue = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
-            .filter(InvoiceRecord.Columns.endTimestamp <= now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds)
+            .filter(
+                (InvoiceRecord.Columns.sourceKind != InvoiceSourceKind.scheduledItem.rawValue
+                    && InvoiceRecord.Columns.endTimestamp <= now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds)
+                    || (InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue
+                        && InvoiceRecord.Columns.startTimestamp <= now)
+            )
+            .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)
             .fetchAll(db)
         for var record in overdue { try finalize(&record, db) }
     }
 
-    private static func openPeriods(
+    static func openPeriods(
         _ periods: [BillingPeriod], kind: InvoiceSourceKind, sourceId: String, customerId: String, _ db: Database
     ) throws {
         let opened = Set(try Int.fetchAll(db, sql: """
@@ -306,7 +319,7 @@ extension AppDatabase {
 
     private static func finalize(_ record: inout InvoiceRecord, _ db: Database) throws {
         record.status = .finalized
-        record.issuedAt = record.period.finalizesAt
+        record.issuedAt = record.sourceKind == .scheduledItem ? record.startTimestamp : record.period.finalizesAt
         var document = try invoiceDocument(record, db)
         document.status = InvoiceStatus.finalized.rawValue
         document.issuedAt = record.issuedAt
@@ -351,7 +364,9 @@ extension AppDatabase {
                 regeneratedFromInvoiceId: record.regeneratedFromInvoiceId, invoiceAdjustments: content.adjustments
             )
         case .contract:
-            throw APIError.internalError("Contract invoices are not rated yet")
+            return try ratedContractInvoice(record, until: cutoff, fiat: fiat, creditTypeNames: creditTypeNames, db)
+        case .scheduledItem:
+            return try scheduledInvoice(record, fiat: fiat, creditTypeNames: creditTypeNames, db)
         }
     }
 
@@ -369,13 +384,11 @@ extension AppDatabase {
     static func invoiceRecords(customerId: String, filter: InvoiceFilter, _ db: Database) throws -> [InvoiceRecord] {
         var request = InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
         if let status = filter.status { request = request.filter(InvoiceRecord.Columns.status == status.uppercased()) }
-        if let contractId = filter.contractId {
-            request = request.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
-                .filter(InvoiceRecord.Columns.sourceId == contractId)
-        }
-        return try (filter.newestFirst
+        let records = try (filter.newestFirst
             ? request.order(InvoiceRecord.Columns.startTimestamp.desc, InvoiceRecord.Columns.seq.desc)
             : request.order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)).fetchAll(db)
+        guard let contractId = filter.contractId else { return records }
+        return try records.filter { try Self.contractId(of: $0, db) == contractId }
     }
 
     /// Every reference a customer's events may carry: its ID and its ingest aliases.

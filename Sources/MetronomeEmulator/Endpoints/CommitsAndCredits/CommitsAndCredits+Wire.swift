@@ -283,8 +283,8 @@ struct InvoiceScheduleWire: Encodable {
     }
 }
 
-/// Metronome's `Commit` or `Credit` (`type` is `CREDIT` for credits). Balances and ledgers
-/// are left out (both optional in Metronome's schema): they will come from the drawdown engine.
+/// Metronome's `Commit` or `Credit` (`type` is `CREDIT` for credits), with its balance and
+/// ledger when asked for.
 struct CommitWire: Encodable {
     var id: String
     var type: String
@@ -307,8 +307,11 @@ struct CommitWire: Encodable {
     var uniquenessKey: String?
     var customFields: [String: String]
     var archivedAt: Timestamp?
+    var balance: Decimal?
+    var ledger: [LedgerEntryWire]?
 
     enum CodingKeys: String, CodingKey {
+        case balance, ledger
         case id, type, product, createdAt = "created_at", createdBy = "created_by", accessSchedule = "access_schedule"
         case invoiceSchedule = "invoice_schedule", contract, invoiceContract = "invoice_contract", name, description
         case priority, applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
@@ -341,5 +344,26 @@ struct CommitWire: Encodable {
         uniquenessKey = terms.uniquenessKey
         customFields = terms.customFields
         archivedAt = terms.archivedAt
+    }
+}
+
+/// One entry of a commit's or credit's ledger.
+struct LedgerEntryWire: Encodable {
+    var type: String
+    var amount: Decimal
+    var timestamp: Timestamp
+    var segmentId: String
+    var invoiceId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, amount, timestamp, segmentId = "segment_id", invoiceId = "invoice_id"
+    }
+
+    init(_ entry: CommitLedgerEntry) {
+        type = entry.type
+        amount = entry.amount
+        timestamp = entry.timestamp
+        segmentId = entry.segmentId
+        invoiceId = entry.invoiceId
     }
 }

@@ -32,8 +32,7 @@ struct CommitsAndCreditsEndpoints {
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
-    /// Lists a customer's commits or credits. `include_balance` and `include_ledgers` are
-    /// accepted but answer no `balance` or `ledger` yet: both come with the drawdown engine.
+    /// Lists a customer's commits or credits, with their balances now and their ledgers when asked.
     @Sendable func list(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
         let body = try await request.decodeJSON(as: ListCommitsRequest.self, context: context)
         let list = kind == .commit ? "customer-commits" : "customer-credits"
@@ -47,12 +46,22 @@ struct CommitsAndCreditsEndpoints {
             includeArchived: body.includeArchived ?? false,
             includeContractLevel: (kind == .commit ? body.includeContractCommits : body.includeContractCredits) ?? false
         )
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        let now = clock.now()
         let rows = try await database.commitsOrCredits(
-            customerId: try Validate.id(body.customerId, field: "customer_id"), kind: kind, filter: filter,
-            afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: clock.now()
+            customerId: customerId, kind: kind, filter: filter,
+            afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: now
         )
+        let includeBalance = body.includeBalance ?? false, includeLedgers = body.includeLedgers ?? false
+        let accounts = includeBalance || includeLedgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
         return try JSONResponse.ok(
-            Page(rows: rows, request: page, list: list, key: { [String($0.seq)] }, transform: { CommitWire($0.terms, names: $0.names) })
+            Page(rows: rows, request: page, list: list, key: { [String($0.seq)] }, transform: { row in
+                var wire = CommitWire(row.terms, names: row.names)
+                let account = accounts[row.terms.id]
+                if includeBalance { wire.balance = account?.balance ?? 0 }
+                if includeLedgers { wire.ledger = (account?.ledger ?? []).map(LedgerEntryWire.init) }
+                return wire
+            })
         )
     }
 

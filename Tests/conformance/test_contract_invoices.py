@@ -1,0 +1,253 @@
+"""Contract invoices: usage statements rated from the rate card (FLAT, TIERED, subscriptions,
+overrides), commits and credits drawn down in Metronome's order, scheduled invoices for commit
+purchases and scheduled charges, finalization after the grace period."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from helpers import USD_CENTS_ID, expect_api_error, freeze_clock, iso, utc
+from pricing_helpers import FIXTURE_PRODUCT_IDS
+
+API_CALLS = FIXTURE_PRODUCT_IDS["api_calls"]
+TOKENS = FIXTURE_PRODUCT_IDS["tokens"]
+SEAT = FIXTURE_PRODUCT_IDS["seat"]
+COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
+JAN, FEB, MAR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1)
+YEAR_END = utc(2027, 1, 1)
+
+
+def customer(client, name="Contracted"):
+    return client.v1.customers.create(name=name, ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data
+
+
+def ingest(client, customer_id, event_type, count, when, **properties):
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": event_type,
+         "timestamp": iso(when + timedelta(minutes=i)), "properties": properties}
+        for i in range(count)
+    ])
+
+
+def invoices(client, customer_id, **filters):
+    return list(client.v1.customers.invoices.list(customer_id=customer_id, **filters))
+
+
+def usage_statement(client, customer_id, **filters):
+    return [i for i in invoices(client, customer_id, **filters) if i.type == "USAGE"]
+
+
+def dollar_per_unit(client):
+    """A usage product priced at 100 cents a unit on a new rate card: the docs' example."""
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Dollar {uuid.uuid4().hex[:6]}").data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
+    return card, product
+
+
+def access(amount, start=JAN, end=YEAR_END):
+    return {"schedule_items": [{"amount": amount, "starting_at": iso(start), "ending_before": iso(end)}]}
+
+
+def test_usage_statement_rates_flat_tiered_and_subscription_lines(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c.id, starting_at=utc(2026, 1, 15), rate_card_alias="standard",
+        subscriptions=[{"collection_schedule": "ADVANCE", "initial_quantity": 3, "proration": {"is_prorated": True},
+                        "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}}],
+    ).data.id
+    ingest(client, c.id, "api_call", 10, utc(2026, 1, 16), endpoint="/search")
+    ingest(client, c.id, "completion", 1, utc(2026, 1, 16), tokens=1_200_000, model="m")
+    ingest(client, c.id, "api_call", 4, utc(2026, 1, 10), endpoint="/search")  # before the contract starts
+
+    [draft] = usage_statement(client, c.id)
+    assert (draft.status, draft.contract_id) == ("DRAFT", contract_id)
+    assert (draft.start_timestamp, draft.end_timestamp) == (utc(2026, 1, 15), FEB)  # first of month: partial period
+    calls = [li for li in draft.line_items if li.product_id == API_CALLS]
+    assert [(li.quantity, li.unit_price, li.total, li.type) for li in calls] == [(10, 0.5, 5, "usage")]
+    assert calls[0].product_type == "UsageProductListItem"
+    tokens = [li for li in draft.line_items if li.product_id == TOKENS]
+    assert [(li.tier.level, li.quantity, li.total) for li in tokens] == [(1, 1_000_000, 2000), (2, 200_000, 200)]
+    [seat] = [li for li in draft.line_items if li.type == "subscription"]
+    assert (seat.quantity, seat.unit_price, seat.is_prorated) == (3, 2000, True)
+    assert seat.total == pytest.approx(3 * 2000 * 17 / 31)  # Jan 15 to Feb 1, of a 31-day month
+    assert draft.total == pytest.approx(5 + 2200 + 3 * 2000 * 17 / 31)
+    assert draft.credit_type.id == USD_CENTS_ID
+
+
+def test_prepaid_commit_draws_down_as_in_the_docs_example(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        commits=[{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "name": "Prepaid $50", "access_schedule": access(5000)}])
+    ingest(client, c.id, "unit", 80, utc(2026, 1, 5))
+    [draft] = usage_statement(client, c.id)
+    lines = [(li.type, li.quantity, li.total) for li in draft.line_items]
+    assert lines == [("usage", 50, 5000), ("applied_commit_or_credit", None, -5000), ("usage", 30, 3000)]
+    applied = draft.line_items[1]
+    assert applied.applied_commit_or_credit.type == "PREPAID"
+    assert draft.line_items[0].commit_id == applied.applied_commit_or_credit.id
+    assert draft.total == 3000
+
+    commit = client.v1.customers.commits.list(customer_id=c.id, include_contract_commits=True,
+                                              include_balance=True, include_ledgers=True).data[0]
+    assert commit.balance == 0
+    assert [(e.type, e.amount) for e in commit.ledger] == [
+        ("PREPAID_COMMIT_SEGMENT_START", 5000), ("PREPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION", -5000)]
+    assert commit.ledger[1].invoice_id == draft.id
+
+
+def test_credits_before_paid_commits_and_balances_carry_into_the_next_period(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        commits=[{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "name": "Paid commit", "access_schedule": access(10000),
+                  "invoice_schedule": {"schedule_items": [{"timestamp": iso(JAN), "amount": 9000}]}}],
+        credits=[{"product_id": COMMIT_PRODUCT, "name": "Free credit", "access_schedule": access(2000)}])
+    ingest(client, c.id, "unit", 30, utc(2026, 1, 5))
+    [jan] = usage_statement(client, c.id)
+    applied = [(li.name, li.total) for li in jan.line_items if li.type == "applied_commit_or_credit"]
+    assert applied == [("Free credit", -2000), ("Paid commit", -1000)]
+    assert jan.total == 0
+
+    [purchase] = invoices(client, c.id, type="SCHEDULED")
+    assert (purchase.status, purchase.total, purchase.issued_at) == ("FINALIZED", 9000, JAN)
+    assert [(li.type, li.total) for li in purchase.line_items] == [("commit_purchase", 9000)]
+
+    freeze_clock(http, utc(2026, 2, 10))
+    ingest(client, c.id, "unit", 100, utc(2026, 2, 3))
+    jan, feb = usage_statement(client, c.id)
+    assert (jan.status, jan.issued_at) == ("FINALIZED", utc(2026, 2, 2))
+    assert feb.status == "DRAFT"
+    assert [(li.name, li.total) for li in feb.line_items if li.type == "applied_commit_or_credit"] == [("Paid commit", -9000)]
+    assert feb.total == 1000  # 10,000 of usage, 9,000 left on the commit
+
+    balances = {b.name: b.balance for b in client.v1.customers.credits.list(
+        customer_id=c.id, include_contract_credits=True, include_balance=True).data}
+    assert balances == {"Free credit": 0}
+
+
+def test_priority_and_applicable_products_decide_the_order(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        credits=[
+            {"product_id": COMMIT_PRODUCT, "name": "Later priority", "priority": 5, "access_schedule": access(1000)},
+            {"product_id": COMMIT_PRODUCT, "name": "First priority", "priority": 1, "access_schedule": access(1000)},
+            {"product_id": COMMIT_PRODUCT, "name": "Other product only", "priority": 0,
+             "applicable_product_ids": [API_CALLS], "access_schedule": access(1000)},
+        ])
+    ingest(client, c.id, "unit", 15, utc(2026, 1, 5))
+    [draft] = usage_statement(client, c.id)
+    assert [(li.name, li.total) for li in draft.line_items if li.type == "applied_commit_or_credit"] == [
+        ("First priority", -1000), ("Later priority", -500)]
+    assert draft.total == 0
+
+
+def test_customer_level_credit_applies_to_the_contract(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(customer_id=c.id, starting_at=JAN, rate_card_id=card)
+    client.v1.customers.credits.create(
+        customer_id=c.id, product_id=COMMIT_PRODUCT, name="Goodwill", priority=1, access_schedule=access(700))
+    ingest(client, c.id, "unit", 10, utc(2026, 1, 5))
+    [draft] = usage_statement(client, c.id)
+    assert draft.total == 300
+    [credit] = client.v1.customers.credits.list(customer_id=c.id, include_balance=True).data
+    assert credit.balance == 0
+
+
+def test_scheduled_charges_and_future_commit_invoices(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_alias="standard",
+        scheduled_charges=[{"product_id": COMMIT_PRODUCT, "name": "Setup",
+                            "schedule": {"schedule_items": [{"timestamp": iso(JAN), "quantity": 2, "unit_price": 150},
+                                                            {"timestamp": iso(MAR), "amount": 400}]}}],
+    ).data.id
+    scheduled = invoices(client, c.id, type="SCHEDULED")
+    assert [(i.status, i.total, i.start_timestamp) for i in scheduled] == [("FINALIZED", 300, JAN), ("DRAFT", 400, MAR)]
+    assert all(i.contract_id == contract_id for i in scheduled)
+    [line] = scheduled[0].line_items
+    assert (line.type, line.name, line.quantity, line.unit_price) == ("scheduled", "Setup", 2, 150)
+    assert line.scheduled_charge_id
+    freeze_clock(http, MAR)
+    assert [i.status for i in invoices(client, c.id, type="SCHEDULED")] == ["FINALIZED", "FINALIZED"]
+    assert {i.contract_id for i in invoices(client, c.id, contract_id=contract_id)} == {contract_id}
+
+
+def test_archiving_a_contract_voids_its_drafts(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c.id, starting_at=JAN, rate_card_alias="standard").data.id
+    ingest(client, c.id, "api_call", 4, utc(2026, 1, 5), endpoint="/x")
+    [draft] = usage_statement(client, c.id)
+    client.v1.contracts.archive(customer_id=c.id, contract_id=contract_id, void_invoices=True)
+    [voided] = usage_statement(client, c.id)
+    assert (voided.id, voided.status, voided.total) == (draft.id, "VOID", 2)
+    freeze_clock(http, utc(2026, 4, 1))
+    assert len(usage_statement(client, c.id)) == 1  # no new periods
+
+
+def test_ended_contract_and_quarterly_statements(client, http):
+    freeze_clock(http, utc(2026, 8, 1))
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, ending_before=utc(2026, 5, 1), rate_card_alias="standard",
+        usage_statement_schedule={"frequency": "QUARTERLY", "day": "FIRST_OF_MONTH"})
+    statements = usage_statement(client, c.id)
+    assert [(i.start_timestamp, i.end_timestamp, i.status) for i in statements] == [
+        (JAN, utc(2026, 4, 1), "FINALIZED"), (utc(2026, 4, 1), utc(2026, 5, 1), "FINALIZED")]
+
+
+def test_breakdowns_add_up_with_drawdown(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        credits=[{"product_id": COMMIT_PRODUCT, "name": "Credit", "access_schedule": access(1500)}])
+    ingest(client, c.id, "unit", 10, utc(2026, 1, 2))
+    ingest(client, c.id, "unit", 10, utc(2026, 1, 3))
+    [draft] = usage_statement(client, c.id)
+    assert draft.total == 500
+    days = [d for d in client.v1.customers.invoices.list_breakdowns(
+        customer_id=c.id, starting_on=JAN, ending_before=FEB, window_size="DAY") if d.id == draft.id]
+    assert sum(d.total for d in days) == draft.total
+    assert (days[1].total, days[2].total) == (0, 500)
+    costs = list(client.v1.customers.list_costs(customer_id=c.id, starting_on=JAN, ending_before=FEB))
+    assert sum(day.credit_types[USD_CENTS_ID].cost for day in costs if USD_CENTS_ID in day.credit_types) == draft.total
+
+
+def test_preview_events_on_a_contract(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        credits=[{"product_id": COMMIT_PRODUCT, "name": "Credit", "access_schedule": access(500)}])
+    preview = client.v1.customers.preview_events(
+        customer_id=c.id, events=[{"event_type": "unit", "timestamp": iso(utc(2026, 1, 19))}] * 8).data
+    [statement] = [i for i in preview if i.type == "USAGE"]
+    assert statement.total == 300
+    assert usage_statement(client, c.id)[0].total == 0
+
+
+def test_unknown_contract_filter_is_empty_and_bad_ids_are_400(client, http):
+    c = customer(client)
+    assert invoices(client, c.id, contract_id=str(uuid.uuid4())) == []
+    with expect_api_error(400):
+        invoices(client, c.id, contract_id="not-a-uuid")
