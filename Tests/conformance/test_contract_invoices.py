@@ -251,3 +251,34 @@ def test_unknown_contract_filter_is_empty_and_bad_ids_are_400(client, http):
     assert invoices(client, c.id, contract_id=str(uuid.uuid4())) == []
     with expect_api_error(400):
         invoices(client, c.id, contract_id="not-a-uuid")
+
+
+def test_customer_balances_and_net_balance(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        commits=[{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "name": "Commit", "access_schedule": access(4000)}])
+    client.v1.customers.credits.create(
+        customer_id=c.id, product_id=COMMIT_PRODUCT, name="Credit", priority=1, access_schedule=access(1000),
+        custom_fields={})
+    ingest(client, c.id, "unit", 15, utc(2026, 1, 5))  # 1,500: the credit's 1,000 first, then 500 of the commit
+
+    rows = list(client.v1.contracts.list_balances(customer_id=c.id, include_contract_balances=True, include_balance=True))
+    assert sorted((r.type, r.balance) for r in rows) == [("CREDIT", 0), ("PREPAID", 3500)]
+    only_customer_level = list(client.v1.contracts.list_balances(customer_id=c.id, include_balance=True))
+    assert [r.type for r in only_customer_level] == ["CREDIT"]
+    nonzero = list(client.v1.contracts.list_balances(
+        customer_id=c.id, include_contract_balances=True, include_balance=True, exclude_zero_balances=True))
+    assert [r.type for r in nonzero] == ["PREPAID"]
+
+    assert client.v1.contracts.get_net_balance(customer_id=c.id).data.balance == 3500
+    assert client.v1.contracts.get_net_balance(
+        customer_id=c.id, filters=[{"balance_types": ["CREDIT"]}]).data.balance == 0
+    # only finalized invoices: January's draft has drawn nothing yet
+    assert client.v1.contracts.get_net_balance(customer_id=c.id, invoice_inclusion_mode="FINALIZED").data.balance == 5000
+    with expect_api_error(404):
+        client.v1.contracts.get_net_balance(customer_id=str(uuid.uuid4()))
+    with expect_api_error(400):
+        client.v1.contracts.get_net_balance(customer_id=c.id, invoice_inclusion_mode="SOMETIMES")

@@ -12,8 +12,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/addManualBalanceLedgerEntry"),
         (.post, "/v1/contracts/amend"),
         (.post, "/v1/contracts/createHistoricalInvoices"),
-        (.post, "/v1/contracts/customerBalances/getNetBalance"),
-        (.post, "/v1/contracts/customerBalances/list"),
         (.post, "/v1/contracts/getSubscriptionQuantityHistory"),
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
         (.post, "/v1/contracts/listNamedSchedules"),

@@ -216,20 +216,25 @@ extension AppDatabase {
         return drawn
     }
 
-    /// The balance at `now` and the ledger of each of the customer's commits and credits.
-    func commitAccounts(customerId: String, now: Timestamp) async throws -> [String: CommitAccount] {
-        try await writer.write { db in try Self.commitAccounts(customerId: customerId, now: now, db) }
+    /// The balance at `now` and the ledger of each of the customer's commits and credits;
+    /// without `includeDrafts`, only finalized invoices count as drawn.
+    func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true) async throws -> [String: CommitAccount] {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            return try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, db)
+        }
     }
 
     /// The balance at `now` and the ledger of each of the customer's commits and credits, from
     /// the invoices rated so far (drafts included, as Metronome's balances follow live usage).
-    static func commitAccounts(customerId: String, now: Timestamp, _ db: Database) throws -> [String: CommitAccount] {
+    static func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true, _ db: Database) throws -> [String: CommitAccount] {
         try settleInvoices(customerId: customerId, now: now, db)
         let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId).fetchAll(db).map(\.terms)
         var drawnBySegment: [String: Decimal] = [:]
         let invoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
             .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
+            .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
         var deductions: [(commitId: String, entry: CommitLedgerEntry)] = []
         for invoice in invoices {

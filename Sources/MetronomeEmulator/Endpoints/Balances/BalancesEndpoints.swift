@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+
+/// A customer's balances: its commits and credits together, and their net balance.
+struct BalancesEndpoints {
+    typealias Context = EmulatorRequestContext
+
+    let database: AppDatabase
+    let clock: EmulatorClock
+
+    /// The routes of this resource.
+    var routes: RouteCollection<Context> {
+        let routes = RouteCollection(context: Context.self)
+        routes.post("/v1/contracts/customerBalances/list", use: list)
+        routes.post("/v1/contracts/customerBalances/getNetBalance", use: netBalance)
+        return routes
+    }
+
+    /// Commits and credits, in creation order, 25 a page at most.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: ListBalancesRequest.self, context: context)
+        let page = try PageRequest(
+            bodyLimit: body.limit, bodyToken: body.nextPage, list: "customer-balances",
+            defaultLimit: CommitsAndCreditsEndpoints.maxPageSize, maxLimit: CommitsAndCreditsEndpoints.maxPageSize
+        )
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        let filter = CommitListFilter(
+            id: try body.id.map { try Validate.id($0, field: "id") }, coveringDate: body.coveringDate,
+            startingAt: body.startingAt, effectiveBefore: body.effectiveBefore, includeArchived: body.includeArchived ?? false,
+            includeContractLevel: body.includeContractBalances ?? false
+        )
+        let now = clock.now()
+        var rows: [CommitSnapshot] = []
+        for kind in [CommitKind.commit, .credit] {
+            rows += try await database.commitsOrCredits(
+                customerId: customerId, kind: kind, filter: filter, afterSeq: try page.after?.integer(at: 0), limit: .max, now: now
+            )
+        }
+        let accounts = try await database.commitAccounts(customerId: customerId, now: now)
+        if body.excludeZeroBalances ?? false { rows = rows.filter { (accounts[$0.terms.id]?.balance ?? 0) != 0 } }
+        rows.sort { $0.seq < $1.seq }
+        let includeBalance = body.includeBalance ?? false, includeLedgers = body.includeLedgers ?? false
+        return try JSONResponse.ok(Page(
+            rows: Array(rows.prefix(page.fetchLimit)), request: page, list: "customer-balances", key: { [String($0.seq)] }
+        ) { row in
+            var wire = CommitWire(row.terms, names: row.names)
+            if includeBalance { wire.balance = accounts[row.terms.id]?.balance ?? 0 }
+            if includeLedgers { wire.ledger = (accounts[row.terms.id]?.ledger ?? []).map(LedgerEntryWire.init) }
+            return wire
+        })
+    }
+
+    /// The sum of the balances, in one credit type, of the commits and credits the filters pick.
+    @Sendable func netBalance(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: NetBalanceRequest.self, context: context)
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        let creditTypeId = try body.creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypeDataWire.usdCentsId
+        let now = clock.now()
+        let includeDrafts = (body.invoiceInclusionMode ?? .finalizedAndDraft) == .finalizedAndDraft
+        let accounts = try await database.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts)
+        let filter = CommitListFilter(includeArchived: false, includeContractLevel: true)
+        var balance: Decimal = 0
+        for kind in [CommitKind.commit, .credit] {
+            for row in try await database.commitsOrCredits(
+                customerId: customerId, kind: kind, filter: filter, afterSeq: nil, limit: .max, now: now
+            ) where row.terms.creditTypeId == creditTypeId
+                && (body.filters.map { filters in filters.contains { $0.matches(row.terms) } } ?? true)
+            {
+                balance += accounts[row.terms.id]?.balance ?? 0
+            }
+        }
+        return try JSONResponse.ok(DataEnvelope(data: NetBalanceWire(balance: balance, creditTypeId: creditTypeId)))
+    }
+}
