@@ -343,3 +343,15 @@ def test_preview_events_replace_and_merge_persist_nothing(client, on_growth):
         client.v1.customers.preview_events(customer_id=on_growth, events=[{"event_type": "api_call"}], mode="sideways")
     with expect_api_error(404):
         client.v1.customers.preview_events(customer_id=str(uuid.uuid4()), events=[{"event_type": "api_call"}])
+
+
+def test_archiving_the_customer_voids_its_drafts(client, http, on_growth):
+    client.v1.usage.ingest(usage=api_calls(on_growth, 2, utc(2026, 1, 3)))
+    freeze_clock(http, utc(2026, 2, 10))
+    jan, feb = invoices(client, on_growth)
+    client.v1.customers.archive(id=on_growth)
+    jan, feb = invoices(client, on_growth)
+    assert (jan.status, feb.status) == ("FINALIZED", "VOID")
+    assert feb.total == 5000
+    freeze_clock(http, utc(2026, 5, 10))
+    assert len(invoices(client, on_growth)) == 2

@@ -282,6 +282,19 @@ extension AppDatabase {
     /// Opens a draft for every billing period of the customer's plans that has begun by `now`,
     /// and finalizes every draft whose period ended more than the grace period before `now`.
     static func settleInvoices(customerId: String, now: Timestamp, _ db: Database) throws {
+        // An archived customer is billed no more: its drafts are voided, no period opens.
+        if try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db)?.archivedAt != nil {
+            let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+                .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db)
+            for var draft in drafts {
+                var document = try invoiceDocument(draft, db)
+                document.status = InvoiceStatus.void.rawValue
+                draft.status = .void
+                draft.document = document
+                try draft.update(db)
+            }
+            return
+        }
         let customerPlans = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
         for customerPlan in customerPlans {
             let cadence = BillingCadence.monthly(from: customerPlan.startingOn, until: customerPlan.endingBefore)
