@@ -176,7 +176,7 @@ def test_body_larger_than_max_body_size_is_413(spawn_emulator):
 @pytest.mark.parametrize(
     "method,path",
     [
-        ("POST", "/v1/contracts/create"),
+        ("POST", "/v1/contracts/amend"),
         ("POST", "/v2/contracts/get"),
     ],
 )
@@ -188,7 +188,7 @@ def test_unimplemented_metronome_endpoint_is_501(http, method, path):
 def test_unimplemented_endpoint_via_sdk_is_501(client):
     c = client.v1.customers.create(name="c").data
     with expect_api_error(501):
-        client.v1.contracts.create(customer_id=c.id, starting_at="2026-01-01T00:00:00Z")
+        client.v1.contracts.amend(contract_id=c.id, customer_id=c.id, starting_at="2026-01-01T00:00:00Z")
 
 
 # ---------------------------------------------------------------- array query params

@@ -274,6 +274,7 @@ extension AppDatabase {
         return RateCardSnapshot(record: record, aliases: aliases, creditTypes: try creditTypes(ids: ids, db))
     }
 
+    /// The credit type with `id`; 404 if there is none.
     static func creditTypeRecord(id: String, _ db: Database) throws -> CreditTypeRecord {
         guard let record = try CreditTypeRecord.filter(CreditTypeRecord.Columns.id == id).fetchOne(db) else {
             throw APIError.notFound("Credit type", id)
@@ -281,6 +282,7 @@ extension AppDatabase {
         return record
     }
 
+    /// The credit types among `ids` that exist, by ID.
     static func creditTypes(ids: Set<String>, _ db: Database) throws -> [String: CreditTypeRecord] {
         let records = try CreditTypeRecord.filter(ids.contains(CreditTypeRecord.Columns.id)).fetchAll(db)
         return Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -38,7 +38,7 @@ import Testing
             let unknown = try await client.call(.get, "/v1/nothing-here")
             #expect(unknown.status == .notFound)
             #expect(unknown.message?.contains("/v1/nothing-here") == true)
-            let unbuilt = try await client.call(.post, "/v1/contracts/create", json: "{}")
+            let unbuilt = try await client.call(.post, "/v1/contracts/amend", json: "{}")
             #expect(unbuilt.status == .notImplemented)
             #expect(unbuilt.message?.contains("not implement") == true)
             let customerScoped = try await client.call(.get, "/v1/customers/\(UUID().uuidString)/invoices")
