@@ -282,3 +282,32 @@ def test_customer_balances_and_net_balance(client, http):
         client.v1.contracts.get_net_balance(customer_id=str(uuid.uuid4()))
     with expect_api_error(400):
         client.v1.contracts.get_net_balance(customer_id=c.id, invoice_inclusion_mode="SOMETIMES")
+
+
+def test_contract_get_and_list_show_balances_and_ledgers(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = dollar_per_unit(client)
+    c = customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, rate_card_id=card,
+        commits=[{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "name": "Commit", "access_schedule": access(4000)}]).data.id
+    ingest(client, c.id, "unit", 12, utc(2026, 1, 5))
+    contract = client.v1.contracts.retrieve(
+        customer_id=c.id, contract_id=contract_id, include_balance=True, include_ledgers=True).data
+    [commit] = contract.current.commits
+    assert commit.balance == 2800
+    assert [e.type for e in commit.ledger] == ["PREPAID_COMMIT_SEGMENT_START", "PREPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION"]
+    [listed] = client.v1.contracts.list(customer_id=c.id, include_balance=True).data
+    assert listed.initial.commits[0].balance == 2800
+    assert client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data.current.commits[0].balance is None
+
+
+def test_ending_a_contract_earlier_voids_later_drafts(client, http):
+    freeze_clock(http, utc(2026, 3, 1, 12))
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c.id, starting_at=JAN, rate_card_alias="standard").data.id
+    assert [i.status for i in usage_statement(client, c.id)] == ["FINALIZED", "DRAFT", "DRAFT"]
+    client.v1.contracts.update_end_date(customer_id=c.id, contract_id=contract_id, ending_before=utc(2026, 2, 15))
+    statements = usage_statement(client, c.id)
+    assert [(i.status, i.end_timestamp) for i in statements] == [
+        ("FINALIZED", FEB), ("FINALIZED", utc(2026, 2, 15)), ("VOID", utc(2026, 4, 1))]

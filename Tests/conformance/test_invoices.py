@@ -355,3 +355,14 @@ def test_archiving_the_customer_voids_its_drafts(client, http, on_growth):
     assert feb.total == 5000
     freeze_clock(http, utc(2026, 5, 10))
     assert len(invoices(client, on_growth)) == 2
+
+
+def test_ending_a_plan_earlier_cuts_and_voids_its_drafts(client, http, on_growth):
+    freeze_clock(http, utc(2026, 2, 1, 12))  # January in grace, February open
+    jan, feb = invoices(client, on_growth)
+    plan = client.v1.customers.plans.list(customer_id=on_growth).data[0]
+    client.v1.customers.plans.end(customer_id=on_growth, customer_plan_id=plan.id, ending_before=utc(2026, 1, 20))
+    jan, feb = invoices(client, on_growth)
+    # January now ended on the 20th, more than a day ago: final at once
+    assert (jan.status, jan.end_timestamp, jan.issued_at) == ("FINALIZED", utc(2026, 1, 20), utc(2026, 1, 21))
+    assert feb.status == "VOID"

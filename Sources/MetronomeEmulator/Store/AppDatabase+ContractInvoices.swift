@@ -45,7 +45,7 @@ extension AppDatabase {
                 start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,
                 length: ContractRating.length(of: schedule.frequency)
             )
-            try openPeriods(cadence.periods(startedBefore: now), kind: .contract, sourceId: contract.id, customerId: customerId, db)
+            try openPeriods(cadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId, db)
         }
         for item in try scheduledItems(customerId: customerId, db) {
             let opened = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)

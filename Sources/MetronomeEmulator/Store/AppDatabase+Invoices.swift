@@ -298,7 +298,7 @@ extension AppDatabase {
         let customerPlans = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
         for customerPlan in customerPlans {
             let cadence = BillingCadence.monthly(from: customerPlan.startingOn, until: customerPlan.endingBefore)
-            try openPeriods(cadence.periods(startedBefore: now), kind: .customerPlan, sourceId: customerPlan.id, customerId: customerId, db)
+            try openPeriods(cadence, now: now, kind: .customerPlan, sourceId: customerPlan.id, customerId: customerId, db)
         }
         try settleContractInvoices(customerId: customerId, now: now, db)
         // Usage statements finalize once their grace period is over; scheduled invoices on their date.
@@ -315,12 +315,36 @@ extension AppDatabase {
         for var record in overdue { try finalize(&record, db) }
     }
 
+    /// Opens a draft for each of `periods` that has none. Drafts of periods that no longer
+    /// exist (the plan or contract now ends earlier) are voided; a draft of a period the end now
+    /// cuts short is cut with it.
     static func openPeriods(
-        _ periods: [BillingPeriod], kind: InvoiceSourceKind, sourceId: String, customerId: String, _ db: Database
+        _ cadence: BillingCadence, now: Timestamp, kind: InvoiceSourceKind, sourceId: String, customerId: String, _ db: Database
     ) throws {
         let opened = Set(try Int.fetchAll(db, sql: """
             SELECT period_index FROM invoice WHERE source_kind = ? AND source_id = ?
             """, arguments: [kind.rawValue, sourceId]))
+        let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == kind.rawValue)
+            .filter(InvoiceRecord.Columns.sourceId == sourceId)
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db)
+        // Drafts opened before the clock was moved back still belong to their periods.
+        let latest = drafts.map(\.startTimestamp).max().map { Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 1) }
+        let known = cadence.periods(startedBefore: max(now, latest ?? now))
+        let periods = known.filter { $0.start < now }
+        let byIndex = Dictionary(uniqueKeysWithValues: known.map { ($0.index, $0) })
+        for var draft in drafts {
+            if let period = byIndex[draft.periodIndex] {
+                guard period.end != draft.endTimestamp else { continue }
+                draft.endTimestamp = period.end
+                try draft.update(db)
+            } else {
+                var document = try invoiceDocument(draft, db)
+                document.status = InvoiceStatus.void.rawValue
+                draft.status = .void
+                draft.document = document
+                try draft.update(db)
+            }
+        }
         for period in periods where !opened.contains(period.index) {
             try InvoiceRecord(
                 id: UUID().uuidString.lowercased(), customerId: customerId, sourceKind: kind, sourceId: sourceId,

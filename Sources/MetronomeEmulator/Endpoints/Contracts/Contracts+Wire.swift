@@ -311,6 +311,26 @@ struct ContractWire: Encodable {
     }
 }
 
+extension ContractWire {
+    /// This contract with the balance and ledger of each commit and credit, as asked.
+    func showing(_ accounts: [String: CommitAccount], balance: Bool, ledgers: Bool) -> ContractWire {
+        guard balance || ledgers else { return self }
+        func show(_ commits: [CommitWire]) -> [CommitWire] {
+            commits.map { commit in
+                var commit = commit
+                if balance { commit.balance = accounts[commit.id]?.balance ?? 0 }
+                if ledgers { commit.ledger = (accounts[commit.id]?.ledger ?? []).map(LedgerEntryWire.init) }
+                return commit
+            }
+        }
+        var copy = self
+        copy.initial.commits = show(initial.commits)
+        copy.initial.credits = show(initial.credits)
+        copy.current = copy.initial
+        return copy
+    }
+}
+
 /// Metronome's `ContractWithoutAmendments`: the terms of a contract.
 struct ContractBodyWire: Encodable {
     var commits: [CommitWire]

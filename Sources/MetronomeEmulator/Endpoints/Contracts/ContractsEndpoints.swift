@@ -86,15 +86,17 @@ struct ContractsEndpoints {
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }
 
-    /// The contract; `include_balance` and `include_ledgers` are accepted, but balances and
-    /// ledgers are not answered yet: they come with the drawdown engine.
+    /// The contract, with its commits' and credits' balances and ledgers when asked.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: GetContractRequest.self, context: context)
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        let now = clock.now()
         let snapshot = try await database.contract(
-            customerId: try Validate.id(body.customerId, field: "customer_id"),
-            contractId: try Validate.id(body.contractId, field: "contract_id"), now: clock.now()
+            customerId: customerId, contractId: try Validate.id(body.contractId, field: "contract_id"), now: now
         )
-        return try JSONResponse.ok(DataEnvelope(data: ContractWire(snapshot)))
+        let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
+        let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
+        return try JSONResponse.ok(DataEnvelope(data: ContractWire(snapshot).showing(accounts, balance: balance, ledgers: ledgers)))
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -106,17 +108,21 @@ struct ContractsEndpoints {
         let filter = ContractListFilter(
             coveringDate: body.coveringDate, startingAt: body.startingAt, includeArchived: body.includeArchived ?? false
         )
+        let customerId = try Validate.id(body.customerId, field: "customer_id")
+        let now = clock.now()
         let rows = try await database.contracts(
-            customerId: try Validate.id(body.customerId, field: "customer_id"), filter: filter,
-            afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: clock.now()
+            customerId: customerId, filter: filter, afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: now
         )
+        let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
+        let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
         return try JSONResponse.ok(
-            Page(rows: rows, request: page, list: "contracts", tokenField: .cursor, key: { [String($0.seq)] }, transform: ContractWire.init)
+            Page(rows: rows, request: page, list: "contracts", tokenField: .cursor, key: { [String($0.seq)] }) {
+                ContractWire($0).showing(accounts, balance: balance, ledgers: ledgers)
+            }
         )
     }
 
-    /// Archives the contract and its commits and credits; `void_invoices` is accepted, and
-    /// there are no contract invoices to void yet.
+    /// Archives the contract and its commits and credits; its draft invoices are voided.
     @Sendable func archive(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: ArchiveContractRequest.self, context: context)
         let id = try Validate.id(body.contractId, field: "contract_id")
