@@ -63,6 +63,7 @@ func buildRouter(
     router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(RateCardsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(InvoicesEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(AlertsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }
