@@ -66,6 +66,7 @@ func buildRouter(
     router.addRoutes(BalancesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ContractsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CommitsAndCreditsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(AlertsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

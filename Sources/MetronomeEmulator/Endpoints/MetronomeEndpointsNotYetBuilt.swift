@@ -6,8 +6,6 @@ import Hummingbird
 enum MetronomeEndpointsNotYetBuilt {
     /// Method and path of each, path parameters in braces.
     static let all: [(HTTPRequest.Method, String)] = [
-        (.post, "/v1/alerts/archive"),
-        (.post, "/v1/alerts/create"),
         (.get, "/v1/auditLogs"),
         (.post, "/v1/contracts/addManualBalanceLedgerEntry"),
         (.post, "/v1/contracts/amend"),
@@ -25,9 +23,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/credits/listEntries"),
         (.post, "/v1/credits/listGrants"),
         (.post, "/v1/credits/voidGrant"),
-        (.post, "/v1/customer-alerts/get"),
-        (.post, "/v1/customer-alerts/list"),
-        (.post, "/v1/customer-alerts/reset"),
         (.post, "/v1/dashboards/getEmbeddableUrl"),
         (.post, "/v1/listConfiguredBillingProviders"),
         (.post, "/v1/packages/archive"),

@@ -278,6 +278,40 @@ extension AppDatabase {
                 CREATE INDEX invoice_by_source ON invoice(source_kind, source_id, period_index);
                 """)
         }
+        migrator.registerMigration("v8 alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    alert_type TEXT NOT NULL,
+                    threshold TEXT NOT NULL,
+                    customer_id TEXT REFERENCES customer(id) ON DELETE CASCADE,
+                    plan_id TEXT REFERENCES plan(id),
+                    credit_type_id TEXT NOT NULL,
+                    billable_metric_id TEXT,
+                    uniqueness_key TEXT,
+                    holds_uniqueness_key INTEGER NOT NULL DEFAULT 0,
+                    evaluate_on_create INTEGER NOT NULL DEFAULT 1,
+                    filters TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX alert_by_customer ON alert(customer_id);
+                CREATE UNIQUE INDEX alert_by_held_uniqueness_key ON alert(uniqueness_key)
+                    WHERE uniqueness_key IS NOT NULL AND holds_uniqueness_key = 1;
+                CREATE TABLE customer_alert_state (
+                    alert_id TEXT NOT NULL REFERENCES alert(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    triggered_by TEXT,
+                    is_suppressed INTEGER NOT NULL DEFAULT 0,
+                    suppressed_window TEXT,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (customer_id, alert_id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -285,6 +319,8 @@ extension AppDatabase {
     static let stateTables = [
         "commit_or_credit",
         "contract",
+        "customer_alert_state",
+        "alert",
         "invoice",
         "usage_rollup_unique",
         "usage_rollup",
