@@ -41,10 +41,13 @@ extension AppDatabase {
             let lateRefs = Set(events.filter {
                 $0.timestamp.millisecondsSinceEpoch < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
             }.map(\.customerRef))
-            for customerId in Set(try lateRefs.compactMap { try Self.customer(resolving: $0, db)?.id }) {
+            let resolve = try db.cachedStatement(sql: """
+                SELECT id FROM customer WHERE id = ? UNION SELECT customer_id FROM customer_ingest_alias WHERE alias = ?
+                """)
+            for customerId in Set(try lateRefs.flatMap { try String.fetchAll(resolve, arguments: [$0, $0]) }) {
                 try Self.settleInvoices(customerId: customerId, now: now, db)
             }
-            let metrics = try Self.rolledUpMetrics(db)
+            let metrics = try Self.rolledUpMetrics(db, cache: metricDefinitions)
             var buckets: [UsageBucketKey: UsageBucket] = [:]
             var uniques: Set<UsageUniqueValue> = []
             var accepted = 0

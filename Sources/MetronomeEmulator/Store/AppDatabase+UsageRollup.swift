@@ -9,6 +9,18 @@ extension AppDatabase {
             .fetchAll(db).map { RatedMetric(id: $0.id, definition: $0.definition) }
     }
 
+    /// The same as `rolledUpMetrics`, reading only the IDs and taking definitions from `cache`
+    /// where it has them: what ingest asks for every batch.
+    static func rolledUpMetrics(_ db: Database, cache: MetricDefinitionCache) throws -> [RatedMetric] {
+        let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM billable_metric WHERE sql IS NULL ORDER BY seq"))
+        guard ids.allSatisfy({ cache.definition($0) != nil }) else {
+            let metrics = try rolledUpMetrics(db)
+            for metric in metrics { cache.remember(metric.id, metric.definition) }
+            return metrics
+        }
+        return ids.compactMap { id in cache.definition(id).map { RatedMetric(id: id, definition: $0) } }
+    }
+
     /// Adds what `buckets` and `uniques` counted to the stored rollup.
     static func storeRollup(_ buckets: [UsageBucketKey: UsageBucket], uniques: Set<UsageUniqueValue>, _ db: Database) throws {
         let select = try db.cachedStatement(sql: """

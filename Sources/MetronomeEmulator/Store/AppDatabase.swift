@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The emulator's one store: a single GRDB writer for the life of the process, in memory by
 /// default or in a SQLite file. Every method of its extensions is one transaction, so a
@@ -7,6 +8,8 @@ import GRDB
 struct AppDatabase: Sendable {
     /// The connection (memory) or pool (file) every store method goes through.
     let writer: any DatabaseWriter
+    /// Billable metric definitions by ID, read once: a definition never changes after creation.
+    let metricDefinitions = MetricDefinitionCache()
 
     /// Wraps `writer` and brings its schema up to date.
     init(_ writer: any DatabaseWriter) throws {
@@ -35,6 +38,17 @@ struct AppDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         return configuration
     }
+}
+
+/// Billable metric definitions by ID, so ingest need not decode every metric for every batch.
+final class MetricDefinitionCache: Sendable {
+    private let definitions = Mutex<[String: BillableMetricDefinition]>([:])
+
+    /// The cached definition of metric `id`, if any.
+    func definition(_ id: String) -> BillableMetricDefinition? { definitions.withLock { $0[id] } }
+
+    /// Remembers the definition of metric `id`.
+    func remember(_ id: String, _ definition: BillableMetricDefinition) { definitions.withLock { $0[id] = definition } }
 }
 
 // MARK: - Values as SQLite columns
