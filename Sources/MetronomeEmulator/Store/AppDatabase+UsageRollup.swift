@@ -34,7 +34,7 @@ extension AppDatabase {
             """)
         for (key, added) in buckets {
             let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
-            var bucket = try Row.fetchOne(select, arguments: keyArguments).map(usageBucket(from:)) ?? UsageBucket()
+            var bucket = try Row.fetchOne(select, arguments: keyArguments).map { usageBucket(from: $0) } ?? UsageBucket()
             bucket.merge(added)
             try upsert.execute(arguments: keyArguments + [
                 bucket.eventCount, bucket.total.description, bucket.maximum?.description, bucket.latest?.at.millisecondsSinceEpoch,
@@ -86,7 +86,8 @@ extension AppDatabase {
                 SELECT group_values, event_count, total, maximum, latest_at, latest_transaction_id, latest_value FROM usage_rollup
                 WHERE billable_metric_id = ? AND customer_ref IN (\(refMarks)) AND hour >= ? AND hour < ?
                 """, arguments: arguments)
-            let buckets = rows.map { (groupValues: groups($0["group_values"]), bucket: usageBucket(from: $0)) }
+            let aggregation = metric.definition.aggregationType
+            let buckets = rows.map { (groupValues: groups($0["group_values"]), bucket: usageBucket(from: $0, for: aggregation)) }
             var uniqueValues: [(groupValues: [String: String], value: String)] = []
             if metric.definition.aggregationType == .unique {
                 uniqueValues = try Row.fetchAll(db, sql: """
@@ -99,13 +100,15 @@ extension AppDatabase {
         return usage
     }
 
-    private static func usageBucket(from row: Row) -> UsageBucket {
+    /// A stored bucket; with `aggregation`, only the figures that aggregation reads are parsed
+    /// (decimal text is the costly part of reading a period's rollup).
+    private static func usageBucket(from row: Row, for aggregation: AggregationType? = nil) -> UsageBucket {
         var bucket = UsageBucket()
         bucket.eventCount = row["event_count"]
-        bucket.total = decimal(row["total"]) ?? 0
-        bucket.maximum = decimal(row["maximum"])
-        if let at: Int64 = row["latest_at"], let transactionId: String = row["latest_transaction_id"],
-            let value = decimal(row["latest_value"])
+        if aggregation == nil || aggregation == .sum { bucket.total = decimal(row["total"]) ?? 0 }
+        if aggregation == nil || aggregation == .max { bucket.maximum = decimal(row["maximum"]) }
+        if aggregation == nil || aggregation == .latest, let at: Int64 = row["latest_at"],
+            let transactionId: String = row["latest_transaction_id"], let value = decimal(row["latest_value"])
         {
             bucket.latest = .init(at: Timestamp(millisecondsSinceEpoch: at), transactionId: transactionId, value: value)
         }
