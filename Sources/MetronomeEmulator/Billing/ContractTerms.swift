@@ -157,10 +157,7 @@ struct UsageStatementSchedule: Codable, Sendable, Equatable {
         let resolved: Timestamp
         switch day {
         case .firstOfMonth:
-            let date = Timestamp.civilFromDays(contractStart.millisecondsSinceEpoch.floorDivided(by: Timestamp.millisecondsPerDay))
-            resolved = Timestamp(
-                millisecondsSinceEpoch: Timestamp.daysFromCivil(year: date.year, month: date.month, day: 1) * Timestamp.millisecondsPerDay
-            )
+            resolved = BillingCadence.startOfMonth(contractStart)
         case .contractStart:
             resolved = contractStart
         case .customDate:
@@ -434,7 +431,7 @@ enum ContractRules {
         var times: [Timestamp] = []
         var step: Int64 = 0
         while true {
-            let time = Months.adding(months: step * frequency.months, to: startingAt)
+            let time = BillingCadence.advance(startingAt, by: .months(Int(frequency.months)), times: Int(step))
             guard time < endingBefore, times.count < 1200 else { break }
             times.append(time)
             step += 1
@@ -492,20 +489,4 @@ enum ContractRules {
         return (entitled, nil)
     }
 
-    /// Month arithmetic in UTC, the day clamped to the end of a shorter month.
-    enum Months {
-        /// `moment` moved by `months` calendar months, keeping its time of day.
-        static func adding(months: Int64, to moment: Timestamp) -> Timestamp {
-            let days = moment.millisecondsSinceEpoch.floorDivided(by: Timestamp.millisecondsPerDay)
-            let timeOfDay = moment.millisecondsSinceEpoch - days * Timestamp.millisecondsPerDay
-            let date = Timestamp.civilFromDays(days)
-            let monthIndex = date.year * 12 + (date.month - 1) + months
-            let year = monthIndex.floorDivided(by: 12)
-            let month = monthIndex - year * 12 + 1
-            let day = min(date.day, Timestamp.daysIn(month: month, year: year))
-            return Timestamp(
-                millisecondsSinceEpoch: Timestamp.daysFromCivil(year: year, month: month, day: day) * Timestamp.millisecondsPerDay + timeOfDay
-            )
-        }
-    }
 }
