@@ -366,3 +366,27 @@ def test_ending_a_plan_earlier_cuts_and_voids_its_drafts(client, http, on_growth
     # January now ended on the 20th, more than a day ago: final at once
     assert (jan.status, jan.end_timestamp, jan.issued_at) == ("FINALIZED", utc(2026, 1, 20), utc(2026, 1, 21))
     assert feb.status == "VOID"
+
+
+def test_a_trial_is_one_invoice_of_usage_with_up_to_its_cap_removed(client, http):
+    freeze_clock(http, utc(2026, 1, 10))
+    capped = client.v1.customers.create(name="Capped trial").data.id
+    client.v1.customers.plans.add(customer_id=capped, plan_id=GROWTH, starting_on=JAN,
+                                  trial_spec={"length_in_days": 45, "spending_cap": {"amount": 20, "credit_type_id": USD_CENTS_ID}})
+    free = client.v1.customers.create(name="Free trial").data.id
+    client.v1.customers.plans.add(customer_id=free, plan_id=GROWTH, starting_on=JAN, trial_spec={"length_in_days": 45})
+    for customer in (capped, free):
+        client.v1.usage.ingest(usage=api_calls(customer, 30, utc(2026, 1, 5)))
+
+    [trial] = invoices(client, capped)
+    assert (trial.start_timestamp, trial.end_timestamp) == (JAN, utc(2026, 2, 15))  # longer than a month
+    assert [li.name for li in trial.line_items] == ["API calls"]  # no fixed fee during the trial
+    [waived] = trial.invoice_adjustments
+    assert (waived.name, waived.total) == ("Trial", -20)
+    assert (trial.subtotal, trial.total) == (30, 10)
+    assert invoices(client, free)[0].total == 0
+
+    freeze_clock(http, utc(2026, 2, 20))
+    trial, first = invoices(client, capped)
+    assert (trial.status, trial.issued_at) == ("FINALIZED", utc(2026, 2, 16))
+    assert (first.start_timestamp, first.end_timestamp, first.total) == (utc(2026, 2, 15), utc(2026, 3, 15), 5000)

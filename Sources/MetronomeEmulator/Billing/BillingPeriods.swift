@@ -20,20 +20,30 @@ struct BillingCadence: Sendable, Equatable {
     var end: Timestamp?
     var anchor: Timestamp
     var length: PeriodLength
+    /// Where a first period of its own ends (a plan's trial), after which the cadence resumes.
+    var firstPeriodEnd: Timestamp? = nil
 
     /// How long an invoice stays a draft after its period ends before it is finalized.
     static let gracePeriodMilliseconds: Int64 = Timestamp.millisecondsPerDay
 
-    /// Monthly periods from `start`, as plans are billed.
-    static func monthly(from start: Timestamp, until end: Timestamp?) -> BillingCadence {
-        BillingCadence(start: start, end: end, anchor: start, length: .months(1))
+    /// Monthly periods from `start`, as plans are billed; with a trial, the trial is the first
+    /// period and months count from its end.
+    static func monthly(from start: Timestamp, until end: Timestamp?, trialEnd: Timestamp? = nil) -> BillingCadence {
+        guard let trialEnd, trialEnd > start else { return BillingCadence(start: start, end: end, anchor: start, length: .months(1)) }
+        return BillingCadence(start: start, end: end, anchor: trialEnd, length: .months(1), firstPeriodEnd: trialEnd)
     }
 
     /// The periods that have begun before `moment` (at most `limit` of them), in order.
     func periods(startedBefore moment: Timestamp, limit: Int = 5_000) -> [BillingPeriod] {
         var periods: [BillingPeriod] = []
-        var boundary = firstBoundaryIndex()
         var periodStart = start
+        if let lead = firstPeriodEnd, lead > start {
+            guard start < moment else { return [] }
+            let leadEnd = end.map { min($0, lead) } ?? lead
+            periods.append(BillingPeriod(index: 0, start: start, end: leadEnd))
+            periodStart = lead
+        }
+        var boundary = firstBoundaryIndex(after: periodStart)
         while periodStart < moment, periods.count < limit {
             if let end, periodStart >= end { break }
             var periodEnd = Self.advance(anchor, by: length, times: boundary)
@@ -52,7 +62,7 @@ struct BillingCadence: Sendable, Equatable {
     }
 
     /// The smallest k with anchor + k·length after `start`.
-    private func firstBoundaryIndex() -> Int {
+    private func firstBoundaryIndex(after start: Timestamp) -> Int {
         var k: Int
         switch length {
         case .months(let months):

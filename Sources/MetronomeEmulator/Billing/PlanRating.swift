@@ -22,6 +22,12 @@ struct PlanInvoiceContent: Sendable {
     var total: Decimal
 }
 
+/// A plan's trial as its invoice sees it: usage charges only, and an adjustment removing up
+/// to the spending cap (all of it without a cap).
+struct PlanTrial: Sendable {
+    var spendingCap: Decimal?
+}
+
 /// Rating of legacy plans: charges priced per period, in arrears.
 enum PlanRating {
     /// The charges of `plan` in force in period `periodIndex` (from 0): of the charges sharing a
@@ -66,9 +72,9 @@ enum PlanRating {
     /// (by ID) in that period.
     static func rate(
         plan: PlanDefinition, adjustments: [PriceAdjustment], period: BillingPeriod, usage: [String: Decimal],
-        addedCharges: [AddedCharge], creditType: InvoiceCreditType, creditTypeNames: [String: String]
+        addedCharges: [AddedCharge], creditType: InvoiceCreditType, creditTypeNames: [String: String], trial: PlanTrial? = nil
     ) -> PlanInvoiceContent {
-        let active = charges(of: plan, inPeriod: period.index)
+        let active = charges(of: plan, inPeriod: period.index).filter { trial == nil || $0.chargeType == .usage }
         var subLines: [(product: ProductRef, line: SubLineItem)] = []
         for charge in active where charge.chargeType != .composite && charge.chargeType != .minimum {
             subLines.append((ProductRef(charge), subLine(
@@ -115,7 +121,10 @@ enum PlanRating {
         let subtotal = lineItems.filter { $0.creditType.id == creditType.id }.reduce(Decimal(0)) { $0 + $1.total }
         var invoiceAdjustments: [InvoiceAdjustment] = []
         let minimum = (plan.minimums ?? []).filter { $0.startPeriod <= Decimal(period.index) }.max { $0.startPeriod < $1.startPeriod }
-        if let minimum, subtotal < minimum.value {
+        if let trial {
+            let waived = min(subtotal, trial.spendingCap ?? subtotal)
+            invoiceAdjustments.append(InvoiceAdjustment(creditType: creditType, name: "Trial", total: -max(0, waived)))
+        } else if let minimum, subtotal < minimum.value {
             invoiceAdjustments.append(InvoiceAdjustment(creditType: creditType, name: minimum.name, total: minimum.value - subtotal))
         }
         let total = subtotal + invoiceAdjustments.reduce(Decimal(0)) { $0 + $1.total }

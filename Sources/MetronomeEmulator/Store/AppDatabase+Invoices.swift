@@ -297,8 +297,7 @@ extension AppDatabase {
         }
         let customerPlans = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
         for customerPlan in customerPlans {
-            let cadence = BillingCadence.monthly(from: customerPlan.startingOn, until: customerPlan.endingBefore)
-            try openPeriods(cadence, now: now, kind: .customerPlan, sourceId: customerPlan.id, customerId: customerId, db)
+            try openPeriods(customerPlan.cadence, now: now, kind: .customerPlan, sourceId: customerPlan.id, customerId: customerId, db)
         }
         try settleContractInvoices(customerId: customerId, now: now, db)
         // Usage statements finalize once their grace period is over; scheduled invoices on their date.
@@ -389,9 +388,15 @@ extension AppDatabase {
             let usage = try metricUsage(
                 metrics, refs: try customerRefs(record.customerId, db), from: record.startTimestamp, to: min(cutoff, record.endTimestamp), db
             ).mapValues(\.total)
+            // With a trial, the trial is period 0 and priced by the first ramp; ramps count the
+            // periods after it.
+            let hasTrial = customerPlan.trialEnd.map { $0 > customerPlan.startingOn } ?? false
+            var rampPeriod = record.period
+            rampPeriod.index = hasTrial ? max(0, record.periodIndex - 1) : record.periodIndex
+            let trial = hasTrial && record.periodIndex == 0 ? PlanTrial(spendingCap: customerPlan.trialSpec?.spendingCap?.amount) : nil
             let content = PlanRating.rate(
-                plan: plan.definition, adjustments: customerPlan.priceAdjustments, period: record.period, usage: usage,
-                addedCharges: record.addedCharges, creditType: fiat, creditTypeNames: creditTypeNames
+                plan: plan.definition, adjustments: customerPlan.priceAdjustments, period: rampPeriod, usage: usage,
+                addedCharges: record.addedCharges, creditType: fiat, creditTypeNames: creditTypeNames, trial: trial
             )
             return InvoiceDocument(
                 id: record.id, customerId: record.customerId, creditType: fiat, lineItems: content.lineItems,

@@ -328,4 +328,15 @@ struct CustomerPlanRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     func isActive(at moment: Timestamp) -> Bool {
         startingOn <= moment && endingBefore.map { moment < $0 } ?? true
     }
+
+    /// When the trial ends, if the plan has one.
+    var trialEnd: Timestamp? {
+        trialSpec.map { trial in
+            let days = NSDecimalNumber(decimal: trial.lengthInDays * Decimal(Timestamp.millisecondsPerDay)).int64Value
+            return Timestamp(millisecondsSinceEpoch: startingOn.millisecondsSinceEpoch + days)
+        }
+    }
+
+    /// The billing periods of this customer plan: monthly from its start, after its trial if any.
+    var cadence: BillingCadence { .monthly(from: startingOn, until: endingBefore, trialEnd: trialEnd) }
 }
