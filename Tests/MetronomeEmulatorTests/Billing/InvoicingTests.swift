@@ -37,6 +37,17 @@ import Testing
         #expect(BillingPeriod(index: 0, start: start, end: at("2026-02-01T00:00:00Z")).finalizesAt == at("2026-02-02T00:00:00Z"))
     }
 
+    @Test func aTrialIsAPeriodOfItsOwnAndMonthsResumeAtItsEnd() {
+        let cadence = BillingCadence.monthly(
+            from: at("2026-01-01T00:00:00Z"), until: nil, trialEnd: at("2026-02-15T00:00:00Z")
+        )
+        let periods = cadence.periods(startedBefore: at("2026-03-20T00:00:00Z"))
+        #expect(periods.map(\.end) == [at("2026-02-15T00:00:00Z"), at("2026-03-15T00:00:00Z"), at("2026-04-15T00:00:00Z")])
+        #expect(periods.map(\.index) == [0, 1, 2])
+        let cut = BillingCadence.monthly(from: at("2026-01-01T00:00:00Z"), until: at("2026-01-20T00:00:00Z"), trialEnd: at("2026-02-15T00:00:00Z"))
+        #expect(cut.periods(startedBefore: at("2026-06-01T00:00:00Z")).map(\.end) == [at("2026-01-20T00:00:00Z")])
+    }
+
     @Test func nothingBeforeTheStart() {
         let cadence = BillingCadence.monthly(from: at("2026-03-01T00:00:00Z"), until: nil)
         #expect(cadence.periods(startedBefore: at("2026-03-01T00:00:00Z")).isEmpty)
