@@ -385,6 +385,16 @@ def test_a_trial_is_one_invoice_of_usage_with_up_to_its_cap_removed(client, http
     assert (waived.name, waived.total) == ("Trial", -20)
     assert (trial.subtotal, trial.total) == (30, 10)
     assert invoices(client, free)[0].total == 0
+    [capped_plan] = client.v1.customers.plans.list(customer_id=capped).data
+    [cap] = capped_plan.trial_info.spending_caps
+    assert (cap.amount, cap.amount_remaining) == (20, 0)
+    roomy = client.v1.customers.create(name="Roomy trial").data.id
+    client.v1.customers.plans.add(customer_id=roomy, plan_id=GROWTH, starting_on=JAN,
+                                  trial_spec={"length_in_days": 45, "spending_cap": {"amount": 100, "credit_type_id": USD_CENTS_ID}})
+    client.v1.usage.ingest(usage=api_calls(roomy, 30, utc(2026, 1, 5)))
+    [roomy_plan] = client.v1.customers.plans.list(customer_id=roomy).data
+    assert roomy_plan.trial_info.spending_caps[0].amount_remaining == 70
+    assert roomy_plan.trial_info.ending_before == utc(2026, 2, 15)
 
     freeze_clock(http, utc(2026, 2, 20))
     trial, first = invoices(client, capped)

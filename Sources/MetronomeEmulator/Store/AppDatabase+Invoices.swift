@@ -202,6 +202,24 @@ extension AppDatabase {
         }
     }
 
+    /// What each trial invoice of the customer's plans bills before its trial adjustment, by
+    /// customer-plan ID: the spend its spending cap is measured against.
+    func trialSpend(customerId: String, now: Timestamp) async throws -> [String: Decimal] {
+        try await writer.write { db in
+            try Self.settleInvoices(customerId: customerId, now: now, db)
+            var spend: [String: Decimal] = [:]
+            for plan in try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
+            where plan.trialSpec != nil {
+                guard let trial = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.customerPlan.rawValue)
+                    .filter(InvoiceRecord.Columns.sourceId == plan.id).filter(InvoiceRecord.Columns.periodIndex == 0)
+                    .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue).fetchOne(db)
+                else { continue }
+                spend[plan.id] = try Self.invoiceDocument(trial, db).subtotal
+            }
+            return spend
+        }
+    }
+
     /// The billing period of the customer's draft invoice covering `now`, if it is billed now.
     func currentBillingPeriod(customerId: String, now: Timestamp) async throws -> BillingPeriod? {
         try await writer.write { db in

@@ -197,7 +197,8 @@ struct CustomerPlanWire: Encodable {
         case netPaymentTermsDays = "net_payment_terms_days", trialInfo = "trial_info"
     }
 
-    init(_ record: CustomerPlanRecord, plan: PlanDefinition, creditTypeNames: [String: String]) {
+    /// `trialSpend` is what the trial invoice bills before its trial adjustment, nil if none yet.
+    init(_ record: CustomerPlanRecord, plan: PlanDefinition, creditTypeNames: [String: String], trialSpend: Decimal? = nil) {
         id = record.id
         customFields = record.customFields
         planDescription = plan.description ?? ""
@@ -206,15 +207,16 @@ struct CustomerPlanWire: Encodable {
         startingOn = record.startingOn
         endingBefore = record.endingBefore
         netPaymentTermsDays = record.netPaymentTermsDays
-        trialInfo = record.trialSpec.map { trial in
-            let days = NSDecimalNumber(decimal: trial.lengthInDays).int64Value
-            return TrialInfo(
-                endingBefore: Timestamp(millisecondsSinceEpoch: record.startingOn.millisecondsSinceEpoch + days * Timestamp.millisecondsPerDay),
-                spendingCaps: trial.spendingCap.map {
-                    [SpendingCap(amount: $0.amount, amountRemaining: $0.amount,
-                                 creditType: CreditTypeDataWire(id: $0.creditTypeId, names: creditTypeNames))]
-                } ?? []
-            )
+        trialInfo = record.trialSpec.flatMap { trial in
+            record.trialEnd.map { end in
+                TrialInfo(
+                    endingBefore: end,
+                    spendingCaps: trial.spendingCap.map {
+                        [SpendingCap(amount: $0.amount, amountRemaining: max(0, $0.amount - (trialSpend ?? 0)),
+                                     creditType: CreditTypeDataWire(id: $0.creditTypeId, names: creditTypeNames))]
+                    } ?? []
+                )
+            }
         }
     }
 }

@@ -114,12 +114,13 @@ struct PlansEndpoints {
 
     @Sendable func listForCustomer(_ request: Request, context: Context) async throws -> Response {
         let page = try PageRequest(query: QueryParameters(request), list: "customer-plans")
-        let rows = try await database.customerPlans(
-            customerId: try CustomersEndpoints.customerId(context), afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit
-        )
+        let customerId = try CustomersEndpoints.customerId(context)
+        let rows = try await database.customerPlans(customerId: customerId, afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit)
         let names = try await database.creditTypeNames()
+        let trialSpend = rows.contains { $0.0.trialSpec?.spendingCap != nil }
+            ? try await database.trialSpend(customerId: customerId, now: clock.now()) : [:]
         return try JSONResponse.ok(Page(rows: rows, request: page, list: "customer-plans", key: { [String($0.0.seq ?? 0)] }) {
-            CustomerPlanWire($0.0, plan: $0.1.definition, creditTypeNames: names)
+            CustomerPlanWire($0.0, plan: $0.1.definition, creditTypeNames: names, trialSpend: trialSpend[$0.0.id])
         })
     }
 
