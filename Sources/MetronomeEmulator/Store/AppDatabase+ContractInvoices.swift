@@ -31,13 +31,7 @@ extension AppDatabase {
                     .filter([InvoiceSourceKind.contract.rawValue, InvoiceSourceKind.scheduledItem.rawValue]
                         .contains(InvoiceRecord.Columns.sourceKind))
                     .fetchAll(db).filter { try contractId(of: $0, db) == contract.id }
-                for var draft in drafts {
-                    var document = try invoiceDocument(draft, db)
-                    document.status = InvoiceStatus.void.rawValue
-                    draft.status = .void
-                    draft.document = document
-                    try draft.update(db)
-                }
+                for var draft in drafts { try void(&draft, db) }
                 continue
             }
             let schedule = contract.usageStatementSchedule

@@ -155,7 +155,8 @@ extension AppDatabase {
         return record
     }
 
-    private static func aliases(of customerId: String, _ db: Database) throws -> [String] {
+    /// A customer's ingest aliases, in order.
+    static func aliases(of customerId: String, _ db: Database) throws -> [String] {
         let statement = try db.cachedStatement(sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position")
         return try String.fetchAll(statement, arguments: [customerId])
     }

@@ -101,11 +101,7 @@ extension AppDatabase {
             try Self.settleInvoices(customerId: record.customerId, now: now, db)
             record = try Self.invoiceRecord(id: id, customerId: nil, db)
             guard record.status != .void else { throw APIError.badRequest("Invoice \(id) is already void") }
-            var document = try Self.invoiceDocument(record, db)
-            document.status = InvoiceStatus.void.rawValue
-            record.status = .void
-            record.document = document
-            try record.update(db)
+            try Self.void(&record, db)
             return id
         }
     }
@@ -118,8 +114,6 @@ extension AppDatabase {
             try Self.settleInvoices(customerId: original.customerId, now: now, db)
             original = try Self.invoiceRecord(id: id, customerId: nil, db)
             guard original.status != .void else { throw APIError.badRequest("Invoice \(id) is void and cannot be regenerated") }
-            var voided = try Self.invoiceDocument(original, db)
-            voided.status = InvoiceStatus.void.rawValue
             var replacement = original
             replacement.seq = nil
             replacement.id = UUID().uuidString.lowercased()
@@ -127,9 +121,7 @@ extension AppDatabase {
             replacement.status = .draft
             replacement.document = nil
             replacement.issuedAt = nil
-            original.status = .void
-            original.document = voided
-            try original.update(db)
+            try Self.void(&original, db)
             try replacement.insert(db)
             if original.period.finalizesAt <= now { try Self.finalize(&replacement, db) }
             return replacement.id
@@ -304,13 +296,7 @@ extension AppDatabase {
         if try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db)?.archivedAt != nil {
             let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
                 .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db)
-            for var draft in drafts {
-                var document = try invoiceDocument(draft, db)
-                document.status = InvoiceStatus.void.rawValue
-                draft.status = .void
-                draft.document = document
-                try draft.update(db)
-            }
+            for var draft in drafts { try void(&draft, db) }
             return
         }
         let customerPlans = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
@@ -355,11 +341,7 @@ extension AppDatabase {
                 draft.endTimestamp = period.end
                 try draft.update(db)
             } else {
-                var document = try invoiceDocument(draft, db)
-                document.status = InvoiceStatus.void.rawValue
-                draft.status = .void
-                draft.document = document
-                try draft.update(db)
+                try void(&draft, db)
             }
         }
         for period in periods where !opened.contains(period.index) {
@@ -369,6 +351,15 @@ extension AppDatabase {
                 addedCharges: []
             ).insert(db)
         }
+    }
+
+    /// Voids an invoice: it keeps what it shows now, with status VOID.
+    static func void(_ record: inout InvoiceRecord, _ db: Database) throws {
+        var document = try invoiceDocument(record, db)
+        document.status = InvoiceStatus.void.rawValue
+        record.status = .void
+        record.document = document
+        try record.update(db)
     }
 
     private static func finalize(_ record: inout InvoiceRecord, _ db: Database) throws {
@@ -453,9 +444,7 @@ extension AppDatabase {
 
     /// Every reference a customer's events may carry: its ID and its ingest aliases.
     static func customerRefs(_ customerId: String, _ db: Database) throws -> [String] {
-        [customerId] + (try String.fetchAll(
-            db, sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position", arguments: [customerId]
-        ))
+        [customerId] + (try aliases(of: customerId, db))
     }
 
     static func invoiceRecord(id: String, customerId: String?, _ db: Database) throws -> InvoiceRecord {

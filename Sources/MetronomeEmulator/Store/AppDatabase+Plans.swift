@@ -40,9 +40,7 @@ extension AppDatabase {
             if let afterSeq { request = request.filter(CustomerPlanRecord.Columns.seq > afterSeq) }
             return try request.limit(limit).fetchAll(db).map { plan in
                 let record = try Self.customerRecord(id: plan.customerId, db)
-                let aliases = try String.fetchAll(
-                    db, sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position", arguments: [record.id]
-                )
+                let aliases = try Self.aliases(of: record.id, db)
                 return (plan, CustomerSnapshot(record: record, ingestAliases: aliases))
             }
         }

@@ -85,9 +85,7 @@ extension AppDatabase {
                     .order(CustomerRecord.Columns.seq).fetchAll(db)
             }
             return try records.map { record in
-                let aliases = try String.fetchAll(
-                    db, sql: "SELECT alias FROM customer_ingest_alias WHERE customer_id = ? ORDER BY position", arguments: [record.id]
-                )
+                let aliases = try Self.aliases(of: record.id, db)
                 return UsageCustomer(id: record.id, name: record.name, refs: [record.id] + aliases)
             }
         }
