@@ -196,11 +196,11 @@ def small_tmpfs(path: Path, size: str = "2m") -> Iterator[Path]:
 
 def _fill(directory: Path) -> Path:
     filler = directory / "filler"
-    with open(filler, "wb") as f:
+    # Unbuffered, so that closing the file has nothing left to write to the full disk.
+    with open(filler, "wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     return filler
