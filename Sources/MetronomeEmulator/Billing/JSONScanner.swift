@@ -102,8 +102,11 @@ struct JSONScanner {
         case .some:
             let start = index
             try skipNumber()
+            if let integer = plainInteger(bytes[start..<index]) {
+                return .number(Decimal(integer))
+            }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            guard let number = Decimal(string: text, locale: Self.posix) else {
                 throw SyntaxError(offset: start, reason: "number out of range")
             }
             return .number(number)
@@ -236,6 +239,24 @@ struct JSONScanner {
             }
         }
         throw error("unterminated string")
+    }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// The value of number text that is a plain integer of up to 18 digits (which `Decimal`
+    /// holds exactly and reads the same as from its text), without Foundation's parser.
+    private func plainInteger(_ text: ArraySlice<UInt8>) -> Int64? {
+        var digits = text[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard (1...18).contains(digits.count), digits.first != UInt8(ascii: "0") || digits.count == 1, !(negative && digits == [UInt8(ascii: "0")])
+        else { return nil }
+        var value: Int64 = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(digit - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
     }
 
     private mutating func skipNumber() throws {

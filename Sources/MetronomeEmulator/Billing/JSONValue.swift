@@ -57,4 +57,25 @@ extension JSONValue {
         self = try scanner.readValue()
         try scanner.expectEnd()
     }
+
+    /// The members named in `names` of the JSON object `jsonText`, stepping over the others
+    /// without building them; nil if the text is not an object.
+    static func members(ofObject jsonText: String, named names: Set<String>) -> [String: JSONValue]? {
+        var scanner = JSONScanner(Array(jsonText.utf8))
+        guard scanner.peek() == UInt8(ascii: "{") else { return nil }
+        var members: [String: JSONValue] = [:]
+        do {
+            try scanner.readObject { key, scanner in
+                if names.contains(key) {
+                    members[key] = try scanner.readValue()
+                } else {
+                    try scanner.skipValue()
+                }
+            }
+            try scanner.expectEnd()
+        } catch {
+            return nil
+        }
+        return members
+    }
 }

@@ -56,16 +56,32 @@ struct UsageUniqueValue: Hashable, Sendable {
 
 /// A billable metric as rating needs it.
 struct RatedMetric: Sendable {
-    var id: String
-    var definition: BillableMetricDefinition
-
+    let id: String
+    let definition: BillableMetricDefinition
     /// Every property named by the metric's group keys, sorted.
-    var groupKeyNames: [String] { Array(Set(definition.groupKeys.flatMap { $0 })).sorted() }
+    let groupKeyNames: [String]
+
+    init(id: String, definition: BillableMetricDefinition) {
+        self.id = id
+        self.definition = definition
+        groupKeyNames = Array(Set(definition.groupKeys.flatMap { $0 })).sorted()
+    }
+
+    /// Every property the metric reads: those its filters test, its group keys and its aggregation key.
+    var propertyNames: Set<String> {
+        Set(definition.propertyFilters.map(\.name) + groupKeyNames + [definition.aggregationKey].compactMap { $0 })
+    }
 }
 
 /// Folding events into buckets, and buckets into a metric's value.
 enum UsageRollup {
     static let millisecondsPerHour: Int64 = 3_600_000
+
+    /// What a run of events adds to the rollup.
+    struct Folded: Sendable {
+        var buckets: [UsageBucketKey: UsageBucket] = [:]
+        var uniques: Set<UsageUniqueValue> = []
+    }
 
     /// The start of the hour holding `moment`.
     static func hour(of moment: Timestamp) -> Int64 {
@@ -100,7 +116,7 @@ enum UsageRollup {
         var text = "{"
         for key in keys {
             guard let value = properties[key]?.propertyText else { continue }
-            if text.count > 1 { text += "," }
+            if text.utf8.count > 1 { text += "," }
             text += quoted(key) + ":" + quoted(value)
         }
         return text + "}"
@@ -108,6 +124,9 @@ enum UsageRollup {
 
     /// `text` as a JSON string literal.
     private static func quoted(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

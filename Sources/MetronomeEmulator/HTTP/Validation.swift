@@ -33,10 +33,13 @@ enum Validate {
     }
 
     /// A string whose length (in characters) lies in `range`.
-    static func length(_ text: String, field: String, _ range: ClosedRange<Int>) throws {
+    static func length(_ text: String, field: @autoclosure () -> String, _ range: ClosedRange<Int>) throws {
+        // A text never has more characters than UTF-8 bytes, so a short one needs no counting.
+        let bytes = text.utf8.count
+        if bytes <= range.upperBound, range.lowerBound <= min(bytes, 1) { return }
         let count = text.count
         guard range.contains(count) else {
-            throw APIError.badRequest("'\(field)' must be \(range.lowerBound) to \(range.upperBound) characters long")
+            throw APIError.badRequest("'\(field())' must be \(range.lowerBound) to \(range.upperBound) characters long")
         }
     }
 

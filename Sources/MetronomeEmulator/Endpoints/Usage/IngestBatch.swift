@@ -32,9 +32,10 @@ enum IngestBatch {
     }
 
     private static func readEvent(_ scanner: inout JSONScanner, index: Int, now: Timestamp) throws -> NewUsageEvent {
-        let field = "usage[\(index)]"
+        // Built only for an error message: most batches need none.
+        func field(_ name: String? = nil) -> String { "usage[\(index)]" + (name.map { ".\($0)" } ?? "") }
         guard scanner.peek() == UInt8(ascii: "{") else {
-            throw APIError.badRequest("'\(field)' must be an object")
+            throw APIError.badRequest("'\(field())' must be an object")
         }
         var transactionId: String?
         var customerId: String?
@@ -43,16 +44,16 @@ enum IngestBatch {
         var properties = "{}"
         try scanner.readObject { key, scanner in
             switch key {
-            case "transaction_id": transactionId = try readString(&scanner, "\(field).transaction_id")
-            case "customer_id": customerId = try readString(&scanner, "\(field).customer_id")
-            case "event_type": eventType = try readString(&scanner, "\(field).event_type")
-            case "timestamp": timestamp = try readString(&scanner, "\(field).timestamp")
+            case "transaction_id": transactionId = try readString(&scanner, field("transaction_id"))
+            case "customer_id": customerId = try readString(&scanner, field("customer_id"))
+            case "event_type": eventType = try readString(&scanner, field("event_type"))
+            case "timestamp": timestamp = try readString(&scanner, field("timestamp"))
             case "properties":
                 if scanner.skipNull() {
                     properties = "{}"
                 } else {
                     guard scanner.peek() == UInt8(ascii: "{") else {
-                        throw APIError.badRequest("'\(field).properties' must be an object")
+                        throw APIError.badRequest("'\(field("properties"))' must be an object")
                     }
                     properties = try scanner.readRawValue()
                 }
@@ -61,35 +62,35 @@ enum IngestBatch {
             }
         }
         func required(_ value: String?, _ name: String) throws -> String {
-            guard let value else { throw APIError.badRequest("Missing required field '\(field).\(name)'") }
+            guard let value else { throw APIError.badRequest("Missing required field '\(field(name))'") }
             return value
         }
         let event = NewUsageEvent(
             transactionId: try required(transactionId, "transaction_id"),
             customerRef: try required(customerId, "customer_id"),
             eventType: try required(eventType, "event_type"),
-            timestamp: try parseTimestamp(try required(timestamp, "timestamp"), field: "\(field).timestamp", now: now),
+            timestamp: try parseTimestamp(try required(timestamp, "timestamp"), field: field("timestamp"), now: now),
             propertiesJSON: properties
         )
-        try Validate.length(event.transactionId, field: "\(field).transaction_id", 1...128)
-        try Validate.length(event.customerRef, field: "\(field).customer_id", 1...128)
-        try Validate.length(event.eventType, field: "\(field).event_type", 1...256)
+        try Validate.length(event.transactionId, field: field("transaction_id"), 1...128)
+        try Validate.length(event.customerRef, field: field("customer_id"), 1...128)
+        try Validate.length(event.eventType, field: field("event_type"), 1...256)
         return event
     }
 
-    private static func readString(_ scanner: inout JSONScanner, _ field: String) throws -> String {
+    private static func readString(_ scanner: inout JSONScanner, _ field: @autoclosure () -> String) throws -> String {
         guard scanner.peek() == UInt8(ascii: "\"") else {
-            throw APIError.badRequest("'\(field)' must be a string")
+            throw APIError.badRequest("'\(field())' must be a string")
         }
         return try scanner.readString()
     }
 
-    private static func parseTimestamp(_ text: String, field: String, now: Timestamp) throws -> Timestamp {
+    private static func parseTimestamp(_ text: String, field: @autoclosure () -> String, now: Timestamp) throws -> Timestamp {
         guard let moment = Timestamp(rfc3339: text) else {
-            throw APIError.badRequest("'\(field)' must be an RFC 3339 timestamp, got '\(text)'")
+            throw APIError.badRequest("'\(field())' must be an RFC 3339 timestamp, got '\(text)'")
         }
         guard moment.millisecondsSinceEpoch <= now.millisecondsSinceEpoch + Timestamp.millisecondsPerDay else {
-            throw APIError.badRequest("'\(field)' \(text) is more than 24 hours in the future")
+            throw APIError.badRequest("'\(field())' \(text) is more than 24 hours in the future")
         }
         return moment
     }

@@ -54,7 +54,7 @@ struct UsageEndpoints {
         let customers = try await database.usageCustomers(
             ids: try body.customerIds.map { try $0.map { try Validate.id($0, field: "customer_ids") } }
         )
-        let selections = try body.billableMetrics ?? []
+        let selections = body.billableMetrics ?? []
         let metricIds = try selections.map { try Validate.id($0.id, field: "billable_metrics.id") }
         var metrics = try await database.billableMetrics(
             includeArchived: !metricIds.isEmpty, ids: metricIds.isEmpty ? nil : metricIds, afterSeq: nil, limit: Int.max
