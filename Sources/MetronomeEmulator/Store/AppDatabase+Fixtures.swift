@@ -3,10 +3,12 @@ import GRDB
 extension AppDatabase {
     /// Wipes every piece of emulated state and loads `fixtures`, in one transaction.
     func reset(to fixtures: Fixtures, now: Timestamp) async throws {
+        let index = usageTransactions
         try await writer.write { db in
             for table in Self.stateTables {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
+            db.afterNextTransaction(onCommit: { _ in index.removeAll() })
             try Self.load(fixtures, now: now, db)
         }
     }

@@ -175,14 +175,10 @@ extension AppDatabase {
                     try db.execute(sql: "DELETE FROM usage_rollup WHERE customer_ref IN (\(marks))", arguments: StatementArguments(refs))
                     try db.execute(sql: "DELETE FROM usage_rollup_unique WHERE customer_ref IN (\(marks))", arguments: StatementArguments(refs))
                 }
-                let seen = try db.cachedStatement(sql: """
-                    SELECT 1 FROM usage_event WHERE transaction_id = ? AND is_duplicate = 0 AND ingested_at > ? LIMIT 1
-                    """)
-                let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
                 var buckets: [UsageBucketKey: UsageBucket] = [:]
                 var uniques: Set<UsageUniqueValue> = []
                 let metrics = try Self.rolledUpMetrics(db)
-                for event in events where try Bool.fetchOne(seen, arguments: [event.transactionId, cutoff]) == nil {
+                for event in events where !isCounted(event.transactionId, now: now) {
                     UsageRollup.fold(event, into: &buckets, uniques: &uniques, metrics: metrics)
                 }
                 try Self.storeRollup(buckets, uniques: uniques, db)

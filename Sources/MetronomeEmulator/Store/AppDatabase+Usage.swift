@@ -21,55 +21,148 @@ extension AppDatabase {
     /// How long a `transaction_id` is remembered: a repeat within this window is ignored.
     static let deduplicationWindowMilliseconds: Int64 = 34 * Timestamp.millisecondsPerDay
 
-    /// Stores a batch of events in one transaction. An event whose `transaction_id` was ingested
-    /// within the deduplication window is kept as a duplicate (so events search can show it)
-    /// but never counts as usage. New events are added to the usage rollup that rating reads.
+    /// Stores a batch of events in one transaction. An event whose `transaction_id` was counted
+    /// within the deduplication window is kept as a duplicate (so events search can show it) but
+    /// never counts as usage. New events are added to the usage rollup that rating reads.
     /// Returns how many events were new.
     @discardableResult
     func ingest(_ events: [NewUsageEvent], now: Timestamp) async throws -> Int {
-        try await writer.write { db in
-            let seen = try db.cachedStatement(sql: """
-                SELECT 1 FROM usage_event WHERE transaction_id = ? AND is_duplicate = 0 AND ingested_at > ? LIMIT 1
-                """)
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO usage_event (transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
-            // Usage that may fall in a period past its grace period must not reach its invoice:
-            // finalize such invoices before these events are stored.
-            let lateRefs = Set(events.filter {
-                $0.timestamp.millisecondsSinceEpoch < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
-            }.map(\.customerRef))
+        // Folded before the write, for the metrics the last batch saw and as if every event were
+        // new, so that requests fold side by side rather than one at a time on the writer. The
+        // transaction folds again in the rare case that this guess is wrong.
+        let guessedMetrics = metricDefinitions.lastRolledUp
+        let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
+        let index = usageTransactions
+        return try await writer.writeWithoutTransaction { db in
+            var changes: [String: UsageTransactionIndex.Entry] = [:]
+            try db.inTransaction {
+                changes = try Self.storeEvents(
+                    events, now: now, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup,
+                    known: index.entries(for: events.lazy.map(\.transactionId)), cache: metricDefinitions, db
+                )
+                return .commit
+            }
+            // Only once committed: a failed transaction must leave every ID as it was.
+            index.apply(changes)
+            return changes.count
+        }
+    }
+
+    /// Stores `events` as one batch and adds the new ones to the rollup; returns the index
+    /// entries of the `transaction_id`s it counted.
+    private static func storeEvents(
+        _ events: [NewUsageEvent], now: Timestamp, guessedMetrics: [RatedMetric]?, guessedRollup: UsageRollup.Folded?,
+        known: [String: UsageTransactionIndex.Entry], cache: MetricDefinitionCache, _ db: Database
+    ) throws -> [String: UsageTransactionIndex.Entry] {
+        // Usage that may fall in a period past its grace period must not reach its invoice:
+        // finalize such invoices before these events are stored.
+        let lateRefs = Set(events.filter {
+            $0.timestamp.millisecondsSinceEpoch < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
+        }.map(\.customerRef))
+        if !lateRefs.isEmpty {
             let resolve = try db.cachedStatement(sql: """
                 SELECT id FROM customer WHERE id = ? UNION SELECT customer_id FROM customer_ingest_alias WHERE alias = ?
                 """)
             for customerId in Set(try lateRefs.flatMap { try String.fetchAll(resolve, arguments: [$0, $0]) }) {
-                try Self.settleInvoices(customerId: customerId, now: now, db)
+                try settleInvoices(customerId: customerId, now: now, db)
             }
-            let metrics = try Self.rolledUpMetrics(db, cache: metricDefinitions)
-            var buckets: [UsageBucketKey: UsageBucket] = [:]
-            var uniques: Set<UsageUniqueValue> = []
-            var accepted = 0
-            for event in events {
-                let isNew = try Bool.fetchOne(seen, arguments: [event.transactionId, cutoff]) == nil
-                if isNew {
-                    accepted += 1
-                    if !metrics.isEmpty, case .object(let properties)? = try? JSONValue(jsonText: event.propertiesJSON) {
-                        let usage = UsageEvent(
-                            transactionId: event.transactionId, customerRef: event.customerRef, eventType: event.eventType,
-                            timestamp: event.timestamp, properties: properties
-                        )
-                        UsageRollup.fold(usage, into: &buckets, uniques: &uniques, metrics: metrics)
-                    }
-                }
-                try insert.execute(arguments: [
-                    event.transactionId, event.customerRef, event.eventType, event.timestamp.millisecondsSinceEpoch,
-                    event.propertiesJSON, now.millisecondsSinceEpoch, !isNew,
-                ])
+        }
+
+        let cutoff = now.millisecondsSinceEpoch - deduplicationWindowMilliseconds
+        var countedHere: Set<String> = []
+        var duplicates: [Bool] = []
+        var superseded: [(transactionId: String, batchSeq: Int64)] = []
+        for event in events {
+            let earlier = known[event.transactionId]
+            let isDuplicate = countedHere.contains(event.transactionId) || (earlier.map { $0.countedAt > cutoff } ?? false)
+            duplicates.append(isDuplicate)
+            if !isDuplicate {
+                countedHere.insert(event.transactionId)
+                if let earlier { superseded.append((event.transactionId, earlier.batchSeq)) }
             }
-            try Self.storeRollup(buckets, uniques: uniques, db)
-            return accepted
+        }
+
+        try db.cachedStatement(sql: "INSERT INTO usage_event_batch (ingested_at, events) VALUES (?, ?)")
+            .execute(arguments: [now.millisecondsSinceEpoch, UsageEventBatchCoding.encode(events, duplicates: duplicates)])
+        let batchSeq = db.lastInsertedRowID
+        let insertRef = try db.cachedStatement(sql: """
+            INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
+            """)
+        for span in UsageEventBatchCoding.customerRefSpans(events) {
+            try insertRef.execute(arguments: [span.customerRef, batchSeq, span.first, span.last])
+        }
+        let insertRepeat = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO usage_event_repeat (transaction_id, batch_seq) VALUES (?, ?)
+            """)
+        for (transactionId, earlierBatch) in superseded {
+            try insertRepeat.execute(arguments: [transactionId, earlierBatch])
+        }
+        for (event, isDuplicate) in zip(events, duplicates) where isDuplicate {
+            try insertRepeat.execute(arguments: [event.transactionId, batchSeq])
+        }
+
+        let metrics = try rolledUpMetrics(db, cache: cache)
+        let rollup: UsageRollup.Folded
+        if let guessedRollup, let guessedMetrics, !duplicates.contains(true), guessedMetrics.map(\.id) == metrics.map(\.id) {
+            rollup = guessedRollup
+        } else {
+            rollup = Self.rollup(zip(events, duplicates).filter { !$0.1 }.map(\.0), metrics: metrics)
+        }
+        try storeRollup(rollup.buckets, uniques: rollup.uniques, db)
+
+        let entry = UsageTransactionIndex.Entry(countedAt: now.millisecondsSinceEpoch, batchSeq: batchSeq)
+        return Dictionary(uniqueKeysWithValues: countedHere.map { ($0, entry) })
+    }
+
+    /// What `events` add to the rollup of `metrics`, reading only the properties those metrics read.
+    private static func rollup(_ events: [NewUsageEvent], metrics: [RatedMetric]) -> UsageRollup.Folded {
+        var folded = UsageRollup.Folded()
+        guard !metrics.isEmpty else { return folded }
+        let names = metrics.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) }
+        for event in events where metrics.contains(where: { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }) {
+            guard let properties = JSONValue.members(ofObject: event.propertiesJSON, named: names) else { continue }
+            let usage = UsageEvent(
+                transactionId: event.transactionId, customerRef: event.customerRef, eventType: event.eventType,
+                timestamp: event.timestamp, properties: properties
+            )
+            UsageRollup.fold(usage, into: &folded.buckets, uniques: &folded.uniques, metrics: metrics)
+        }
+        return folded
+    }
+
+    /// Whether `transactionId` was counted within the deduplication window before `now`.
+    func isCounted(_ transactionId: String, now: Timestamp) -> Bool {
+        let cutoff = now.millisecondsSinceEpoch - Self.deduplicationWindowMilliseconds
+        return usageTransactions.entries(for: [transactionId])[transactionId].map { $0.countedAt > cutoff } ?? false
+    }
+
+    /// Fills `index` with every counted `transaction_id` stored: the latest batch that counted it wins.
+    static func indexUsageTransactions(into index: UsageTransactionIndex, _ db: Database) throws {
+        var entries: [String: UsageTransactionIndex.Entry] = [:]
+        try forEachStoredEvent(db) { batchSeq, ingestedAt, stored in
+            guard !stored.isDuplicate else { return }
+            entries[stored.event.transactionId] = .init(countedAt: ingestedAt, batchSeq: batchSeq)
+        }
+        index.removeAll()
+        index.apply(entries)
+    }
+
+    /// Calls `body` with every stored event, batch by batch in the order they were ingested, and
+    /// in each batch in the order sent.
+    static func forEachStoredEvent(
+        _ db: Database, where condition: String = "", arguments: StatementArguments = [],
+        _ body: (_ batchSeq: Int64, _ ingestedAt: Int64, BatchedUsageEvent) throws -> Void
+    ) throws {
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT seq, ingested_at, events FROM usage_event_batch \(condition) ORDER BY seq", arguments: arguments
+        )
+        while let row = try rows.next() {
+            let batchSeq: Int64 = row[0]
+            let ingestedAt: Int64 = row[1]
+            let events = try row.withUnsafeData(atIndex: 2) { data in try data.map(UsageEventBatchCoding.decode) ?? [] }
+            for stored in events {
+                try body(batchSeq, ingestedAt, stored)
+            }
         }
     }
 
@@ -91,38 +184,68 @@ extension AppDatabase {
         }
     }
 
-    /// The counted (non-duplicate) events sent with any of `refs`, in `[startingAt, endingBefore)`.
+    /// The counted (non-duplicate) events sent with any of `refs`, in `[startingAt, endingBefore)`,
+    /// in time order (ingest order among equal times).
     func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp) async throws -> [UsageEvent] {
         try await writer.read { db in
-            let placeholders = databaseQuestionMarks(count: refs.count)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT transaction_id, customer_ref, event_type, timestamp, properties FROM usage_event
-                WHERE customer_ref IN (\(placeholders)) AND timestamp >= ? AND timestamp < ? AND is_duplicate = 0
-                ORDER BY timestamp, seq
-                """, arguments: StatementArguments(refs + [startingAt.millisecondsSinceEpoch, endingBefore.millisecondsSinceEpoch]))
-            return try rows.map(Self.usageEvent(from:))
+            try Self.usageEvents(refs: refs, startingAt: startingAt, endingBefore: endingBefore, db)
+                .map { try Self.usageEvent(from: $0) }
         }
+    }
+
+    static func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp, _ db: Database) throws -> [NewUsageEvent] {
+        guard !refs.isEmpty else { return [] }
+        let wanted = Set(refs)
+        let range = startingAt.millisecondsSinceEpoch..<endingBefore.millisecondsSinceEpoch
+        var found: [(order: (Int64, Int64, Int), event: NewUsageEvent)] = []
+        var position = 0
+        try forEachStoredEvent(db, where: """
+            WHERE seq IN (SELECT batch_seq FROM usage_event_batch_ref
+                WHERE customer_ref IN (\(databaseQuestionMarks(count: refs.count))) AND last_timestamp >= ? AND first_timestamp < ?)
+            """, arguments: StatementArguments(refs) + [range.lowerBound, range.upperBound]) { batchSeq, _, stored in
+            position += 1
+            let moment = stored.event.timestamp.millisecondsSinceEpoch
+            guard !stored.isDuplicate, range.contains(moment), wanted.contains(stored.event.customerRef) else { return }
+            found.append(((moment, batchSeq, position), stored.event))
+        }
+        return found.sorted { $0.order < $1.order }.map(\.event)
     }
 
     /// Every stored event with one of `transactionIds` (duplicates included), newest ingest first,
     /// with the customer its reference resolves to now, if any.
     func usageEvents(transactionIds: [String]) async throws -> [(StoredUsageEvent, UsageCustomer?)] {
         guard !transactionIds.isEmpty else { return [] }
+        let counted = usageTransactions.entries(for: transactionIds)
         return try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT seq, transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate
-                FROM usage_event WHERE transaction_id IN (\(databaseQuestionMarks(count: transactionIds.count)))
-                ORDER BY seq DESC
-                """, arguments: StatementArguments(transactionIds))
-            return try rows.map { row in
-                let stored = StoredUsageEvent(
-                    seq: row["seq"], event: try Self.usageEvent(from: row),
-                    ingestedAt: Timestamp(millisecondsSinceEpoch: row["ingested_at"]), isDuplicate: row["is_duplicate"]
-                )
-                return (stored, try Self.customer(resolving: stored.event.customerRef, db))
+            let wanted = Set(transactionIds)
+            var batches = Set(counted.values.map(\.batchSeq))
+            batches.formUnion(try Int64.fetchAll(db, sql: """
+                SELECT batch_seq FROM usage_event_repeat WHERE transaction_id IN (\(databaseQuestionMarks(count: transactionIds.count)))
+                """, arguments: StatementArguments(transactionIds)))
+            guard !batches.isEmpty else { return [] }
+            var found: [StoredUsageEvent] = []
+            var position: Int64 = 0
+            var lastBatch: Int64 = -1
+            try Self.forEachStoredEvent(
+                db, where: "WHERE seq IN (\(databaseQuestionMarks(count: batches.count)))", arguments: StatementArguments(Array(batches))
+            ) { batchSeq, ingestedAt, stored in
+                if batchSeq != lastBatch { (lastBatch, position) = (batchSeq, 0) }
+                defer { position += 1 }
+                guard wanted.contains(stored.event.transactionId) else { return }
+                found.append(StoredUsageEvent(
+                    seq: Self.eventSeq(batchSeq: batchSeq, position: position), event: try Self.usageEvent(from: stored.event),
+                    ingestedAt: Timestamp(millisecondsSinceEpoch: ingestedAt), isDuplicate: stored.isDuplicate
+                ))
+            }
+            return try found.sorted { $0.seq > $1.seq }.map { stored in
+                (stored, try Self.customer(resolving: stored.event.customerRef, db))
             }
         }
     }
+
+    /// A stored event's place in ingest order, unique across the store: an ingest request holds at
+    /// most 100 events.
+    static func eventSeq(batchSeq: Int64, position: Int64) -> Int64 { batchSeq * 128 + position }
 
     /// The customer whose ID or ingest alias is `ref`, if any.
     static func customer(resolving ref: String, _ db: Database) throws -> UsageCustomer? {
@@ -134,14 +257,13 @@ extension AppDatabase {
         return record.map { UsageCustomer(id: $0.id, name: $0.name, refs: []) }
     }
 
-    static func usageEvent(from row: Row) throws -> UsageEvent {
-        let properties: String = row["properties"]
-        guard case .object(let values) = try JSONValue(jsonText: properties) else {
+    static func usageEvent(from stored: NewUsageEvent) throws -> UsageEvent {
+        guard case .object(let values) = try JSONValue(jsonText: stored.propertiesJSON) else {
             throw APIError.internalError("Stored event properties are not an object")
         }
         return UsageEvent(
-            transactionId: row["transaction_id"], customerRef: row["customer_ref"], eventType: row["event_type"],
-            timestamp: Timestamp(millisecondsSinceEpoch: row["timestamp"]), properties: values
+            transactionId: stored.transactionId, customerRef: stored.customerRef, eventType: stored.eventType,
+            timestamp: stored.timestamp, properties: values
         )
     }
 }

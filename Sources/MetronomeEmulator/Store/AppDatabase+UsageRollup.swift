@@ -13,12 +13,16 @@ extension AppDatabase {
     /// where it has them: what ingest asks for every batch.
     static func rolledUpMetrics(_ db: Database, cache: MetricDefinitionCache) throws -> [RatedMetric] {
         let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM billable_metric WHERE sql IS NULL ORDER BY seq"))
+        if let last = cache.lastRolledUp, last.map(\.id) == ids { return last }
         guard ids.allSatisfy({ cache.definition($0) != nil }) else {
             let metrics = try rolledUpMetrics(db)
             for metric in metrics { cache.remember(metric.id, metric.definition) }
+            cache.lastRolledUp = metrics
             return metrics
         }
-        return ids.compactMap { id in cache.definition(id).map { RatedMetric(id: id, definition: $0) } }
+        let metrics = ids.compactMap { id in cache.definition(id).map { RatedMetric(id: id, definition: $0) } }
+        cache.lastRolledUp = metrics
+        return metrics
     }
 
     /// Adds what `buckets` and `uniques` counted to the stored rollup.
@@ -55,11 +59,8 @@ extension AppDatabase {
     static func backfillRollup(for metric: RatedMetric, _ db: Database) throws {
         var buckets: [UsageBucketKey: UsageBucket] = [:]
         var uniques: Set<UsageUniqueValue> = []
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT transaction_id, customer_ref, event_type, timestamp, properties FROM usage_event WHERE is_duplicate = 0
-            """)
-        while let row = try cursor.next() {
-            guard let event = try? usageEvent(from: row) else { continue }
+        try forEachStoredEvent(db) { _, _, stored in
+            guard !stored.isDuplicate, let event = try? usageEvent(from: stored.event) else { return }
             UsageRollup.fold(event, into: &buckets, uniques: &uniques, metrics: [metric])
         }
         try storeRollup(buckets, uniques: uniques, db)

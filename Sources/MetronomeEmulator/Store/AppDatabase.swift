@@ -10,11 +10,14 @@ struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// Billable metric definitions by ID, read once: a definition never changes after creation.
     let metricDefinitions = MetricDefinitionCache()
+    /// Every counted `transaction_id`, for de-duplication at ingest.
+    let usageTransactions = UsageTransactionIndex()
 
-    /// Wraps `writer` and brings its schema up to date.
+    /// Wraps `writer`, brings its schema up to date and indexes the events it holds.
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
+        try writer.read { db in try Self.indexUsageTransactions(into: usageTransactions, db) }
     }
 
     /// A store that lives and dies with the process.
@@ -40,15 +43,24 @@ struct AppDatabase: Sendable {
     }
 }
 
-/// Billable metric definitions by ID, so ingest need not decode every metric for every batch.
+/// Billable metric definitions by ID, so ingest need not decode every metric for every batch,
+/// and the metrics the last batch was rolled up for, so the next can be folded before it
+/// reaches the writer.
 final class MetricDefinitionCache: Sendable {
     private let definitions = Mutex<[String: BillableMetricDefinition]>([:])
+    private let rolledUp = Mutex<[RatedMetric]?>(nil)
 
     /// The cached definition of metric `id`, if any.
     func definition(_ id: String) -> BillableMetricDefinition? { definitions.withLock { $0[id] } }
 
     /// Remembers the definition of metric `id`.
     func remember(_ id: String, _ definition: BillableMetricDefinition) { definitions.withLock { $0[id] = definition } }
+
+    /// The metrics events were last rolled up for; a later batch checks them in its transaction.
+    var lastRolledUp: [RatedMetric]? {
+        get { rolledUp.withLock { $0 } }
+        set { rolledUp.withLock { $0 = newValue } }
+    }
 }
 
 // MARK: - Values as SQLite columns

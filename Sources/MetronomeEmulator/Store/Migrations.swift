@@ -312,7 +312,81 @@ extension AppDatabase {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v9 usage events stored per ingest request") { db in
+            try db.execute(sql: """
+                CREATE TABLE usage_event_batch (
+                    seq INTEGER PRIMARY KEY,
+                    ingested_at INTEGER NOT NULL,
+                    events BLOB NOT NULL
+                );
+                CREATE TABLE usage_event_batch_ref (
+                    customer_ref TEXT NOT NULL,
+                    batch_seq INTEGER NOT NULL,
+                    first_timestamp INTEGER NOT NULL,
+                    last_timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (customer_ref, batch_seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE usage_event_repeat (
+                    transaction_id TEXT NOT NULL,
+                    batch_seq INTEGER NOT NULL,
+                    PRIMARY KEY (transaction_id, batch_seq)
+                ) WITHOUT ROWID;
+                """)
+            try migrateUsageEventRows(db)
+            try db.execute(sql: "DROP TABLE usage_event")
+        }
         return migrator
+    }
+
+    /// Moves the events of a store written before v9, one row each, into batches: consecutive
+    /// events ingested at the same moment, up to 100 at a time, as ingest would have stored them.
+    private static func migrateUsageEventRows(_ db: Database) throws {
+        var pending: [(event: NewUsageEvent, isDuplicate: Bool)] = []
+        var pendingIngestedAt: Int64 = 0
+        var countedBatch: [String: Int64] = [:]
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let events = pending.map(\.event)
+            try db.execute(
+                sql: "INSERT INTO usage_event_batch (ingested_at, events) VALUES (?, ?)",
+                arguments: [pendingIngestedAt, UsageEventBatchCoding.encode(events, duplicates: pending.map(\.isDuplicate))]
+            )
+            let batchSeq = db.lastInsertedRowID
+            for span in UsageEventBatchCoding.customerRefSpans(events) {
+                try db.execute(sql: """
+                    INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
+                    """, arguments: [span.customerRef, batchSeq, span.first, span.last])
+            }
+            for (event, isDuplicate) in pending {
+                let repeatBatch = isDuplicate ? batchSeq : countedBatch.updateValue(batchSeq, forKey: event.transactionId)
+                if let repeatBatch {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO usage_event_repeat (transaction_id, batch_seq) VALUES (?, ?)",
+                        arguments: [event.transactionId, repeatBatch]
+                    )
+                }
+            }
+            pending = []
+        }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate
+            FROM usage_event ORDER BY seq
+            """)
+        while let row = try rows.next() {
+            let ingestedAt: Int64 = row["ingested_at"]
+            if ingestedAt != pendingIngestedAt || pending.count == 100 {
+                try flush()
+                pendingIngestedAt = ingestedAt
+            }
+            pending.append((
+                NewUsageEvent(
+                    transactionId: row["transaction_id"], customerRef: row["customer_ref"], eventType: row["event_type"],
+                    timestamp: Timestamp(millisecondsSinceEpoch: row["timestamp"]), propertiesJSON: row["properties"]
+                ),
+                row["is_duplicate"]
+            ))
+        }
+        try flush()
     }
 
     /// Every table that holds emulated state, children before parents, for reset.
@@ -331,7 +405,9 @@ extension AppDatabase {
         "rate_card_alias",
         "rate_card",
         "product",
-        "usage_event",
+        "usage_event_repeat",
+        "usage_event_batch_ref",
+        "usage_event_batch",
         "billable_metric",
         "named_schedule_segment",
         "customer_billing_provider_configuration",

@@ -1,0 +1,245 @@
+import Foundation
+import Synchronization
+
+/// One stored event: what the client sent, and whether it repeated a `transaction_id` that was
+/// already counted.
+struct BatchedUsageEvent: Sendable {
+    var event: NewUsageEvent
+    var isDuplicate: Bool
+}
+
+/// The stored form of one ingest request's events, kept as a single row: a SQLite row with its
+/// indexes costs more per event than all the rest of ingest together.
+///
+/// Per event: a flags byte (1 = duplicate), the timestamp as 8 little-endian bytes, then
+/// `transaction_id`, customer reference, `event_type` and the properties' JSON text, each as a
+/// 4-byte little-endian length followed by its UTF-8 bytes.
+enum UsageEventBatchCoding {
+    static func encode(_ events: [NewUsageEvent], duplicates: [Bool]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(events.reduce(0) { total, event in
+            total + 25 + event.transactionId.utf8.count + event.customerRef.utf8.count + event.eventType.utf8.count
+                + event.propertiesJSON.utf8.count
+        })
+        for (event, isDuplicate) in zip(events, duplicates) {
+            bytes.append(isDuplicate ? 1 : 0)
+            append(UInt64(bitPattern: event.timestamp.millisecondsSinceEpoch), bytes: 8, to: &bytes)
+            append(event.transactionId, to: &bytes)
+            append(event.customerRef, to: &bytes)
+            append(event.eventType, to: &bytes)
+            append(event.propertiesJSON, to: &bytes)
+        }
+        return Data(bytes)
+    }
+
+    /// The events of a stored batch, in the order they were sent.
+    static func decode(_ data: Data) throws -> [BatchedUsageEvent] {
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var reader = Reader(bytes: raw)
+            var events: [BatchedUsageEvent] = []
+            while !reader.isAtEnd {
+                let flags = try reader.integer(bytes: 1)
+                let timestamp = Int64(bitPattern: try reader.integer(bytes: 8))
+                let transactionId = try reader.text()
+                let customerRef = try reader.text()
+                let eventType = try reader.text()
+                let properties = try reader.text()
+                events.append(BatchedUsageEvent(
+                    event: NewUsageEvent(
+                        transactionId: transactionId, customerRef: customerRef, eventType: eventType,
+                        timestamp: Timestamp(millisecondsSinceEpoch: timestamp), propertiesJSON: properties
+                    ),
+                    isDuplicate: flags & 1 == 1
+                ))
+            }
+            return events
+        }
+    }
+
+    /// Each customer reference the events carry, with their earliest and latest timestamps (in
+    /// milliseconds), in order of first appearance: what lets a read find the batches it needs.
+    static func customerRefSpans(_ events: [NewUsageEvent]) -> [(customerRef: String, first: Int64, last: Int64)] {
+        var spans: [(customerRef: String, first: Int64, last: Int64)] = []
+        var positions: [String: Int] = [:]
+        for event in events {
+            let moment = event.timestamp.millisecondsSinceEpoch
+            if let position = positions[event.customerRef] {
+                spans[position].first = min(spans[position].first, moment)
+                spans[position].last = max(spans[position].last, moment)
+            } else {
+                positions[event.customerRef] = spans.count
+                spans.append((event.customerRef, moment, moment))
+            }
+        }
+        return spans
+    }
+
+    struct CorruptBatch: Error {}
+
+    private static func append(_ text: String, to bytes: inout [UInt8]) {
+        append(UInt64(text.utf8.count), bytes: 4, to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func append(_ value: UInt64, bytes count: Int, to bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: count * 8, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        }
+    }
+
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        var isAtEnd: Bool { offset >= bytes.count }
+
+        mutating func integer(bytes count: Int) throws -> UInt64 {
+            guard offset + count <= bytes.count else { throw CorruptBatch() }
+            var value: UInt64 = 0
+            for index in 0..<count {
+                value |= UInt64(bytes[offset + index]) << UInt64(index * 8)
+            }
+            offset += count
+            return value
+        }
+
+        mutating func text() throws -> String {
+            let count = Int(try integer(bytes: 4))
+            guard offset + count <= bytes.count else { throw CorruptBatch() }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
+            offset += count
+            return text
+        }
+    }
+}
+
+/// Every `transaction_id` counted so far, with when it was last counted and the batch that holds
+/// that event. Ingest checks each event against it; a SQLite lookup per event would cost more
+/// than the rest of ingest. It is rebuilt from the stored batches when the store opens, and
+/// changed only when the write transaction that stored the batches commits.
+final class UsageTransactionIndex: Sendable {
+    struct Entry: Sendable, Equatable {
+        var countedAt: Int64
+        var batchSeq: Int64
+    }
+
+    private let table = Mutex(TransactionIdTable())
+
+    /// The entries of those of `transactionIds` that were ever counted.
+    func entries(for transactionIds: some Sequence<String>) -> [String: Entry] {
+        table.withLock { table in
+            var found: [String: Entry] = [:]
+            for id in transactionIds {
+                if let entry = table[id] { found[id] = entry }
+            }
+            return found
+        }
+    }
+
+    func apply(_ changes: [String: Entry]) {
+        guard !changes.isEmpty else { return }
+        table.withLock { table in
+            for (id, entry) in changes { table[id] = entry }
+        }
+    }
+
+    func removeAll() {
+        table.withLock { $0 = TransactionIdTable() }
+    }
+}
+
+/// A hash table from transaction IDs to index entries, built for millions of keys: the keys'
+/// bytes live in one buffer and each slot keeps its key's hash, so growing never hashes a key
+/// again and a probe compares key bytes only when the hashes are equal. (A `Dictionary` keyed
+/// by `String` spent most of ingest's serial time hashing and comparing keys as it grew.)
+struct TransactionIdTable: Sendable {
+    private struct Slot {
+        var hash: UInt64 = 0  // 0 marks an empty slot
+        var keyStart = 0
+        var keyLength = 0
+        var entry = UsageTransactionIndex.Entry(countedAt: 0, batchSeq: 0)
+    }
+
+    private var slots = [Slot](repeating: Slot(), count: 1024)
+    private var keys: [UInt8] = []
+    private(set) var count = 0
+    private let seed = UInt64.random(in: 1...UInt64.max)
+
+    subscript(id: String) -> UsageTransactionIndex.Entry? {
+        get {
+            var id = id
+            return id.withUTF8 { key in
+                let position = find(key, hash: hash(key))
+                return slots[position].hash == 0 ? nil : slots[position].entry
+            }
+        }
+        set {
+            guard let newValue else { return }
+            var id = id
+            id.withUTF8 { key in
+                let hash = hash(key)
+                let position = find(key, hash: hash)
+                if slots[position].hash != 0 {
+                    slots[position].entry = newValue
+                    return
+                }
+                slots[position] = Slot(hash: hash, keyStart: keys.count, keyLength: key.count, entry: newValue)
+                keys.append(contentsOf: key)
+                count += 1
+                if count * 10 > slots.count * 7 { grow() }
+            }
+        }
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
+        let mask = slots.count - 1
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[position]
+            if slot.hash == 0 { return position }
+            if slot.hash == hash, slot.keyLength == key.count,
+                keys.withUnsafeBufferPointer({ keys in
+                    memcmp(keys.baseAddress! + slot.keyStart, key.baseAddress!, key.count) == 0
+                })
+            {
+                return position
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.hash != 0 {
+            var position = Int(truncatingIfNeeded: slot.hash) & mask
+            while slots[position].hash != 0 { position = (position + 1) & mask }
+            slots[position] = slot
+        }
+    }
+
+    /// A seeded 64-bit hash of `key` (never 0), mixing 8 bytes at a time.
+    private func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash = seed ^ UInt64(key.count)
+        var index = 0
+        while index + 8 <= key.count {
+            var chunk: UInt64 = 0
+            memcpy(&chunk, key.baseAddress! + index, 8)
+            hash = mix(hash ^ chunk)
+            index += 8
+        }
+        var tail: UInt64 = 0
+        for offset in index..<key.count { tail |= UInt64(key[offset]) << UInt64((offset - index) * 8) }
+        hash = mix(hash ^ tail)
+        return hash == 0 ? 1 : hash
+    }
+
+    private func mix(_ value: UInt64) -> UInt64 {
+        var value = value &* 0x9E37_79B9_7F4A_7C15
+        value ^= value >> 32
+        value = value &* 0xD6E8_FEB8_6659_FD93
+        return value ^ (value >> 32)
+    }
+}
