@@ -51,6 +51,23 @@ extension JSONValue {
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
     }
 
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            return "\"" + text + "\""
+        }
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
     /// Reads JSON text (as `jsonText` writes it, or as a client sent it).
     init(jsonText: String) throws {
         var scanner = JSONScanner(Array(jsonText.utf8))

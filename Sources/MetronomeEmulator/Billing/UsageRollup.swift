@@ -117,26 +117,9 @@ enum UsageRollup {
         for key in keys {
             guard let value = properties[key]?.propertyText else { continue }
             if text.utf8.count > 1 { text += "," }
-            text += quoted(key) + ":" + quoted(value)
+            text += JSONValue.quoted(key) + ":" + JSONValue.quoted(value)
         }
         return text + "}"
-    }
-
-    /// `text` as a JSON string literal.
-    private static func quoted(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
-            return "\"" + text + "\""
-        }
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 
     /// The group values a bucket's canonical text stands for.

@@ -56,14 +56,16 @@ extension AppDatabase {
     ) throws -> [String: UsageTransactionIndex.Entry] {
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
-        let lateRefs = Set(events.filter {
+        let lateRefs = Set(events.lazy.filter {
             $0.timestamp.millisecondsSinceEpoch < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
         }.map(\.customerRef))
         if !lateRefs.isEmpty {
             let resolve = try db.cachedStatement(sql: """
-                SELECT id FROM customer WHERE id = ? UNION SELECT customer_id FROM customer_ingest_alias WHERE alias = ?
+                SELECT id FROM customer WHERE id IN (SELECT value FROM json_each(?1))
+                UNION SELECT customer_id FROM customer_ingest_alias WHERE alias IN (SELECT value FROM json_each(?1))
                 """)
-            for customerId in Set(try lateRefs.flatMap { try String.fetchAll(resolve, arguments: [$0, $0]) }) {
+            let refs = "[" + lateRefs.map(JSONValue.quoted).joined(separator: ",") + "]"
+            for customerId in try String.fetchAll(resolve, arguments: [refs]) {
                 try settleInvoices(customerId: customerId, now: now, db)
             }
         }
@@ -114,18 +116,27 @@ extension AppDatabase {
         return Dictionary(uniqueKeysWithValues: countedHere.map { ($0, entry) })
     }
 
-    /// What `events` add to the rollup of `metrics`, reading only the properties those metrics read.
+    /// What `events` add to the rollup of `metrics`, reading of each event only the properties
+    /// that the metrics matching its event type read.
     private static func rollup(_ events: [NewUsageEvent], metrics: [RatedMetric]) -> UsageRollup.Folded {
         var folded = UsageRollup.Folded()
         guard !metrics.isEmpty else { return folded }
-        let names = metrics.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) }
-        for event in events where metrics.contains(where: { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }) {
-            guard let properties = JSONValue.members(ofObject: event.propertiesJSON, named: names) else { continue }
+        var byEventType: [String: (metrics: [RatedMetric], propertyNames: Set<String>)] = [:]
+        for event in events {
+            let candidates = byEventType[event.eventType] ?? {
+                let matching = metrics.filter { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }
+                let entry = (matching, matching.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) })
+                byEventType[event.eventType] = entry
+                return entry
+            }()
+            guard !candidates.metrics.isEmpty,
+                let properties = JSONValue.members(ofObject: event.propertiesJSON, named: candidates.propertyNames)
+            else { continue }
             let usage = UsageEvent(
                 transactionId: event.transactionId, customerRef: event.customerRef, eventType: event.eventType,
                 timestamp: event.timestamp, properties: properties
             )
-            UsageRollup.fold(usage, into: &folded.buckets, uniques: &folded.uniques, metrics: metrics)
+            UsageRollup.fold(usage, into: &folded.buckets, uniques: &folded.uniques, metrics: candidates.metrics)
         }
         return folded
     }

@@ -36,8 +36,19 @@ extension AppDatabase {
             (billable_metric_id, customer_ref, hour, group_values, event_count, total, maximum, latest_at, latest_transaction_id, latest_value)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let addCount = try db.cachedStatement(sql: """
+            INSERT INTO usage_rollup (billable_metric_id, customer_ref, hour, group_values, event_count, total)
+            VALUES (?, ?, ?, ?, ?, '0')
+            ON CONFLICT (billable_metric_id, customer_ref, hour, group_values) DO UPDATE SET event_count = event_count + excluded.event_count
+            """)
         for (key, added) in buckets {
             let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
+            // Events without a quantity only add to the count, which SQL can add without
+            // reading the stored decimals back.
+            if added.total == 0, added.maximum == nil, added.latest == nil {
+                try addCount.execute(arguments: keyArguments + [added.eventCount])
+                continue
+            }
             var bucket = try Row.fetchOne(select, arguments: keyArguments).map { usageBucket(from: $0) } ?? UsageBucket()
             bucket.merge(added)
             try upsert.execute(arguments: keyArguments + [
