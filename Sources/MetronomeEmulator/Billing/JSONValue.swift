@@ -53,19 +53,27 @@ extension JSONValue {
 
     /// `text` as a JSON string literal.
     static func quoted(_ text: String) -> String {
+        var result = ""
+        appendQuoted(text, to: &result)
+        return result
+    }
+
+    /// Appends `text` as a JSON string literal.
+    static func appendQuoted(_ text: String, to result: inout String) {
+        result.append("\"")
         if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
-            return "\"" + text + "\""
-        }
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
+            result.append(text)
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": result.append("\\\"")
+                case "\\": result.append("\\\\")
+                case _ where scalar.value < 0x20: result.append(String(format: "\\u%04x", scalar.value))
+                default: result.unicodeScalars.append(scalar)
+                }
             }
         }
-        return result + "\""
+        result.append("\"")
     }
 
     /// Reads JSON text (as `jsonText` writes it, or as a client sent it).
@@ -82,8 +90,10 @@ extension JSONValue {
         guard scanner.peek() == UInt8(ascii: "{") else { return nil }
         var members: [String: JSONValue] = [:]
         do {
+            // Metrics read few properties: comparing with each beats hashing every key.
+            let few = names.count <= 8 ? Array(names) : nil
             try scanner.readObject { key, scanner in
-                if names.contains(key) {
+                if few?.contains(key) ?? names.contains(key) {
                     members[key] = try scanner.readValue()
                 } else {
                     try scanner.skipValue()

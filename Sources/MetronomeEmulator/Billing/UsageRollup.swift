@@ -114,12 +114,16 @@ enum UsageRollup {
     static func groupValuesText(_ keys: [String], _ properties: [String: JSONValue]) -> String {
         guard !keys.isEmpty else { return "{}" }
         var text = "{"
+        text.reserveCapacity(64)
         for key in keys {
             guard let value = properties[key]?.propertyText else { continue }
-            if text.utf8.count > 1 { text += "," }
-            text += JSONValue.quoted(key) + ":" + JSONValue.quoted(value)
+            if text.utf8.count > 1 { text.append(",") }
+            JSONValue.appendQuoted(key, to: &text)
+            text.append(":")
+            JSONValue.appendQuoted(value, to: &text)
         }
-        return text + "}"
+        text.append("}")
+        return text
     }
 
     /// The group values a bucket's canonical text stands for.

@@ -53,10 +53,10 @@ struct APIEdgeMiddleware: RouterMiddleware {
     private func render(_ error: APIError) -> Response {
         var body = ByteBuffer()
         body.writeString(#"{"message":"#)
-        body.writeString(JSONResponse.quoted(error.message))
+        body.writeString(JSONValue.quoted(error.message))
         if let code = error.code {
             body.writeString(#","code":"#)
-            body.writeString(JSONResponse.quoted(code))
+            body.writeString(JSONValue.quoted(code))
         }
         body.writeString("}")
         return Response(status: error.status, headers: JSONResponse.headers, body: .init(byteBuffer: body))

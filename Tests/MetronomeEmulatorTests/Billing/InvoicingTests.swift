@@ -157,6 +157,8 @@ import Testing
         #expect(usage.total == Decimal(string: "6.6"))
         #expect(usage.grouped(by: ["region"]).map(\.value) == [Decimal(string: "4.4")!, Decimal(string: "2.2")!])
         #expect(UsageRollup.groupValuesText(["a", "b"], ["b": .string("x\"y"), "a": .number(1)]) == #"{"a":"1","b":"x\"y"}"#)
+        #expect(UsageRollup.groupValuesText(["k"], ["k": .string("a\\b\nc")]) == #"{"k":"a\\b\u000ac"}"#)
+        #expect(UsageRollup.groupValuesText(["missing", "k"], ["k": .string("é")]) == #"{"k":"é"}"#)
     }
 }
 
