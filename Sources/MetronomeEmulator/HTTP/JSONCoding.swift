@@ -13,6 +13,11 @@ enum JSONResponse {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A 200 whose body is `bytes`, JSON already encoded.
+    static func ok(bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// A 200 with an empty body, for the endpoints the SDK reads no body from.
     static func empty() -> Response {
         Response(status: .ok)

@@ -62,7 +62,10 @@ extension AppDatabase {
                 throw APIError.notFound("Customer", id)
             }
             let aliasesJSON: String = row["ingest_aliases"]
-            let aliases = aliasesJSON == "[]" ? [] : try JSONDecoder().decode([String].self, from: Data(aliasesJSON.utf8))
+            guard case .array(let aliasValues) = try JSONValue(jsonText: aliasesJSON) else {
+                throw APIError.internalError("Stored ingest aliases are not an array")
+            }
+            let aliases = aliasValues.compactMap { if case .string(let alias) = $0 { alias } else { nil } }
             return CustomerSnapshot(record: try CustomerRecord(row: row), ingestAliases: aliases)
         }
     }

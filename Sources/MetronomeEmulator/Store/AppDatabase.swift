@@ -12,12 +12,16 @@ struct AppDatabase: Sendable {
     let metricDefinitions = MetricDefinitionCache()
     /// Every counted `transaction_id`, for de-duplication at ingest.
     let usageTransactions = UsageTransactionIndex()
+    /// How many write transactions have committed: what was read while it held one value may be
+    /// reused for as long as it holds that value.
+    let commits = CommitCounter()
 
     /// Wraps `writer`, brings its schema up to date and indexes the events it holds.
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
         try writer.read { db in try Self.indexUsageTransactions(into: usageTransactions, db) }
+        writer.add(transactionObserver: commits, extent: .databaseLifetime)
     }
 
     /// A store that lives and dies with the process.
@@ -41,6 +45,19 @@ struct AppDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         return configuration
     }
+}
+
+/// Counts committed write transactions. It is told of a commit once the commit is visible to
+/// readers, so a value read before reading the store never outlives the state that was read.
+final class CommitCounter: TransactionObserver, Sendable {
+    private let count = Atomic<UInt64>(0)
+
+    var value: UInt64 { count.load(ordering: .acquiring) }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { count.add(1, ordering: .releasing) }
+    func databaseDidRollback(_ db: Database) {}
 }
 
 /// Billable metric definitions by ID, so ingest need not decode every metric for every batch,

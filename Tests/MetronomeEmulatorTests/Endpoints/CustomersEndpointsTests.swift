@@ -147,4 +147,34 @@ import Testing
             #expect(try await salesforce() is NSNull)
         }
     }
+
+    /// A retrieved customer is answered from memory until the next write, whichever resource makes it.
+    @Test func aRetrievedCustomerNeverOutlivesAWrite() async throws {
+        try await withEmulator { client async throws in
+            let id = try await client.createCustomer(name: "Before")
+            #expect(try await client.call(.get, "/v1/customers/\(id)").data["name"] as? String == "Before")
+            _ = try await client.call(.post, "/v1/customers/\(id)/setName", json: #"{"name": "After"}"#)
+            #expect(try await client.call(.get, "/v1/customers/\(id)").data["name"] as? String == "After")
+
+            _ = try await client.call(.post, "/v1/customFields/addKey", json: #"{"entity": "customer", "key": "tier", "enforce_uniqueness": false}"#)
+            _ = try await client.call(
+                .post, "/v1/customFields/setValues", json: #"{"entity": "customer", "entity_id": "\#(id)", "custom_fields": {"tier": "gold"}}"#
+            )
+            #expect(try await client.call(.get, "/v1/customers/\(id)").data["custom_fields"] as? [String: String] == ["tier": "gold"])
+
+            #expect(try await client.call(.post, "/_emulator/reset", token: nil).status == .ok)
+            #expect(try await client.call(.get, "/v1/customers/\(id)").status == .notFound)
+        }
+    }
+
+    @Test func theBodyCacheServesOnlyUnderTheCommitCountItWasReadUnder() {
+        let cache = ResponseBodyCache()
+        cache.remember([1], for: "a", commits: 5)
+        #expect(cache.body(for: "a", commits: 5) == [1])
+        #expect(cache.body(for: "a", commits: 6) == nil)
+        cache.remember([2], for: "b", commits: 4)
+        #expect(cache.body(for: "b", commits: 4) == nil && cache.body(for: "a", commits: 5) == [1])
+        cache.remember([3], for: "b", commits: 7)
+        #expect(cache.body(for: "a", commits: 5) == nil && cache.body(for: "b", commits: 7) == [3])
+    }
 }
