@@ -1,4 +1,4 @@
-"""Load: concurrent clients mixing creates, reads, lists and setIngestAliases for a while.
+"""Load: concurrent clients mixing creates, reads, lists, setIngestAliases and ingest for a while.
 
 Zero errors, zero lost or duplicated writes, and memory that stays flat once warm. The run
 lasts SOAK_SECONDS (default 20); set it higher for a longer soak, e.g. SOAK_SECONDS=600."""
@@ -43,6 +43,8 @@ class Client(threading.Thread):
         self.rng = random.Random(index)
         self.created: Dict[str, str] = {}  # id -> name, for every acknowledged create
         self.aliases: Dict[str, List[str]] = {}  # id -> aliases last acknowledged
+        self.sent_batches: List[List[dict]] = []  # every batch ingest acknowledged, once
+        self.sends: collections.Counter = collections.Counter()  # transaction_id -> acknowledged sends
         self.errors: List[str] = []
         self.operations: collections.Counter = collections.Counter()
 
@@ -53,7 +55,7 @@ class Client(threading.Thread):
     def run(self) -> None:
         with httpx.Client(base_url=self.base_url, headers={"Authorization": "Bearer soak"}, timeout=30.0) as http:
             while time.monotonic() < self.deadline and len(self.errors) < 10:
-                operation = self.rng.choices(["create", "read", "list", "set_aliases"], weights=[3, 3, 2, 2])[0]
+                operation = self.rng.choices(["create", "read", "list", "set_aliases", "ingest"], weights=[3, 3, 2, 2, 2])[0]
                 if operation != "create" and not self.created:
                     operation = "create"
                 try:
@@ -93,6 +95,23 @@ class Client(threading.Thread):
             seen += [c["id"] for c in r.json()["data"]]
         if len(seen) != len(set(seen)):
             self.errors.append(f"client {self.index}: two pages of a list repeat a customer")
+
+    def ingest(self, http: httpx.Client) -> None:
+        # Mostly fresh events; now and then a batch already acknowledged, which must count once.
+        repeat = bool(self.sent_batches) and self.rng.random() < 0.2
+        if repeat:
+            batch = self.rng.choice(self.sent_batches)
+        else:
+            moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+            batch = [{"transaction_id": f"soak-{self.index}-{uuid.uuid4().hex}", "customer_id": f"soak-events-{self.index}",
+                      "event_type": "soak", "timestamp": moment, "properties": {"n": n}} for n in range(10)]
+        r = http.post("/v1/ingest", json=batch)
+        if r.status_code != 200:
+            return self.fail("ingest", r)
+        if not repeat:
+            self.sent_batches.append(batch)
+        for event in batch:
+            self.sends[event["transaction_id"]] += 1
 
     def set_aliases(self, http: httpx.Client) -> None:
         cid = self.rng.choice(list(self.created))
@@ -166,6 +185,22 @@ def test_soak_concurrent_clients(spawn_emulator, tmp_path):
     for customer in listed:
         assert customer["name"] == acknowledged[customer["id"]]
         assert customer["ingest_aliases"] == expected_aliases[customer["id"]], customer
+
+    # Every acknowledged event is stored once per send, and counted exactly once.
+    sends = sum((c.sends for c in clients), collections.Counter())
+    assert totals["ingest"] and sends
+    occurrences: collections.Counter = collections.Counter()
+    counted: collections.Counter = collections.Counter()
+    ids = list(sends)
+    with httpx.Client(base_url=srv.base_url, headers={"Authorization": "Bearer soak"}, timeout=30.0) as http:
+        for start in range(0, len(ids), 100):
+            r = http.post("/v1/events/search", json={"transactionIds": ids[start:start + 100]})
+            assert r.status_code == 200, r.text
+            for event in r.json():
+                occurrences[event["transaction_id"]] += 1
+                counted[event["transaction_id"]] += 0 if event["is_duplicate"] else 1
+    wrong = [i for i in ids if occurrences[i] != sends[i] or counted[i] != 1]
+    assert not wrong, f"{len(wrong)} of {len(ids)} events stored or counted wrongly, e.g. {wrong[:3]}"
 
     # Memory: after warm-up, the last third must not climb above the first third.
     warm = [rss for t, rss in samples if t >= SOAK_SECONDS * WARM_UP_FRACTION and t <= SOAK_SECONDS]
