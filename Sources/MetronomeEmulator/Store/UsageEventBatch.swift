@@ -153,24 +153,32 @@ final class UsageTransactionIndex: Sendable {
 /// again and a probe compares key bytes only when the hashes are equal. (A `Dictionary` keyed
 /// by `String` spent most of ingest's serial time hashing and comparing keys as it grew.)
 struct TransactionIdTable: Sendable {
+    /// A slot of the open-addressing table: 16 bytes, so probing touches little memory.
     private struct Slot {
         var hash: UInt64 = 0  // 0 marks an empty slot
-        var keyStart = 0
-        var keyLength = 0
-        var entry = UsageTransactionIndex.Entry(countedAt: 0, batchSeq: 0)
+        var record: UInt32 = 0
+    }
+
+    /// A key's place in `keys` and its entry, in insertion order; growing never moves them.
+    private struct Record {
+        var keyStart: Int
+        var keyLength: Int
+        var entry: UsageTransactionIndex.Entry
     }
 
     private var slots = [Slot](repeating: Slot(), count: 1024)
+    private var records: [Record] = []
     private var keys: [UInt8] = []
-    private(set) var count = 0
     private let seed = UInt64.random(in: 1...UInt64.max)
+
+    var count: Int { records.count }
 
     subscript(id: String) -> UsageTransactionIndex.Entry? {
         get {
             var id = id
             return id.withUTF8 { key in
-                let position = find(key, hash: hash(key))
-                return slots[position].hash == 0 ? nil : slots[position].entry
+                let slot = slots[find(key, hash: hash(key))]
+                return slot.hash == 0 ? nil : records[Int(slot.record)].entry
             }
         }
         set {
@@ -180,13 +188,13 @@ struct TransactionIdTable: Sendable {
                 let hash = hash(key)
                 let position = find(key, hash: hash)
                 if slots[position].hash != 0 {
-                    slots[position].entry = newValue
+                    records[Int(slots[position].record)].entry = newValue
                     return
                 }
-                slots[position] = Slot(hash: hash, keyStart: keys.count, keyLength: key.count, entry: newValue)
+                slots[position] = Slot(hash: hash, record: UInt32(records.count))
+                records.append(Record(keyStart: keys.count, keyLength: key.count, entry: newValue))
                 keys.append(contentsOf: key)
-                count += 1
-                if count * 10 > slots.count * 7 { grow() }
+                if records.count * 10 > slots.count * 7 { grow() }
             }
         }
     }
@@ -198,12 +206,13 @@ struct TransactionIdTable: Sendable {
         while true {
             let slot = slots[position]
             if slot.hash == 0 { return position }
-            if slot.hash == hash, slot.keyLength == key.count,
-                keys.withUnsafeBufferPointer({ keys in
-                    memcmp(keys.baseAddress! + slot.keyStart, key.baseAddress!, key.count) == 0
-                })
-            {
-                return position
+            if slot.hash == hash {
+                let record = records[Int(slot.record)]
+                if record.keyLength == key.count, keys.withUnsafeBufferPointer({ keys in
+                    memcmp(keys.baseAddress! + record.keyStart, key.baseAddress!, key.count) == 0
+                }) {
+                    return position
+                }
             }
             position = (position + 1) & mask
         }
