@@ -85,15 +85,14 @@ extension JSONValue {
 
     /// The members named in `names` of the JSON object `jsonText`, stepping over the others
     /// without building them; nil if the text is not an object.
-    static func members(ofObject jsonText: String, named names: Set<String>) -> [String: JSONValue]? {
+    /// (An array, not a set: callers ask for few names, and comparing with each beats hashing.)
+    static func members(ofObject jsonText: String, named names: [String]) -> [String: JSONValue]? {
         var scanner = JSONScanner(Array(jsonText.utf8))
         guard scanner.peek() == UInt8(ascii: "{") else { return nil }
         var members: [String: JSONValue] = [:]
         do {
-            // Metrics read few properties: comparing with each beats hashing every key.
-            let few = names.count <= 8 ? Array(names) : nil
             try scanner.readObject { key, scanner in
-                if few?.contains(key) ?? names.contains(key) {
+                if names.contains(key) {
                     members[key] = try scanner.readValue()
                 } else {
                     try scanner.skipValue()

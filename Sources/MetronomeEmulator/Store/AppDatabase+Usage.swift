@@ -30,7 +30,7 @@ extension AppDatabase {
         // Folded before the write, for the metrics the last batch saw and as if every event were
         // new, so that requests fold side by side rather than one at a time on the writer. The
         // transaction folds again in the rare case that this guess is wrong.
-        let guessedMetrics = metricDefinitions.lastRolledUp
+        let guessedMetrics = rolledUpMetrics.last
         let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
         let index = usageTransactions
         return try await writer.writeWithoutTransaction { db in
@@ -38,7 +38,7 @@ extension AppDatabase {
             try db.inTransaction {
                 changes = try Self.storeEvents(
                     events, now: now, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup,
-                    known: index.entries(for: events.lazy.map(\.transactionId)), cache: metricDefinitions, db
+                    known: index.entries(for: events.lazy.map(\.transactionId)), cache: rolledUpMetrics, db
                 )
                 return .commit
             }
@@ -52,7 +52,7 @@ extension AppDatabase {
     /// entries of the `transaction_id`s it counted.
     private static func storeEvents(
         _ events: [NewUsageEvent], now: Timestamp, guessedMetrics: [RatedMetric]?, guessedRollup: UsageRollup.Folded?,
-        known: [String: UsageTransactionIndex.Entry], cache: MetricDefinitionCache, _ db: Database
+        known: [String: UsageTransactionIndex.Entry], cache: RolledUpMetricsCache, _ db: Database
     ) throws -> [String: UsageTransactionIndex.Entry] {
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
@@ -121,11 +121,11 @@ extension AppDatabase {
     private static func rollup(_ events: [NewUsageEvent], metrics: [RatedMetric]) -> UsageRollup.Folded {
         var folded = UsageRollup.Folded()
         guard !metrics.isEmpty else { return folded }
-        var byEventType: [String: (metrics: [RatedMetric], propertyNames: Set<String>)] = [:]
+        var byEventType: [String: (metrics: [RatedMetric], propertyNames: [String])] = [:]
         for event in events {
             let candidates = byEventType[event.eventType] ?? {
                 let matching = metrics.filter { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }
-                let entry = (matching, matching.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) })
+                let entry = (matching, Array(matching.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) }))
                 byEventType[event.eventType] = entry
                 return entry
             }()

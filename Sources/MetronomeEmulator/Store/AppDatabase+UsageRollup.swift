@@ -9,19 +9,13 @@ extension AppDatabase {
             .fetchAll(db).map { RatedMetric(id: $0.id, definition: $0.definition) }
     }
 
-    /// The same as `rolledUpMetrics`, reading only the IDs and taking definitions from `cache`
-    /// where it has them: what ingest asks for every batch.
-    static func rolledUpMetrics(_ db: Database, cache: MetricDefinitionCache) throws -> [RatedMetric] {
+    /// The same as `rolledUpMetrics`, reading only the IDs while they are those in `cache`:
+    /// what ingest asks for every batch.
+    static func rolledUpMetrics(_ db: Database, cache: RolledUpMetricsCache) throws -> [RatedMetric] {
         let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM billable_metric WHERE sql IS NULL ORDER BY seq"))
-        if let last = cache.lastRolledUp, last.map(\.id) == ids { return last }
-        guard ids.allSatisfy({ cache.definition($0) != nil }) else {
-            let metrics = try rolledUpMetrics(db)
-            for metric in metrics { cache.remember(metric.id, metric.definition) }
-            cache.lastRolledUp = metrics
-            return metrics
-        }
-        let metrics = ids.compactMap { id in cache.definition(id).map { RatedMetric(id: id, definition: $0) } }
-        cache.lastRolledUp = metrics
+        if let last = cache.last, last.map(\.id) == ids { return last }
+        let metrics = try rolledUpMetrics(db)
+        cache.last = metrics
         return metrics
     }
 

@@ -8,8 +8,8 @@ import Synchronization
 struct AppDatabase: Sendable {
     /// The connection (memory) or pool (file) every store method goes through.
     let writer: any DatabaseWriter
-    /// Billable metric definitions by ID, read once: a definition never changes after creation.
-    let metricDefinitions = MetricDefinitionCache()
+    /// The billable metrics ingest last rolled events up for.
+    let rolledUpMetrics = RolledUpMetricsCache()
     /// Every counted `transaction_id`, for de-duplication at ingest.
     let usageTransactions = UsageTransactionIndex()
     /// How many write transactions have committed: what was read while it held one value may be
@@ -60,23 +60,15 @@ final class CommitCounter: TransactionObserver, Sendable {
     func databaseDidRollback(_ db: Database) {}
 }
 
-/// Billable metric definitions by ID, so ingest need not decode every metric for every batch,
-/// and the metrics the last batch was rolled up for, so the next can be folded before it
-/// reaches the writer.
-final class MetricDefinitionCache: Sendable {
-    private let definitions = Mutex<[String: BillableMetricDefinition]>([:])
-    private let rolledUp = Mutex<[RatedMetric]?>(nil)
+/// The metrics events were last rolled up for (a definition never changes once created), so
+/// ingest need not decode them for every batch, and can fold a batch before it reaches the
+/// writer; the writer checks the list in its transaction.
+final class RolledUpMetricsCache: Sendable {
+    private let metrics = Mutex<[RatedMetric]?>(nil)
 
-    /// The cached definition of metric `id`, if any.
-    func definition(_ id: String) -> BillableMetricDefinition? { definitions.withLock { $0[id] } }
-
-    /// Remembers the definition of metric `id`.
-    func remember(_ id: String, _ definition: BillableMetricDefinition) { definitions.withLock { $0[id] = definition } }
-
-    /// The metrics events were last rolled up for; a later batch checks them in its transaction.
-    var lastRolledUp: [RatedMetric]? {
-        get { rolledUp.withLock { $0 } }
-        set { rolledUp.withLock { $0 = newValue } }
+    var last: [RatedMetric]? {
+        get { metrics.withLock { $0 } }
+        set { metrics.withLock { $0 = newValue } }
     }
 }
 
