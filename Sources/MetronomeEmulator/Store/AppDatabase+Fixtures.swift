@@ -8,7 +8,7 @@ extension AppDatabase {
             for table in Self.stateTables {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
-            db.afterNextTransaction(onCommit: { _ in index.removeAll() })
+            db.afterNextTransaction(onCommit: { _ in index.replace(with: TransactionIdTable()) })
             try Self.load(fixtures, now: now, db)
         }
     }

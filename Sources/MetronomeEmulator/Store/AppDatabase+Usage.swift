@@ -34,26 +34,27 @@ extension AppDatabase {
         let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
         let index = usageTransactions
         return try await writer.writeWithoutTransaction { db in
-            var changes: [String: UsageTransactionIndex.Entry] = [:]
+            var counted: (transactionIds: Set<String>, entry: UsageTransactionIndex.Entry)?
             try db.inTransaction {
-                changes = try Self.storeEvents(
+                counted = try Self.storeEvents(
                     events, now: now, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup,
                     known: index.entries(for: events.lazy.map(\.transactionId)), cache: rolledUpMetrics, db
                 )
                 return .commit
             }
             // Only once committed: a failed transaction must leave every ID as it was.
-            index.apply(changes)
-            return changes.count
+            guard let counted else { return 0 }
+            index.record(counted.transactionIds, as: counted.entry)
+            return counted.transactionIds.count
         }
     }
 
-    /// Stores `events` as one batch and adds the new ones to the rollup; returns the index
-    /// entries of the `transaction_id`s it counted.
+    /// Stores `events` as one batch and adds the new ones to the rollup; returns the
+    /// `transaction_id`s it counted, with their index entry.
     private static func storeEvents(
         _ events: [NewUsageEvent], now: Timestamp, guessedMetrics: [RatedMetric]?, guessedRollup: UsageRollup.Folded?,
         known: [String: UsageTransactionIndex.Entry], cache: RolledUpMetricsCache, _ db: Database
-    ) throws -> [String: UsageTransactionIndex.Entry] {
+    ) throws -> (transactionIds: Set<String>, entry: UsageTransactionIndex.Entry) {
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
         let lateRefs = Set(events.lazy.filter {
@@ -112,8 +113,7 @@ extension AppDatabase {
         }
         try storeRollup(rollup.buckets, uniques: rollup.uniques, db)
 
-        let entry = UsageTransactionIndex.Entry(countedAt: now.millisecondsSinceEpoch, batchSeq: batchSeq)
-        return Dictionary(uniqueKeysWithValues: countedHere.map { ($0, entry) })
+        return (countedHere, UsageTransactionIndex.Entry(countedAt: now.millisecondsSinceEpoch, batchSeq: batchSeq))
     }
 
     /// What `events` add to the rollup of `metrics`, reading of each event only the properties
@@ -149,13 +149,12 @@ extension AppDatabase {
 
     /// Fills `index` with every counted `transaction_id` stored: the latest batch that counted it wins.
     static func indexUsageTransactions(into index: UsageTransactionIndex, _ db: Database) throws {
-        var entries: [String: UsageTransactionIndex.Entry] = [:]
+        var table = TransactionIdTable()
         try forEachStoredEvent(db) { batchSeq, ingestedAt, stored in
             guard !stored.isDuplicate else { return }
-            entries[stored.event.transactionId] = .init(countedAt: ingestedAt, batchSeq: batchSeq)
+            table[stored.event.transactionId] = .init(countedAt: ingestedAt, batchSeq: batchSeq)
         }
-        index.removeAll()
-        index.apply(entries)
+        index.replace(with: table)
     }
 
     /// Calls `body` with every stored event, batch by batch in the order they were ingested, and
@@ -198,28 +197,22 @@ extension AppDatabase {
     /// The counted (non-duplicate) events sent with any of `refs`, in `[startingAt, endingBefore)`,
     /// in time order (ingest order among equal times).
     func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp) async throws -> [UsageEvent] {
-        try await writer.read { db in
-            try Self.usageEvents(refs: refs, startingAt: startingAt, endingBefore: endingBefore, db)
-                .map { try Self.usageEvent(from: $0) }
-        }
-    }
-
-    static func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp, _ db: Database) throws -> [NewUsageEvent] {
         guard !refs.isEmpty else { return [] }
-        let wanted = Set(refs)
-        let range = startingAt.millisecondsSinceEpoch..<endingBefore.millisecondsSinceEpoch
-        var found: [(order: (Int64, Int64, Int), event: NewUsageEvent)] = []
-        var position = 0
-        try forEachStoredEvent(db, where: """
-            WHERE seq IN (SELECT batch_seq FROM usage_event_batch_ref
-                WHERE customer_ref IN (\(databaseQuestionMarks(count: refs.count))) AND last_timestamp >= ? AND first_timestamp < ?)
-            """, arguments: StatementArguments(refs) + [range.lowerBound, range.upperBound]) { batchSeq, _, stored in
-            position += 1
-            let moment = stored.event.timestamp.millisecondsSinceEpoch
-            guard !stored.isDuplicate, range.contains(moment), wanted.contains(stored.event.customerRef) else { return }
-            found.append(((moment, batchSeq, position), stored.event))
+        return try await writer.read { db in
+            let wanted = Set(refs)
+            let range = startingAt.millisecondsSinceEpoch..<endingBefore.millisecondsSinceEpoch
+            // Batches are read in ingest order, so the running position orders equal times.
+            var found: [(order: (Int64, Int), event: NewUsageEvent)] = []
+            try Self.forEachStoredEvent(db, where: """
+                WHERE seq IN (SELECT batch_seq FROM usage_event_batch_ref
+                    WHERE customer_ref IN (\(databaseQuestionMarks(count: refs.count))) AND last_timestamp >= ? AND first_timestamp < ?)
+                """, arguments: StatementArguments(refs) + [range.lowerBound, range.upperBound]) { _, _, stored in
+                let moment = stored.event.timestamp.millisecondsSinceEpoch
+                guard !stored.isDuplicate, range.contains(moment), wanted.contains(stored.event.customerRef) else { return }
+                found.append(((moment, found.count), stored.event))
+            }
+            return try found.sorted { $0.order < $1.order }.map { try Self.usageEvent(from: $0.event) }
         }
-        return found.sorted { $0.order < $1.order }.map(\.event)
     }
 
     /// Every stored event with one of `transactionIds` (duplicates included), newest ingest first,

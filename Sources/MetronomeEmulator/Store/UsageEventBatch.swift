@@ -136,15 +136,17 @@ final class UsageTransactionIndex: Sendable {
         }
     }
 
-    func apply(_ changes: [String: Entry]) {
-        guard !changes.isEmpty else { return }
+    /// Records that `transactionIds` were counted, as `entry` says.
+    func record(_ transactionIds: some Collection<String>, as entry: Entry) {
+        guard !transactionIds.isEmpty else { return }
         table.withLock { table in
-            for (id, entry) in changes { table[id] = entry }
+            for id in transactionIds { table[id] = entry }
         }
     }
 
-    func removeAll() {
-        table.withLock { $0 = TransactionIdTable() }
+    /// Puts `table` in place of everything the index held.
+    func replace(with table: TransactionIdTable) {
+        self.table.withLock { $0 = table }
     }
 }
 
