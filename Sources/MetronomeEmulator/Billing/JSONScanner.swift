@@ -13,15 +13,28 @@ struct JSONScanner {
         var description: String { "\(reason) at byte \(offset)" }
     }
 
-    private let bytes: [UInt8]
+    /// Borrowed for the length of one `scan` call, which is why a scanner is only ever made there.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
     private var depth = 0
 
     /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
     static let maxDepth = 256
 
-    init(_ bytes: [UInt8]) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+    }
+
+    /// Runs `body` with a scanner over `bytes`; the scanner must not outlive the call.
+    static func scan<Result>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (inout JSONScanner) throws -> Result) rethrows -> Result {
+        var scanner = JSONScanner(bytes)
+        return try body(&scanner)
+    }
+
+    /// Runs `body` with a scanner over the UTF-8 of `text`; the scanner must not outlive the call.
+    static func scan<Result>(_ text: String, _ body: (inout JSONScanner) throws -> Result) rethrows -> Result {
+        var text = text
+        return try text.withUTF8 { try scan($0, body) }
     }
 
     // MARK: - Structure
@@ -52,6 +65,40 @@ struct JSONScanner {
             let key = try readString()
             try consume(UInt8(ascii: ":"), "expected ':'")
             try member(key, &self)
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw error("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Reads an object as `readObject` does, but hands `member` each key as its raw bytes when the
+    /// key has no escapes (nil otherwise, with the key read as a string), so that a reader looking
+    /// for a few names need not make a string of every key.
+    mutating func readObject(rawKeys member: (UnsafeBufferPointer<UInt8>?, () -> String, inout JSONScanner) throws -> Void) throws {
+        try consume(UInt8(ascii: "{"), "expected an object")
+        try enter()
+        defer { depth -= 1 }
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let start = index + 1
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                index = end + 1
+                try consume(UInt8(ascii: ":"), "expected ':'")
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                try member(raw, { String(decoding: raw, as: UTF8.self) }, &self)
+            } else {
+                let key = try readString()
+                try consume(UInt8(ascii: ":"), "expected ':'")
+                try member(nil, { key }, &self)
+            }
             switch peek() {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"): index += 1; return
@@ -168,11 +215,49 @@ struct JSONScanner {
         throw error("unterminated string")
     }
 
+    /// Reads a string as `readString` does, but hands back an equal string from `pool` where there
+    /// is one, and adds a new one to it. Events in one batch repeat the same few customers, event
+    /// types and timestamps: a shared string costs no allocation, and compares equal at once.
+    mutating func readString(reusing pool: inout [String]) throws -> String {
+        guard peek() == UInt8(ascii: "\"") else { return try readString() }
+        let start = index + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try readString() }
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        index = end + 1
+        for candidate in pool where candidate.utf8.count == raw.count && Self.spells(candidate, raw) {
+            return candidate
+        }
+        let text = String(decoding: raw, as: UTF8.self)
+        if pool.count < 16 { pool.append(text) }
+        return text
+    }
+
+    /// Whether `text` is spelled by exactly the bytes `raw`.
+    static func spells(_ text: String, _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == raw.count && (raw.isEmpty || memcmp(utf8.baseAddress!, raw.baseAddress!, raw.count) == 0)
+        }
+    }
+
     /// Whether the next value is `null` (consumed if so).
     mutating func skipNull() -> Bool {
-        guard peek() == UInt8(ascii: "n"), bytes[index...].starts(with: Array("null".utf8)) else { return false }
+        guard peek() == UInt8(ascii: "n"), follows("null") else { return false }
         index += 4
         return true
+    }
+
+    /// Whether the bytes from the current one on spell `word`.
+    private func follows(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard bytes.count - index >= count else { return false }
+        return word.withUTF8Buffer { word in
+            (0..<count).allSatisfy { bytes[index + $0] == word[$0] }
+        }
     }
 
     // MARK: - Pieces
@@ -190,7 +275,7 @@ struct JSONScanner {
         case UInt8(ascii: "t"): output.append(0x09)
         case UInt8(ascii: "u"):
             var code = try readHex4()
-            if (0xD800..<0xDC00).contains(code), bytes[index...].starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "u")]) {
+            if (0xD800..<0xDC00).contains(code), follows("\\u") {
                 index += 2
                 let low = try readHex4()
                 if (0xDC00..<0xE000).contains(low) {
@@ -245,11 +330,12 @@ struct JSONScanner {
 
     /// The value of number text that is a plain integer of up to 18 digits (which `Decimal`
     /// holds exactly and reads the same as from its text), without Foundation's parser.
-    private func plainInteger(_ text: ArraySlice<UInt8>) -> Int64? {
+    private func plainInteger(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
         var digits = text[...]
         let negative = digits.first == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }
-        guard (1...18).contains(digits.count), digits.first != UInt8(ascii: "0") || digits.count == 1, !(negative && digits == [UInt8(ascii: "0")])
+        guard (1...18).contains(digits.count), digits.first != UInt8(ascii: "0") || digits.count == 1,
+              !(negative && digits.elementsEqual([UInt8(ascii: "0")]))
         else { return nil }
         var value: Int64 = 0
         for digit in digits {
@@ -281,10 +367,17 @@ struct JSONScanner {
     }
 
     private mutating func readLiteral() throws -> JSONValue {
-        for (word, value) in [("true", JSONValue.bool(true)), ("false", .bool(false)), ("null", .null)]
-        where bytes[index...].starts(with: Array(word.utf8)) {
-            index += word.utf8.count
-            return value
+        if follows("true") {
+            index += 4
+            return .bool(true)
+        }
+        if follows("false") {
+            index += 5
+            return .bool(false)
+        }
+        if follows("null") {
+            index += 4
+            return .null
         }
         throw error("invalid literal")
     }

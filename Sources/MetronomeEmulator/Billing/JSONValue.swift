@@ -78,30 +78,34 @@ extension JSONValue {
 
     /// Reads JSON text (as `jsonText` writes it, or as a client sent it).
     init(jsonText: String) throws {
-        var scanner = JSONScanner(Array(jsonText.utf8))
-        self = try scanner.readValue()
-        try scanner.expectEnd()
+        self = try JSONScanner.scan(jsonText) { scanner in
+            let value = try scanner.readValue()
+            try scanner.expectEnd()
+            return value
+        }
     }
 
     /// The members named in `names` of the JSON object `jsonText`, stepping over the others
     /// without building them; nil if the text is not an object.
     /// (An array, not a set: callers ask for few names, and comparing with each beats hashing.)
     static func members(ofObject jsonText: String, named names: [String]) -> [String: JSONValue]? {
-        var scanner = JSONScanner(Array(jsonText.utf8))
-        guard scanner.peek() == UInt8(ascii: "{") else { return nil }
-        var members: [String: JSONValue] = [:]
-        do {
-            try scanner.readObject { key, scanner in
-                if names.contains(key) {
-                    members[key] = try scanner.readValue()
-                } else {
-                    try scanner.skipValue()
-                }
+        JSONScanner.scan(jsonText) { scanner in
+            guard scanner.peek() == UInt8(ascii: "{") else { return nil }
+            var members: [String: JSONValue] = [:]
+            do {
+                try scanner.readObject(rawKeys: { raw, key, scanner in
+                    let wanted = if let raw { names.first { JSONScanner.spells($0, raw) } } else { names.first { $0 == key() } }
+                    if let wanted {
+                        members[wanted] = try scanner.readValue()
+                    } else {
+                        try scanner.skipValue()
+                    }
+                })
+                try scanner.expectEnd()
+            } catch {
+                return nil
             }
-            try scanner.expectEnd()
-        } catch {
-            return nil
+            return members
         }
-        return members
     }
 }

@@ -54,4 +54,25 @@ import Testing
         #expect(message("[" + Array(repeating: good, count: 101).joined(separator: ",") + "]")?.contains("1 to 100") == true)
         #expect(message("[\(good)") != nil)
     }
+
+    @Test func valuesRepeatedAcrossABatchStayEachEventsOwn() throws {
+        let now = Timestamp(rfc3339: "2026-03-15T12:00:00Z")!
+        let events = try IngestBatch.parse(ByteBuffer(string: #"""
+            [{"transaction_id": "a", "customer_id": "c1", "event_type": "e", "timestamp": "2026-03-15T00:00:00Z"},
+             {"transaction_id": "b", "customer_id": "c\u0031", "event_type": "e", "timestamp": "2026-03-15T00:00:00Z"},
+             {"transaction_id": "c", "customer_id": "c2", "event_type": "ee", "timestamp": "2026-03-15T01:00:00Z"},
+             {"transaction_id": "d", "customer_id": "c", "event_type": "e", "timestamp": "2026-03-15T00:00:00.000Z"}]
+            """#), now: now)
+        #expect(events.map(\.customerRef) == ["c1", "c1", "c2", "c"])
+        #expect(events.map(\.eventType) == ["e", "e", "ee", "e"])
+        #expect(events.map { $0.timestamp.millisecondsSinceEpoch - events[0].timestamp.millisecondsSinceEpoch } == [0, 0, 3_600_000, 0])
+    }
+
+    @Test func membersFindsNamesWrittenWithEscapes() {
+        #expect(JSONValue.members(ofObject: #"{"\u0061b": 1, "x": {"ab": 2}, "abc": 3}"#, named: ["ab", "x"]) == [
+            "ab": .number(1), "x": .object(["ab": .number(2)]),
+        ])
+        #expect(JSONValue.members(ofObject: "[1]", named: ["ab"]) == nil)
+        #expect(JSONValue.members(ofObject: #"{"ab": }"#, named: ["ab"]) == nil)
+    }
 }

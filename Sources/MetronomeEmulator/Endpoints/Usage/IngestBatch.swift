@@ -5,7 +5,12 @@ import NIOCore
 enum IngestBatch {
     /// The events of `buffer`, or a 400 naming the first event and field at fault.
     static func parse(_ buffer: ByteBuffer, now: Timestamp) throws -> [NewUsageEvent] {
-        var scanner = JSONScanner(Array(buffer.readableBytesView))
+        try buffer.withUnsafeReadableBytes { body in
+            try JSONScanner.scan(body.assumingMemoryBound(to: UInt8.self)) { scanner in try parse(&scanner, now: now) }
+        }
+    }
+
+    private static func parse(_ scanner: inout JSONScanner, now: Timestamp) throws -> [NewUsageEvent] {
         guard scanner.peek() == UInt8(ascii: "[") else {
             throw scanner.peek() == nil
                 ? APIError.badRequest("Request body must be a JSON array of usage events")
@@ -14,12 +19,13 @@ enum IngestBatch {
         }
         var events: [NewUsageEvent] = []
         events.reserveCapacity(100)
+        var repeated = RepeatedValues()
         do {
             try scanner.readArray { index, scanner in
                 guard index < 100 else {
                     throw APIError.badRequest("An ingest request takes 1 to 100 events")
                 }
-                events.append(try readEvent(&scanner, index: index, now: now))
+                events.append(try readEvent(&scanner, index: index, now: now, repeated: &repeated))
             }
             try scanner.expectEnd()
         } catch let error as JSONScanner.SyntaxError {
@@ -31,7 +37,17 @@ enum IngestBatch {
         return events
     }
 
-    private static func readEvent(_ scanner: inout JSONScanner, index: Int, now: Timestamp) throws -> NewUsageEvent {
+    /// The values that events of one batch tend to share, each read once.
+    private struct RepeatedValues {
+        var customerRefs: [String] = []
+        var eventTypes: [String] = []
+        var timestampTexts: [String] = []
+        var lastTimestamp: (text: String, moment: Timestamp)?
+    }
+
+    private static func readEvent(
+        _ scanner: inout JSONScanner, index: Int, now: Timestamp, repeated: inout RepeatedValues
+    ) throws -> NewUsageEvent {
         // Built only for an error message: most batches need none.
         func field(_ name: String? = nil) -> String { "usage[\(index)]" + (name.map { ".\($0)" } ?? "") }
         guard scanner.peek() == UInt8(ascii: "{") else {
@@ -45,9 +61,9 @@ enum IngestBatch {
         try scanner.readObject { key, scanner in
             switch key {
             case "transaction_id": transactionId = try readString(&scanner, field("transaction_id"))
-            case "customer_id": customerId = try readString(&scanner, field("customer_id"))
-            case "event_type": eventType = try readString(&scanner, field("event_type"))
-            case "timestamp": timestamp = try readString(&scanner, field("timestamp"))
+            case "customer_id": customerId = try readString(&scanner, field("customer_id"), reusing: &repeated.customerRefs)
+            case "event_type": eventType = try readString(&scanner, field("event_type"), reusing: &repeated.eventTypes)
+            case "timestamp": timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.timestampTexts)
             case "properties":
                 if scanner.skipNull() {
                     properties = "{}"
@@ -65,17 +81,34 @@ enum IngestBatch {
             guard let value else { throw APIError.badRequest("Missing required field '\(field(name))'") }
             return value
         }
+        let transactionIdValue = try required(transactionId, "transaction_id")
+        let customerRef = try required(customerId, "customer_id")
+        let eventTypeValue = try required(eventType, "event_type")
+        let timestampText = try required(timestamp, "timestamp")
+        let moment: Timestamp
+        if let last = repeated.lastTimestamp, last.text == timestampText {
+            moment = last.moment
+        } else {
+            moment = try parseTimestamp(timestampText, field: field("timestamp"), now: now)
+            repeated.lastTimestamp = (timestampText, moment)
+        }
         let event = NewUsageEvent(
-            transactionId: try required(transactionId, "transaction_id"),
-            customerRef: try required(customerId, "customer_id"),
-            eventType: try required(eventType, "event_type"),
-            timestamp: try parseTimestamp(try required(timestamp, "timestamp"), field: field("timestamp"), now: now),
+            transactionId: transactionIdValue, customerRef: customerRef, eventType: eventTypeValue, timestamp: moment,
             propertiesJSON: properties
         )
         try Validate.length(event.transactionId, field: field("transaction_id"), 1...128)
         try Validate.length(event.customerRef, field: field("customer_id"), 1...128)
         try Validate.length(event.eventType, field: field("event_type"), 1...256)
         return event
+    }
+
+    private static func readString(
+        _ scanner: inout JSONScanner, _ field: @autoclosure () -> String, reusing pool: inout [String]
+    ) throws -> String {
+        guard scanner.peek() == UInt8(ascii: "\"") else {
+            throw APIError.badRequest("'\(field())' must be a string")
+        }
+        return try scanner.readString(reusing: &pool)
     }
 
     private static func readString(_ scanner: inout JSONScanner, _ field: @autoclosure () -> String) throws -> String {
