@@ -46,6 +46,14 @@ struct UsageBucketKey: Hashable, Sendable {
     var customerRef: String
     var hour: Int64
     var groupValues: String
+
+    // The metric ID is left out of the hash: keys of one fold share few metrics, and equality
+    // still tells them apart.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(customerRef)
+        hasher.combine(hour)
+        hasher.combine(groupValues)
+    }
 }
 
 /// A distinct value of a UNIQUE metric's aggregation key, seen in one bucket.
@@ -54,8 +62,9 @@ struct UsageUniqueValue: Hashable, Sendable {
     var value: String
 }
 
-/// A billable metric as rating needs it.
-struct RatedMetric: Sendable {
+/// A billable metric as rating needs it. (A class: ingest passes metrics around for every
+/// event, and a copy of a reference costs one retain rather than one for each field.)
+final class RatedMetric: Sendable {
     let id: String
     let definition: BillableMetricDefinition
     /// Every property named by the metric's group keys, sorted.
@@ -81,6 +90,8 @@ enum UsageRollup {
     struct Folded: Sendable {
         var buckets: [UsageBucketKey: UsageBucket] = [:]
         var uniques: Set<UsageUniqueValue> = []
+        /// Group-values texts already built for metrics grouped by one key, by that key and its value.
+        fileprivate var singleKeyGroupTexts: [(key: String, value: String, text: String)] = []
     }
 
     /// The start of the hour holding `moment`.
@@ -89,24 +100,33 @@ enum UsageRollup {
     }
 
     /// Adds `event` to the buckets of every metric in `metrics` that it matches.
-    static func fold(
-        _ event: UsageEvent, into buckets: inout [UsageBucketKey: UsageBucket], uniques: inout Set<UsageUniqueValue>,
-        metrics: [RatedMetric]
-    ) {
+    static func fold(_ event: UsageEvent, into folded: inout Folded, metrics: [RatedMetric]) {
         let hour = hour(of: event.timestamp)
         for metric in metrics where metric.definition.matches(event) {
             let key = UsageBucketKey(
                 billableMetricId: metric.id, customerRef: event.customerRef, hour: hour,
-                groupValues: groupValuesText(metric.groupKeyNames, event.properties)
+                groupValues: groupValuesText(metric.groupKeyNames, event.properties, memo: &folded.singleKeyGroupTexts)
             )
             let quantity = metric.definition.aggregationKey.flatMap { event.properties[$0] }?.quantity
-            buckets[key, default: UsageBucket()].add(quantity: quantity, at: event.timestamp, transactionId: event.transactionId)
+            folded.buckets[key, default: UsageBucket()].add(quantity: quantity, at: event.timestamp, transactionId: event.transactionId)
             if metric.definition.aggregationType == .unique,
                 let value = metric.definition.aggregationKey.flatMap({ event.properties[$0] })?.propertyText
             {
-                uniques.insert(UsageUniqueValue(bucket: key, value: value))
+                folded.uniques.insert(UsageUniqueValue(bucket: key, value: value))
             }
         }
+    }
+
+    /// `groupValuesText`, reusing a text built before where the metric groups by one key: events
+    /// folded together mostly repeat a few values.
+    private static func groupValuesText(
+        _ keys: [String], _ properties: [String: JSONValue], memo: inout [(key: String, value: String, text: String)]
+    ) -> String {
+        guard keys.count == 1, let value = properties[keys[0]]?.propertyText else { return groupValuesText(keys, properties) }
+        if let known = memo.first(where: { $0.value == value && $0.key == keys[0] }) { return known.text }
+        let text = groupValuesText(keys, properties)
+        if memo.count < 32 { memo.append((keys[0], value, text)) }
+        return text
     }
 
     /// The values of `keys` in `properties` as a compact JSON object with sorted keys; keys the

@@ -175,13 +175,12 @@ extension AppDatabase {
                     try db.execute(sql: "DELETE FROM usage_rollup WHERE customer_ref IN (\(marks))", arguments: StatementArguments(refs))
                     try db.execute(sql: "DELETE FROM usage_rollup_unique WHERE customer_ref IN (\(marks))", arguments: StatementArguments(refs))
                 }
-                var buckets: [UsageBucketKey: UsageBucket] = [:]
-                var uniques: Set<UsageUniqueValue> = []
+                var folded = UsageRollup.Folded()
                 let metrics = try Self.rolledUpMetrics(db)
                 for event in events where !isCounted(event.transactionId, now: now) {
-                    UsageRollup.fold(event, into: &buckets, uniques: &uniques, metrics: metrics)
+                    UsageRollup.fold(event, into: &folded, metrics: metrics)
                 }
-                try Self.storeRollup(buckets, uniques: uniques, db)
+                try Self.storeRollup(folded.buckets, uniques: folded.uniques, db)
                 drafts = try Self.invoiceRecords(customerId: customerId, filter: InvoiceFilter(status: InvoiceStatus.draft.rawValue), db)
                     .map { try Self.invoiceDocument($0, db) }
                 return .rollback

@@ -34,11 +34,11 @@ extension AppDatabase {
         let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
         let index = usageTransactions
         return try await writer.writeWithoutTransaction { db in
-            var counted: (transactionIds: Set<String>, entry: UsageTransactionIndex.Entry)?
+            var counted: (transactionIds: [String], entry: UsageTransactionIndex.Entry)?
             try db.inTransaction {
                 counted = try Self.storeEvents(
                     events, now: now, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup,
-                    known: index.entries(for: events.lazy.map(\.transactionId)), cache: rolledUpMetrics, db
+                    known: index.lookUp(events.map(\.transactionId)), cache: rolledUpMetrics, db
                 )
                 return .commit
             }
@@ -53,13 +53,14 @@ extension AppDatabase {
     /// `transaction_id`s it counted, with their index entry.
     private static func storeEvents(
         _ events: [NewUsageEvent], now: Timestamp, guessedMetrics: [RatedMetric]?, guessedRollup: UsageRollup.Folded?,
-        known: [String: UsageTransactionIndex.Entry], cache: RolledUpMetricsCache, _ db: Database
-    ) throws -> (transactionIds: Set<String>, entry: UsageTransactionIndex.Entry) {
+        known: [(entry: UsageTransactionIndex.Entry?, repeatsEarlier: Bool)], cache: RolledUpMetricsCache, _ db: Database
+    ) throws -> (transactionIds: [String], entry: UsageTransactionIndex.Entry) {
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
-        let lateRefs = Set(events.lazy.filter {
-            $0.timestamp.millisecondsSinceEpoch < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
-        }.map(\.customerRef))
+        let spans = UsageEventBatchCoding.customerRefSpans(events)
+        let lateRefs = spans.lazy.filter {
+            $0.first < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
+        }.map(\.customerRef)
         if !lateRefs.isEmpty {
             let resolve = try db.cachedStatement(sql: """
                 SELECT id FROM customer WHERE id IN (SELECT value FROM json_each(?1))
@@ -72,15 +73,16 @@ extension AppDatabase {
         }
 
         let cutoff = now.millisecondsSinceEpoch - deduplicationWindowMilliseconds
-        var countedHere: Set<String> = []
+        var countedHere: [String] = []
         var duplicates: [Bool] = []
         var superseded: [(transactionId: String, batchSeq: Int64)] = []
-        for event in events {
-            let earlier = known[event.transactionId]
-            let isDuplicate = countedHere.contains(event.transactionId) || (earlier.map { $0.countedAt > cutoff } ?? false)
+        for (event, (earlier, repeatsEarlier)) in zip(events, known) {
+            // A repeat within the batch is a duplicate whether its first was counted here or,
+            // recently, before.
+            let isDuplicate = repeatsEarlier || (earlier.map { $0.countedAt > cutoff } ?? false)
             duplicates.append(isDuplicate)
             if !isDuplicate {
-                countedHere.insert(event.transactionId)
+                countedHere.append(event.transactionId)
                 if let earlier { superseded.append((event.transactionId, earlier.batchSeq)) }
             }
         }
@@ -91,7 +93,7 @@ extension AppDatabase {
         let insertRef = try db.cachedStatement(sql: """
             INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
             """)
-        for span in UsageEventBatchCoding.customerRefSpans(events) {
+        for span in spans {
             try insertRef.execute(arguments: [span.customerRef, batchSeq, span.first, span.last])
         }
         let insertRepeat = try db.cachedStatement(sql: """
@@ -122,13 +124,21 @@ extension AppDatabase {
         var folded = UsageRollup.Folded()
         guard !metrics.isEmpty else { return folded }
         var byEventType: [String: (metrics: [RatedMetric], propertyNames: [String])] = [:]
+        var last: (eventType: String, candidates: (metrics: [RatedMetric], propertyNames: [String]))?
         for event in events {
-            let candidates = byEventType[event.eventType] ?? {
-                let matching = metrics.filter { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }
-                let entry = (matching, Array(matching.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) }))
-                byEventType[event.eventType] = entry
-                return entry
-            }()
+            let candidates: (metrics: [RatedMetric], propertyNames: [String])
+            // Events of a batch mostly share one event type, read as one shared string.
+            if let last, last.eventType == event.eventType {
+                candidates = last.candidates
+            } else {
+                candidates = byEventType[event.eventType] ?? {
+                    let matching = metrics.filter { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }
+                    let entry = (matching, Array(matching.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) }))
+                    byEventType[event.eventType] = entry
+                    return entry
+                }()
+                last = (event.eventType, candidates)
+            }
             guard !candidates.metrics.isEmpty,
                 let properties = JSONValue.members(ofObject: event.propertiesJSON, named: candidates.propertyNames)
             else { continue }
@@ -136,7 +146,7 @@ extension AppDatabase {
                 transactionId: event.transactionId, customerRef: event.customerRef, eventType: event.eventType,
                 timestamp: event.timestamp, properties: properties
             )
-            UsageRollup.fold(usage, into: &folded.buckets, uniques: &folded.uniques, metrics: candidates.metrics)
+            UsageRollup.fold(usage, into: &folded, metrics: candidates.metrics)
         }
         return folded
     }

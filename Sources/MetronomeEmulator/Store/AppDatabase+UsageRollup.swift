@@ -62,13 +62,12 @@ extension AppDatabase {
 
     /// Rolls up every counted event already stored for a metric that is new.
     static func backfillRollup(for metric: RatedMetric, _ db: Database) throws {
-        var buckets: [UsageBucketKey: UsageBucket] = [:]
-        var uniques: Set<UsageUniqueValue> = []
+        var folded = UsageRollup.Folded()
         try forEachStoredEvent(db) { _, _, stored in
             guard !stored.isDuplicate, let event = try? usageEvent(from: stored.event) else { return }
-            UsageRollup.fold(event, into: &buckets, uniques: &uniques, metrics: [metric])
+            UsageRollup.fold(event, into: &folded, metrics: [metric])
         }
-        try storeRollup(buckets, uniques: uniques, db)
+        try storeRollup(folded.buckets, uniques: folded.uniques, db)
     }
 
     /// What `metrics` counted for events sent with any of `refs` in the hours of `[start, end)`.

@@ -16,18 +16,21 @@ struct BatchedUsageEvent: Sendable {
 /// 4-byte little-endian length followed by its UTF-8 bytes.
 enum UsageEventBatchCoding {
     static func encode(_ events: [NewUsageEvent], duplicates: [Bool]) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(events.reduce(0) { total, event in
+        let size = events.reduce(0) { total, event in
             total + 25 + event.transactionId.utf8.count + event.customerRef.utf8.count + event.eventType.utf8.count
                 + event.propertiesJSON.utf8.count
-        })
-        for (event, isDuplicate) in zip(events, duplicates) {
-            bytes.append(isDuplicate ? 1 : 0)
-            append(UInt64(bitPattern: event.timestamp.millisecondsSinceEpoch), bytes: 8, to: &bytes)
-            append(event.transactionId, to: &bytes)
-            append(event.customerRef, to: &bytes)
-            append(event.eventType, to: &bytes)
-            append(event.propertiesJSON, to: &bytes)
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var writer = Writer(buffer: UnsafeMutableRawBufferPointer(buffer))
+            for (event, isDuplicate) in zip(events, duplicates) {
+                writer.write(UInt64(isDuplicate ? 1 : 0), bytes: 1)
+                writer.write(UInt64(bitPattern: event.timestamp.millisecondsSinceEpoch), bytes: 8)
+                writer.write(event.transactionId)
+                writer.write(event.customerRef)
+                writer.write(event.eventType)
+                writer.write(event.propertiesJSON)
+            }
+            initialized = writer.offset
         }
         return Data(bytes)
     }
@@ -60,15 +63,21 @@ enum UsageEventBatchCoding {
     /// milliseconds), in order of first appearance: what lets a read find the batches it needs.
     static func customerRefSpans(_ events: [NewUsageEvent]) -> [(customerRef: String, first: Int64, last: Int64)] {
         var spans: [(customerRef: String, first: Int64, last: Int64)] = []
-        var positions: [String: Int] = [:]
+        // A batch names few references, mostly as shared strings that compare equal at once:
+        // a search beats hashing until there are many.
+        var positions: [String: Int]?
         for event in events {
             let moment = event.timestamp.millisecondsSinceEpoch
-            if let position = positions[event.customerRef] {
+            let found = positions.map { $0[event.customerRef] } ?? spans.firstIndex { $0.customerRef == event.customerRef }
+            if let position = found {
                 spans[position].first = min(spans[position].first, moment)
                 spans[position].last = max(spans[position].last, moment)
-            } else {
-                positions[event.customerRef] = spans.count
-                spans.append((event.customerRef, moment, moment))
+                continue
+            }
+            positions?[event.customerRef] = spans.count
+            spans.append((event.customerRef, moment, moment))
+            if positions == nil, spans.count > 16 {
+                positions = Dictionary(uniqueKeysWithValues: spans.enumerated().map { ($1.customerRef, $0) })
             }
         }
         return spans
@@ -76,14 +85,27 @@ enum UsageEventBatchCoding {
 
     struct CorruptBatch: Error {}
 
-    private static func append(_ text: String, to bytes: inout [UInt8]) {
-        append(UInt64(text.utf8.count), bytes: 4, to: &bytes)
-        bytes.append(contentsOf: text.utf8)
-    }
+    /// Writes into a buffer sized beforehand for exactly what is written.
+    private struct Writer {
+        let buffer: UnsafeMutableRawBufferPointer
+        var offset = 0
 
-    private static func append(_ value: UInt64, bytes count: Int, to bytes: inout [UInt8]) {
-        for shift in stride(from: 0, to: count * 8, by: 8) {
-            bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+        mutating func write(_ value: UInt64, bytes count: Int) {
+            withUnsafeBytes(of: value.littleEndian) { value in
+                buffer.baseAddress!.advanced(by: offset).copyMemory(from: value.baseAddress!, byteCount: count)
+            }
+            offset += count
+        }
+
+        mutating func write(_ text: String) {
+            var text = text
+            text.withUTF8 { utf8 in
+                write(UInt64(utf8.count), bytes: 4)
+                if let source = utf8.baseAddress {
+                    buffer.baseAddress!.advanced(by: offset).copyMemory(from: source, byteCount: utf8.count)
+                }
+                offset += utf8.count
+            }
         }
     }
 
@@ -136,6 +158,36 @@ final class UsageTransactionIndex: Sendable {
         }
     }
 
+    /// For each of `transactionIds`, in order: its entry if it was ever counted, and whether
+    /// the same ID came earlier in the list.
+    func lookUp(_ transactionIds: [String]) -> [(entry: Entry?, repeatsEarlier: Bool)] {
+        // Earlier IDs of the list, by the table's hash: finding repeats needs no hashing of its own.
+        var size = 16
+        while size < transactionIds.count * 2 { size *= 2 }
+        var earlier = [Int](repeating: -1, count: size)
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(transactionIds.count)
+        return table.withLock { table in
+            transactionIds.enumerated().map { index, id in
+                var id = id
+                let (hash, entry) = id.withUTF8 { key in
+                    let hash = table.hash(key)
+                    return (hash, table.entry(key, hash: hash))
+                }
+                hashes.append(hash)
+                let mask = earlier.count - 1
+                var position = Int(truncatingIfNeeded: hash) & mask
+                while earlier[position] >= 0 {
+                    let other = earlier[position]
+                    if hashes[other] == hash, transactionIds[other] == id { return (entry, true) }
+                    position = (position + 1) & mask
+                }
+                earlier[position] = index
+                return (entry, false)
+            }
+        }
+    }
+
     /// Records that `transactionIds` were counted, as `entry` says.
     func record(_ transactionIds: some Collection<String>, as entry: Entry) {
         guard !transactionIds.isEmpty else { return }
@@ -178,10 +230,7 @@ struct TransactionIdTable: Sendable {
     subscript(id: String) -> UsageTransactionIndex.Entry? {
         get {
             var id = id
-            return id.withUTF8 { key in
-                let slot = slots[find(key, hash: hash(key))]
-                return slot.hash == 0 ? nil : records[Int(slot.record)].entry
-            }
+            return id.withUTF8 { key in entry(key, hash: hash(key)) }
         }
         set {
             guard let newValue else { return }
@@ -199,6 +248,12 @@ struct TransactionIdTable: Sendable {
                 if records.count * 10 > slots.count * 7 { grow() }
             }
         }
+    }
+
+    /// The entry of `key`, whose hash is `hash`.
+    func entry(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> UsageTransactionIndex.Entry? {
+        let slot = slots[find(key, hash: hash)]
+        return slot.hash == 0 ? nil : records[Int(slot.record)].entry
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
@@ -232,7 +287,7 @@ struct TransactionIdTable: Sendable {
     }
 
     /// A seeded 64-bit hash of `key` (never 0), mixing 8 bytes at a time.
-    private func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash = seed ^ UInt64(key.count)
         var index = 0
         while index + 8 <= key.count {

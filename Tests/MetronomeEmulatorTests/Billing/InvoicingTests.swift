@@ -138,19 +138,25 @@ import Testing
         let metric = RatedMetric(id: "m", definition: BillableMetricDefinition(
             aggregationType: .sum, aggregationKey: "n", eventTypeFilter: nil, propertyFilters: [], groupKeys: [["region"]], sql: nil
         ))
-        var buckets: [UsageBucketKey: UsageBucket] = [:]
-        var uniques: Set<UsageUniqueValue> = []
+        // Grouped by another key that holds the same values: its group texts must name its own key.
+        let byZone = RatedMetric(id: "z", definition: BillableMetricDefinition(
+            aggregationType: .count, aggregationKey: nil, eventTypeFilter: nil, propertyFilters: [], groupKeys: [["zone"]], sql: nil
+        ))
+        var folded = UsageRollup.Folded()
         for (minute, (value, region)) in [("1.1", "eu"), ("2.2", "us"), ("3.3", "eu")].enumerated() {
             UsageRollup.fold(
                 UsageEvent(
                     transactionId: "t\(minute)", customerRef: "c", eventType: "e",
                     timestamp: Timestamp(millisecondsSinceEpoch: Int64(minute) * 3_600_000),
-                    properties: ["n": .string(value), "region": .string(region)]
+                    properties: ["n": .string(value), "region": .string(region), "zone": .string(region)]
                 ),
-                into: &buckets, uniques: &uniques, metrics: [metric]
+                into: &folded, metrics: [metric, byZone]
             )
         }
+        let buckets = folded.buckets.filter { $0.key.billableMetricId == "m" }
         #expect(buckets.count == 3)
+        #expect(Set(buckets.keys.map(\.groupValues)) == [#"{"region":"eu"}"#, #"{"region":"us"}"#])
+        #expect(Set(folded.buckets.keys.filter { $0.billableMetricId == "z" }.map(\.groupValues)) == [#"{"zone":"eu"}"#, #"{"zone":"us"}"#])
         let usage = MetricUsage(
             metric: metric, buckets: buckets.map { (UsageRollup.groupValues($0.key.groupValues), $0.value) }, uniqueValues: []
         )
