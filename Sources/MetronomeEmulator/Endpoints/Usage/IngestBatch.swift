@@ -37,6 +37,11 @@ enum IngestBatch {
         return events
     }
 
+    /// The members of an event that ingest reads; others are stepped over.
+    private enum EventMember: String, CaseIterable {
+        case transactionId = "transaction_id", customerId = "customer_id", eventType = "event_type", timestamp, properties
+    }
+
     /// The values that events of one batch tend to share, each read once.
     private struct RepeatedValues {
         var customerRefs: [String] = []
@@ -58,13 +63,14 @@ enum IngestBatch {
         var eventType: String?
         var timestamp: String?
         var properties = "{}"
-        try scanner.readObject { key, scanner in
-            switch key {
-            case "transaction_id": transactionId = try readString(&scanner, field("transaction_id"))
-            case "customer_id": customerId = try readString(&scanner, field("customer_id"), reusing: &repeated.customerRefs)
-            case "event_type": eventType = try readString(&scanner, field("event_type"), reusing: &repeated.eventTypes)
-            case "timestamp": timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.timestampTexts)
-            case "properties":
+        try scanner.readObject(rawKeys: { raw, key, scanner in
+            let member = if let raw { EventMember.allCases.first { JSONScanner.spells($0.rawValue, raw) } } else { EventMember(rawValue: key()) }
+            switch member {
+            case .transactionId: transactionId = try readString(&scanner, field("transaction_id"))
+            case .customerId: customerId = try readString(&scanner, field("customer_id"), reusing: &repeated.customerRefs)
+            case .eventType: eventType = try readString(&scanner, field("event_type"), reusing: &repeated.eventTypes)
+            case .timestamp: timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.timestampTexts)
+            case .properties:
                 if scanner.skipNull() {
                     properties = "{}"
                 } else {
@@ -73,10 +79,10 @@ enum IngestBatch {
                     }
                     properties = try scanner.readRawValue()
                 }
-            default:
+            case nil:
                 try scanner.skipValue()
             }
-        }
+        })
         func required(_ value: String?, _ name: String) throws -> String {
             guard let value else { throw APIError.badRequest("Missing required field '\(field(name))'") }
             return value
