@@ -160,9 +160,14 @@ extension AppDatabase {
     /// Fills `index` with every counted `transaction_id` stored: the latest batch that counted it wins.
     static func indexUsageTransactions(into index: UsageTransactionIndex, _ db: Database) throws {
         var table = TransactionIdTable()
-        try forEachStoredEvent(db) { batchSeq, ingestedAt, stored in
-            guard !stored.isDuplicate else { return }
-            table[stored.event.transactionId] = .init(countedAt: ingestedAt, batchSeq: batchSeq)
+        let rows = try Row.fetchCursor(db, sql: "SELECT seq, ingested_at, events FROM usage_event_batch ORDER BY seq")
+        while let row = try rows.next() {
+            let entry = UsageTransactionIndex.Entry(countedAt: row[1], batchSeq: row[0])
+            try row.withUnsafeData(atIndex: 2) { data in
+                try data?.withUnsafeBytes { raw in
+                    try UsageEventBatchCoding.forEachCountedTransactionId(in: raw) { table.set($0, to: entry) }
+                }
+            }
         }
         index.replace(with: table)
     }

@@ -59,6 +59,19 @@ enum UsageEventBatchCoding {
         }
     }
 
+    /// Calls `body` with the bytes of the `transaction_id` of each counted event of a stored batch,
+    /// in order, without making strings of the rest: what rebuilding the ID index reads.
+    static func forEachCountedTransactionId(in raw: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+        var reader = Reader(bytes: raw)
+        while !reader.isAtEnd {
+            let flags = try reader.integer(bytes: 1)
+            _ = try reader.integer(bytes: 8)
+            let transactionId = try reader.field()
+            for _ in 0..<3 { _ = try reader.field() }
+            if flags & 1 == 0 { body(transactionId.assumingMemoryBound(to: UInt8.self)) }
+        }
+    }
+
     /// Each customer reference the events carry, with their earliest and latest timestamps (in
     /// milliseconds), in order of first appearance: what lets a read find the batches it needs.
     static func customerRefSpans(_ events: [NewUsageEvent]) -> [(customerRef: String, first: Int64, last: Int64)] {
@@ -126,11 +139,15 @@ enum UsageEventBatchCoding {
         }
 
         mutating func text() throws -> String {
+            String(decoding: try field(), as: UTF8.self)
+        }
+
+        /// The bytes of the next length-prefixed field.
+        mutating func field() throws -> UnsafeRawBufferPointer {
             let count = Int(try integer(bytes: 4))
             guard offset + count <= bytes.count else { throw CorruptBatch() }
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
-            offset += count
-            return text
+            defer { offset += count }
+            return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
         }
     }
 }
@@ -235,19 +252,22 @@ struct TransactionIdTable: Sendable {
         set {
             guard let newValue else { return }
             var id = id
-            id.withUTF8 { key in
-                let hash = hash(key)
-                let position = find(key, hash: hash)
-                if slots[position].hash != 0 {
-                    records[Int(slots[position].record)].entry = newValue
-                    return
-                }
-                slots[position] = Slot(hash: hash, record: UInt32(records.count))
-                records.append(Record(keyStart: keys.count, keyLength: key.count, entry: newValue))
-                keys.append(contentsOf: key)
-                if records.count * 10 > slots.count * 7 { grow() }
-            }
+            id.withUTF8 { set($0, to: newValue) }
         }
+    }
+
+    /// Sets the entry of the key spelled by the bytes `key`.
+    mutating func set(_ key: UnsafeBufferPointer<UInt8>, to entry: UsageTransactionIndex.Entry) {
+        let hash = hash(key)
+        let position = find(key, hash: hash)
+        if slots[position].hash != 0 {
+            records[Int(slots[position].record)].entry = entry
+            return
+        }
+        slots[position] = Slot(hash: hash, record: UInt32(records.count))
+        records.append(Record(keyStart: keys.count, keyLength: key.count, entry: entry))
+        keys.append(contentsOf: key)
+        if records.count * 10 > slots.count * 7 { grow() }
     }
 
     /// The entry of `key`, whose hash is `hash`.

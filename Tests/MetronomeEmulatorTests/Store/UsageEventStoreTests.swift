@@ -30,6 +30,18 @@ import Testing
         }
     }
 
+    @Test func aBatchYieldsTheIdsOfItsCountedEventsAlone() throws {
+        let encoded = UsageEventBatchCoding.encode([event("t1"), event("t1"), event("é-2", ref: "")], duplicates: [false, true, false])
+        var ids: [String] = []
+        try encoded.withUnsafeBytes { raw in
+            try UsageEventBatchCoding.forEachCountedTransactionId(in: raw) { ids.append(String(decoding: $0, as: UTF8.self)) }
+        }
+        #expect(ids == ["t1", "é-2"])
+        #expect(throws: UsageEventBatchCoding.CorruptBatch.self) {
+            try encoded.dropLast().withUnsafeBytes { raw in try UsageEventBatchCoding.forEachCountedTransactionId(in: raw) { _ in } }
+        }
+    }
+
     @Test func theTransactionIdTableFindsEveryKeyItHoldsAndNoOther() {
         var table = TransactionIdTable()
         let ids = (0..<50_000).map { "txn-\($0)-" + String(repeating: "x", count: $0 % 40) } + ["", "é", "😀"]
