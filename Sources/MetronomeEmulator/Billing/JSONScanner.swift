@@ -53,29 +53,12 @@ struct JSONScanner {
     /// Reads an object, calling `member` with each key while the scanner sits on its value;
     /// `member` must read or skip that value.
     mutating func readObject(_ member: (String, inout JSONScanner) throws -> Void) throws {
-        try consume(UInt8(ascii: "{"), "expected an object")
-        try enter()
-        defer { depth -= 1 }
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try readString()
-            try consume(UInt8(ascii: ":"), "expected ':'")
-            try member(key, &self)
-            switch peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return
-            default: throw error("expected ',' or '}'")
-            }
-        }
+        try readObject(rawKeys: { _, key, scanner in try member(key(), &scanner) })
     }
 
     /// Reads an object as `readObject` does, but hands `member` each key as its raw bytes when the
-    /// key has no escapes (nil otherwise, with the key read as a string), so that a reader looking
-    /// for a few names need not make a string of every key.
+    /// key has no escapes (nil otherwise), and a function that makes the key's string, so that a
+    /// reader looking for a few names need not make a string of every key.
     mutating func readObject(rawKeys member: (UnsafeBufferPointer<UInt8>?, () -> String, inout JSONScanner) throws -> Void) throws {
         try consume(UInt8(ascii: "{"), "expected an object")
         try enter()
@@ -86,13 +69,8 @@ struct JSONScanner {
         }
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let start = index + 1
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
-            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-                index = end + 1
+            if let raw = readPlainString() {
                 try consume(UInt8(ascii: ":"), "expected ':'")
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 try member(raw, { String(decoding: raw, as: UTF8.self) }, &self)
             } else {
                 let key = try readString()
@@ -184,30 +162,19 @@ struct JSONScanner {
 
     /// Reads a string, unescaping it.
     mutating func readString() throws -> String {
-        try consume(UInt8(ascii: "\""), "expected a string")
-        let start = index
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        if let raw = readPlainString() { return String(decoding: raw, as: UTF8.self) }
+        index += 1
+        var scalars: [UInt8] = []
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
-                index += 1
-                return text
-            }
-            if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
-            index += 1
-        }
-        var scalars = Array(bytes[start..<index])
-        while index < bytes.count {
-            let byte = bytes[index]
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
                 return String(decoding: scalars, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 try readEscape(into: &scalars)
-            case 0..<0x20:
-                throw error("control character in string")
             default:
                 scalars.append(byte)
             }
@@ -219,21 +186,26 @@ struct JSONScanner {
     /// is one, and adds a new one to it. Events in one batch repeat the same few customers, event
     /// types and timestamps: a shared string costs no allocation, and compares equal at once.
     mutating func readString(reusing pool: inout [String]) throws -> String {
-        guard peek() == UInt8(ascii: "\"") else { return try readString() }
-        let start = index + 1
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            end += 1
-        }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try readString() }
-        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        index = end + 1
+        guard peek() == UInt8(ascii: "\""), let raw = readPlainString() else { return try readString() }
         for candidate in pool where candidate.utf8.count == raw.count && Self.spells(candidate, raw) {
             return candidate
         }
         let text = String(decoding: raw, as: UTF8.self)
         if pool.count < 16 { pool.append(text) }
         return text
+    }
+
+    /// The bytes of the string the scanner sits on, consumed, if it has no escapes or control
+    /// characters and so is exactly those bytes; nil, consuming nothing, otherwise.
+    private mutating func readPlainString() -> UnsafeBufferPointer<UInt8>? {
+        let start = index + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        index = end + 1
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
     /// Whether `text` is spelled by exactly the bytes `raw`.

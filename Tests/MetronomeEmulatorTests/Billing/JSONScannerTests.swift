@@ -22,7 +22,7 @@ import Testing
         #expect(try value(#""\ud800x""#) == .string("\u{FFFD}x"))
     }
 
-    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{01}\"", "tru", "1.", "-", "{} {}", "\"\\x\"", "[1 2]"])
+    @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{01}\"", "tru", "1.", "-", "{} {}", "\"\\x\"", "[1 2]", "\"abc", "\"a\\n", "\"a\\n\u{01}\""])
     func refusesMalformedInput(text: String) {
         #expect(throws: JSONScanner.SyntaxError.self) { try JSONValue(jsonText: text) }
     }
