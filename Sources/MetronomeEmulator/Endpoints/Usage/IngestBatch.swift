@@ -42,12 +42,13 @@ enum IngestBatch {
         case transactionId = "transaction_id", customerId = "customer_id", eventType = "event_type", timestamp, properties
     }
 
-    /// The values that events of one batch tend to share, each read once.
+    /// The values that events of one batch tend to share, each read once. Timestamps are
+    /// compared with the last one alone: a batch either repeats one or has a new one per event.
     private struct RepeatedValues {
         var customerRefs: [String] = []
         var eventTypes: [String] = []
-        var timestampTexts: [String] = []
-        var lastTimestamp: (text: String, moment: Timestamp)?
+        var lastTimestampText: [String] = []
+        var lastTimestamp: Timestamp?
     }
 
     private static func readEvent(
@@ -69,7 +70,7 @@ enum IngestBatch {
             case .transactionId: transactionId = try readString(&scanner, field("transaction_id"))
             case .customerId: customerId = try readString(&scanner, field("customer_id"), reusing: &repeated.customerRefs)
             case .eventType: eventType = try readString(&scanner, field("event_type"), reusing: &repeated.eventTypes)
-            case .timestamp: timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.timestampTexts)
+            case .timestamp: timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.lastTimestampText)
             case .properties:
                 if scanner.skipNull() {
                     properties = "{}"
@@ -92,11 +93,13 @@ enum IngestBatch {
         let eventTypeValue = try required(eventType, "event_type")
         let timestampText = try required(timestamp, "timestamp")
         let moment: Timestamp
-        if let last = repeated.lastTimestamp, last.text == timestampText {
-            moment = last.moment
+        if let last = repeated.lastTimestamp, repeated.lastTimestampText.first == timestampText {
+            moment = last
         } else {
             moment = try parseTimestamp(timestampText, field: field("timestamp"), now: now)
-            repeated.lastTimestamp = (timestampText, moment)
+            repeated.lastTimestampText.removeAll(keepingCapacity: true)
+            repeated.lastTimestampText.append(timestampText)
+            repeated.lastTimestamp = moment
         }
         let event = NewUsageEvent(
             transactionId: transactionIdValue, customerRef: customerRef, eventType: eventTypeValue, timestamp: moment,
