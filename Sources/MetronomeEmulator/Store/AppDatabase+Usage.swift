@@ -27,38 +27,56 @@ extension AppDatabase {
     /// Returns how many events were new.
     @discardableResult
     func ingest(_ events: [NewUsageEvent], now: Timestamp) async throws -> Int {
-        // Folded before the write, for the metrics the last batch saw and as if every event were
-        // new, so that requests fold side by side rather than one at a time on the writer. The
-        // transaction folds again in the rare case that this guess is wrong.
+        // Everything that does not depend on what is stored is done here, beside the one writer
+        // that every request waits on. The rollup is folded for the metrics the last batch saw
+        // and as if every event were new; the transaction folds again in the rare case that
+        // this guess is wrong.
         let guessedMetrics = rolledUpMetrics.last
         let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
+        let batch = PreparedBatch(events: events, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup)
         let index = usageTransactions
         return try await writer.writeWithoutTransaction { db in
-            var counted: (transactionIds: [String], entry: UsageTransactionIndex.Entry)?
+            var counted: (positions: [Int], entry: UsageTransactionIndex.Entry)?
             try db.inTransaction {
-                counted = try Self.storeEvents(
-                    events, now: now, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup,
-                    known: index.lookUp(events.map(\.transactionId)), cache: rolledUpMetrics, db
-                )
+                counted = try Self.store(batch, now: now, known: index.lookUp(batch.keys), cache: rolledUpMetrics, db)
                 return .commit
             }
             // Only once committed: a failed transaction must leave every ID as it was.
             guard let counted else { return 0 }
-            index.record(counted.transactionIds, as: counted.entry)
-            return counted.transactionIds.count
+            index.record(batch.keys, at: counted.positions, as: counted.entry)
+            return counted.positions.count
         }
     }
 
-    /// Stores `events` as one batch and adds the new ones to the rollup; returns the
-    /// `transaction_id`s it counted, with their index entry.
-    private static func storeEvents(
-        _ events: [NewUsageEvent], now: Timestamp, guessedMetrics: [RatedMetric]?, guessedRollup: UsageRollup.Folded?,
-        known: [(entry: UsageTransactionIndex.Entry?, repeatsEarlier: Bool)], cache: RolledUpMetricsCache, _ db: Database
-    ) throws -> (transactionIds: [String], entry: UsageTransactionIndex.Entry) {
+    /// A batch of events with what storing it needs that can be made before the write.
+    private struct PreparedBatch: Sendable {
+        let events: [NewUsageEvent]
+        let keys: UsageTransactionIndex.Keys
+        let spans: [(customerRef: String, first: Int64, last: Int64)]
+        let encoded: UsageEventBatchCoding.EncodedBatch
+        let guessedMetrics: [RatedMetric]?
+        let guessedRollup: UsageRollup.Folded?
+
+        init(events: [NewUsageEvent], guessedMetrics: [RatedMetric]?, guessedRollup: UsageRollup.Folded?) {
+            self.events = events
+            keys = UsageTransactionIndex.Keys(events.map(\.transactionId))
+            spans = UsageEventBatchCoding.customerRefSpans(events)
+            encoded = UsageEventBatchCoding.EncodedBatch(events)
+            self.guessedMetrics = guessedMetrics
+            self.guessedRollup = guessedRollup
+        }
+    }
+
+    /// Stores `batch` as one row and adds its new events to the rollup; returns the positions of
+    /// the events it counted, with their index entry.
+    private static func store(
+        _ batch: PreparedBatch, now: Timestamp, known: [(entry: UsageTransactionIndex.Entry?, repeatsEarlier: Bool)],
+        cache: RolledUpMetricsCache, _ db: Database
+    ) throws -> (positions: [Int], entry: UsageTransactionIndex.Entry) {
+        let events = batch.events
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
-        let spans = UsageEventBatchCoding.customerRefSpans(events)
-        let lateRefs = spans.lazy.filter {
+        let lateRefs = batch.spans.lazy.filter {
             $0.first < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
         }.map(\.customerRef)
         if !lateRefs.isEmpty {
@@ -73,27 +91,30 @@ extension AppDatabase {
         }
 
         let cutoff = now.millisecondsSinceEpoch - deduplicationWindowMilliseconds
-        var countedHere: [String] = []
+        var countedHere: [Int] = []
         var duplicates: [Bool] = []
         var superseded: [(transactionId: String, batchSeq: Int64)] = []
-        for (event, (earlier, repeatsEarlier)) in zip(events, known) {
+        var encoded = batch.encoded
+        for (position, (earlier, repeatsEarlier)) in known.enumerated() {
             // A repeat within the batch is a duplicate whether its first was counted here or,
             // recently, before.
             let isDuplicate = repeatsEarlier || (earlier.map { $0.countedAt > cutoff } ?? false)
             duplicates.append(isDuplicate)
-            if !isDuplicate {
-                countedHere.append(event.transactionId)
-                if let earlier { superseded.append((event.transactionId, earlier.batchSeq)) }
+            if isDuplicate {
+                encoded.markDuplicate(position)
+            } else {
+                countedHere.append(position)
+                if let earlier { superseded.append((events[position].transactionId, earlier.batchSeq)) }
             }
         }
 
         try db.cachedStatement(sql: "INSERT INTO usage_event_batch (ingested_at, events) VALUES (?, ?)")
-            .execute(arguments: [now.millisecondsSinceEpoch, UsageEventBatchCoding.encode(events, duplicates: duplicates)])
+            .execute(arguments: [now.millisecondsSinceEpoch, encoded.bytes])
         let batchSeq = db.lastInsertedRowID
         let insertRef = try db.cachedStatement(sql: """
             INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
             """)
-        for span in spans {
+        for span in batch.spans {
             try insertRef.execute(arguments: [span.customerRef, batchSeq, span.first, span.last])
         }
         let insertRepeat = try db.cachedStatement(sql: """
@@ -108,7 +129,9 @@ extension AppDatabase {
 
         let metrics = try rolledUpMetrics(db, cache: cache)
         let rollup: UsageRollup.Folded
-        if let guessedRollup, let guessedMetrics, !duplicates.contains(true), guessedMetrics.map(\.id) == metrics.map(\.id) {
+        if let guessedRollup = batch.guessedRollup, let guessedMetrics = batch.guessedMetrics, !duplicates.contains(true),
+            guessedMetrics.map(\.id) == metrics.map(\.id)
+        {
             rollup = guessedRollup
         } else {
             rollup = Self.rollup(zip(events, duplicates).filter { !$0.1 }.map(\.0), metrics: metrics)

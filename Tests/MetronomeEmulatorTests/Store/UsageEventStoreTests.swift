@@ -44,7 +44,9 @@ import Testing
 
     @Test func theTransactionIdTableFindsEveryKeyItHoldsAndNoOther() {
         var table = TransactionIdTable()
-        let ids = (0..<50_000).map { "txn-\($0)-" + String(repeating: "x", count: $0 % 40) } + ["", "é", "😀"]
+        // Enough keys to fill several chunks of records, and one longer than a chunk among them.
+        var ids = (0..<50_000).map { "txn-\($0)-" + String(repeating: "x", count: $0 % 40) } + ["", "é", "😀"]
+        ids.insert(String(repeating: "long", count: 400_000), at: 30_000)
         for (offset, id) in ids.enumerated() {
             table[id] = .init(countedAt: Int64(offset), batchSeq: 1)
         }
@@ -54,6 +56,18 @@ import Testing
             table[id]?.countedAt == (id == "txn-7-xxxxxxx" ? -1 : Int64(offset))
         })
         #expect(table["txn-7-xxxxxx"] == nil && table["txn-50000-"] == nil && table["e"] == nil)
+    }
+
+    @Test func theIndexRecordsTheCountedPositionsOfABatchAlone() {
+        let index = UsageTransactionIndex()
+        let batch = UsageTransactionIndex.Keys(["a", "b", "a", "c"])
+        let found = index.lookUp(batch)
+        #expect(found.map { $0.entry == nil } == [true, true, true, true])
+        #expect(found.map(\.repeatsEarlier) == [false, false, true, false])
+        index.record(batch, at: [0, 3], as: .init(countedAt: 5, batchSeq: 1))
+        index.record(UsageTransactionIndex.Keys(["c", "d"]), at: [0, 1], as: .init(countedAt: 6, batchSeq: 2))
+        #expect(index.lookUp(UsageTransactionIndex.Keys(["c", "b", "a", "d"])).map(\.entry?.batchSeq) == [2, nil, 1, 2])
+        #expect(index.entries(for: ["a", "b"]) == ["a": .init(countedAt: 5, batchSeq: 1)])
     }
 
     @Test func aRepeatedTransactionIdIsStoredButNotCounted() async throws {
