@@ -76,16 +76,12 @@ extension AppDatabase {
         let events = batch.events
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
-        let lateRefs = batch.spans.lazy.filter {
+        let lateRefs = batch.spans.filter {
             $0.first < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
         }.map(\.customerRef)
         if !lateRefs.isEmpty {
-            let resolve = try db.cachedStatement(sql: """
-                SELECT id FROM customer WHERE id IN (SELECT value FROM json_each(?1))
-                UNION SELECT customer_id FROM customer_ingest_alias WHERE alias IN (SELECT value FROM json_each(?1))
-                """)
-            let refs = "[" + lateRefs.map(JSONValue.quoted).joined(separator: ",") + "]"
-            for customerId in try String.fetchAll(resolve, arguments: [refs]) {
+            let resolve = try db.cachedStatement(sql: customersOfRefsQueries[lateRefs.count])
+            for customerId in try String.fetchAll(resolve, arguments: StatementArguments(lateRefs)) {
                 try settleInvoices(customerId: customerId, now: now, db)
             }
         }
@@ -139,6 +135,13 @@ extension AppDatabase {
         try storeRollup(rollup.buckets, uniques: rollup.uniques, db)
 
         return (countedHere, UsageTransactionIndex.Entry(countedAt: now.millisecondsSinceEpoch, batchSeq: batchSeq))
+    }
+
+    /// The IDs of the customers that `count` references name, by ID or ingest alias: one query
+    /// for each number of references a batch can hold, made once.
+    private static let customersOfRefsQueries: [String] = (0...100).map { count in
+        let refs = (1...max(count, 1)).map { "?\($0)" }.joined(separator: ",")
+        return "SELECT id FROM customer WHERE id IN (\(refs)) UNION SELECT customer_id FROM customer_ingest_alias WHERE alias IN (\(refs))"
     }
 
     /// What `events` add to the rollup of `metrics`, reading of each event only the properties

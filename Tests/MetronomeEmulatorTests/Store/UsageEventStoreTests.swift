@@ -70,6 +70,33 @@ import Testing
         #expect(index.entries(for: ["a", "b"]) == ["a": .init(countedAt: 5, batchSeq: 1)])
     }
 
+    /// Moving the emulated clock settles every invoice at once, so only time passing between two
+    /// requests reaches this path: the store is called with the times themselves.
+    @Test func usagePastTheGracePeriodNeverReachesItsInvoiceUnderAnyReference() async throws {
+        let database = try AppDatabase.inMemory()
+        let january15 = Timestamp(rfc3339: "2026-01-15T12:00:00Z")!, february2 = Timestamp(rfc3339: "2026-02-02T00:00:00Z")!
+        try await database.reset(to: try Fixtures.load(from: try #require(Configuration.defaultFixturesDirectory)), now: january15)
+        let customer = try await database.createCustomer(NewCustomer(
+            name: "Late", ingestAliases: ["late-alias"], externalId: nil, customFields: [:],
+            legacyBillingConfig: nil, billingProviderConfigurations: []
+        ), now: january15).record.id
+        _ = try await database.addCustomerPlan(CustomerPlanRecord(
+            id: UUID().uuidString.lowercased(), customerId: customer, planId: "3e9c5f4b-8d4a-4fab-c000-000000000001",
+            startingOn: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!, priceAdjustments: [], overageRateAdjustments: [], customFields: [:]
+        ))
+        func calls(_ ref: String, _ count: Int, prefix: String, at time: String = "2026-01-30T10:00:00Z") -> [NewUsageEvent] {
+            (0..<count).map { index in
+                NewUsageEvent(transactionId: "\(prefix)-\(index)", customerRef: ref, eventType: "api_call",
+                              timestamp: Timestamp(rfc3339: time)!, propertiesJSON: #"{"endpoint":"/search"}"#)
+            }
+        }
+        try await database.ingest(calls(customer, 12, prefix: "on-time", at: "2026-01-14T10:00:00Z"), now: january15)
+        // January's grace period is over and nothing has read its invoice: these must not count.
+        try await database.ingest(calls("late-alias", 5, prefix: "late") + calls("nobody", 2, prefix: "stray"), now: february2)
+        let january = try await database.invoices(customerId: customer, filter: InvoiceFilter(status: "FINALIZED"), now: february2)
+        #expect(january.map(\.total) == [5012])
+    }
+
     @Test func aRepeatedTransactionIdIsStoredButNotCounted() async throws {
         let database = try AppDatabase.inMemory()
         #expect(try await database.ingest([event("t1"), event("t1"), event("t2")], now: now) == 2)
