@@ -36,7 +36,7 @@ struct PropertyFilter: Codable, Sendable, Equatable {
         case name, exists, inValues = "in_values", notInValues = "not_in_values"
     }
 
-    func matches(_ properties: [String: JSONValue]) -> Bool {
+    func matches(_ properties: some EventProperties) -> Bool {
         let value = properties[name].flatMap { $0 == .null ? nil : $0 }
         if let exists, exists != (value != nil) { return false }
         let text = value?.propertyText
@@ -58,9 +58,13 @@ struct BillableMetricDefinition: Sendable, Equatable {
 
     /// Whether `event` counts toward this metric.
     func matches(_ event: UsageEvent) -> Bool {
+        matches(eventType: event.eventType, properties: event.properties)
+    }
+
+    func matches(eventType: String, properties: some EventProperties) -> Bool {
         guard sql == nil else { return false }
-        if let eventTypeFilter, !eventTypeFilter.matches(event.eventType) { return false }
-        return propertyFilters.allSatisfy { $0.matches(event.properties) }
+        if let eventTypeFilter, !eventTypeFilter.matches(eventType) { return false }
+        return propertyFilters.allSatisfy { $0.matches(properties) }
     }
 
     /// The metric's value over `events` (already known to match), or nil where there is nothing to

@@ -87,25 +87,11 @@ extension JSONValue {
 
     /// The members named in `names` of the JSON object `jsonText`, stepping over the others
     /// without building them; nil if the text is not an object.
-    /// (An array, not a set: callers ask for few names, and comparing with each beats hashing.)
     static func members(ofObject jsonText: String, named names: [String]) -> [String: JSONValue]? {
-        JSONScanner.scan(jsonText) { scanner in
-            guard scanner.peek() == UInt8(ascii: "{") else { return nil }
-            var members: [String: JSONValue] = [:]
-            do {
-                try scanner.readObject(rawKeys: { raw, key, scanner in
-                    let wanted = if let raw { names.first { JSONScanner.spells($0, raw) } } else { names.first { $0 == key() } }
-                    if let wanted {
-                        members[wanted] = try scanner.readValue()
-                    } else {
-                        try scanner.skipValue()
-                    }
-                })
-                try scanner.expectEnd()
-            } catch {
-                return nil
-            }
-            return members
-        }
+        var picked = PickedProperties(names: names)
+        guard picked.pick(fromObject: jsonText) else { return nil }
+        var members: [String: JSONValue] = [:]
+        for (name, value) in zip(names, picked.values) { members[name] = value }
+        return members
     }
 }

@@ -101,16 +101,27 @@ enum UsageRollup {
 
     /// Adds `event` to the buckets of every metric in `metrics` that it matches.
     static func fold(_ event: UsageEvent, into folded: inout Folded, metrics: [RatedMetric]) {
-        let hour = hour(of: event.timestamp)
-        for metric in metrics where metric.definition.matches(event) {
+        fold(
+            customerRef: event.customerRef, eventType: event.eventType, timestamp: event.timestamp,
+            transactionId: event.transactionId, properties: event.properties, into: &folded, metrics: metrics
+        )
+    }
+
+    /// Adds the event of these parts to the buckets of every metric in `metrics` that it matches.
+    static func fold(
+        customerRef: String, eventType: String, timestamp: Timestamp, transactionId: String, properties: some EventProperties,
+        into folded: inout Folded, metrics: [RatedMetric]
+    ) {
+        let hour = hour(of: timestamp)
+        for metric in metrics where metric.definition.matches(eventType: eventType, properties: properties) {
             let key = UsageBucketKey(
-                billableMetricId: metric.id, customerRef: event.customerRef, hour: hour,
-                groupValues: groupValuesText(metric.groupKeyNames, event.properties, memo: &folded.singleKeyGroupTexts)
+                billableMetricId: metric.id, customerRef: customerRef, hour: hour,
+                groupValues: groupValuesText(metric.groupKeyNames, properties, memo: &folded.singleKeyGroupTexts)
             )
-            let quantity = metric.definition.aggregationKey.flatMap { event.properties[$0] }?.quantity
-            folded.buckets[key, default: UsageBucket()].add(quantity: quantity, at: event.timestamp, transactionId: event.transactionId)
+            let quantity = metric.definition.aggregationKey.flatMap { properties[$0] }?.quantity
+            folded.buckets[key, default: UsageBucket()].add(quantity: quantity, at: timestamp, transactionId: transactionId)
             if metric.definition.aggregationType == .unique,
-                let value = metric.definition.aggregationKey.flatMap({ event.properties[$0] })?.propertyText
+                let value = metric.definition.aggregationKey.flatMap({ properties[$0] })?.propertyText
             {
                 folded.uniques.insert(UsageUniqueValue(bucket: key, value: value))
             }
@@ -120,7 +131,7 @@ enum UsageRollup {
     /// `groupValuesText`, reusing a text built before where the metric groups by one key: events
     /// folded together mostly repeat a few values.
     private static func groupValuesText(
-        _ keys: [String], _ properties: [String: JSONValue], memo: inout [(key: String, value: String, text: String)]
+        _ keys: [String], _ properties: some EventProperties, memo: inout [(key: String, value: String, text: String)]
     ) -> String {
         guard keys.count == 1, let value = properties[keys[0]]?.propertyText else { return groupValuesText(keys, properties) }
         if let known = memo.first(where: { $0.value == value && $0.key == keys[0] }) { return known.text }
@@ -131,7 +142,7 @@ enum UsageRollup {
 
     /// The values of `keys` in `properties` as a compact JSON object with sorted keys; keys the
     /// event lacks are left out.
-    static func groupValuesText(_ keys: [String], _ properties: [String: JSONValue]) -> String {
+    static func groupValuesText(_ keys: [String], _ properties: some EventProperties) -> String {
         guard !keys.isEmpty else { return "{}" }
         var text = "{"
         text.reserveCapacity(64)

@@ -150,29 +150,25 @@ extension AppDatabase {
         var folded = UsageRollup.Folded()
         guard !metrics.isEmpty else { return folded }
         var byEventType: [String: (metrics: [RatedMetric], propertyNames: [String])] = [:]
-        var last: (eventType: String, candidates: (metrics: [RatedMetric], propertyNames: [String]))?
+        var eventType: String?
+        var candidates: [RatedMetric] = []
+        var properties = PickedProperties(names: [])
         for event in events {
-            let candidates: (metrics: [RatedMetric], propertyNames: [String])
             // Events of a batch mostly share one event type, read as one shared string.
-            if let last, last.eventType == event.eventType {
-                candidates = last.candidates
-            } else {
-                candidates = byEventType[event.eventType] ?? {
+            if event.eventType != eventType {
+                let entry = byEventType[event.eventType] ?? {
                     let matching = metrics.filter { $0.definition.eventTypeFilter?.matches(event.eventType) ?? true }
                     let entry = (matching, Array(matching.reduce(into: Set<String>()) { $0.formUnion($1.propertyNames) }))
                     byEventType[event.eventType] = entry
                     return entry
                 }()
-                last = (event.eventType, candidates)
+                (eventType, candidates, properties) = (event.eventType, entry.metrics, PickedProperties(names: entry.propertyNames))
             }
-            guard !candidates.metrics.isEmpty,
-                let properties = JSONValue.members(ofObject: event.propertiesJSON, named: candidates.propertyNames)
-            else { continue }
-            let usage = UsageEvent(
-                transactionId: event.transactionId, customerRef: event.customerRef, eventType: event.eventType,
-                timestamp: event.timestamp, properties: properties
+            guard !candidates.isEmpty, properties.pick(fromObject: event.propertiesJSON) else { continue }
+            UsageRollup.fold(
+                customerRef: event.customerRef, eventType: event.eventType, timestamp: event.timestamp,
+                transactionId: event.transactionId, properties: properties, into: &folded, metrics: candidates
             )
-            UsageRollup.fold(usage, into: &folded, metrics: candidates.metrics)
         }
         return folded
     }
