@@ -151,7 +151,7 @@ struct JSONScanner {
     /// Steps over a value, checking its syntax.
     mutating func skipValue() throws {
         switch peek() {
-        case UInt8(ascii: "{"): try readObject { _, scanner in try scanner.skipValue() }
+        case UInt8(ascii: "{"): try readObject(rawKeys: { _, _, scanner in try scanner.skipValue() })
         case UInt8(ascii: "["): try readArray { _, scanner in try scanner.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): _ = try readLiteral()
@@ -185,27 +185,81 @@ struct JSONScanner {
     /// Reads a string as `readString` does, but hands back an equal string from `pool` where there
     /// is one, and adds a new one to it. Events in one batch repeat the same few customers, event
     /// types and timestamps: a shared string costs no allocation, and compares equal at once.
-    mutating func readString(reusing pool: inout [String]) throws -> String {
+    mutating func readString(reusing pool: inout StringPool) throws -> String {
         guard peek() == UInt8(ascii: "\""), let raw = readPlainString() else { return try readString() }
-        for candidate in pool where candidate.utf8.count == raw.count && Self.spells(candidate, raw) {
-            return candidate
+        return pool.text(spelledBy: raw)
+    }
+
+    /// Strings read before, to be handed back for the same bytes read again. Each is known by
+    /// its length and last eight bytes first: the texts a batch repeats (customer references,
+    /// numbered alike) mostly differ there, so few candidates need comparing whole.
+    struct StringPool {
+        private var texts: [String] = []
+        private var keys: [(count: Int, tail: UInt64)] = []
+        /// The most texts kept; a new one then takes the place of the last.
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
         }
-        let text = String(decoding: raw, as: UTF8.self)
-        if pool.count < 16 { pool.append(text) }
-        return text
+
+        mutating func text(spelledBy raw: UnsafeBufferPointer<UInt8>) -> String {
+            let key = (count: raw.count, tail: Self.tail(raw))
+            for (index, candidate) in keys.enumerated() where candidate == key {
+                if raw.count <= 8 || JSONScanner.spells(texts[index], raw) { return texts[index] }
+            }
+            let text = String(decoding: raw, as: UTF8.self)
+            if texts.count < capacity {
+                texts.append(text)
+                keys.append(key)
+            } else if capacity > 0 {
+                texts[capacity - 1] = text
+                keys[capacity - 1] = key
+            }
+            return text
+        }
+
+        /// The last eight bytes of `raw` (all of them if fewer), as one integer.
+        private static func tail(_ raw: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            guard raw.count >= 8, let base = raw.baseAddress else {
+                return raw.reduce(0) { $0 << 8 | UInt64($1) }
+            }
+            return UnsafeRawPointer(base + raw.count - 8).loadUnaligned(as: UInt64.self)
+        }
     }
 
     /// The bytes of the string the scanner sits on, consumed, if it has no escapes or control
     /// characters and so is exactly those bytes; nil, consuming nothing, otherwise.
     private mutating func readPlainString() -> UnsafeBufferPointer<UInt8>? {
         let start = index + 1
-        var end = start
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            end += 1
-        }
+        let end = plainRunEnd(from: start)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         index = end + 1
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Where the first quote, backslash or control character at or after `start` is (the end if
+    /// there is none). Most string bytes are none of these, so they are tested eight at a time.
+    private func plainRunEnd(from start: Int) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count, !Self.holdsSpecialByte(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+            }
+        }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            index += 1
+        }
+        return index
+    }
+
+    /// Whether any byte of `word` is a quote, a backslash or below 0x20. (Each test is the
+    /// classic one for a zero byte, or a byte below a bound, in a word: exact as to whether
+    /// there is one, which is all that is asked.)
+    private static func holdsSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+        func holdsZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highBits != 0 }
+        return holdsZero(word ^ (ones &* 0x22)) || holdsZero(word ^ (ones &* 0x5C)) || (word &- ones &* 0x20) & ~word & highBits != 0
     }
 
     /// Whether `text` is spelled by exactly the bytes `raw`.
@@ -283,7 +337,9 @@ struct JSONScanner {
 
     private mutating func skipString() throws {
         try consume(UInt8(ascii: "\""), "expected a string")
-        while index < bytes.count {
+        while true {
+            index = plainRunEnd(from: index)
+            guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -291,11 +347,9 @@ struct JSONScanner {
             case UInt8(ascii: "\\"):
                 var ignored: [UInt8] = []
                 try readEscape(into: &ignored)
-            case 0..<0x20: throw error("control character in string")
-            default: continue
+            default: throw error("control character in string")
             }
         }
-        throw error("unterminated string")
     }
 
     private static let posix = Locale(identifier: "en_US_POSIX")

@@ -22,6 +22,27 @@ import Testing
         #expect(try value(#""\ud800x""#) == .string("\u{FFFD}x"))
     }
 
+    /// Strings are tested eight bytes at a time: a quote, backslash or control character must be
+    /// found in any place of a word, and bytes of other characters must pass, read or stepped over.
+    @Test func stringsReadAlikeWhereverTheirSpecialBytesFall() throws {
+        for length in 0..<20 {
+            for position in 0...length {
+                let before = String(repeating: "a", count: position), after = String(repeating: "b", count: length - position)
+                for (written, meant) in [(#"\""#, "\""), (#"\\"#, "\\"), ("é", "é"), ("😀", "😀"), ("\u{7F}", "\u{7F}"), ("", "")] {
+                    let text = "\"" + before + written + after + "\""
+                    #expect(try value(text) == .string(before + meant + after), "\(text)")
+                    #expect(JSONValue.members(ofObject: "{\"skip\": \(text), \"k\": 1}", named: ["k"]) == ["k": .number(1)], "\(text)")
+                }
+                for control in ["\u{01}", "\n", "\u{1F}"] {
+                    let text = "\"" + before + control + after + "\""
+                    #expect(throws: JSONScanner.SyntaxError.self) { try value(text) }
+                    #expect(JSONValue.members(ofObject: "{\"skip\": \(text), \"k\": 1}", named: ["k"]) == nil, "\(text)")
+                }
+                #expect(throws: JSONScanner.SyntaxError.self) { try value("\"" + before + after) }
+            }
+        }
+    }
+
     @Test(arguments: ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{01}\"", "tru", "1.", "-", "{} {}", "\"\\x\"", "[1 2]", "\"abc", "\"a\\n", "\"a\\n\u{01}\""])
     func refusesMalformedInput(text: String) {
         #expect(throws: JSONScanner.SyntaxError.self) { try JSONValue(jsonText: text) }
@@ -66,6 +87,23 @@ import Testing
         #expect(events.map(\.customerRef) == ["c1", "c1", "c2", "c"])
         #expect(events.map(\.eventType) == ["e", "e", "ee", "e"])
         #expect(events.map { $0.timestamp.millisecondsSinceEpoch - events[0].timestamp.millisecondsSinceEpoch } == [0, 0, 3_600_000, 0])
+    }
+
+    @Test func aStringPoolHandsBackOnlyEqualTexts() {
+        var pool = JSONScanner.StringPool(capacity: 3)
+        // Alike in length and last eight bytes, or a prefix of another: each must stay its own.
+        let texts = ["a-customer-000001", "b-customer-000001", "b-customer-000001", "x1", "1", "x1", "a-customer-000001", "fourth", "x1"]
+        var read: [String] = []
+        for text in texts {
+            var text = text
+            read.append(text.withUTF8 { pool.text(spelledBy: $0) })
+        }
+        #expect(read == texts)
+        var single = JSONScanner.StringPool(capacity: 1)
+        for text in ["2026-03-15T00:00:00Z", "2026-03-15T01:00:00Z", "2026-03-15T00:00:00Z"] {
+            var text = text
+            #expect(text.withUTF8 { single.text(spelledBy: $0) } == text)
+        }
     }
 
     @Test func membersFindsNamesWrittenWithEscapes() {

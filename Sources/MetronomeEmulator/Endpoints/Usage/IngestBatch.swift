@@ -45,10 +45,10 @@ enum IngestBatch {
     /// The values that events of one batch tend to share, each read once. Timestamps are
     /// compared with the last one alone: a batch either repeats one or has a new one per event.
     private struct RepeatedValues {
-        var customerRefs: [String] = []
-        var eventTypes: [String] = []
-        var lastTimestampText: [String] = []
-        var lastTimestamp: Timestamp?
+        var customerRefs = JSONScanner.StringPool(capacity: 16)
+        var eventTypes = JSONScanner.StringPool(capacity: 16)
+        var timestamps = JSONScanner.StringPool(capacity: 1)
+        var lastTimestamp: (text: String, moment: Timestamp)?
     }
 
     private static func readEvent(
@@ -70,7 +70,7 @@ enum IngestBatch {
             case .transactionId: transactionId = try readString(&scanner, field("transaction_id"))
             case .customerId: customerId = try readString(&scanner, field("customer_id"), reusing: &repeated.customerRefs)
             case .eventType: eventType = try readString(&scanner, field("event_type"), reusing: &repeated.eventTypes)
-            case .timestamp: timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.lastTimestampText)
+            case .timestamp: timestamp = try readString(&scanner, field("timestamp"), reusing: &repeated.timestamps)
             case .properties:
                 if scanner.skipNull() {
                     properties = "{}"
@@ -93,13 +93,11 @@ enum IngestBatch {
         let eventTypeValue = try required(eventType, "event_type")
         let timestampText = try required(timestamp, "timestamp")
         let moment: Timestamp
-        if let last = repeated.lastTimestamp, repeated.lastTimestampText.first == timestampText {
-            moment = last
+        if let last = repeated.lastTimestamp, last.text == timestampText {
+            moment = last.moment
         } else {
             moment = try parseTimestamp(timestampText, field: field("timestamp"), now: now)
-            repeated.lastTimestampText.removeAll(keepingCapacity: true)
-            repeated.lastTimestampText.append(timestampText)
-            repeated.lastTimestamp = moment
+            repeated.lastTimestamp = (timestampText, moment)
         }
         let event = NewUsageEvent(
             transactionId: transactionIdValue, customerRef: customerRef, eventType: eventTypeValue, timestamp: moment,
@@ -112,7 +110,7 @@ enum IngestBatch {
     }
 
     private static func readString(
-        _ scanner: inout JSONScanner, _ field: @autoclosure () -> String, reusing pool: inout [String]
+        _ scanner: inout JSONScanner, _ field: @autoclosure () -> String, reusing pool: inout JSONScanner.StringPool
     ) throws -> String {
         guard scanner.peek() == UInt8(ascii: "\"") else {
             throw APIError.badRequest("'\(field())' must be a string")
