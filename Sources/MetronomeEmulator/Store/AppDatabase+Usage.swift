@@ -38,7 +38,9 @@ extension AppDatabase {
         return try await writer.writeWithoutTransaction { db in
             var counted: (positions: [Int], entry: UsageTransactionIndex.Entry)?
             try db.inTransaction {
-                counted = try Self.store(batch, now: now, known: index.lookUp(batch.keys), cache: rolledUpMetrics, db)
+                counted = try Self.store(
+                    batch, now: now, known: index.lookUp(batch.keys), cache: rolledUpMetrics, unknownRefs: unknownCustomerRefs, db
+                )
                 return .commit
             }
             // Only once committed: a failed transaction must leave every ID as it was.
@@ -71,17 +73,25 @@ extension AppDatabase {
     /// the events it counted, with their index entry.
     private static func store(
         _ batch: PreparedBatch, now: Timestamp, known: [(entry: UsageTransactionIndex.Entry?, repeatsEarlier: Bool)],
-        cache: RolledUpMetricsCache, _ db: Database
+        cache: RolledUpMetricsCache, unknownRefs: UnknownCustomerRefs, _ db: Database
     ) throws -> (positions: [Int], entry: UsageTransactionIndex.Entry) {
         let events = batch.events
         // Usage that may fall in a period past its grace period must not reach its invoice:
         // finalize such invoices before these events are stored.
         let lateRefs = batch.spans.filter {
-            $0.first < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds
+            $0.first < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds && !unknownRefs.contains($0.customerRef)
         }.map(\.customerRef)
         if !lateRefs.isEmpty {
             let resolve = try db.cachedStatement(sql: customersOfRefsQueries[lateRefs.count])
-            for customerId in try String.fetchAll(resolve, arguments: StatementArguments(lateRefs)) {
+            var named: Set<String> = []
+            var customerIds: [String] = []
+            for row in try Row.fetchAll(resolve, arguments: StatementArguments(lateRefs)) {
+                let (ref, customerId): (String, String) = (row[0], row[1])
+                named.insert(ref)
+                if !customerIds.contains(customerId) { customerIds.append(customerId) }
+            }
+            unknownRefs.insert(lateRefs.filter { !named.contains($0) })
+            for customerId in customerIds {
                 try settleInvoices(customerId: customerId, now: now, db)
             }
         }
@@ -137,11 +147,14 @@ extension AppDatabase {
         return (countedHere, UsageTransactionIndex.Entry(countedAt: now.millisecondsSinceEpoch, batchSeq: batchSeq))
     }
 
-    /// The IDs of the customers that `count` references name, by ID or ingest alias: one query
-    /// for each number of references a batch can hold, made once.
+    /// Each of `count` references that names a customer, by ID or ingest alias, with that
+    /// customer's ID: one query for each number of references a batch can hold, made once.
     private static let customersOfRefsQueries: [String] = (0...100).map { count in
         let refs = (1...max(count, 1)).map { "?\($0)" }.joined(separator: ",")
-        return "SELECT id FROM customer WHERE id IN (\(refs)) UNION SELECT customer_id FROM customer_ingest_alias WHERE alias IN (\(refs))"
+        return """
+            SELECT id, id FROM customer WHERE id IN (\(refs))
+            UNION ALL SELECT alias, customer_id FROM customer_ingest_alias WHERE alias IN (\(refs))
+            """
     }
 
     /// What `events` add to the rollup of `metrics`, reading of each event only the properties

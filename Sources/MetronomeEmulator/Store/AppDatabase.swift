@@ -15,6 +15,8 @@ struct AppDatabase: Sendable {
     /// How many write transactions have committed: what was read while it held one value may be
     /// reused for as long as it holds that value.
     let commits = CommitCounter()
+    /// References late usage named that name no customer, so that ingest stops looking them up.
+    let unknownCustomerRefs = UnknownCustomerRefs()
 
     /// Wraps `writer`, brings its schema up to date and indexes the events it holds.
     init(_ writer: any DatabaseWriter) throws {
@@ -22,6 +24,7 @@ struct AppDatabase: Sendable {
         try Self.migrator.migrate(writer)
         try writer.read { db in try Self.indexUsageTransactions(into: usageTransactions, db) }
         writer.add(transactionObserver: commits, extent: .databaseLifetime)
+        writer.add(transactionObserver: unknownCustomerRefs, extent: .databaseLifetime)
     }
 
     /// A store that lives and dies with the process.
@@ -58,6 +61,43 @@ final class CommitCounter: TransactionObserver, Sendable {
     func databaseDidChange(with event: DatabaseEvent) {}
     func databaseDidCommit(_ db: Database) { count.add(1, ordering: .releasing) }
     func databaseDidRollback(_ db: Database) {}
+}
+
+/// Customer references that were found to name no customer (by ID or ingest alias), forgotten
+/// as soon as a committed transaction changes any customer or alias. Late usage sent for
+/// customers that do not exist yet would otherwise cost the writer a lookup in every batch.
+final class UnknownCustomerRefs: TransactionObserver, Sendable {
+    private struct State {
+        var refs: Set<String> = []
+        var customersChanging = false
+    }
+
+    private let state = Mutex(State())
+    /// Past this many, the set starts again: it must not grow with every reference ever sent.
+    static let limit = 10_000
+
+    func contains(_ ref: String) -> Bool { state.withLock { $0.refs.contains(ref) } }
+
+    func insert(_ refs: some Sequence<String>) {
+        state.withLock { state in
+            if state.refs.count >= Self.limit { state.refs = [] }
+            state.refs.formUnion(refs)
+        }
+    }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        eventKind.tableName == CustomerRecord.databaseTableName || eventKind.tableName == IngestAliasRecord.databaseTableName
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) { state.withLock { $0.customersChanging = true } }
+    func databaseDidCommit(_ db: Database) { forgetIfCustomersChanged() }
+    func databaseDidRollback(_ db: Database) { forgetIfCustomersChanged() }
+
+    private func forgetIfCustomersChanged() {
+        state.withLock { state in
+            if state.customersChanging { state = State() }
+        }
+    }
 }
 
 /// The metrics events were last rolled up for (a definition never changes once created), so
