@@ -84,14 +84,4 @@ extension JSONValue {
             return value
         }
     }
-
-    /// The members named in `names` of the JSON object `jsonText`, stepping over the others
-    /// without building them; nil if the text is not an object.
-    static func members(ofObject jsonText: String, named names: [String]) -> [String: JSONValue]? {
-        var picked = PickedProperties(names: names)
-        guard picked.pick(fromObject: jsonText) else { return nil }
-        var members: [String: JSONValue] = [:]
-        for (name, value) in zip(names, picked.values) { members[name] = value }
-        return members
-    }
 }
