@@ -50,6 +50,9 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical. (env: METRONOME_EMULATOR_LOG_LEVEL; default: info)")
     var logLevel: LogLevel?
 
+    @Flag(help: "Print every route, one per line (`METHOD /path`, with ` 501` after those not built yet), and exit.")
+    var printRoutes = false
+
     func validate() throws {
         do {
             _ = try resolvedConfiguration()
@@ -59,6 +62,10 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printRoutes {
+            print(try routeTable().joined(separator: "\n"))
+            return
+        }
         let configuration = try resolvedConfiguration()
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
