@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Layers, each a target, dependencies pointing one way:
+// codecs (JSON, timestamps) ← billing (pure domain) ← store (SQLite) ← app (HTTP) ← executable.
 let package = Package(
     name: "metronome-emulator",
     platforms: [.macOS(.v15)],
@@ -15,11 +17,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
+        .target(name: "MetronomeCodecs"),
+        .target(name: "MetronomeBilling", dependencies: ["MetronomeCodecs"]),
+        .target(
+            name: "MetronomeStore",
+            dependencies: ["MetronomeBilling", "MetronomeCodecs", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "MetronomeEmulator",
             dependencies: [
+                "MetronomeCodecs", "MetronomeBilling", "MetronomeStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -31,12 +39,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "MetronomeCodecsTests", dependencies: ["MetronomeCodecs"]),
+        .testTarget(name: "MetronomeBillingTests", dependencies: ["MetronomeBilling", "MetronomeCodecs"]),
+        .testTarget(
+            name: "MetronomeStoreTests",
+            dependencies: [
+                "MetronomeStore", "MetronomeBilling", "MetronomeCodecs", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "MetronomeEmulatorTests",
             dependencies: [
-                "MetronomeEmulator",
+                "MetronomeEmulator", "MetronomeStore", "MetronomeBilling", "MetronomeCodecs",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -1,6 +1,9 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import NIOCore
 
 /// Builds the emulator from a configuration: opens the store, loads fixtures, and wires every

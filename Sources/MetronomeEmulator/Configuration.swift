@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Everything the emulator can be told at launch. Every field has the default a user gets
 /// from `metronome-emulator` with no flags.

@@ -335,6 +335,47 @@ def test_dedup_window_expires_after_35_days(client, http):
     }
 
 
+def test_dedup_window_is_34_days_from_the_ingest_that_counted(client, http):
+    window = timedelta(days=34)
+    ms = timedelta(milliseconds=1)
+    c = customer(client)
+    m = count_metric(client)
+
+    def count():
+        return single_value(client, c, m, utc(2026, 3, 1), utc(2026, 6, 1))
+
+    # Stamped 5 days before its ingest: a window counted from the event's timestamp would have
+    # closed 5 days before the re-send just inside the window below.
+    first_ts = NOW - timedelta(days=5)
+    ingest(client, [event("tx-w", c, first_ts)])
+    assert count() == 1
+
+    just_inside = NOW + window - ms
+    freeze_clock(http, just_inside)
+    ingest(client, [event("tx-w", c, just_inside - H)])
+    assert count() == 1, "a repeat 1 ms before 34 days after the counted ingest must be ignored"
+
+    # Measured from the ingest that counted, not from the ignored repeat.
+    just_past = NOW + window + ms
+    freeze_clock(http, just_past)
+    ingest(client, [event("tx-w", c, just_past - H)])
+    assert count() == 2, "a repeat 1 ms after 34 days must count again"
+
+    # The repeat that counted starts a new window.
+    inside_again = just_past + window - ms
+    freeze_clock(http, inside_again)
+    ingest(client, [event("tx-w", c, inside_again - H)])
+    assert count() == 2, "a repeat within 34 days of the last counted ingest must be ignored"
+
+    flags = {e.timestamp: e.is_duplicate for e in search(client, ["tx-w"])}
+    assert flags == {
+        first_ts: False,
+        just_inside - H: True,
+        just_past - H: False,
+        inside_again - H: True,
+    }
+
+
 # ====================================================================== events search
 
 

@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The control plane testers use, under `/_emulator/`: things Metronome itself does not have.
 struct ControlPlaneEndpoints {

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import Synchronization
 
 /// The one clock everything time-dependent reads: the wall clock, or a moment a test froze

@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The endpoints of Metronome's API (as its official SDKs call them) that this emulator does
 /// not serve yet. Each answers 501 with a JSON message, so a client can tell "not built yet"

@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import Logging
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import NIOCore
 
 /// The outermost middleware: applies the body limit, turns every error into Metronome's
@@ -33,6 +36,11 @@ struct APIEdgeMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as StoreError:
+            if case .storageUnavailable = error {
+                logger.error("Storage failure on \(request.method) \(request.uri.path): \(error)")
+            }
+            return APIError(error)
         case is NIOTooManyBytesError:
             return .bodyTooLarge(limit: maxBodySize)
         case let error as HTTPError where error.status == .notFound:
@@ -41,9 +49,9 @@ struct APIEdgeMiddleware: RouterMiddleware {
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             return APIError(status: error.status, message: message)
         default:
-            if let storageError = AppDatabase.apiError(forStorageFailure: error) {
+            if let storageError = StoreError.storageFailure(error) {
                 logger.error("Storage failure on \(request.method) \(request.uri.path): \(String(reflecting: error))")
-                return storageError
+                return APIError(storageError)
             }
             logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
             return .internalError("Internal error in the emulator: \(error)")

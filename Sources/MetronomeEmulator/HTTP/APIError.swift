@@ -1,4 +1,7 @@
 import HTTPTypes
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The one error type of the API. Rendered as Metronome renders errors: `{"message": "..."}`
 /// with its status (and `code` where Metronome gives one).
@@ -56,5 +59,18 @@ struct APIError: Error, Sendable, Equatable {
     /// 500: a fault of the emulator itself, never of the client.
     static func internalError(_ message: String) -> APIError {
         APIError(status: .internalServerError, message: message)
+    }
+}
+
+extension APIError {
+    /// The one mapping of the store's errors to statuses.
+    init(_ error: StoreError) {
+        switch error {
+        case .invalid(let message): self = .badRequest(message)
+        case .notFound(let kind, let id): self = .notFound(kind, id)
+        case .conflict(let message): self = .conflict(message)
+        case .storageUnavailable(let message): self = .storageUnavailable(message)
+        case .corrupt(let message): self = .internalError(message)
+        }
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Bearer-token auth as Metronome's: every API route needs `Authorization: Bearer <token>`.
 /// With no configured keys any non-empty token is accepted; with keys, only those. The

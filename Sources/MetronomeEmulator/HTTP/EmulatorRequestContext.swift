@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The request context of every route: Hummingbird's core storage plus the body limit the
 /// server was configured with.

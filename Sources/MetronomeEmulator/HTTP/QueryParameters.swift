@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Typed access to a request's query string, with 400s for values of the wrong type.
 struct QueryParameters {

@@ -1,3 +1,6 @@
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import Synchronization
 
 /// Encoded bodies of reads that depend on the store alone, each valid while the store's commit

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Checks on request values that Metronome makes, each failing with a 400 that names the field.
 enum Validate {

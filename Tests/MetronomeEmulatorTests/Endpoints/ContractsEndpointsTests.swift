@@ -1,7 +1,9 @@
 import Foundation
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 @Suite struct ContractsEndpointsTests {
     private let commitProduct = "1c7a3d2f-6b2e-4d8f-a000-000000000003"

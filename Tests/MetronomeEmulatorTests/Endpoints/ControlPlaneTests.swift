@@ -1,7 +1,9 @@
 import Foundation
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 @Suite struct ControlPlaneTests {
     @Test func healthNeedsNoToken() async throws {

@@ -1,7 +1,9 @@
 import Foundation
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 @Suite struct NamedSchedulesEndpointsTests {
     @Test func updatesOverlayAndCoveringDatePicksOne() async throws {

@@ -1,8 +1,10 @@
 import Foundation
 import HummingbirdTesting
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 extension TestClientProtocol {
     /// Creates a COUNT billable metric and returns its ID.

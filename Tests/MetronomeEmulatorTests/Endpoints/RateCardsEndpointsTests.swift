@@ -1,8 +1,10 @@
 import Foundation
 import HummingbirdTesting
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 @Suite struct RateCardsEndpointsTests {
     private static let usdCents = "2714e483-4ff1-48e4-9e25-ac732e8f24f2"

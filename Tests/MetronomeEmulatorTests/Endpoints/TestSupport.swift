@@ -2,10 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+@testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import NIOCore
 import Testing
-
-@testable import MetronomeEmulator
 
 /// A JSON answer of the emulator: its status and parsed body.
 struct JSONAnswer {

@@ -1,7 +1,9 @@
 import Foundation
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 @Suite struct UsageEndpointsTests {
     private let ingestOne = #"[{"transaction_id": "t1", "customer_id": "late-alias", "event_type": "api", "timestamp": "2026-03-15T10:00:00Z", "properties": {"n": 2}}]"#

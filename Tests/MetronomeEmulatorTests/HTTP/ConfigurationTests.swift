@@ -1,6 +1,8 @@
-import Testing
-
 @testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+import Testing
 
 @Suite struct ConfigurationTests {
     @Test func defaultsAreWhatTheREADMESays() throws {

@@ -1,7 +1,9 @@
+@testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import NIOCore
 import Testing
-
-@testable import MetronomeEmulator
 
 @Suite struct JSONBodyTests {
     private struct Body: Decodable {

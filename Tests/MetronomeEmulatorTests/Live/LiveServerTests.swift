@@ -1,9 +1,11 @@
 import Foundation
 import HummingbirdTesting
+@testable import MetronomeEmulator
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import NIOCore
 import Testing
-
-@testable import MetronomeEmulator
 
 /// Behaviour that needs a real socket: HTTP/1.1 parsing, keep-alive, bodies on the wire.
 @Suite struct LiveServerTests {

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The body of `POST /v1/alerts/create`.
 struct CreateAlertRequest: Decodable {
@@ -59,7 +62,7 @@ struct CreateAlertRequest: Decodable {
             name: try Validate.name(name), type: alertType, threshold: threshold,
             customerId: try customerId.map { try Validate.id($0, field: "customer_id") },
             planId: try planId.map { try Validate.id($0, field: "plan_id") },
-            creditTypeId: try creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypeDataWire.usdCentsId,
+            creditTypeId: try creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypes.usdCentsId,
             billableMetricId: try billableMetricId.map { try Validate.id($0, field: "billable_metric_id") },
             uniquenessKey: uniquenessKey, evaluateOnCreate: evaluateOnCreate ?? true,
             filters: AlertFilters(

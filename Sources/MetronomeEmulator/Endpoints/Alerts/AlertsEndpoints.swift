@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Alerts (threshold notifications): create and archive, and each customer's view of them,
 /// evaluated from its billing state whenever it is read.

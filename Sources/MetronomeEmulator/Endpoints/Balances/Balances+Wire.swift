@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The body of `POST /v1/contracts/customerBalances/list`.
 struct ListBalancesRequest: Decodable {

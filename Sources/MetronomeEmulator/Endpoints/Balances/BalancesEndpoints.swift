@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// A customer's balances: its commits and credits together, and their net balance.
 struct BalancesEndpoints {
@@ -54,7 +57,7 @@ struct BalancesEndpoints {
     @Sendable func netBalance(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: NetBalanceRequest.self, context: context)
         let customerId = try Validate.id(body.customerId, field: "customer_id")
-        let creditTypeId = try body.creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypeDataWire.usdCentsId
+        let creditTypeId = try body.creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypes.usdCentsId
         let now = clock.now()
         let includeDrafts = (body.invoiceInclusionMode ?? .finalizedAndDraft) == .finalizedAndDraft
         let accounts = try await database.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts)

@@ -1,3 +1,7 @@
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
 /// The body of `POST /v1/billable-metrics/create`.
 struct CreateBillableMetricRequest: Decodable {
     var name: String

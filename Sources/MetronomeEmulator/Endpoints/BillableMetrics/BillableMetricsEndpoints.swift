@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Billable metrics: `/v1/billable-metrics` and a customer's `billable-metrics`.
 struct BillableMetricsEndpoints {

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 // MARK: - Schedule requests
 
@@ -66,7 +69,7 @@ struct InvoiceScheduleBody: Decodable {
 
     /// The schedule with an ID for each item, in time order; `field` names it in errors.
     func terms(field: String) throws -> InvoiceScheduleTerms {
-        let creditTypeId = try Validate.id(creditTypeId ?? CreditTypeDataWire.usdCentsId, field: "\(field).credit_type_id")
+        let creditTypeId = try Validate.id(creditTypeId ?? CreditTypes.usdCentsId, field: "\(field).credit_type_id")
         do throws(PricingRuleViolation) {
             var items = try (scheduleItems ?? []).enumerated().map { index, item throws(PricingRuleViolation) in
                 try ContractRules.invoiceItem(
@@ -155,7 +158,7 @@ struct CommitBody: Decodable {
             contractId: contractId, productId: try Validate.id(productId, field: "\(field)product_id"),
             name: try name.map { try Validate.name($0, field: "\(field)name") }, description: description, priority: priority,
             creditTypeId: try Validate.id(
-                accessSchedule.creditTypeId ?? CreditTypeDataWire.usdCentsId, field: "\(field)access_schedule.credit_type_id"
+                accessSchedule.creditTypeId ?? CreditTypes.usdCentsId, field: "\(field)access_schedule.credit_type_id"
             ),
             accessSchedule: segments, invoiceSchedule: invoice,
             applicableProductIds: try applicableProductIds.map { ids in

@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Customer-level commits and credits: `/v1/contracts/customerCommits/...` and
 /// `/v1/contracts/customerCredits/...`, on one machinery told apart by `CommitKind`.

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 // MARK: - Create requests
 

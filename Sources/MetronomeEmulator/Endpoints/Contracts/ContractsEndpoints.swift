@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule`.
 struct ContractsEndpoints {

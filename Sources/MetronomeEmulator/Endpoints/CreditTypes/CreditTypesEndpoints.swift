@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Credit types (pricing units): `GET /v1/credit-types/list`.
 struct CreditTypesEndpoints {
@@ -52,10 +55,7 @@ struct CreditTypeDataWire: Encodable {
 
     /// The credit type `id` (USD cents when nil), named from `names`.
     init(id: String?, names: [String: String]) {
-        self.id = id ?? CreditTypeDataWire.usdCentsId
+        self.id = id ?? CreditTypes.usdCentsId
         self.name = names[self.id] ?? self.id
     }
-
-    /// Metronome's ID of USD (cents), the default credit type everywhere.
-    static let usdCentsId = "2714e483-4ff1-48e4-9e25-ac732e8f24f2"
 }

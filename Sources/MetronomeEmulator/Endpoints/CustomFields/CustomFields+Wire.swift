@@ -1,3 +1,7 @@
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
 /// The body of `POST /v1/customFields/addKey`.
 struct AddCustomFieldKeyRequest: Decodable {
     var entity: CustomFieldEntity

@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Custom fields: keys registered per kind of object, and values set on objects.
 struct CustomFieldsEndpoints {

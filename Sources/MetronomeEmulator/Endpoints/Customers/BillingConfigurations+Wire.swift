@@ -1,3 +1,7 @@
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
 // MARK: - Billing provider configurations
 
 /// The body of `POST /v1/setCustomerBillingProviderConfigurations`.

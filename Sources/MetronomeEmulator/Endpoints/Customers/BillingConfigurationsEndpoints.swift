@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// A customer's billing configurations: the legacy per-provider `billing-config` and the
 /// billing provider configurations of contracts.

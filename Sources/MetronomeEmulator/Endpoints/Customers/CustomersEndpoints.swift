@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// The Customers resource: `/v1/customers` and its per-customer actions.
 struct CustomersEndpoints {

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// A plain, readable PDF of an invoice: a header, one row per line item (and plan sub line),
 /// and the total. Text only, in the standard Helvetica font, so any PDF reader opens it.

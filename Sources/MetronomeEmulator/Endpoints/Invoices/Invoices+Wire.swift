@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Invoices go on the wire as `InvoiceDocument`, which is in Metronome's shape already.
 extension InvoiceDocument {

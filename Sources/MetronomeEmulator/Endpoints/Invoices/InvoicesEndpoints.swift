@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Invoices: a customer's invoices and their breakdowns, costs, PDFs, one-time charges, void
 /// and regenerate.

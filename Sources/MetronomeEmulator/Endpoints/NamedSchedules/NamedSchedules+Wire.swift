@@ -1,3 +1,7 @@
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
 /// The owner fields of a named-schedule body; which one is required depends on the path.
 struct NamedScheduleOwnerFields: Decodable {
     var customerId: String?

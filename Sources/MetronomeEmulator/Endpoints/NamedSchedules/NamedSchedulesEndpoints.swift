@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Named schedules of customers, contracts and rate cards: `getNamedSchedule` and `updateNamedSchedule`
 /// under each owner's path, on one machinery (`NamedSchedule.overlay`).

@@ -1,4 +1,7 @@
 import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// A plan in the plans list.
 struct PlanSummaryWire: Encodable {

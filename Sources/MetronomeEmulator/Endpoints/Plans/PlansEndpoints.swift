@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Plans (legacy): the plans fixtures define, and customers' plans.
 struct PlansEndpoints {

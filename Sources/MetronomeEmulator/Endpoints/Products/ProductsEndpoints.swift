@@ -1,4 +1,7 @@
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Contract products: `/v1/contract-pricing/products/create|get|update|list|archive`.
 struct ProductsEndpoints {

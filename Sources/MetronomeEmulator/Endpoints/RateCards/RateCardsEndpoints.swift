@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Rate cards and their rates: `/v1/contract-pricing/rate-cards/...`.
 struct RateCardsEndpoints {
@@ -8,8 +11,6 @@ struct RateCardsEndpoints {
     let database: AppDatabase
     let clock: EmulatorClock
 
-    /// The USD (cents) credit type, the default fiat credit type of a rate card.
-    static let usdCentsCreditTypeId = "2714e483-4ff1-48e4-9e25-ac732e8f24f2"
     /// addRates takes at most this many rates.
     static let maxRatesPerRequest = 100
 
@@ -37,7 +38,7 @@ struct RateCardsEndpoints {
         let new = NewRateCard(
             name: try Validate.name(body.name), description: body.description,
             aliases: try RateCardAliasBody.validated(body.aliases),
-            fiatCreditTypeId: try Validate.id(body.fiatCreditTypeId ?? Self.usdCentsCreditTypeId, field: "fiat_credit_type_id"),
+            fiatCreditTypeId: try Validate.id(body.fiatCreditTypeId ?? CreditTypes.usdCentsId, field: "fiat_credit_type_id"),
             creditTypeConversions: try CreditTypeConversionBody.validated(body.creditTypeConversions, field: "credit_type_conversions"),
             customFields: body.customFields ?? [:]
         )

@@ -1,3 +1,6 @@
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 import NIOCore
 
 /// A `POST /v1/ingest` body read in one pass: a JSON array of 1–100 events, each checked, with

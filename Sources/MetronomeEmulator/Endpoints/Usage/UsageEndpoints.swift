@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
 
 /// Usage: ingest, events search, and usage aggregated by window (`/v1/usage`, `/v1/usage/groups`).
 struct UsageEndpoints {

@@ -1,0 +1,194 @@
+import Foundation
+import MetronomeCodecs
+
+/// A rate of a contract's rate card as rating uses it: with the contract's overrides applied and
+/// its product in the state it has at the period's start.
+package struct ContractRate: Sendable {
+    package var rate: Rate
+    package var productType: ProductType
+    package var product: ProductState
+
+    package var productName: String { product.name ?? rate.productId }
+
+    /// A value with each stored property given.
+    package init(rate: Rate, productType: ProductType, product: ProductState) {
+        self.rate = rate
+        self.productType = productType
+        self.product = product
+    }
+}
+
+/// What a contract's usage statement bills before commits and credits are applied: usage,
+/// composite and subscription lines.
+package enum ContractRating {
+    /// The type names Metronome gives a line's product.
+    package static func productTypeName(_ type: ProductType) -> String {
+        switch type.canonical {
+        case .usage: "UsageProductListItem"
+        case .subscription: "SubscriptionProductListItem"
+        case .composite: "CompositeProductListItem"
+        default: "FixedProductListItem"
+        }
+    }
+
+    /// The usage and composite lines of one period, in the rate card's order of products.
+    package static func usageLines(
+        period: BillingPeriod, rates: [ContractRate], usage: [String: MetricUsage], fiat: InvoiceCreditType,
+        creditTypeNames: [String: String]
+    ) -> [InvoiceLineItem] {
+        var productOrder: [String] = []
+        var byProduct: [String: [ContractRate]] = [:]
+        for rate in rates where rate.rate.entitled {
+            if byProduct[rate.rate.productId] == nil { productOrder.append(rate.rate.productId) }
+            byProduct[rate.rate.productId, default: []].append(rate)
+        }
+        func creditType(_ rate: Rate) -> InvoiceCreditType {
+            guard let id = rate.creditTypeId, id != fiat.id else { return fiat }
+            return InvoiceCreditType(id: id, name: creditTypeNames[id] ?? id)
+        }
+        var lines: [InvoiceLineItem] = []
+        for productId in productOrder {
+            guard let productRates = byProduct[productId], let first = productRates.first,
+                first.productType.canonical == .usage, let metricId = first.product.billableMetricId
+            else { continue }
+            let pricingKeys = first.product.pricingGroupKey ?? []
+            let presentationKeys = first.product.presentationGroupKey ?? []
+            let keys = pricingKeys + presentationKeys
+            var groups = usage[metricId]?.grouped(by: keys) ?? []
+            if groups.isEmpty && pricingKeys.isEmpty { groups = [(Dictionary(uniqueKeysWithValues: keys.map { ($0, "") }), 0)] }
+            for group in groups {
+                let pricingValues = group.groupValues.filter { pricingKeys.contains($0.key) }
+                guard let contractRate = bestRate(productRates, pricingValues: pricingValues) else { continue }
+                let rate = contractRate.rate
+                let quantity = convert(group.value, contractRate.product)
+                var line = InvoiceLineItem(
+                    name: contractRate.productName, total: 0, creditType: creditType(rate), type: "usage", productId: productId,
+                    productType: productTypeName(.usage), quantity: quantity, unitPrice: rate.price, startingAt: period.start,
+                    endingBefore: period.end
+                )
+                if !pricingKeys.isEmpty { line.pricingGroupValues = pricingValues }
+                if !presentationKeys.isEmpty {
+                    let presentation = group.groupValues.filter { presentationKeys.contains($0.key) }
+                    line.presentationGroupValues = presentation
+                    if presentationKeys.count == 1, let key = presentationKeys.first {
+                        line.groupKey = key
+                        line.groupValue = presentation[key]
+                    }
+                }
+                switch rate.rateType {
+                case .flat:
+                    line.total = quantity * (rate.price ?? 0)
+                    lines.append(line)
+                case .tiered:
+                    let tiers = GraduatedTiers.starts(sizes: (rate.tiers ?? []).map { ($0.size, $0.price) })
+                    for slice in GraduatedTiers.slices(of: quantity, tiers: tiers) {
+                        var tierLine = line
+                        tierLine.quantity = slice.quantity
+                        tierLine.unitPrice = slice.price
+                        tierLine.total = slice.subtotal
+                        tierLine.tier = .init(
+                            level: slice.level, startingAt: slice.startingAt.description, size: slice.size?.description
+                        )
+                        lines.append(tierLine)
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+        for productId in productOrder {
+            guard let productRates = byProduct[productId], let contractRate = productRates.first,
+                contractRate.productType.canonical == .composite, contractRate.rate.rateType == .percentage
+            else { continue }
+            let ids = Set(contractRate.product.compositeProductIds ?? [])
+            let tags = Set(contractRate.product.compositeTags ?? [])
+            let base = lines.filter { line in
+                guard let id = line.productId else { return false }
+                let productTags = rates.first { $0.rate.productId == id }?.product.tags ?? []
+                return ids.contains(id) || !tags.isDisjoint(with: productTags)
+            }.reduce(Decimal(0)) { $0 + $1.total }
+            let percent = contractRate.rate.price ?? 0
+            lines.append(InvoiceLineItem(
+                name: contractRate.productName, total: base * percent, creditType: fiat, type: "usage", productId: productId,
+                productType: productTypeName(.composite), quantity: base, unitPrice: percent, startingAt: period.start,
+                endingBefore: period.end
+            ))
+        }
+        return lines
+    }
+
+    /// The subscription lines a statement period bills: each subscription period that starts in
+    /// it (billed in advance) or ends in it (in arrears), prorated where the subscription cuts it.
+    package static func subscriptionLines(
+        period: BillingPeriod, subscriptions: [SubscriptionTerms], schedule: UsageStatementSchedule, rates: [ContractRate],
+        fiat: InvoiceCreditType
+    ) -> [InvoiceLineItem] {
+        var lines: [InvoiceLineItem] = []
+        for subscription in subscriptions {
+            guard let contractRate = rates.first(where: {
+                $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
+                    && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
+            }) else { continue }
+            let full = BillingCadence(
+                start: min(schedule.billingAnchorDate, subscription.startingAt), end: nil, anchor: schedule.billingAnchorDate,
+                length: length(of: subscription.billingFrequency)
+            )
+            let inAdvance = subscription.collectionSchedule.uppercased() != "ARREARS"
+            for whole in full.periods(startedBefore: period.end) {
+                let start = max(whole.start, subscription.startingAt)
+                let end = min(whole.end, subscription.endingBefore ?? whole.end)
+                guard start < end else { continue }
+                let billedAt = inAdvance ? start : Timestamp(millisecondsSinceEpoch: end.millisecondsSinceEpoch - 1)
+                guard period.start <= billedAt, billedAt < period.end else { continue }
+                var fraction: Decimal = 1
+                if subscription.isProrated && (start > whole.start || end < whole.end) {
+                    fraction = Decimal(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch)
+                        / Decimal(whole.end.millisecondsSinceEpoch - whole.start.millisecondsSinceEpoch)
+                }
+                let price = contractRate.rate.price ?? 0
+                lines.append(InvoiceLineItem(
+                    name: subscription.name ?? contractRate.productName,
+                    total: (subscription.initialQuantity * price * fraction).rounded(toPlaces: 10), creditType: fiat,
+                    type: "subscription", productId: subscription.productId, productType: productTypeName(.subscription),
+                    quantity: subscription.initialQuantity, unitPrice: price, startingAt: start, endingBefore: end,
+                    isProrated: subscription.isProrated, subscriptionId: subscription.id
+                ))
+            }
+        }
+        return lines
+    }
+
+    /// The period length of a statement or subscription frequency.
+    package static func length(of frequency: UsageStatementSchedule.Frequency) -> PeriodLength {
+        switch frequency {
+        case .monthly: .months(1)
+        case .quarterly: .months(3)
+        case .annual: .months(12)
+        case .weekly: .days(7)
+        }
+    }
+
+    /// The rate of a product for a pricing group: the most specific rate whose pricing group
+    /// values all match (a rate without values prices every group).
+    package static func bestRate(_ rates: [ContractRate], pricingValues: [String: String]) -> ContractRate? {
+        rates.filter { rate in (rate.rate.pricingGroupValues ?? [:]).allSatisfy { pricingValues[$0.key] == $0.value } }
+            .max { ($0.rate.pricingGroupValues ?? [:]).count < ($1.rate.pricingGroupValues ?? [:]).count }
+    }
+
+    /// The metric's quantity as the product prices it: converted, then rounded.
+    package static func convert(_ quantity: Decimal, _ product: ProductState) -> Decimal {
+        var value = quantity
+        if let conversion = product.quantityConversion, conversion.conversionFactor != 0 {
+            value = conversion.operation == .multiply ? value * conversion.conversionFactor : value / conversion.conversionFactor
+        }
+        if let rounding = product.quantityRounding {
+            let places = Int(truncating: rounding.decimalPlaces as NSNumber)
+            switch rounding.roundingMethod {
+            case .roundUp: value = value.rounded(toPlaces: places, .up)
+            case .roundDown: value = value.rounded(toPlaces: places, .down)
+            case .roundHalfUp: value = value.rounded(toPlaces: places)
+            }
+        }
+        return value
+    }
+}

@@ -1,0 +1,746 @@
+import Foundation
+import MetronomeCodecs
+
+// MARK: - Commits and credits
+
+/// Whether an amount a customer may spend was bought (a commit) or given (a credit).
+package enum CommitKind: String, WireEnum {
+    case commit = "COMMIT"
+    case credit = "CREDIT"
+}
+
+/// When a commit is paid for: up front (PREPAID) or as a minimum trued up later (POSTPAID).
+package enum CommitType: String, WireEnum {
+    case prepaid = "PREPAID"
+    case postpaid = "POSTPAID"
+}
+
+/// Which price usage draws down a commit or credit at.
+package enum CommitRateType: String, WireEnum {
+    case commitRate = "COMMIT_RATE"
+    case listRate = "LIST_RATE"
+}
+
+/// Narrows what a commit, credit or override applies to; unset fields match anything.
+package struct CommitSpecifier: Codable, Sendable, Equatable {
+    package var productId: String?
+    package var productTags: [String]?
+    package var pricingGroupValues: [String: String]?
+    package var presentationGroupValues: [String: String]?
+
+    package enum CodingKeys: String, CodingKey {
+        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
+        case presentationGroupValues = "presentation_group_values"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        productId: String? = nil,
+        productTags: [String]? = nil,
+        pricingGroupValues: [String: String]? = nil,
+        presentationGroupValues: [String: String]? = nil
+    ) {
+        self.productId = productId
+        self.productTags = productTags
+        self.pricingGroupValues = pricingGroupValues
+        self.presentationGroupValues = presentationGroupValues
+    }
+}
+
+/// One segment of an access schedule: `amount` may be spent over `[startingAt, endingBefore)`.
+package struct AccessSegment: Codable, Sendable, Equatable {
+    package var id: String
+    package var amount: Decimal
+    package var startingAt: Timestamp
+    package var endingBefore: Timestamp
+
+    package enum CodingKeys: String, CodingKey {
+        case id, amount, startingAt = "starting_at", endingBefore = "ending_before"
+    }
+
+    /// Whether the segment is open at `moment`.
+    package func covers(_ moment: Timestamp) -> Bool { startingAt <= moment && moment < endingBefore }
+
+    /// A value with each stored property given.
+    package init(id: String, amount: Decimal, startingAt: Timestamp, endingBefore: Timestamp) {
+        self.id = id
+        self.amount = amount
+        self.startingAt = startingAt
+        self.endingBefore = endingBefore
+    }
+}
+
+/// One charge of an invoice schedule: `quantity` × `unitPrice` = `amount`, billed at `timestamp`.
+package struct InvoiceItem: Codable, Sendable, Equatable {
+    package var id: String
+    package var amount: Decimal
+    package var quantity: Decimal
+    package var unitPrice: Decimal
+    package var timestamp: Timestamp
+
+    package enum CodingKeys: String, CodingKey {
+        case id, amount, quantity, unitPrice = "unit_price", timestamp
+    }
+
+    /// A value with each stored property given.
+    package init(id: String, amount: Decimal, quantity: Decimal, unitPrice: Decimal, timestamp: Timestamp) {
+        self.id = id
+        self.amount = amount
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.timestamp = timestamp
+    }
+}
+
+/// What is invoiced, and when: the schedule of a commit, a scheduled charge or a discount.
+package struct InvoiceScheduleTerms: Codable, Sendable, Equatable {
+    package var creditTypeId: String
+    package var items: [InvoiceItem]
+    package var doNotInvoice: Bool
+
+    package enum CodingKeys: String, CodingKey {
+        case creditTypeId = "credit_type_id", items, doNotInvoice = "do_not_invoice"
+    }
+
+    /// A value with each stored property given.
+    package init(creditTypeId: String, items: [InvoiceItem], doNotInvoice: Bool) {
+        self.creditTypeId = creditTypeId
+        self.items = items
+        self.doNotInvoice = doNotInvoice
+    }
+}
+
+/// A commit or credit, at contract level (`contractId` set) or customer level: what the billing
+/// engine draws down.
+package struct CommitTerms: Codable, Sendable, Equatable {
+    package var id: String
+    package var kind: CommitKind
+    /// PREPAID or POSTPAID for commits; nil for credits.
+    package var type: CommitType?
+    package var customerId: String
+    package var contractId: String?
+    /// The FIXED product the commit or credit is sold as.
+    package var productId: String
+    package var name: String?
+    package var description: String?
+    /// Lower draws down first; nil when not given.
+    package var priority: Decimal?
+    /// The unit of the access and invoice amounts.
+    package var creditTypeId: String
+    package var accessSchedule: [AccessSegment]
+    /// How a commit is invoiced; nil for credits and complimentary (uninvoiced) commits.
+    package var invoiceSchedule: InvoiceScheduleTerms?
+    package var applicableProductIds: [String]?
+    package var applicableProductTags: [String]?
+    package var applicableContractIds: [String]?
+    package var specifiers: [CommitSpecifier]?
+    package var rateType: CommitRateType?
+    package var rolloverFraction: Decimal?
+    /// The contract whose invoices bill a customer-level commit.
+    package var invoiceContractId: String?
+    package var uniquenessKey: String?
+    package var customFields: [String: String]
+    package var createdAt: Timestamp
+    package var archivedAt: Timestamp?
+
+    /// When access starts: the first segment's start.
+    package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
+    /// When access ends: the last segment's end.
+    package var accessEndingBefore: Timestamp? { accessSchedule.map(\.endingBefore).max() }
+    /// Whether some segment is open at `moment`.
+    package func covers(_ moment: Timestamp) -> Bool { accessSchedule.contains { $0.covers(moment) } }
+    /// A PREPAID commit that nobody is invoiced for.
+    package var isComplimentary: Bool { kind == .commit && type == .prepaid && (invoiceSchedule?.items.isEmpty ?? true) }
+    /// Whether no product filter is set, so the commit or credit applies to every product.
+    package var appliesToAllProducts: Bool {
+        (applicableProductIds ?? []).isEmpty && (applicableProductTags ?? []).isEmpty && (specifiers ?? []).isEmpty
+    }
+
+    /// A value with each stored property given.
+    package init(
+        id: String,
+        kind: CommitKind,
+        type: CommitType? = nil,
+        customerId: String,
+        contractId: String? = nil,
+        productId: String,
+        name: String? = nil,
+        description: String? = nil,
+        priority: Decimal? = nil,
+        creditTypeId: String,
+        accessSchedule: [AccessSegment],
+        invoiceSchedule: InvoiceScheduleTerms? = nil,
+        applicableProductIds: [String]? = nil,
+        applicableProductTags: [String]? = nil,
+        applicableContractIds: [String]? = nil,
+        specifiers: [CommitSpecifier]? = nil,
+        rateType: CommitRateType? = nil,
+        rolloverFraction: Decimal? = nil,
+        invoiceContractId: String? = nil,
+        uniquenessKey: String? = nil,
+        customFields: [String: String],
+        createdAt: Timestamp,
+        archivedAt: Timestamp? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.type = type
+        self.customerId = customerId
+        self.contractId = contractId
+        self.productId = productId
+        self.name = name
+        self.description = description
+        self.priority = priority
+        self.creditTypeId = creditTypeId
+        self.accessSchedule = accessSchedule
+        self.invoiceSchedule = invoiceSchedule
+        self.applicableProductIds = applicableProductIds
+        self.applicableProductTags = applicableProductTags
+        self.applicableContractIds = applicableContractIds
+        self.specifiers = specifiers
+        self.rateType = rateType
+        self.rolloverFraction = rolloverFraction
+        self.invoiceContractId = invoiceContractId
+        self.uniquenessKey = uniquenessKey
+        self.customFields = customFields
+        self.createdAt = createdAt
+        self.archivedAt = archivedAt
+    }
+}
+
+// MARK: - Contracts
+
+/// How often a contract's usage statements (invoices) are cut, and from which anchor.
+package struct UsageStatementSchedule: Codable, Sendable, Equatable {
+    package var frequency: Frequency
+    package var day: Day
+    /// The moment periods count from.
+    package var billingAnchorDate: Timestamp
+
+    /// The statement frequency.
+    package enum Frequency: String, WireEnum {
+        case monthly = "MONTHLY"
+        case quarterly = "QUARTERLY"
+        case annual = "ANNUAL"
+        case weekly = "WEEKLY"
+    }
+
+    /// Where periods are anchored.
+    package enum Day: String, WireEnum {
+        case firstOfMonth = "FIRST_OF_MONTH"
+        case contractStart = "CONTRACT_START"
+        case customDate = "CUSTOM_DATE"
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case frequency, day, billingAnchorDate = "billing_anchor_date"
+    }
+
+    /// The schedule of a contract starting at `contractStart`: the first of its month at 00:00
+    /// UTC, the contract start, or `anchor` (required for, and implying, CUSTOM_DATE).
+    /// Nothing given: monthly on the first.
+    package static func resolve(
+        frequency: Frequency?, day: Day?, anchor: Timestamp?, contractStart: Timestamp
+    ) throws(PricingRuleViolation) -> UsageStatementSchedule {
+        let day = day ?? (anchor == nil ? .firstOfMonth : .customDate)
+        let resolved: Timestamp
+        switch day {
+        case .firstOfMonth:
+            resolved = BillingCadence.startOfMonth(contractStart)
+        case .contractStart:
+            resolved = contractStart
+        case .customDate:
+            guard let anchor else {
+                throw PricingRuleViolation(message: "'usage_statement_schedule.billing_anchor_date' is required when 'day' is CUSTOM_DATE")
+            }
+            resolved = anchor
+        }
+        return UsageStatementSchedule(frequency: frequency ?? .monthly, day: day, billingAnchorDate: resolved)
+    }
+
+    /// A value with each stored property given.
+    package init(frequency: Frequency, day: Day, billingAnchorDate: Timestamp) {
+        self.frequency = frequency
+        self.day = day
+        self.billingAnchorDate = billingAnchorDate
+    }
+}
+
+/// A charge billed on a schedule (or, with `isDiscount`, a discount credited on one).
+package struct ScheduledChargeTerms: Codable, Sendable, Equatable {
+    package var id: String
+    package var productId: String
+    package var name: String?
+    package var schedule: InvoiceScheduleTerms
+    package var customFields: [String: String]
+
+    package enum CodingKeys: String, CodingKey {
+        case id, productId = "product_id", name, schedule, customFields = "custom_fields"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        id: String,
+        productId: String,
+        name: String? = nil,
+        schedule: InvoiceScheduleTerms,
+        customFields: [String: String]
+    ) {
+        self.id = id
+        self.productId = productId
+        self.name = name
+        self.schedule = schedule
+        self.customFields = customFields
+    }
+}
+
+/// A subscription of a contract: a quantity of a SUBSCRIPTION product billed each period.
+package struct SubscriptionTerms: Codable, Sendable, Equatable {
+    package var id: String
+    package var productId: String
+    package var billingFrequency: UsageStatementSchedule.Frequency
+    package var collectionSchedule: String
+    package var isProrated: Bool
+    package var invoiceBehavior: String
+    package var quantityManagementMode: String
+    package var initialQuantity: Decimal
+    package var startingAt: Timestamp
+    package var endingBefore: Timestamp?
+    package var name: String?
+    package var description: String?
+    package var customFields: [String: String]
+    package var createdAt: Timestamp
+
+    package enum CodingKeys: String, CodingKey {
+        case id, productId = "product_id", billingFrequency = "billing_frequency", collectionSchedule = "collection_schedule"
+        case isProrated = "is_prorated", invoiceBehavior = "invoice_behavior", quantityManagementMode = "quantity_management_mode"
+        case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
+        case customFields = "custom_fields", createdAt = "created_at"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        id: String,
+        productId: String,
+        billingFrequency: UsageStatementSchedule.Frequency,
+        collectionSchedule: String,
+        isProrated: Bool,
+        invoiceBehavior: String,
+        quantityManagementMode: String,
+        initialQuantity: Decimal,
+        startingAt: Timestamp,
+        endingBefore: Timestamp? = nil,
+        name: String? = nil,
+        description: String? = nil,
+        customFields: [String: String],
+        createdAt: Timestamp
+    ) {
+        self.id = id
+        self.productId = productId
+        self.billingFrequency = billingFrequency
+        self.collectionSchedule = collectionSchedule
+        self.isProrated = isProrated
+        self.invoiceBehavior = invoiceBehavior
+        self.quantityManagementMode = quantityManagementMode
+        self.initialQuantity = initialQuantity
+        self.startingAt = startingAt
+        self.endingBefore = endingBefore
+        self.name = name
+        self.description = description
+        self.customFields = customFields
+        self.createdAt = createdAt
+    }
+}
+
+/// How an override changes the rates it applies to.
+package enum OverrideType: String, WireEnum {
+    case overwrite = "OVERWRITE"
+    case multiplier = "MULTIPLIER"
+    case tiered = "TIERED"
+}
+
+/// The rate an OVERWRITE override puts in place of the list rate.
+package struct OverwriteRate: Codable, Sendable, Equatable {
+    package var rateType: RateType
+    package var creditTypeId: String?
+    package var price: Decimal?
+    package var quantity: Decimal?
+    package var isProrated: Bool?
+    package var tiers: [Tier]?
+    package var customRate: [String: JSONValue]?
+
+    package enum CodingKeys: String, CodingKey {
+        case rateType = "rate_type", creditTypeId = "credit_type_id", price, quantity, isProrated = "is_prorated", tiers
+        case customRate = "custom_rate"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        rateType: RateType,
+        creditTypeId: String? = nil,
+        price: Decimal? = nil,
+        quantity: Decimal? = nil,
+        isProrated: Bool? = nil,
+        tiers: [Tier]? = nil,
+        customRate: [String: JSONValue]? = nil
+    ) {
+        self.rateType = rateType
+        self.creditTypeId = creditTypeId
+        self.price = price
+        self.quantity = quantity
+        self.isProrated = isProrated
+        self.tiers = tiers
+        self.customRate = customRate
+    }
+}
+
+/// One tier of a TIERED override: a multiplier for the next `size` units.
+package struct OverrideTier: Codable, Sendable, Equatable {
+    package var multiplier: Decimal
+    package var size: Decimal?
+
+    /// A value with each stored property given.
+    package init(multiplier: Decimal, size: Decimal? = nil) {
+        self.multiplier = multiplier
+        self.size = size
+    }
+}
+
+/// A contract's change to its rate card's rates over `[startingAt, endingBefore)`.
+package struct OverrideTerms: Codable, Sendable, Equatable {
+    package var id: String
+    package var type: OverrideType
+    package var startingAt: Timestamp
+    package var endingBefore: Timestamp?
+    package var productId: String?
+    package var applicableProductTags: [String]?
+    package var specifiers: [CommitSpecifier]?
+    package var entitled: Bool?
+    package var multiplier: Decimal?
+    package var overwriteRate: OverwriteRate?
+    package var tiers: [OverrideTier]?
+    package var priority: Decimal?
+    package var target: CommitRateType?
+    package var isCommitSpecific: Bool?
+    package var createdAt: Timestamp
+
+    package enum CodingKeys: String, CodingKey {
+        case id, type, startingAt = "starting_at", endingBefore = "ending_before", productId = "product_id"
+        case applicableProductTags = "applicable_product_tags", specifiers, entitled, multiplier
+        case overwriteRate = "overwrite_rate", tiers, priority, target, isCommitSpecific = "is_commit_specific"
+        case createdAt = "created_at"
+    }
+
+    /// Whether the override is in force at `moment`.
+    package func covers(_ moment: Timestamp) -> Bool {
+        startingAt <= moment && endingBefore.map { moment < $0 } ?? true
+    }
+
+    /// Whether it applies to `rate`, of a product tagged `productTags`: by product, by tag, or
+    /// by any specifier.
+    package func applies(to rate: Rate, productTags: [String]) -> Bool {
+        if let productId { return productId == rate.productId }
+        if let tags = applicableProductTags, !tags.isEmpty { return tags.contains(where: productTags.contains) }
+        if let specifiers, !specifiers.isEmpty {
+            return specifiers.contains { specifier in
+                if let id = specifier.productId, id != rate.productId { return false }
+                if let tags = specifier.productTags, !tags.contains(where: productTags.contains) { return false }
+                if let values = specifier.pricingGroupValues,
+                   !values.allSatisfy({ (rate.pricingGroupValues ?? [:])[$0.key] == $0.value }) { return false }
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Product-specific overrides beat tag- or specifier-based ones.
+    package var specificity: Int { productId != nil ? 0 : 1 }
+
+    /// A value with each stored property given.
+    package init(
+        id: String,
+        type: OverrideType,
+        startingAt: Timestamp,
+        endingBefore: Timestamp? = nil,
+        productId: String? = nil,
+        applicableProductTags: [String]? = nil,
+        specifiers: [CommitSpecifier]? = nil,
+        entitled: Bool? = nil,
+        multiplier: Decimal? = nil,
+        overwriteRate: OverwriteRate? = nil,
+        tiers: [OverrideTier]? = nil,
+        priority: Decimal? = nil,
+        target: CommitRateType? = nil,
+        isCommitSpecific: Bool? = nil,
+        createdAt: Timestamp
+    ) {
+        self.id = id
+        self.type = type
+        self.startingAt = startingAt
+        self.endingBefore = endingBefore
+        self.productId = productId
+        self.applicableProductTags = applicableProductTags
+        self.specifiers = specifiers
+        self.entitled = entitled
+        self.multiplier = multiplier
+        self.overwriteRate = overwriteRate
+        self.tiers = tiers
+        self.priority = priority
+        self.target = target
+        self.isCommitSpecific = isCommitSpecific
+        self.createdAt = createdAt
+    }
+}
+
+/// The link from the contract a contract renews.
+package struct TransitionTerms: Codable, Sendable, Equatable {
+    package var fromContractId: String
+    package var toContractId: String
+    package var type: String
+
+    package enum CodingKeys: String, CodingKey {
+        case fromContractId = "from_contract_id", toContractId = "to_contract_id", type
+    }
+
+    /// A value with each stored property given.
+    package init(fromContractId: String, toContractId: String, type: String) {
+        self.fromContractId = fromContractId
+        self.toContractId = toContractId
+        self.type = type
+    }
+}
+
+/// A contract with everything it agrees: what the billing engine rates and invoices from.
+package struct ContractTerms: Sendable, Equatable {
+    package var id: String
+    package var customerId: String
+    package var name: String?
+    package var startingAt: Timestamp
+    /// Exclusive end; nil when open-ended.
+    package var endingBefore: Timestamp?
+    package var rateCardId: String?
+    package var usageStatementSchedule: UsageStatementSchedule
+    package var netPaymentTermsDays: Decimal?
+    package var commits: [CommitTerms]
+    package var credits: [CommitTerms]
+    package var scheduledCharges: [ScheduledChargeTerms]
+    package var discounts: [ScheduledChargeTerms]
+    package var subscriptions: [SubscriptionTerms]
+    package var overrides: [OverrideTerms]
+    package var transitions: [TransitionTerms]
+    package var customFields: [String: String]
+    package var uniquenessKey: String?
+    package var createdAt: Timestamp
+    package var archivedAt: Timestamp?
+
+    /// Whether the contract is in force at `moment`.
+    package func covers(_ moment: Timestamp) -> Bool {
+        startingAt <= moment && endingBefore.map { moment < $0 } ?? true
+    }
+
+    /// A value with each stored property given.
+    package init(
+        id: String,
+        customerId: String,
+        name: String? = nil,
+        startingAt: Timestamp,
+        endingBefore: Timestamp? = nil,
+        rateCardId: String? = nil,
+        usageStatementSchedule: UsageStatementSchedule,
+        netPaymentTermsDays: Decimal? = nil,
+        commits: [CommitTerms],
+        credits: [CommitTerms],
+        scheduledCharges: [ScheduledChargeTerms],
+        discounts: [ScheduledChargeTerms],
+        subscriptions: [SubscriptionTerms],
+        overrides: [OverrideTerms],
+        transitions: [TransitionTerms],
+        customFields: [String: String],
+        uniquenessKey: String? = nil,
+        createdAt: Timestamp,
+        archivedAt: Timestamp? = nil
+    ) {
+        self.id = id
+        self.customerId = customerId
+        self.name = name
+        self.startingAt = startingAt
+        self.endingBefore = endingBefore
+        self.rateCardId = rateCardId
+        self.usageStatementSchedule = usageStatementSchedule
+        self.netPaymentTermsDays = netPaymentTermsDays
+        self.commits = commits
+        self.credits = credits
+        self.scheduledCharges = scheduledCharges
+        self.discounts = discounts
+        self.subscriptions = subscriptions
+        self.overrides = overrides
+        self.transitions = transitions
+        self.customFields = customFields
+        self.uniquenessKey = uniquenessKey
+        self.createdAt = createdAt
+        self.archivedAt = archivedAt
+    }
+}
+
+// MARK: - Rules
+
+/// Metronome's rules for the schedules of contracts, commits and credits.
+package enum ContractRules {
+    /// An access schedule: at least one segment, each with a non-negative amount and a
+    /// non-empty range.
+    package static func checkAccess(_ segments: [AccessSegment], field: String) throws(PricingRuleViolation) {
+        guard !segments.isEmpty else {
+            throw PricingRuleViolation(message: "'\(field).schedule_items' must have at least one item")
+        }
+        for (index, segment) in segments.enumerated() {
+            guard segment.amount >= 0 else {
+                throw PricingRuleViolation(message: "'\(field).schedule_items[\(index)].amount' must be >= 0")
+            }
+            guard segment.startingAt < segment.endingBefore else {
+                throw PricingRuleViolation(
+                    message: "'\(field).schedule_items[\(index)].ending_before' must be after its 'starting_at'"
+                )
+            }
+        }
+    }
+
+    /// The access schedule cut at `end`: segments starting at or after it are dropped, the one
+    /// spanning it ends there. An end may only move earlier: a later one is refused.
+    package static func endAccess(_ segments: [AccessSegment], before end: Timestamp) throws(PricingRuleViolation) -> [AccessSegment] {
+        if let current = segments.map(\.endingBefore).max(), end > current {
+            throw PricingRuleViolation(message: "'access_ending_before' can only move the end of access earlier")
+        }
+        return segments.compactMap { segment in
+            guard segment.startingAt < end else { return nil }
+            var cut = segment
+            cut.endingBefore = min(segment.endingBefore, end)
+            return cut
+        }
+    }
+
+    /// The invoice schedule without the items due at or after `end` (an end after the last
+    /// item changes nothing).
+    package static func endInvoices(_ schedule: InvoiceScheduleTerms, before end: Timestamp) -> InvoiceScheduleTerms {
+        var cut = schedule
+        cut.items = schedule.items.filter { $0.timestamp < end }
+        return cut
+    }
+
+    /// One invoice item from what a request gives: an amount (read as 1 × amount), or a
+    /// quantity (default 1) and a unit price.
+    package static func invoiceItem(
+        id: String, timestamp: Timestamp, amount: Decimal?, quantity: Decimal?, unitPrice: Decimal?, field: String
+    ) throws(PricingRuleViolation) -> InvoiceItem {
+        if let amount, unitPrice == nil {
+            guard quantity == nil else {
+                throw PricingRuleViolation(message: "'\(field)': give either 'amount' or 'quantity' and 'unit_price'")
+            }
+            return InvoiceItem(id: id, amount: amount, quantity: 1, unitPrice: amount, timestamp: timestamp)
+        }
+        guard let unitPrice else {
+            throw PricingRuleViolation(message: "'\(field)' needs 'amount' or 'unit_price'")
+        }
+        let quantity = quantity ?? 1
+        if let amount, amount != quantity * unitPrice {
+            throw PricingRuleViolation(message: "'\(field).amount' must equal quantity × unit_price")
+        }
+        return InvoiceItem(id: id, amount: quantity * unitPrice, quantity: quantity, unitPrice: unitPrice, timestamp: timestamp)
+    }
+
+    /// How a recurring schedule spreads its total over its invoices.
+    package enum AmountDistribution: String, WireEnum {
+        case divided = "DIVIDED"
+        case dividedRounded = "DIVIDED_ROUNDED"
+        case each = "EACH"
+    }
+
+    /// How often a recurring schedule invoices.
+    package enum RecurrenceFrequency: String, WireEnum {
+        case monthly = "MONTHLY"
+        case quarterly = "QUARTERLY"
+        case semiAnnual = "SEMI_ANNUAL"
+        case annual = "ANNUAL"
+
+        package var months: Int64 {
+            switch self {
+            case .monthly: 1
+            case .quarterly: 3
+            case .semiAnnual: 6
+            case .annual: 12
+            }
+        }
+    }
+
+    /// The invoice times of a recurring schedule: `startingAt`, then every `frequency` after,
+    /// while before `endingBefore`, with `unitPrice` × `quantity` per invoice (EACH), or the
+    /// total divided among them (DIVIDED; DIVIDED_ROUNDED rounds to cents, the last one taking
+    /// the remainder). IDs come from `makeId`.
+    package static func recurringItems(
+        startingAt: Timestamp, endingBefore: Timestamp, frequency: RecurrenceFrequency, distribution: AmountDistribution,
+        amount: Decimal?, quantity: Decimal?, unitPrice: Decimal?, field: String, makeId: () -> String
+    ) throws(PricingRuleViolation) -> [InvoiceItem] {
+        guard startingAt < endingBefore else {
+            throw PricingRuleViolation(message: "'\(field).ending_before' must be after its 'starting_at'")
+        }
+        var times: [Timestamp] = []
+        var step: Int64 = 0
+        while true {
+            let time = BillingCadence.advance(startingAt, by: .months(Int(frequency.months)), times: Int(step))
+            guard time < endingBefore, times.count < 1200 else { break }
+            times.append(time)
+            step += 1
+        }
+        let template = try invoiceItem(
+            id: "", timestamp: startingAt, amount: amount, quantity: quantity, unitPrice: unitPrice, field: field
+        )
+        let count = Decimal(times.count)
+        var amounts: [Decimal]
+        switch distribution {
+        case .each:
+            amounts = times.map { _ in template.amount }
+        case .divided:
+            amounts = times.map { _ in template.amount / count }
+        case .dividedRounded:
+            let share = (template.amount / count).rounded(toPlaces: 0)
+            amounts = times.map { _ in share }
+            amounts[amounts.count - 1] = template.amount - share * (count - 1)
+        }
+        return zip(times, amounts).map { time, amount in
+            InvoiceItem(id: makeId(), amount: amount, quantity: 1, unitPrice: amount, timestamp: time)
+        }
+    }
+
+    /// The list rate `rate` as the contract's overrides in force at `moment` leave it: whether
+    /// it is entitled, and the rate that replaces it (nil when no override changes the price).
+    /// An OVERWRITE beats multipliers; a product-specific override beats a tag-based one, then
+    /// the lower priority wins; among multipliers the lowest applies.
+    package static func applyOverrides(
+        _ overrides: [OverrideTerms], to rate: Rate, productTags: [String], at moment: Timestamp
+    ) -> (entitled: Bool, overrideRate: Rate?) {
+        let matching = overrides
+            .filter { $0.covers(moment) && $0.applies(to: rate, productTags: productTags) && $0.target != .commitRate }
+            .sorted { ($0.specificity, $0.priority ?? .greatestFiniteMagnitude) < ($1.specificity, $1.priority ?? .greatestFiniteMagnitude) }
+        let entitled = matching.first(where: { $0.entitled != nil })?.entitled ?? rate.entitled
+        if let overwrite = matching.first(where: { $0.type == .overwrite })?.overwriteRate {
+            var replaced = rate
+            replaced.rateType = overwrite.rateType
+            replaced.price = overwrite.price
+            replaced.tiers = overwrite.tiers
+            replaced.quantity = overwrite.quantity
+            replaced.isProrated = overwrite.isProrated
+            replaced.customRate = overwrite.customRate
+            replaced.creditTypeId = overwrite.creditTypeId ?? rate.creditTypeId
+            replaced.entitled = entitled
+            return (entitled, replaced)
+        }
+        if let multiplier = matching.filter({ $0.type == .multiplier }).compactMap(\.multiplier).min() {
+            var replaced = rate
+            replaced.price = rate.price.map { $0 * multiplier }
+            replaced.tiers = rate.tiers?.map { Tier(price: $0.price * multiplier, size: $0.size) }
+            replaced.entitled = entitled
+            return (entitled, replaced)
+        }
+        return (entitled, nil)
+    }
+
+}

@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+/// A legacy per-provider billing configuration (`/v1/customers/{id}/billing-config/{type}`).
+package struct LegacyBillingConfig: Sendable {
+    package var billingProviderType: String
+    /// `billing_provider_customer_id` and the provider-specific fields, as sent.
+    package var settings: JSONValue
+
+    /// A value with each stored property given.
+    package init(billingProviderType: String, settings: JSONValue) {
+        self.billingProviderType = billingProviderType
+        self.settings = settings
+    }
+}
+
+/// A billing provider configuration to create, already validated by its endpoint.
+package struct NewBillingProviderConfiguration: Sendable {
+    package var customerId: String
+    package var billingProvider: String
+    /// Either a delivery method by kind, or the ID of one.
+    package var deliveryMethod: String?
+    package var deliveryMethodId: String?
+    package var configuration: JSONValue
+    package var taxProvider: String?
+
+    /// A value with each stored property given.
+    package init(
+        customerId: String,
+        billingProvider: String,
+        deliveryMethod: String? = nil,
+        deliveryMethodId: String? = nil,
+        configuration: JSONValue,
+        taxProvider: String? = nil
+    ) {
+        self.customerId = customerId
+        self.billingProvider = billingProvider
+        self.deliveryMethod = deliveryMethod
+        self.deliveryMethodId = deliveryMethodId
+        self.configuration = configuration
+        self.taxProvider = taxProvider
+    }
+}
+
+extension AppDatabase {
+    // MARK: - Legacy billing config
+
+    /// Sets (or replaces) the customer's billing config for one provider.
+    package func saveLegacyBillingConfig(_ config: LegacyBillingConfig, customerId: String) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.saveLegacyBillingConfig(config, customerId: customerId, db)
+        }
+    }
+
+    /// The customer's billing config for one provider; 404 if none is set.
+    package func legacyBillingConfig(customerId: String, billingProviderType: String) async throws -> LegacyBillingConfig {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            guard let record = try Self.legacyBillingConfigRecord(customerId, billingProviderType, db) else {
+                throw StoreError.notFound("Billing config of type \(billingProviderType) for customer", customerId)
+            }
+            return LegacyBillingConfig(billingProviderType: record.billingProviderType, settings: record.settings)
+        }
+    }
+
+    /// Deletes the customer's billing config for one provider; 404 if none is set.
+    package func deleteLegacyBillingConfig(customerId: String, billingProviderType: String) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            guard let record = try Self.legacyBillingConfigRecord(customerId, billingProviderType, db) else {
+                throw StoreError.notFound("Billing config of type \(billingProviderType) for customer", customerId)
+            }
+            try record.delete(db)
+        }
+    }
+
+    package static func saveLegacyBillingConfig(_ config: LegacyBillingConfig, customerId: String, _ db: Database) throws {
+        try CustomerBillingConfigRecord(
+            customerId: customerId, billingProviderType: config.billingProviderType, settings: config.settings
+        ).upsert(db)
+    }
+
+    private static func legacyBillingConfigRecord(
+        _ customerId: String, _ billingProviderType: String, _ db: Database
+    ) throws -> CustomerBillingConfigRecord? {
+        try CustomerBillingConfigRecord
+            .filter(CustomerBillingConfigRecord.Columns.customerId == customerId)
+            .filter(CustomerBillingConfigRecord.Columns.billingProviderType == billingProviderType)
+            .fetchOne(db)
+    }
+
+    // MARK: - Billing provider configurations
+
+    /// Creates every configuration, or none if one of them fails.
+    package func setBillingProviderConfigurations(
+        _ configurations: [NewBillingProviderConfiguration], now: Timestamp
+    ) async throws -> [BillingProviderConfigurationRecord] {
+        try await writer.write { db in
+            try configurations.map { configuration in
+                _ = try Self.customerRecord(id: configuration.customerId, db)
+                return try Self.insertBillingProviderConfiguration(configuration, now: now, db)
+            }
+        }
+    }
+
+    /// The customer's configurations, oldest first, archived ones only when asked.
+    package func billingProviderConfigurations(
+        customerId: String, includeArchived: Bool
+    ) async throws -> [BillingProviderConfigurationSnapshot] {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            var request = BillingProviderConfigurationRecord
+                .filter(BillingProviderConfigurationRecord.Columns.customerId == customerId)
+                .order(BillingProviderConfigurationRecord.Columns.seq)
+            if !includeArchived {
+                request = request.filter(BillingProviderConfigurationRecord.Columns.archivedAt == nil)
+            }
+            let methods = try DeliveryMethodRecord.fetchAll(db)
+            let methodsById = Dictionary(methods.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return try request.fetchAll(db).compactMap { record in
+                methodsById[record.deliveryMethodId].map {
+                    BillingProviderConfigurationSnapshot(record: record, deliveryMethod: $0)
+                }
+            }
+        }
+    }
+
+    /// Archives the given configurations of one customer; 404 if one is not that customer's.
+    package func archiveBillingProviderConfigurations(customerId: String, ids: [String], now: Timestamp) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            for id in ids {
+                guard var record = try BillingProviderConfigurationRecord
+                    .filter(BillingProviderConfigurationRecord.Columns.id == id)
+                    .filter(BillingProviderConfigurationRecord.Columns.customerId == customerId)
+                    .fetchOne(db)
+                else {
+                    throw StoreError.notFound("Billing provider configuration of customer \(customerId)", id)
+                }
+                if record.archivedAt == nil {
+                    record.archivedAt = now
+                    try record.update(db)
+                }
+            }
+        }
+    }
+
+    package static func insertBillingProviderConfiguration(
+        _ new: NewBillingProviderConfiguration, now: Timestamp, _ db: Database
+    ) throws -> BillingProviderConfigurationRecord {
+        let method = try deliveryMethod(kind: new.deliveryMethod, id: new.deliveryMethodId, db)
+        let clash = try BillingProviderConfigurationRecord
+            .filter(BillingProviderConfigurationRecord.Columns.customerId == new.customerId)
+            .filter(BillingProviderConfigurationRecord.Columns.billingProvider == new.billingProvider)
+            .filter(BillingProviderConfigurationRecord.Columns.deliveryMethodId == method.id)
+            .filter(BillingProviderConfigurationRecord.Columns.archivedAt == nil)
+            .fetchCount(db)
+        guard clash == 0 else {
+            throw StoreError.conflict(
+                "Customer \(new.customerId) already has an active \(new.billingProvider) configuration "
+                    + "with delivery method \(method.deliveryMethod)"
+            )
+        }
+        let record = BillingProviderConfigurationRecord(
+            id: UUID().uuidString.lowercased(), customerId: new.customerId, billingProvider: new.billingProvider,
+            deliveryMethodId: method.id, configuration: new.configuration, taxProvider: new.taxProvider,
+            createdAt: now
+        )
+        try record.insert(db)
+        return record
+    }
+
+    /// The delivery method named by ID (which must exist) or by kind: Metronome's app sets one up
+    /// per kind, so the emulator creates it on first use unless fixtures preloaded it.
+    private static func deliveryMethod(kind: String?, id: String?, _ db: Database) throws -> DeliveryMethodRecord {
+        if let id {
+            guard let method = try DeliveryMethodRecord.filter(DeliveryMethodRecord.Columns.id == id).fetchOne(db) else {
+                throw StoreError.notFound("Delivery method", id)
+            }
+            if let kind, kind != method.deliveryMethod {
+                throw StoreError.invalid("delivery_method_id \(id) is a \(method.deliveryMethod) delivery method, not \(kind)")
+            }
+            return method
+        }
+        guard let kind else {
+            throw StoreError.invalid("Either delivery_method or delivery_method_id is required")
+        }
+        if let method = try DeliveryMethodRecord.filter(DeliveryMethodRecord.Columns.deliveryMethod == kind).fetchOne(db) {
+            return method
+        }
+        let method = DeliveryMethodRecord(id: UUID().uuidString.lowercased(), deliveryMethod: kind, configuration: .object([:]))
+        try method.insert(db)
+        return method
+    }
+}

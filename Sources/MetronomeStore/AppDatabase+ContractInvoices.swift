@@ -1,0 +1,314 @@
+import Foundation
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+/// One line of a commit's or credit's ledger, in time order.
+package struct CommitLedgerEntry: Sendable {
+    package var type: String
+    package var amount: Decimal
+    package var timestamp: Timestamp
+    package var segmentId: String
+    package var invoiceId: String?
+
+    /// A value with each stored property given.
+    package init(type: String, amount: Decimal, timestamp: Timestamp, segmentId: String, invoiceId: String? = nil) {
+        self.type = type
+        self.amount = amount
+        self.timestamp = timestamp
+        self.segmentId = segmentId
+        self.invoiceId = invoiceId
+    }
+}
+
+/// A commit's or credit's balance now and the ledger behind it.
+package struct CommitAccount: Sendable {
+    package var balance: Decimal
+    package var ledger: [CommitLedgerEntry]
+
+    /// A value with each stored property given.
+    package init(balance: Decimal, ledger: [CommitLedgerEntry]) {
+        self.balance = balance
+        self.ledger = ledger
+    }
+}
+
+extension AppDatabase {
+    // MARK: - Periods
+
+    /// Opens the usage statements of the customer's contracts that have begun by `now`, the
+    /// scheduled invoices of their commits and scheduled charges (and of customer-level commits),
+    /// and voids the drafts of archived contracts.
+    package static func settleContractInvoices(customerId: String, now: Timestamp, _ db: Database) throws {
+        let contracts = try ContractRecord.filter(ContractRecord.Columns.customerId == customerId).fetchAll(db)
+        for contract in contracts {
+            if contract.archivedAt != nil {
+                let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+                    .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
+                    .filter([InvoiceSourceKind.contract.rawValue, InvoiceSourceKind.scheduledItem.rawValue]
+                        .contains(InvoiceRecord.Columns.sourceKind))
+                    .fetchAll(db).filter { try contractId(of: $0, db) == contract.id }
+                for var draft in drafts { try void(&draft, db) }
+                continue
+            }
+            let schedule = contract.usageStatementSchedule
+            let cadence = BillingCadence(
+                start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,
+                length: ContractRating.length(of: schedule.frequency)
+            )
+            try openPeriods(cadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId, db)
+        }
+        for item in try scheduledItems(customerId: customerId, db) {
+            let opened = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
+                .filter(InvoiceRecord.Columns.sourceId == item.item.id).fetchCount(db) > 0
+            guard !opened else { continue }
+            try InvoiceRecord(
+                id: UUID().uuidString.lowercased(), customerId: customerId, sourceKind: .scheduledItem, sourceId: item.item.id,
+                periodIndex: 0, startTimestamp: item.item.timestamp, endTimestamp: item.item.timestamp, status: .draft,
+                addedCharges: []
+            ).insert(db)
+        }
+    }
+
+    /// An item of an invoice schedule, with what it pays for and the contract invoicing it.
+    package struct ScheduledItem {
+        package var item: InvoiceItem
+        package var contractId: String?
+        package var commit: CommitTerms?
+        package var charge: ScheduledChargeTerms?
+        package var creditTypeId: String
+
+        /// A value with each stored property given.
+        package init(
+            item: InvoiceItem,
+            contractId: String? = nil,
+            commit: CommitTerms? = nil,
+            charge: ScheduledChargeTerms? = nil,
+            creditTypeId: String
+        ) {
+            self.item = item
+            self.contractId = contractId
+            self.commit = commit
+            self.charge = charge
+            self.creditTypeId = creditTypeId
+        }
+    }
+
+    /// Every invoice schedule item of the customer's live contracts and commits.
+    package static func scheduledItems(customerId: String, _ db: Database) throws -> [ScheduledItem] {
+        var items: [ScheduledItem] = []
+        let contracts = try ContractRecord.filter(ContractRecord.Columns.customerId == customerId)
+            .filter(ContractRecord.Columns.archivedAt == nil).fetchAll(db)
+        let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId)
+            .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms)
+        let liveContracts = Set(contracts.map(\.id))
+        for commit in commits {
+            guard let schedule = commit.invoiceSchedule, !schedule.doNotInvoice else { continue }
+            let contractId = commit.contractId ?? commit.invoiceContractId
+            if let contractId, !liveContracts.contains(contractId) { continue }
+            items += schedule.items.map {
+                ScheduledItem(item: $0, contractId: contractId, commit: commit, creditTypeId: schedule.creditTypeId)
+            }
+        }
+        for contract in contracts {
+            for charge in contract.scheduledCharges where !charge.schedule.doNotInvoice {
+                items += charge.schedule.items.map {
+                    ScheduledItem(item: $0, contractId: contract.id, charge: charge, creditTypeId: charge.schedule.creditTypeId)
+                }
+            }
+        }
+        return items
+    }
+
+    /// The contract an invoice belongs to, if any.
+    package static func contractId(of record: InvoiceRecord, _ db: Database) throws -> String? {
+        switch record.sourceKind {
+        case .customerPlan: return nil
+        case .contract: return record.sourceId
+        case .scheduledItem: return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId
+        }
+    }
+
+    // MARK: - Content
+
+    /// A contract's usage statement for its period, rated from the usage before `cutoff`, with
+    /// the customer's commits and credits drawn down after what earlier invoices drew.
+    package static func ratedContractInvoice(_ record: InvoiceRecord, until cutoff: Timestamp, fiat: InvoiceCreditType,
+                                     creditTypeNames: [String: String], _ db: Database) throws -> InvoiceDocument {
+        guard let contract = try ContractRecord.filter(ContractRecord.Columns.id == record.sourceId).fetchOne(db) else {
+            throw StoreError.corrupt("Invoice \(record.id) lost its contract")
+        }
+        let period = record.period
+        var rates: [ContractRate] = []
+        if let rateCardId = contract.rateCardId {
+            for listing in try rateListings(
+                rateCardId: rateCardId, window: .at(period.start), selectors: [], after: nil, limit: .max, now: period.start, db
+            ) {
+                let applied = ContractRules.applyOverrides(
+                    contract.overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: period.start
+                )
+                var rate = applied.overrideRate ?? listing.rate
+                rate.entitled = applied.entitled
+                rates.append(ContractRate(rate: rate, productType: listing.product.type, product: listing.productState))
+            }
+        }
+        let metricIds = Set(rates.compactMap(\.product.billableMetricId))
+        let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
+        let usage = try metricUsage(
+            metrics, refs: try customerRefs(record.customerId, db), from: period.start, to: min(cutoff, period.end), db
+        )
+        var lines = ContractRating.usageLines(period: period, rates: rates, usage: usage, fiat: fiat, creditTypeNames: creditTypeNames)
+        if cutoff >= period.end || cutoff > period.start {
+            lines += ContractRating.subscriptionLines(
+                period: period, subscriptions: contract.subscriptions, schedule: contract.usageStatementSchedule, rates: rates,
+                fiat: fiat
+            ).filter { ($0.startingAt ?? period.start) < cutoff }
+        }
+        let balances = try segmentBalances(for: record, contractId: contract.id, db)
+        let tags = Dictionary(rates.map { ($0.rate.productId, $0.product.tags ?? []) }, uniquingKeysWith: { first, _ in first })
+        let drawn = Drawdown.apply(to: lines, balances: balances, contractId: contract.id, tags: tags)
+        return InvoiceDocument(
+            id: record.id, customerId: record.customerId, creditType: fiat, lineItems: drawn.lines,
+            status: record.status.rawValue, total: Drawdown.total(of: drawn.lines, creditTypeId: fiat.id), type: "USAGE",
+            startTimestamp: period.start, endTimestamp: period.end, issuedAt: record.issuedAt, contractId: contract.id,
+            netPaymentTermsDays: contract.netPaymentTermsDays, customFields: [:],
+            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
+        )
+    }
+
+    /// A scheduled invoice: a commit's purchase or a scheduled charge, billed at its date.
+    package static func scheduledInvoice(_ record: InvoiceRecord, fiat: InvoiceCreditType, creditTypeNames: [String: String],
+                                 _ db: Database) throws -> InvoiceDocument {
+        guard let scheduled = try scheduledItems(customerId: record.customerId, db).first(where: { $0.item.id == record.sourceId })
+        else { throw StoreError.corrupt("Invoice \(record.id) lost its schedule") }
+        let creditType = InvoiceCreditType(id: scheduled.creditTypeId, name: creditTypeNames[scheduled.creditTypeId] ?? scheduled.creditTypeId)
+        let productId = scheduled.commit?.productId ?? scheduled.charge?.productId ?? ""
+        let productName = try ProductRecord.filter(ProductRecord.Columns.id == productId).fetchOne(db)?.state(at: scheduled.item.timestamp).name
+        var line = InvoiceLineItem(
+            name: scheduled.commit?.name ?? scheduled.charge?.name ?? productName ?? "Scheduled charge", total: scheduled.item.amount,
+            creditType: creditType, type: scheduled.commit != nil ? "commit_purchase" : "scheduled", productId: productId,
+            productType: ContractRating.productTypeName(.fixed), quantity: scheduled.item.quantity, unitPrice: scheduled.item.unitPrice,
+            startingAt: scheduled.item.timestamp, endingBefore: scheduled.item.timestamp
+        )
+        if let commit = scheduled.commit {
+            line.commitId = commit.id
+            line.commitType = commit.kind == .credit ? "CREDIT" : (commit.type ?? .prepaid).rawValue
+        }
+        line.scheduledChargeId = scheduled.charge?.id
+        return InvoiceDocument(
+            id: record.id, customerId: record.customerId, creditType: creditType, lineItems: [line], status: record.status.rawValue,
+            total: scheduled.item.amount, type: "SCHEDULED", startTimestamp: record.startTimestamp, endTimestamp: record.endTimestamp,
+            issuedAt: record.issuedAt, contractId: scheduled.contractId, customFields: [:],
+            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
+        )
+    }
+
+    // MARK: - Commits and credits
+
+    /// What each segment of the customer's commits and credits had left when `record`'s period
+    /// began: its amount less what earlier invoices drew. Segments that overlap the period and
+    /// may pay for this contract's invoices only.
+    package static func segmentBalances(for record: InvoiceRecord, contractId: String, _ db: Database) throws -> [SegmentBalance] {
+        let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == record.customerId)
+            .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms)
+            .filter { $0.contractId == nil || $0.contractId == contractId }
+        guard !commits.isEmpty else { return [] }
+        let drawn = try draws(before: record, db)
+        var balances: [SegmentBalance] = []
+        for commit in commits {
+            for segment in commit.accessSchedule
+            where segment.startingAt < record.endTimestamp && record.startTimestamp < segment.endingBefore {
+                let remaining = segment.amount - (drawn[segment.id] ?? 0)
+                if remaining > 0 { balances.append(SegmentBalance(commit: commit, segment: segment, remaining: remaining)) }
+            }
+        }
+        return balances
+    }
+
+    /// How much each segment gave to the customer's contract invoices before `record` (in period
+    /// order; void invoices draw nothing).
+    package static func draws(before record: InvoiceRecord, _ db: Database) throws -> [String: Decimal] {
+        let earlier = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == record.customerId)
+            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+            .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
+            .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
+            .filter { ($0.startTimestamp, $0.seq ?? 0) < (record.startTimestamp, record.seq ?? 0) }
+        var drawn: [String: Decimal] = [:]
+        for invoice in earlier {
+            for line in try invoiceDocument(invoice, db).lineItems where line.type == "applied_commit_or_credit" {
+                if let segmentId = line.commitSegmentId { drawn[segmentId, default: 0] -= line.total }
+            }
+        }
+        return drawn
+    }
+
+    /// The balance at `now` and the ledger of each of the customer's commits and credits;
+    /// without `includeDrafts`, only finalized invoices count as drawn.
+    package func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true) async throws -> [String: CommitAccount] {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            return try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, db)
+        }
+    }
+
+    /// The balance at `now` and the ledger of each of the customer's commits and credits, from
+    /// the invoices rated so far (drafts included, as Metronome's balances follow live usage).
+    package static func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true, _ db: Database) throws -> [String: CommitAccount] {
+        try settleInvoices(customerId: customerId, now: now, db)
+        let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId).fetchAll(db).map(\.terms)
+        var drawnBySegment: [String: Decimal] = [:]
+        let invoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+            .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
+            .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+            .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
+        var deductions: [(commitId: String, entry: CommitLedgerEntry)] = []
+        for invoice in invoices {
+            let document = try invoiceDocument(invoice, db)
+            var byCommitSegment: [String: (commitId: String, segmentId: String, amount: Decimal)] = [:]
+            for line in document.lineItems where line.type == "applied_commit_or_credit" {
+                guard let commitId = line.commitId, let segmentId = line.commitSegmentId else { continue }
+                byCommitSegment[segmentId, default: (commitId, segmentId, 0)].amount -= line.total
+            }
+            for draw in byCommitSegment.values.sorted(by: { $0.segmentId < $1.segmentId }) {
+                drawnBySegment[draw.segmentId, default: 0] += draw.amount
+                deductions.append((draw.commitId, CommitLedgerEntry(
+                    type: "AUTOMATED_INVOICE_DEDUCTION", amount: -draw.amount, timestamp: invoice.startTimestamp,
+                    segmentId: draw.segmentId, invoiceId: invoice.id
+                )))
+            }
+        }
+        var accounts: [String: CommitAccount] = [:]
+        for commit in commits {
+            let prefix = commit.kind == .credit ? "CREDIT_" : (commit.type == .postpaid ? "POSTPAID_COMMIT_" : "PREPAID_COMMIT_")
+            var entries: [CommitLedgerEntry] = []
+            var balance: Decimal = 0
+            for segment in commit.accessSchedule where segment.startingAt <= now {
+                entries.append(CommitLedgerEntry(
+                    type: prefix + (commit.type == .postpaid ? "INITIAL_BALANCE" : "SEGMENT_START"), amount: segment.amount,
+                    timestamp: segment.startingAt, segmentId: segment.id
+                ))
+                let left = segment.amount - (drawnBySegment[segment.id] ?? 0)
+                if segment.covers(now) {
+                    balance += left
+                } else if segment.endingBefore <= now, left > 0 {
+                    entries.append(CommitLedgerEntry(
+                        type: prefix + "EXPIRATION", amount: -left, timestamp: segment.endingBefore, segmentId: segment.id
+                    ))
+                }
+            }
+            for deduction in deductions where deduction.commitId == commit.id {
+                var entry = deduction.entry
+                entry.type = prefix + entry.type
+                entries.append(entry)
+            }
+            func rank(_ entry: CommitLedgerEntry) -> Int {
+                entry.type.hasSuffix("SEGMENT_START") || entry.type.hasSuffix("INITIAL_BALANCE") ? 0 : entry.type.hasSuffix("EXPIRATION") ? 2 : 1
+            }
+            entries.sort { ($0.timestamp, rank($0)) < ($1.timestamp, rank($1)) }
+            if commit.archivedAt != nil { balance = 0 }
+            accounts[commit.id] = CommitAccount(balance: balance, ledger: entries)
+        }
+        return accounts
+    }
+}

@@ -1,0 +1,350 @@
+import Foundation
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+/// A contract to create, decoded and checked by its endpoint (IDs generated); the store checks
+/// what it refers to.
+package struct NewContract: Sendable {
+    package var terms: ContractTerms
+    /// The rate card alias to resolve at the contract's start when no rate card ID is given.
+    package var rateCardAlias: String?
+
+    /// A value with each stored property given.
+    package init(terms: ContractTerms, rateCardAlias: String? = nil) {
+        self.terms = terms
+        self.rateCardAlias = rateCardAlias
+    }
+}
+
+/// The names the wire shows next to the IDs of products and credit types.
+package struct CatalogNames: Sendable {
+    /// Product names by ID, as of the moment of the read.
+    package var products: [String: String]
+    /// Credit type names by ID.
+    package var creditTypes: [String: String]
+
+    /// The name of product `id` (its ID if it has none).
+    package func product(_ id: String) -> String { products[id] ?? id }
+    /// The name of credit type `id` (its ID if unknown).
+    package func creditType(_ id: String) -> String { creditTypes[id] ?? id }
+
+    /// A value with each stored property given.
+    package init(products: [String: String], creditTypes: [String: String]) {
+        self.products = products
+        self.creditTypes = creditTypes
+    }
+}
+
+/// A contract as get and list answer it.
+package struct ContractSnapshot: Sendable {
+    /// Insertion order, the list's page key.
+    package var seq: Int64
+    package var terms: ContractTerms
+    package var names: CatalogNames
+
+    /// A value with each stored property given.
+    package init(seq: Int64, terms: ContractTerms, names: CatalogNames) {
+        self.seq = seq
+        self.terms = terms
+        self.names = names
+    }
+}
+
+/// The filters of `contracts/list`.
+package struct ContractListFilter: Sendable {
+    /// Only contracts in force at this moment.
+    package var coveringDate: Timestamp?
+    /// Only contracts starting at or after this moment.
+    package var startingAt: Timestamp?
+    package var includeArchived: Bool
+
+    /// A value with each stored property given.
+    package init(coveringDate: Timestamp? = nil, startingAt: Timestamp? = nil, includeArchived: Bool) {
+        self.coveringDate = coveringDate
+        self.startingAt = startingAt
+        self.includeArchived = includeArchived
+    }
+}
+
+/// One rate of a contract's rate schedule: the list rate and what the contract's overrides
+/// make of it.
+package struct ContractRateListing: Sendable {
+    package var listing: RateListing
+    package var rateCardId: String
+    package var entitled: Bool
+    /// The rate after overrides; nil when no override changes the price.
+    package var overrideRate: Rate?
+    package var overrideCreditType: CreditTypeRecord?
+
+    /// A value with each stored property given.
+    package init(
+        listing: RateListing,
+        rateCardId: String,
+        entitled: Bool,
+        overrideRate: Rate? = nil,
+        overrideCreditType: CreditTypeRecord? = nil
+    ) {
+        self.listing = listing
+        self.rateCardId = rateCardId
+        self.entitled = entitled
+        self.overrideRate = overrideRate
+        self.overrideCreditType = overrideCreditType
+    }
+}
+
+extension AppDatabase {
+    /// The 409 message of a reused uniqueness key, as Metronome writes it.
+    package static let uniquenessKeyUsedMessage = "This uniqueness key has already been used."
+
+    /// Creates a contract with its commits and credits; returns its ID. 404 for an unknown
+    /// customer, rate card or product; 400 for an unknown alias; 409 for a reused uniqueness key.
+    package func createContract(_ new: NewContract) async throws -> String {
+        try await writer.write { db in
+            var terms = new.terms
+            _ = try Self.customerRecord(id: terms.customerId, db)
+            if let key = terms.uniquenessKey, try ContractRecord
+                .filter(ContractRecord.Columns.customerId == terms.customerId && ContractRecord.Columns.uniquenessKey == key)
+                .fetchCount(db) > 0 {
+                throw StoreError.conflict(Self.uniquenessKeyUsedMessage)
+            }
+            if let rateCardId = terms.rateCardId {
+                guard try Self.rateCardRecord(id: rateCardId, db).archivedAt == nil else {
+                    throw StoreError.invalid("Rate card \(rateCardId) is archived")
+                }
+            } else if let alias = new.rateCardAlias {
+                terms.rateCardId = try Self.rateCardId(alias: alias, at: terms.startingAt, db)
+            }
+            for (index, commit) in terms.commits.enumerated() {
+                try Self.checkCommitReferences(commit, field: "commits[\(index)]", db)
+            }
+            for (index, credit) in terms.credits.enumerated() {
+                try Self.checkCommitReferences(credit, field: "credits[\(index)]", db)
+            }
+            for (field, charges) in [("scheduled_charges", terms.scheduledCharges), ("discounts", terms.discounts)] {
+                for (index, charge) in charges.enumerated() {
+                    _ = try Self.activeProduct(id: charge.productId, field: "\(field)[\(index)].product_id", db)
+                    _ = try Self.creditTypeRecord(id: charge.schedule.creditTypeId, db)
+                }
+            }
+            for (index, subscription) in terms.subscriptions.enumerated() {
+                let field = "subscriptions[\(index)].subscription_rate.product_id"
+                guard try Self.activeProduct(id: subscription.productId, field: field, db).type == .subscription else {
+                    throw StoreError.invalid("'\(field)' must be a SUBSCRIPTION product")
+                }
+            }
+            for override in terms.overrides {
+                if let productId = override.productId {
+                    _ = try Self.productRecord(id: productId, db)
+                }
+                if let creditTypeId = override.overwriteRate?.creditTypeId {
+                    _ = try Self.creditTypeRecord(id: creditTypeId, db)
+                }
+            }
+            for transition in terms.transitions {
+                var from = try Self.contractRecord(customerId: terms.customerId, contractId: transition.fromContractId, db)
+                from.transitions.append(transition)
+                try from.update(db)
+            }
+            try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
+            try ContractRecord(terms).insert(db)
+            for commit in terms.commits + terms.credits {
+                try CommitRecord(commit).insert(db)
+            }
+            return terms.id
+        }
+    }
+
+    /// A contract of a customer, archived or not; 404 if either is unknown.
+    package func contract(customerId: String, contractId: String, now: Timestamp) async throws -> ContractSnapshot {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            let record = try Self.contractRecord(customerId: customerId, contractId: contractId, db)
+            return try Self.snapshots(of: [record], now: now, db)[0]
+        }
+    }
+
+    /// Up to `limit` contracts of a customer matching `filter`, in creation order, after
+    /// sequence `afterSeq`.
+    package func contracts(
+        customerId: String, filter: ContractListFilter, afterSeq: Int64?, limit: Int, now: Timestamp
+    ) async throws -> [ContractSnapshot] {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            var request = ContractRecord.filter(ContractRecord.Columns.customerId == customerId).order(ContractRecord.Columns.seq)
+            if !filter.includeArchived {
+                request = request.filter(ContractRecord.Columns.archivedAt == nil)
+            }
+            if let date = filter.coveringDate {
+                request = request.filter(ContractRecord.Columns.startingAt <= date)
+                    .filter(ContractRecord.Columns.endingBefore == nil || ContractRecord.Columns.endingBefore > date)
+            }
+            if let start = filter.startingAt {
+                request = request.filter(ContractRecord.Columns.startingAt >= start)
+            }
+            if let afterSeq {
+                request = request.filter(ContractRecord.Columns.seq > afterSeq)
+            }
+            return try Self.snapshots(of: request.limit(limit).fetchAll(db), now: now, db)
+        }
+    }
+
+    /// Archives a contract and its commits and credits; 400 if it is archived already.
+    /// Invoices are not voided: the emulator keeps none for contracts yet.
+    package func archiveContract(customerId: String, contractId: String, now: Timestamp) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            var record = try Self.activeContract(customerId: customerId, contractId: contractId, db)
+            record.archivedAt = now
+            try record.update(db)
+            try CommitRecord
+                .filter(CommitRecord.Columns.contractId == contractId && CommitRecord.Columns.archivedAt == nil)
+                .updateAll(db, CommitRecord.Columns.archivedAt.set(to: now))
+        }
+    }
+
+    /// Sets (or, with nil, removes) a contract's end; 400 if it is archived or the end is not
+    /// after its start.
+    package func updateContractEndDate(customerId: String, contractId: String, endingBefore: Timestamp?) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            var record = try Self.activeContract(customerId: customerId, contractId: contractId, db)
+            if let endingBefore, endingBefore <= record.startingAt {
+                throw StoreError.invalid("'ending_before' must be after the contract's starting_at")
+            }
+            record.endingBefore = endingBefore
+            try record.update(db)
+        }
+    }
+
+    /// The customer's contracts that are not archived, earliest start first, each with its
+    /// commits and credits (archived ones left out): what the billing engine rates and invoices.
+    package func contractTerms(customerId: String) async throws -> [ContractTerms] {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            let records = try ContractRecord
+                .filter(ContractRecord.Columns.customerId == customerId && ContractRecord.Columns.archivedAt == nil)
+                .order(ContractRecord.Columns.startingAt, ContractRecord.Columns.seq)
+                .fetchAll(db)
+            let commits = try Self.commitsByContract(ids: records.map(\.id), includeArchived: false, db)
+            return records.map { $0.terms(commitsAndCredits: commits[$0.id] ?? []) }
+        }
+    }
+
+    /// The entitled rates of a contract's rate card in force at `at`, with the contract's
+    /// overrides applied, in the card's listing order, up to `limit` after `after`. Empty when
+    /// the contract has no rate card.
+    package func contractRateSchedule(
+        customerId: String, contractId: String, at: Timestamp, selectors: [RateSelector], after: RateOrderKey?, limit: Int,
+        now: Timestamp
+    ) async throws -> [ContractRateListing] {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            let contract = try Self.contractRecord(customerId: customerId, contractId: contractId, db)
+            guard let rateCardId = contract.rateCardId else { return [] }
+            let listings = try Self.rateListings(
+                rateCardId: rateCardId, window: .at(at), selectors: selectors, after: after, limit: .max, now: now, db
+            )
+            let overrideCreditTypes = try Self.creditTypes(
+                ids: Set(contract.overrides.compactMap { $0.overwriteRate?.creditTypeId }), db
+            )
+            var result: [ContractRateListing] = []
+            for listing in listings {
+                let applied = ContractRules.applyOverrides(
+                    contract.overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: at
+                )
+                guard applied.entitled else { continue }
+                let creditType = applied.overrideRate?.creditTypeId.flatMap { overrideCreditTypes[$0] ?? listing.creditType }
+                result.append(ContractRateListing(
+                    listing: listing, rateCardId: rateCardId, entitled: applied.entitled,
+                    overrideRate: applied.overrideRate, overrideCreditType: creditType
+                ))
+                if result.count == limit { break }
+            }
+            return result
+        }
+    }
+
+    // MARK: - Helpers inside a transaction
+
+    /// The contract `contractId` of customer `customerId`, archived or not; 404 if there is none.
+    package static func contractRecord(customerId: String, contractId: String, _ db: Database) throws -> ContractRecord {
+        guard let record = try ContractRecord
+            .filter(ContractRecord.Columns.id == contractId && ContractRecord.Columns.customerId == customerId)
+            .fetchOne(db)
+        else {
+            throw StoreError.notFound("Contract", contractId)
+        }
+        return record
+    }
+
+    /// The product `id`, which must exist (404) and not be archived (400).
+    package static func activeProduct(id: String, field: String, _ db: Database) throws -> ProductRecord {
+        let product = try productRecord(id: id, db)
+        guard product.archivedAt == nil else {
+            throw StoreError.invalid("'\(field)': product \(id) is archived")
+        }
+        return product
+    }
+
+    /// The commits and credits of the contracts `ids`, by contract, in creation order.
+    package static func commitsByContract(ids: [String], includeArchived: Bool, _ db: Database) throws -> [String: [CommitTerms]] {
+        guard !ids.isEmpty else { return [:] }
+        var request = CommitRecord.filter(ids.contains(CommitRecord.Columns.contractId)).order(CommitRecord.Columns.seq)
+        if !includeArchived {
+            request = request.filter(CommitRecord.Columns.archivedAt == nil)
+        }
+        return Dictionary(grouping: try request.fetchAll(db).map(\.terms), by: { $0.contractId ?? "" })
+    }
+
+    /// The names of every product and credit type `contracts` and `commits` refer to.
+    package static func catalogNames(contracts: [ContractTerms], commits: [CommitTerms], now: Timestamp, _ db: Database) throws -> CatalogNames {
+        let allCommits = commits + contracts.flatMap { $0.commits + $0.credits }
+        var productIds = Set(allCommits.map(\.productId))
+        var creditTypeIds = Set(allCommits.map(\.creditTypeId))
+        for contract in contracts {
+            productIds.formUnion((contract.scheduledCharges + contract.discounts).map(\.productId))
+            productIds.formUnion(contract.subscriptions.map(\.productId))
+            productIds.formUnion(contract.overrides.compactMap(\.productId))
+            creditTypeIds.formUnion((contract.scheduledCharges + contract.discounts).map(\.schedule.creditTypeId))
+            creditTypeIds.formUnion(contract.overrides.compactMap { $0.overwriteRate?.creditTypeId })
+        }
+        let products = try ProductRecord.filter(productIds.contains(ProductRecord.Columns.id)).fetchAll(db)
+        return CatalogNames(
+            products: Dictionary(
+                products.map { ($0.id, $0.state(at: now).name ?? $0.id) }, uniquingKeysWith: { first, _ in first }
+            ),
+            creditTypes: try creditTypes(ids: creditTypeIds, db).mapValues(\.name)
+        )
+    }
+
+    private static func snapshots(of records: [ContractRecord], now: Timestamp, _ db: Database) throws -> [ContractSnapshot] {
+        let commits = try commitsByContract(ids: records.map(\.id), includeArchived: true, db)
+        let contracts = records.map { $0.terms(commitsAndCredits: commits[$0.id] ?? []) }
+        let names = try catalogNames(contracts: contracts, commits: [], now: now, db)
+        return zip(records, contracts).map { ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names) }
+    }
+
+    private static func activeContract(customerId: String, contractId: String, _ db: Database) throws -> ContractRecord {
+        let record = try contractRecord(customerId: customerId, contractId: contractId, db)
+        guard record.archivedAt == nil else {
+            throw StoreError.invalid("Contract \(contractId) is archived")
+        }
+        return record
+    }
+
+    /// The active rate card holding `alias` at `moment`; 400 if none does.
+    private static func rateCardId(alias: String, at moment: Timestamp, _ db: Database) throws -> String {
+        let active = RateCardRecord.select(RateCardRecord.Columns.id).filter(RateCardRecord.Columns.archivedAt == nil)
+        let holders = try RateCardAliasRecord
+            .filter(RateCardAliasRecord.Columns.name == alias)
+            .filter(active.contains(RateCardAliasRecord.Columns.rateCardId))
+            .fetchAll(db)
+        guard let holder = holders.first(where: { alias in
+            (alias.startingAt.map { $0 <= moment } ?? true) && (alias.endingBefore.map { moment < $0 } ?? true)
+        }) else {
+            throw StoreError.invalid("No rate card has the alias '\(alias)' at \(moment.rfc3339)")
+        }
+        return holder.rateCardId
+    }
+}

@@ -1,0 +1,422 @@
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+extension AppDatabase {
+    /// The schema, one append-only migration at a time. Lists page by `seq` (insertion order).
+    package static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 credit types, customers, billing configurations, named schedules") { db in
+            try db.execute(sql: """
+                CREATE TABLE credit_type (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    is_currency INTEGER NOT NULL DEFAULT 0,
+                    archived_at INTEGER
+                );
+                CREATE TABLE customer (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    salesforce_account_id TEXT,
+                    leave_stripe_invoices_in_draft INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX customer_by_salesforce_account ON customer(salesforce_account_id);
+                CREATE TABLE customer_ingest_alias (
+                    alias TEXT PRIMARY KEY,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL
+                );
+                CREATE INDEX customer_ingest_alias_by_customer ON customer_ingest_alias(customer_id, position);
+                CREATE TABLE customer_billing_config (
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    billing_provider_type TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    PRIMARY KEY (customer_id, billing_provider_type)
+                );
+                CREATE TABLE delivery_method (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    delivery_method TEXT NOT NULL,
+                    configuration TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE TABLE customer_billing_provider_configuration (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    billing_provider TEXT NOT NULL,
+                    delivery_method_id TEXT NOT NULL REFERENCES delivery_method(id),
+                    configuration TEXT NOT NULL DEFAULT '{}',
+                    tax_provider TEXT,
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX billing_provider_configuration_by_customer
+                    ON customer_billing_provider_configuration(customer_id);
+                CREATE TABLE named_schedule_segment (
+                    owner_kind TEXT NOT NULL,
+                    owner_id TEXT NOT NULL,
+                    schedule_name TEXT NOT NULL,
+                    starting_at INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (owner_kind, owner_id, schedule_name, starting_at)
+                );
+                """)
+        }
+        migrator.registerMigration("v2 billable metrics and usage events") { db in
+            try db.execute(sql: """
+                CREATE TABLE billable_metric (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    aggregation_type TEXT,
+                    aggregation_key TEXT,
+                    event_type_filter TEXT,
+                    property_filters TEXT NOT NULL DEFAULT '[]',
+                    group_keys TEXT NOT NULL DEFAULT '[]',
+                    sql TEXT,
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE usage_event (
+                    seq INTEGER PRIMARY KEY,
+                    transaction_id TEXT NOT NULL,
+                    customer_ref TEXT NOT NULL,
+                    event_type TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    properties TEXT NOT NULL,
+                    ingested_at INTEGER NOT NULL,
+                    is_duplicate INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX usage_event_by_customer_ref ON usage_event(customer_ref, timestamp);
+                CREATE INDEX usage_event_by_transaction ON usage_event(transaction_id);
+                """)
+        }
+        migrator.registerMigration("v3 custom field keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE custom_field_key (
+                    seq INTEGER PRIMARY KEY,
+                    entity TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    enforce_uniqueness INTEGER NOT NULL,
+                    UNIQUE (entity, key)
+                );
+                """)
+        }
+        migrator.registerMigration("v4 plans and customer plans") { db in
+            try db.execute(sql: """
+                CREATE TABLE plan (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    definition TEXT NOT NULL
+                );
+                CREATE TABLE customer_plan (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    plan_id TEXT NOT NULL REFERENCES plan(id),
+                    starting_on INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    net_payment_terms_days TEXT,
+                    price_adjustments TEXT NOT NULL DEFAULT '[]',
+                    trial_spec TEXT,
+                    overage_rate_adjustments TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX customer_plan_by_customer ON customer_plan(customer_id, starting_on);
+                CREATE INDEX customer_plan_by_plan ON customer_plan(plan_id);
+                """)
+        }
+        migrator.registerMigration("v5 products, rate cards and rates") { db in
+            try db.execute(sql: """
+                CREATE TABLE product (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    initial TEXT NOT NULL,
+                    updates TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE rate_card (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    description TEXT,
+                    fiat_credit_type_id TEXT NOT NULL REFERENCES credit_type(id),
+                    credit_type_conversions TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    product_order TEXT NOT NULL DEFAULT '[]',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE rate_card_alias (
+                    rate_card_id TEXT NOT NULL REFERENCES rate_card(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    starting_at INTEGER,
+                    ending_before INTEGER,
+                    PRIMARY KEY (rate_card_id, position)
+                );
+                CREATE INDEX rate_card_alias_by_name ON rate_card_alias(name);
+                CREATE TABLE rate (
+                    seq INTEGER PRIMARY KEY,
+                    rate_card_id TEXT NOT NULL REFERENCES rate_card(id) ON DELETE CASCADE,
+                    product_id TEXT NOT NULL REFERENCES product(id),
+                    starting_at INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    details TEXT NOT NULL
+                );
+                CREATE INDEX rate_by_rate_card ON rate(rate_card_id, product_id);
+                """)
+        }
+        migrator.registerMigration("v6 contracts, commits and credits") { db in
+            try db.execute(sql: """
+                CREATE TABLE contract (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    name TEXT,
+                    starting_at INTEGER NOT NULL,
+                    ending_before INTEGER,
+                    rate_card_id TEXT REFERENCES rate_card(id),
+                    usage_statement_schedule TEXT NOT NULL,
+                    net_payment_terms_days TEXT,
+                    scheduled_charges TEXT NOT NULL DEFAULT '[]',
+                    discounts TEXT NOT NULL DEFAULT '[]',
+                    subscriptions TEXT NOT NULL DEFAULT '[]',
+                    overrides TEXT NOT NULL DEFAULT '[]',
+                    transitions TEXT NOT NULL DEFAULT '[]',
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    uniqueness_key TEXT,
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX contract_by_customer ON contract(customer_id, starting_at);
+                CREATE UNIQUE INDEX contract_by_uniqueness_key ON contract(customer_id, uniqueness_key)
+                    WHERE uniqueness_key IS NOT NULL;
+                CREATE TABLE commit_or_credit (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    type TEXT,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    contract_id TEXT REFERENCES contract(id) ON DELETE CASCADE,
+                    product_id TEXT NOT NULL REFERENCES product(id),
+                    name TEXT,
+                    description TEXT,
+                    priority TEXT,
+                    credit_type_id TEXT NOT NULL REFERENCES credit_type(id),
+                    access_schedule TEXT NOT NULL,
+                    access_starting_at INTEGER NOT NULL,
+                    access_ending_before INTEGER NOT NULL,
+                    invoice_schedule TEXT,
+                    applicable_product_ids TEXT,
+                    applicable_product_tags TEXT,
+                    applicable_contract_ids TEXT,
+                    specifiers TEXT,
+                    rate_type TEXT,
+                    rollover_fraction TEXT,
+                    invoice_contract_id TEXT,
+                    uniqueness_key TEXT,
+                    custom_fields TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX commit_or_credit_by_customer ON commit_or_credit(customer_id, kind);
+                CREATE INDEX commit_or_credit_by_contract ON commit_or_credit(contract_id);
+                CREATE UNIQUE INDEX commit_or_credit_by_uniqueness_key ON commit_or_credit(customer_id, kind, uniqueness_key)
+                    WHERE uniqueness_key IS NOT NULL;
+                """)
+        }
+        migrator.registerMigration("v7 usage rollups and invoices") { db in
+            try db.execute(sql: """
+                CREATE TABLE usage_rollup (
+                    billable_metric_id TEXT NOT NULL,
+                    customer_ref TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    group_values TEXT NOT NULL,
+                    event_count INTEGER NOT NULL,
+                    total TEXT NOT NULL,
+                    maximum TEXT,
+                    latest_at INTEGER,
+                    latest_transaction_id TEXT,
+                    latest_value TEXT,
+                    PRIMARY KEY (billable_metric_id, customer_ref, hour, group_values)
+                ) WITHOUT ROWID;
+                CREATE TABLE usage_rollup_unique (
+                    billable_metric_id TEXT NOT NULL,
+                    customer_ref TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    group_values TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (billable_metric_id, customer_ref, hour, group_values, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE invoice (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    source_kind TEXT NOT NULL,
+                    source_id TEXT NOT NULL,
+                    period_index INTEGER NOT NULL,
+                    start_timestamp INTEGER NOT NULL,
+                    end_timestamp INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    issued_at INTEGER,
+                    regenerated_from_invoice_id TEXT,
+                    added_charges TEXT NOT NULL DEFAULT '[]',
+                    document TEXT
+                );
+                CREATE INDEX invoice_by_customer ON invoice(customer_id, start_timestamp);
+                CREATE INDEX invoice_by_source ON invoice(source_kind, source_id, period_index);
+                """)
+        }
+        migrator.registerMigration("v8 alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    alert_type TEXT NOT NULL,
+                    threshold TEXT NOT NULL,
+                    customer_id TEXT REFERENCES customer(id) ON DELETE CASCADE,
+                    plan_id TEXT REFERENCES plan(id),
+                    credit_type_id TEXT NOT NULL,
+                    billable_metric_id TEXT,
+                    uniqueness_key TEXT,
+                    holds_uniqueness_key INTEGER NOT NULL DEFAULT 0,
+                    evaluate_on_create INTEGER NOT NULL DEFAULT 1,
+                    filters TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX alert_by_customer ON alert(customer_id);
+                CREATE UNIQUE INDEX alert_by_held_uniqueness_key ON alert(uniqueness_key)
+                    WHERE uniqueness_key IS NOT NULL AND holds_uniqueness_key = 1;
+                CREATE TABLE customer_alert_state (
+                    alert_id TEXT NOT NULL REFERENCES alert(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL,
+                    triggered_by TEXT,
+                    is_suppressed INTEGER NOT NULL DEFAULT 0,
+                    suppressed_window TEXT,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (customer_id, alert_id)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v9 usage events stored per ingest request") { db in
+            try db.execute(sql: """
+                CREATE TABLE usage_event_batch (
+                    seq INTEGER PRIMARY KEY,
+                    ingested_at INTEGER NOT NULL,
+                    events BLOB NOT NULL
+                );
+                CREATE TABLE usage_event_batch_ref (
+                    customer_ref TEXT NOT NULL,
+                    batch_seq INTEGER NOT NULL,
+                    first_timestamp INTEGER NOT NULL,
+                    last_timestamp INTEGER NOT NULL,
+                    PRIMARY KEY (customer_ref, batch_seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE usage_event_repeat (
+                    transaction_id TEXT NOT NULL,
+                    batch_seq INTEGER NOT NULL,
+                    PRIMARY KEY (transaction_id, batch_seq)
+                ) WITHOUT ROWID;
+                """)
+            try migrateUsageEventRows(db)
+            try db.execute(sql: "DROP TABLE usage_event")
+        }
+        return migrator
+    }
+
+    /// Moves the events of a store written before v9, one row each, into batches: consecutive
+    /// events ingested at the same moment, up to 100 at a time, as ingest would have stored them.
+    private static func migrateUsageEventRows(_ db: Database) throws {
+        var pending: [(event: NewUsageEvent, isDuplicate: Bool)] = []
+        var pendingIngestedAt: Int64 = 0
+        var countedBatch: [String: Int64] = [:]
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let events = pending.map(\.event)
+            try db.execute(
+                sql: "INSERT INTO usage_event_batch (ingested_at, events) VALUES (?, ?)",
+                arguments: [pendingIngestedAt, UsageEventBatchCoding.encode(events, duplicates: pending.map(\.isDuplicate))]
+            )
+            let batchSeq = db.lastInsertedRowID
+            for span in UsageEventBatchCoding.customerRefSpans(events) {
+                try db.execute(sql: """
+                    INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
+                    """, arguments: [span.customerRef, batchSeq, span.first, span.last])
+            }
+            for (event, isDuplicate) in pending {
+                let repeatBatch = isDuplicate ? batchSeq : countedBatch.updateValue(batchSeq, forKey: event.transactionId)
+                if let repeatBatch {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO usage_event_repeat (transaction_id, batch_seq) VALUES (?, ?)",
+                        arguments: [event.transactionId, repeatBatch]
+                    )
+                }
+            }
+            pending = []
+        }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT transaction_id, customer_ref, event_type, timestamp, properties, ingested_at, is_duplicate
+            FROM usage_event ORDER BY seq
+            """)
+        while let row = try rows.next() {
+            let ingestedAt: Int64 = row["ingested_at"]
+            if ingestedAt != pendingIngestedAt || pending.count == 100 {
+                try flush()
+                pendingIngestedAt = ingestedAt
+            }
+            pending.append((
+                NewUsageEvent(
+                    transactionId: row["transaction_id"], customerRef: row["customer_ref"], eventType: row["event_type"],
+                    timestamp: Timestamp(millisecondsSinceEpoch: row["timestamp"]), propertiesJSON: row["properties"]
+                ),
+                row["is_duplicate"]
+            ))
+        }
+        try flush()
+    }
+
+    /// Every table that holds emulated state, children before parents, for reset.
+    package static let stateTables = [
+        "commit_or_credit",
+        "contract",
+        "customer_alert_state",
+        "alert",
+        "invoice",
+        "usage_rollup_unique",
+        "usage_rollup",
+        "customer_plan",
+        "plan",
+        "custom_field_key",
+        "rate",
+        "rate_card_alias",
+        "rate_card",
+        "product",
+        "usage_event_repeat",
+        "usage_event_batch_ref",
+        "usage_event_batch",
+        "billable_metric",
+        "named_schedule_segment",
+        "customer_billing_provider_configuration",
+        "delivery_method",
+        "customer_billing_config",
+        "customer_ingest_alias",
+        "customer",
+        "credit_type",
+    ]
+}

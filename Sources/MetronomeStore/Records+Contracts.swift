@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+/// A row of `contract`: the contract's own terms; its commits and credits are rows of
+/// `commit_or_credit`.
+package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "contract"
+    package var seq: Int64?
+    package var id: String
+    package var customerId: String
+    package var name: String?
+    package var startingAt: Timestamp
+    package var endingBefore: Timestamp?
+    package var rateCardId: String?
+    package var usageStatementSchedule: UsageStatementSchedule
+    package var netPaymentTermsDays: Decimal?
+    package var scheduledCharges: [ScheduledChargeTerms]
+    package var discounts: [ScheduledChargeTerms]
+    package var subscriptions: [SubscriptionTerms]
+    package var overrides: [OverrideTerms]
+    package var transitions: [TransitionTerms]
+    package var customFields: [String: String]
+    package var uniquenessKey: String?
+    package var createdAt: Timestamp
+    package var archivedAt: Timestamp?
+
+    package enum Columns {
+        package static let seq = Column(CodingKeys.seq)
+        package static let id = Column(CodingKeys.id)
+        package static let customerId = Column(CodingKeys.customerId)
+        package static let startingAt = Column(CodingKeys.startingAt)
+        package static let endingBefore = Column(CodingKeys.endingBefore)
+        package static let uniquenessKey = Column(CodingKeys.uniquenessKey)
+        package static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case seq, id, customerId = "customer_id", name, startingAt = "starting_at", endingBefore = "ending_before"
+        case rateCardId = "rate_card_id", usageStatementSchedule = "usage_statement_schedule"
+        case netPaymentTermsDays = "net_payment_terms_days", scheduledCharges = "scheduled_charges", discounts
+        case subscriptions, overrides, transitions, customFields = "custom_fields", uniquenessKey = "uniqueness_key"
+        case createdAt = "created_at", archivedAt = "archived_at"
+    }
+
+    /// The row of `terms` (whose commits and credits are stored apart).
+    package init(_ terms: ContractTerms) {
+        id = terms.id
+        customerId = terms.customerId
+        name = terms.name
+        startingAt = terms.startingAt
+        endingBefore = terms.endingBefore
+        rateCardId = terms.rateCardId
+        usageStatementSchedule = terms.usageStatementSchedule
+        netPaymentTermsDays = terms.netPaymentTermsDays
+        scheduledCharges = terms.scheduledCharges
+        discounts = terms.discounts
+        subscriptions = terms.subscriptions
+        overrides = terms.overrides
+        transitions = terms.transitions
+        customFields = terms.customFields
+        uniquenessKey = terms.uniquenessKey
+        createdAt = terms.createdAt
+        archivedAt = terms.archivedAt
+    }
+
+    /// The contract's terms with `commitsAndCredits`, which are split by kind.
+    package func terms(commitsAndCredits: [CommitTerms]) -> ContractTerms {
+        ContractTerms(
+            id: id, customerId: customerId, name: name, startingAt: startingAt, endingBefore: endingBefore,
+            rateCardId: rateCardId, usageStatementSchedule: usageStatementSchedule, netPaymentTermsDays: netPaymentTermsDays,
+            commits: commitsAndCredits.filter { $0.kind == .commit }, credits: commitsAndCredits.filter { $0.kind == .credit },
+            scheduledCharges: scheduledCharges, discounts: discounts, subscriptions: subscriptions, overrides: overrides,
+            transitions: transitions, customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
+            archivedAt: archivedAt
+        )
+    }
+}
+
+/// A row of `commit_or_credit`: a commit or credit of a contract or of a customer.
+package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "commit_or_credit"
+    package var seq: Int64?
+    package var id: String
+    package var kind: CommitKind
+    package var type: CommitType?
+    package var customerId: String
+    package var contractId: String?
+    package var productId: String
+    package var name: String?
+    package var description: String?
+    package var priority: Decimal?
+    package var creditTypeId: String
+    package var accessSchedule: [AccessSegment]
+    /// Denormalised from `accessSchedule` so that lists filter by date in SQL.
+    package var accessStartingAt: Timestamp
+    package var accessEndingBefore: Timestamp
+    package var invoiceSchedule: InvoiceScheduleTerms?
+    package var applicableProductIds: [String]?
+    package var applicableProductTags: [String]?
+    package var applicableContractIds: [String]?
+    package var specifiers: [CommitSpecifier]?
+    package var rateType: CommitRateType?
+    package var rolloverFraction: Decimal?
+    package var invoiceContractId: String?
+    package var uniquenessKey: String?
+    package var customFields: [String: String]
+    package var createdAt: Timestamp
+    package var archivedAt: Timestamp?
+
+    package enum Columns {
+        package static let seq = Column(CodingKeys.seq)
+        package static let id = Column(CodingKeys.id)
+        package static let kind = Column(CodingKeys.kind)
+        package static let customerId = Column(CodingKeys.customerId)
+        package static let contractId = Column(CodingKeys.contractId)
+        package static let accessStartingAt = Column(CodingKeys.accessStartingAt)
+        package static let accessEndingBefore = Column(CodingKeys.accessEndingBefore)
+        package static let uniquenessKey = Column(CodingKeys.uniquenessKey)
+        package static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
+        case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
+        case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
+        case invoiceSchedule = "invoice_schedule", applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
+        case specifiers, rateType = "rate_type", rolloverFraction = "rollover_fraction"
+        case invoiceContractId = "invoice_contract_id", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
+        case createdAt = "created_at", archivedAt = "archived_at"
+    }
+
+    /// The row of `terms`, whose access schedule must not be empty.
+    package init(_ terms: CommitTerms) {
+        id = terms.id
+        kind = terms.kind
+        type = terms.type
+        customerId = terms.customerId
+        contractId = terms.contractId
+        productId = terms.productId
+        name = terms.name
+        description = terms.description
+        priority = terms.priority
+        creditTypeId = terms.creditTypeId
+        accessSchedule = terms.accessSchedule
+        accessStartingAt = terms.accessStartingAt ?? terms.createdAt
+        accessEndingBefore = terms.accessEndingBefore ?? terms.createdAt
+        invoiceSchedule = terms.invoiceSchedule
+        applicableProductIds = terms.applicableProductIds
+        applicableProductTags = terms.applicableProductTags
+        applicableContractIds = terms.applicableContractIds
+        specifiers = terms.specifiers
+        rateType = terms.rateType
+        rolloverFraction = terms.rolloverFraction
+        invoiceContractId = terms.invoiceContractId
+        uniquenessKey = terms.uniquenessKey
+        customFields = terms.customFields
+        createdAt = terms.createdAt
+        archivedAt = terms.archivedAt
+    }
+
+    /// The commit or credit this row holds.
+    package var terms: CommitTerms {
+        CommitTerms(
+            id: id, kind: kind, type: type, customerId: customerId, contractId: contractId, productId: productId, name: name,
+            description: description, priority: priority, creditTypeId: creditTypeId, accessSchedule: accessSchedule,
+            invoiceSchedule: invoiceSchedule, applicableProductIds: applicableProductIds,
+            applicableProductTags: applicableProductTags, applicableContractIds: applicableContractIds,
+            specifiers: specifiers, rateType: rateType, rolloverFraction: rolloverFraction,
+            invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
+            createdAt: createdAt, archivedAt: archivedAt
+        )
+    }
+}
