@@ -61,7 +61,7 @@ extension CustomFieldEntity: DatabaseValueConvertible {}
 
 extension AppDatabase {
     /// Values are at most this many characters, as in Metronome.
-    package static let customFieldValueMaxLength = 200
+    package static let customFieldValueMaxLength = Limits.customFieldLength
 
     /// Registers a key for a kind of object; 409 if it is registered already.
     package func addCustomFieldKey(entity: CustomFieldEntity, key: String, enforceUniqueness: Bool) async throws {

@@ -4,7 +4,7 @@ import MetronomeStore
 
 extension PageRequest {
     /// Query-cursor lists (`?limit=&next_page=`): every GET list and several POSTs.
-    init(query: QueryParameters, list: String, defaultLimit: Int = 100, maxLimit: Int = 100) throws {
+    init(query: QueryParameters, list: String, defaultLimit: Int = Limits.pageSize, maxLimit: Int = Limits.pageSize) throws {
         try self.init(
             limit: try query.int("limit"), token: query.string("next_page"), parameter: "next_page",
             list: list, defaultLimit: defaultLimit, maxLimit: maxLimit

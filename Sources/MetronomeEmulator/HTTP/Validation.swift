@@ -47,7 +47,7 @@ enum Validate {
     }
 
     /// A non-empty name, cut to `maxLength` characters as Metronome silently does.
-    static func name(_ text: String, field: String = "name", maxLength: Int = 160) throws -> String {
+    static func name(_ text: String, field: String = "name", maxLength: Int = Limits.nameLength) throws -> String {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest("'\(field)' must not be empty")
         }

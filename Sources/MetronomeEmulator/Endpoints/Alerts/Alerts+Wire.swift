@@ -42,7 +42,7 @@ struct CreateAlertRequest: Decodable {
             throw APIError.badRequest("'credit_type_id' cannot be given with access_type QUANTITY")
         }
         guard threshold.isFinite else { throw APIError.badRequest("'threshold' must be a number") }
-        if let uniquenessKey { try Validate.length(uniquenessKey, field: "uniqueness_key", 1...128) }
+        if let uniquenessKey { try Validate.length(uniquenessKey, field: "uniqueness_key", Limits.identifierLength) }
         for (index, pair) in (groupValues ?? []).enumerated() where pair.key.isEmpty {
             throw APIError.badRequest("'group_values[\(index)].key' must not be empty")
         }

@@ -13,7 +13,7 @@ struct AlertsEndpoints {
     let clock: EmulatorClock
 
     /// Alerts a customer list page holds.
-    static let pageSize = 100
+    static let pageSize = Limits.pageSize
 
     /// The routes of this resource.
     var routes: RouteCollection<Context> {

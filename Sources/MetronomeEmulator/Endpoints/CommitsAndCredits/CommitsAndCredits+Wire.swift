@@ -147,7 +147,7 @@ struct CommitBody: Decodable {
             throw APIError.badRequest(error.message)
         }
         if let key = uniquenessKey {
-            try Validate.length(key, field: "\(field)uniqueness_key", 1...128)
+            try Validate.length(key, field: "\(field)uniqueness_key", Limits.identifierLength)
         }
         if let fraction = rolloverFraction, !(0...1).contains(fraction) {
             throw APIError.badRequest("'\(field)rollover_fraction' must be between 0 and 1")

@@ -33,7 +33,7 @@ struct ContractsEndpoints {
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         try Validate.range(startingAt: body.startingAt, endingBefore: body.endingBefore)
         if let key = body.uniquenessKey {
-            try Validate.length(key, field: "uniqueness_key", 1...128)
+            try Validate.length(key, field: "uniqueness_key", Limits.identifierLength)
         }
         if body.rateCardId != nil, body.rateCardAlias != nil {
             throw APIError.badRequest("Give 'rate_card_id' or 'rate_card_alias', not both")

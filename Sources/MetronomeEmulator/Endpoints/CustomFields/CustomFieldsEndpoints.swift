@@ -10,7 +10,7 @@ struct CustomFieldsEndpoints {
     let database: AppDatabase
 
     /// Keys on one page of `listKeys`, which takes no `limit`.
-    static let keysPageSize = 100
+    static let keysPageSize = Limits.pageSize
 
     /// The routes of this resource.
     var routes: RouteCollection<Context> {
@@ -25,7 +25,7 @@ struct CustomFieldsEndpoints {
 
     @Sendable func addKey(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: AddCustomFieldKeyRequest.self, context: context)
-        try Validate.length(body.key, field: "key", 1...200)
+        try Validate.length(body.key, field: "key", 1...Limits.customFieldLength)
         try await database.addCustomFieldKey(entity: body.entity, key: body.key, enforceUniqueness: body.enforceUniqueness)
         return JSONResponse.empty()
     }

@@ -118,7 +118,7 @@ struct CreateCustomerRequest: Decodable {
 
     /// The aliases the customer will hold: `external_id` first, then `ingest_aliases`, each once.
     func validatedIngestAliases() throws -> [String] {
-        try Validate.count(ingestAliases ?? [], field: "ingest_aliases", max: 2000)
+        try Validate.count(ingestAliases ?? [], field: "ingest_aliases", max: Limits.ingestAliasesPerCustomer)
         return try IngestAliases.validated([externalId].compactMap { $0 } + (ingestAliases ?? []))
     }
 }
@@ -129,7 +129,7 @@ enum IngestAliases {
     static func validated(_ requested: [String]) throws -> [String] {
         var seen = Set<String>()
         return try requested.filter { alias in
-            try Validate.length(alias, field: "ingest_aliases", 1...128)
+            try Validate.length(alias, field: "ingest_aliases", Limits.identifierLength)
             return seen.insert(alias).inserted
         }
     }

@@ -28,7 +28,7 @@ struct CustomersEndpoints {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: CreateCustomerRequest.self, context: context)
         if let externalId = body.externalId {
-            try Validate.length(externalId, field: "external_id", 1...128)
+            try Validate.length(externalId, field: "external_id", Limits.identifierLength)
         }
         let configurations = try (body.customerBillingProviderConfigurations ?? []).enumerated().map { index, item in
             // The customer ID is filled in by the store once the customer exists.
@@ -69,8 +69,8 @@ struct CustomersEndpoints {
         let page = try PageRequest(query: query, list: "customers")
         let customerIds = try query.strings("customer_ids").map { try Validate.id($0, field: "customer_ids") }
         let salesforceAccountIds = query.strings("salesforce_account_ids")
-        try Validate.count(customerIds, field: "customer_ids", max: 100)
-        try Validate.count(salesforceAccountIds, field: "salesforce_account_ids", max: 100)
+        try Validate.count(customerIds, field: "customer_ids", max: Limits.idsPerFilter)
+        try Validate.count(salesforceAccountIds, field: "salesforce_account_ids", max: Limits.idsPerFilter)
         let filter = CustomerFilter(
             customerIds: customerIds,
             ingestAlias: query.string("ingest_alias"),
@@ -102,7 +102,7 @@ struct CustomersEndpoints {
     @Sendable func setIngestAliases(_ request: Request, context: Context) async throws -> Response {
         let id = try Self.customerId(context)
         let body = try await request.decodeJSON(as: SetIngestAliasesRequest.self, context: context)
-        try Validate.count(body.ingestAliases, field: "ingest_aliases", max: 2000)
+        try Validate.count(body.ingestAliases, field: "ingest_aliases", max: Limits.ingestAliasesPerCustomer)
         let aliases = try IngestAliases.validated(body.ingestAliases)
         try await database.setIngestAliases(customerId: id, aliases: aliases, now: clock.now())
         return JSONResponse.empty()

@@ -100,7 +100,7 @@ struct InvoicesEndpoints {
     /// Daily costs per credit type over `[starting_on, ending_before)`.
     @Sendable func costs(_ request: Request, context: Context) async throws -> Response {
         let query = QueryParameters(request)
-        let page = try PageRequest(query: query, list: "costs", defaultLimit: 100, maxLimit: 100)
+        let page = try PageRequest(query: query, list: "costs", defaultLimit: Limits.pageSize, maxLimit: Limits.pageSize)
         let (startingOn, endingBefore) = try Self.requiredRange(query)
         let offset = try Self.offset(page)
         let (days, more) = try await database.dailyCosts(
@@ -136,7 +136,7 @@ struct InvoicesEndpoints {
         let events = try body.events.enumerated().map { index, event in
             try Validate.length(event.eventType, field: "events[\(index)].event_type", 1...256)
             if let transactionId = event.transactionId {
-                try Validate.length(transactionId, field: "events[\(index)].transaction_id", 1...128)
+                try Validate.length(transactionId, field: "events[\(index)].transaction_id", Limits.identifierLength)
                 guard transactionIds.insert(transactionId).inserted else {
                     throw APIError.badRequest("'events[\(index)].transaction_id' \(transactionId) appears more than once")
                 }

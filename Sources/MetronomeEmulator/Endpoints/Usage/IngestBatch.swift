@@ -106,8 +106,8 @@ enum IngestBatch {
             transactionId: transactionIdValue, customerRef: customerRef, eventType: eventTypeValue, timestamp: moment,
             propertiesJSON: properties
         )
-        try Validate.length(event.transactionId, field: field("transaction_id"), 1...128)
-        try Validate.length(event.customerRef, field: field("customer_id"), 1...128)
+        try Validate.length(event.transactionId, field: field("transaction_id"), Limits.identifierLength)
+        try Validate.length(event.customerRef, field: field("customer_id"), Limits.identifierLength)
         try Validate.length(event.eventType, field: field("event_type"), 1...256)
         return event
     }

@@ -34,7 +34,7 @@ struct UsageEndpoints {
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: SearchEventsRequest.self, context: context)
-        try Validate.count(body.transactionIds, field: "transactionIds", max: 100)
+        try Validate.count(body.transactionIds, field: "transactionIds", max: Limits.idsPerFilter)
         let found = try await database.usageEvents(transactionIds: body.transactionIds)
         let metrics = try await database.billableMetrics(includeArchived: false, afterSeq: nil, limit: Int.max)
         let items = found.map { stored, customer in
