@@ -1,6 +1,5 @@
+import Foundation
 import GRDB
-import MetronomeBilling
-import MetronomeCodecs
 
 extension AppDatabase {
     /// The schema, one append-only migration at a time. Lists page by `seq` (insertion order).
@@ -342,25 +341,26 @@ extension AppDatabase {
 
     /// Moves the events of a store written before v9, one row each, into batches: consecutive
     /// events ingested at the same moment, up to 100 at a time, as ingest would have stored them.
+    /// It writes the v9 batch format with its own frozen encoder, so that later changes to the
+    /// live one never change what an old store is migrated into.
     private static func migrateUsageEventRows(_ db: Database) throws {
-        var pending: [(event: NewUsageEvent, isDuplicate: Bool)] = []
+        var pending: [V9Event] = []
         var pendingIngestedAt: Int64 = 0
         var countedBatch: [String: Int64] = [:]
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let events = pending.map(\.event)
             try db.execute(
                 sql: "INSERT INTO usage_event_batch (ingested_at, events) VALUES (?, ?)",
-                arguments: [pendingIngestedAt, UsageEventBatchCoding.encode(events, duplicates: pending.map(\.isDuplicate))]
+                arguments: [pendingIngestedAt, V9Event.encode(pending)]
             )
             let batchSeq = db.lastInsertedRowID
-            for span in UsageEventBatchCoding.customerRefSpans(events) {
+            for span in V9Event.customerRefSpans(pending) {
                 try db.execute(sql: """
                     INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
                     """, arguments: [span.customerRef, batchSeq, span.first, span.last])
             }
-            for (event, isDuplicate) in pending {
-                let repeatBatch = isDuplicate ? batchSeq : countedBatch.updateValue(batchSeq, forKey: event.transactionId)
+            for event in pending {
+                let repeatBatch = event.isDuplicate ? batchSeq : countedBatch.updateValue(batchSeq, forKey: event.transactionId)
                 if let repeatBatch {
                     try db.execute(
                         sql: "INSERT OR IGNORE INTO usage_event_repeat (transaction_id, batch_seq) VALUES (?, ?)",
@@ -380,15 +380,54 @@ extension AppDatabase {
                 try flush()
                 pendingIngestedAt = ingestedAt
             }
-            pending.append((
-                NewUsageEvent(
-                    transactionId: row["transaction_id"], customerRef: row["customer_ref"], eventType: row["event_type"],
-                    timestamp: Timestamp(millisecondsSinceEpoch: row["timestamp"]), propertiesJSON: row["properties"]
-                ),
-                row["is_duplicate"]
+            pending.append(V9Event(
+                transactionId: row["transaction_id"], customerRef: row["customer_ref"], eventType: row["event_type"],
+                timestamp: row["timestamp"], properties: row["properties"], isDuplicate: row["is_duplicate"]
             ))
         }
         try flush()
+    }
+
+    /// An event as migration v9 stores it, and the v9 batch format, frozen: per event a flags byte
+    /// (1 = duplicate), the timestamp as 8 little-endian bytes, then `transaction_id`, customer
+    /// reference, `event_type` and the properties' JSON text, each as a 4-byte little-endian
+    /// length followed by its UTF-8 bytes.
+    private struct V9Event {
+        var transactionId: String
+        var customerRef: String
+        var eventType: String
+        var timestamp: Int64
+        var properties: String
+        var isDuplicate: Bool
+
+        static func encode(_ events: [V9Event]) -> Data {
+            var bytes = Data()
+            func append(_ value: UInt64, count: Int) {
+                for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(index * 8))) }
+            }
+            for event in events {
+                append(event.isDuplicate ? 1 : 0, count: 1)
+                append(UInt64(bitPattern: event.timestamp), count: 8)
+                for text in [event.transactionId, event.customerRef, event.eventType, event.properties] {
+                    append(UInt64(text.utf8.count), count: 4)
+                    bytes.append(contentsOf: Array(text.utf8))
+                }
+            }
+            return bytes
+        }
+
+        static func customerRefSpans(_ events: [V9Event]) -> [(customerRef: String, first: Int64, last: Int64)] {
+            var spans: [(customerRef: String, first: Int64, last: Int64)] = []
+            for event in events {
+                if let position = spans.firstIndex(where: { $0.customerRef == event.customerRef }) {
+                    spans[position].first = min(spans[position].first, event.timestamp)
+                    spans[position].last = max(spans[position].last, event.timestamp)
+                } else {
+                    spans.append((event.customerRef, event.timestamp, event.timestamp))
+                }
+            }
+            return spans
+        }
     }
 
     /// Every table that holds emulated state, children before parents, for reset.
