@@ -69,37 +69,51 @@ extension AppDatabase {
     ) async throws -> [CommitSnapshot] {
         try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
-            var request = CommitRecord
-                .filter(CommitRecord.Columns.customerId == customerId && CommitRecord.Columns.kind == kind.rawValue)
-                .order(CommitRecord.Columns.seq)
-            if !filter.includeContractLevel {
-                request = request.filter(CommitRecord.Columns.contractId == nil)
-            }
-            if !filter.includeArchived {
-                request = request.filter(CommitRecord.Columns.archivedAt == nil)
-            }
-            if let id = filter.id {
-                request = request.filter(CommitRecord.Columns.id == id)
-            }
-            if let date = filter.coveringDate {
-                request = request.filter(CommitRecord.Columns.accessStartingAt <= date && CommitRecord.Columns.accessEndingBefore > date)
-            }
-            if let start = filter.startingAt {
-                request = request.filter(CommitRecord.Columns.accessStartingAt >= start)
-            }
-            if let before = filter.effectiveBefore {
-                request = request.filter(CommitRecord.Columns.accessStartingAt < before)
-            }
-            if let afterSeq {
-                request = request.filter(CommitRecord.Columns.seq > afterSeq)
-            }
-            // A covering date between two segments falls in the SQL range but in no segment.
-            let records = try request.limit(limit).fetchAll(db).filter { record in
-                filter.coveringDate.map { record.terms.covers($0) } ?? true
-            }
-            let names = try Self.catalogNames(contracts: [], commits: records.map(\.terms), now: now, db)
-            return records.map { CommitSnapshot(seq: $0.seq ?? 0, terms: $0.terms, names: names) }
+            return try Self.commitsOrCredits(
+                customerId: customerId, kinds: [kind], filter: filter, afterSeq: afterSeq, limit: limit, now: now, db
+            )
         }
+    }
+
+    /// Up to `limit` commits and credits of the kinds in `kinds` matching `filter`, in creation
+    /// order, after sequence `afterSeq`.
+    package static func commitsOrCredits(
+        customerId: String, kinds: [CommitKind], filter: CommitListFilter, afterSeq: Int64?, limit: Int?, now: Timestamp,
+        _ db: Database
+    ) throws -> [CommitSnapshot] {
+        var request = CommitRecord
+            .filter(CommitRecord.Columns.customerId == customerId && kinds.map(\.rawValue).contains(CommitRecord.Columns.kind))
+            .order(CommitRecord.Columns.seq)
+        if !filter.includeContractLevel {
+            request = request.filter(CommitRecord.Columns.contractId == nil)
+        }
+        if !filter.includeArchived {
+            request = request.filter(CommitRecord.Columns.archivedAt == nil)
+        }
+        if let id = filter.id {
+            request = request.filter(CommitRecord.Columns.id == id)
+        }
+        if let date = filter.coveringDate {
+            request = request.filter(CommitRecord.Columns.accessStartingAt <= date && CommitRecord.Columns.accessEndingBefore > date)
+        }
+        if let start = filter.startingAt {
+            request = request.filter(CommitRecord.Columns.accessStartingAt >= start)
+        }
+        if let before = filter.effectiveBefore {
+            request = request.filter(CommitRecord.Columns.accessStartingAt < before)
+        }
+        if let afterSeq {
+            request = request.filter(CommitRecord.Columns.seq > afterSeq)
+        }
+        if let limit {
+            request = request.limit(limit)
+        }
+        // A covering date between two segments falls in the SQL range but in no segment.
+        let records = try request.fetchAll(db).filter { record in
+            filter.coveringDate.map { record.terms.covers($0) } ?? true
+        }
+        let names = try Self.catalogNames(contracts: [], commits: records.map(\.terms), now: now, db)
+        return records.map { CommitSnapshot(seq: $0.seq ?? 0, terms: $0.terms, names: names) }
     }
 
     /// Moves the end of a commit's (or credit's) access, and of a commit's invoices, earlier;

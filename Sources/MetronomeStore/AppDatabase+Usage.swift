@@ -253,18 +253,20 @@ extension AppDatabase {
     /// The customers usage is reported for: those named (any state; 404 for an unknown one), or
     /// every customer that is not archived.
     package func usageCustomers(ids: [String]?) async throws -> [UsageCustomer] {
-        try await writer.read { db in
-            let records: [CustomerRecord]
-            if let ids {
-                records = try ids.map { try Self.customerRecord(id: $0, db) }
-            } else {
-                records = try CustomerRecord.filter(CustomerRecord.Columns.archivedAt == nil)
-                    .order(CustomerRecord.Columns.seq).fetchAll(db)
-            }
-            return try records.map { record in
-                let aliases = try Self.aliases(of: record.id, db)
-                return UsageCustomer(id: record.id, name: record.name, refs: [record.id] + aliases)
-            }
+        try await writer.read { db in try Self.usageCustomers(ids: ids, db) }
+    }
+
+    private static func usageCustomers(ids: [String]?, _ db: Database) throws -> [UsageCustomer] {
+        let records: [CustomerRecord]
+        if let ids {
+            records = try ids.map { try customerRecord(id: $0, db) }
+        } else {
+            records = try CustomerRecord.filter(CustomerRecord.Columns.archivedAt == nil)
+                .order(CustomerRecord.Columns.seq).fetchAll(db)
+        }
+        return try records.map { record in
+            let aliases = try Self.aliases(of: record.id, db)
+            return UsageCustomer(id: record.id, name: record.name, refs: [record.id] + aliases)
         }
     }
 
@@ -273,20 +275,25 @@ extension AppDatabase {
     package func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp) async throws -> [UsageEvent] {
         guard !refs.isEmpty else { return [] }
         return try await writer.read { db in
-            let wanted = Set(refs)
-            let range = startingAt.millisecondsSinceEpoch..<endingBefore.millisecondsSinceEpoch
-            // Batches are read in ingest order, so the running position orders equal times.
-            var found: [(order: (Int64, Int), event: NewUsageEvent)] = []
-            try Self.forEachStoredEvent(db, where: """
-                WHERE seq IN (SELECT batch_seq FROM usage_event_batch_ref
-                    WHERE customer_ref IN (\(databaseQuestionMarks(count: refs.count))) AND last_timestamp >= ? AND first_timestamp < ?)
-                """, arguments: StatementArguments(refs) + [range.lowerBound, range.upperBound]) { _, _, stored in
-                let moment = stored.event.timestamp.millisecondsSinceEpoch
-                guard !stored.isDuplicate, range.contains(moment), wanted.contains(stored.event.customerRef) else { return }
-                found.append(((moment, found.count), stored.event))
-            }
-            return try found.sorted { $0.order < $1.order }.map { try Self.usageEvent(from: $0.event) }
+            try Self.usageEvents(refs: refs, startingAt: startingAt, endingBefore: endingBefore, db)
         }
+    }
+
+    private static func usageEvents(refs: [String], startingAt: Timestamp, endingBefore: Timestamp, _ db: Database) throws -> [UsageEvent] {
+        guard !refs.isEmpty else { return [] }
+        let wanted = Set(refs)
+        let range = startingAt.millisecondsSinceEpoch..<endingBefore.millisecondsSinceEpoch
+        // Batches are read in ingest order, so the running position orders equal times.
+        var found: [(order: (Int64, Int), event: NewUsageEvent)] = []
+        try Self.forEachStoredEvent(db, where: """
+            WHERE seq IN (SELECT batch_seq FROM usage_event_batch_ref
+                WHERE customer_ref IN (\(databaseQuestionMarks(count: refs.count))) AND last_timestamp >= ? AND first_timestamp < ?)
+            """, arguments: StatementArguments(refs) + [range.lowerBound, range.upperBound]) { _, _, stored in
+            let moment = stored.event.timestamp.millisecondsSinceEpoch
+            guard !stored.isDuplicate, range.contains(moment), wanted.contains(stored.event.customerRef) else { return }
+            found.append(((moment, found.count), stored.event))
+        }
+        return try found.sorted { $0.order < $1.order }.map { try Self.usageEvent(from: $0.event) }
     }
 
     /// Every stored event with one of `transactionIds` (duplicates included), newest ingest first,
@@ -343,5 +350,86 @@ extension AppDatabase {
             transactionId: stored.transactionId, customerRef: stored.customerRef, eventType: stored.eventType,
             timestamp: stored.timestamp, properties: values
         )
+    }
+}
+
+// MARK: - The usage report
+
+/// How `/v1/usage` groups one metric: by the values of one property, those given or all.
+package struct UsageGroupBy: Sendable {
+    package var key: String
+    package var values: [String]?
+
+    /// A value with each stored property given.
+    package init(key: String, values: [String]? = nil) {
+        self.key = key
+        self.values = values
+    }
+}
+
+/// One row of the usage report: a customer's usage of a metric in one window, at `position`
+/// (indexes of the customer, the metric and the window), which orders and pages the report.
+package struct UsageWindowRow: Sendable {
+    package var position: [Int64]
+    package var customerId: String
+    package var metricId: String
+    package var metricName: String
+    package var window: Range<Timestamp>
+    package var value: Decimal?
+    package var groups: [String: Decimal?]?
+}
+
+extension AppDatabase {
+    /// Up to `limit` rows of the usage report after `after`, in one transaction: for each customer
+    /// (those named, 404 for an unknown one, else every active customer), each metric (those
+    /// named, archived ones included, 404 for an unknown one, else every active metric), and
+    /// each window, the metric's value over the customer's counted events.
+    package func usageWindows(
+        customerIds: [String]?, metricIds: [String], groupBy: [String: UsageGroupBy], windows: [Range<Timestamp>],
+        after: [Int64]?, limit: Int
+    ) async throws -> [UsageWindowRow] {
+        try await writer.read { db in
+            let customers = try Self.usageCustomers(ids: customerIds, db)
+            var request = BillableMetricRecord.order(BillableMetricRecord.Columns.seq)
+            if metricIds.isEmpty {
+                request = request.filter(BillableMetricRecord.Columns.archivedAt == nil)
+            } else {
+                request = request.filter(metricIds.contains(BillableMetricRecord.Columns.id))
+            }
+            var metrics = try request.fetchAll(db)
+            if let missing = metricIds.first(where: { id in !metrics.contains { $0.id == id } }) {
+                throw StoreError.notFound("Billable metric", missing)
+            }
+            if !metricIds.isEmpty {
+                metrics = metricIds.compactMap { id in metrics.first { $0.id == id } }
+            }
+            guard let first = windows.first, let last = windows.last else { return [] }
+            var rows: [UsageWindowRow] = []
+            for (customerIndex, customer) in customers.enumerated() {
+                if let after, Int64(customerIndex) < after[0] { continue }
+                let events = try Self.usageEvents(
+                    refs: customer.refs, startingAt: first.lowerBound, endingBefore: last.upperBound, db
+                )
+                for (metricIndex, metric) in metrics.enumerated() {
+                    if let after, Int64(customerIndex) == after[0], Int64(metricIndex) < after[1] { continue }
+                    let definition = metric.definition
+                    let matching = events.filter(definition.matches)
+                    for (windowIndex, window) in windows.enumerated() {
+                        let position = [Int64(customerIndex), Int64(metricIndex), Int64(windowIndex)]
+                        if let after, position.lexicographicallyPrecedes(after) || position == after { continue }
+                        let inWindow = matching.filter { window.contains($0.timestamp) }
+                        rows.append(UsageWindowRow(
+                            position: position, customerId: customer.id, metricId: metric.id, metricName: metric.name,
+                            window: window, value: definition.aggregate(inWindow),
+                            groups: groupBy[metric.id].map {
+                                UsageAggregation.groups(of: definition, events: inWindow, key: $0.key, values: $0.values)
+                            }
+                        ))
+                        if rows.count == limit { return rows }
+                    }
+                }
+            }
+            return rows
+        }
     }
 }

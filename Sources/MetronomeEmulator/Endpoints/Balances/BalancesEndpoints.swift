@@ -32,23 +32,17 @@ struct BalancesEndpoints {
             startingAt: body.startingAt, effectiveBefore: body.effectiveBefore, includeArchived: body.includeArchived ?? false,
             includeContractLevel: body.includeContractBalances ?? false
         )
-        let now = clock.now()
-        var rows: [CommitSnapshot] = []
-        for kind in [CommitKind.commit, .credit] {
-            rows += try await database.commitsOrCredits(
-                customerId: customerId, kind: kind, filter: filter, afterSeq: try page.after?.integer(at: 0), limit: .max, now: now
-            )
-        }
-        let accounts = try await database.commitAccounts(customerId: customerId, now: now)
-        if body.excludeZeroBalances ?? false { rows = rows.filter { (accounts[$0.terms.id]?.balance ?? 0) != 0 } }
-        rows.sort { $0.seq < $1.seq }
+        let rows = try await database.customerBalances(
+            customerId: customerId, filter: filter, excludeZeroBalances: body.excludeZeroBalances ?? false,
+            afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: clock.now()
+        )
         let includeBalance = body.includeBalance ?? false, includeLedgers = body.includeLedgers ?? false
         return try JSONResponse.ok(Page(
-            rows: Array(rows.prefix(page.fetchLimit)), request: page, list: "customer-balances", key: { [String($0.seq)] }
+            rows: rows, request: page, list: "customer-balances", key: { [String($0.snapshot.seq)] }
         ) { row in
-            var wire = CommitWire(row.terms, names: row.names)
-            if includeBalance { wire.balance = accounts[row.terms.id]?.balance ?? 0 }
-            if includeLedgers { wire.ledger = (accounts[row.terms.id]?.ledger ?? []).map(LedgerEntryWire.init) }
+            var wire = CommitWire(row.snapshot.terms, names: row.snapshot.names)
+            if includeBalance { wire.balance = row.account?.balance ?? 0 }
+            if includeLedgers { wire.ledger = (row.account?.ledger ?? []).map(LedgerEntryWire.init) }
             return wire
         })
     }
@@ -58,20 +52,11 @@ struct BalancesEndpoints {
         let body = try await request.decodeJSON(as: NetBalanceRequest.self, context: context)
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         let creditTypeId = try body.creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypes.usdCentsId
-        let now = clock.now()
         let includeDrafts = (body.invoiceInclusionMode ?? .finalizedAndDraft) == .finalizedAndDraft
-        let accounts = try await database.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts)
-        let filter = CommitListFilter(includeArchived: false, includeContractLevel: true)
-        var balance: Decimal = 0
-        for kind in [CommitKind.commit, .credit] {
-            for row in try await database.commitsOrCredits(
-                customerId: customerId, kind: kind, filter: filter, afterSeq: nil, limit: .max, now: now
-            ) where row.terms.creditTypeId == creditTypeId
-                && (body.filters.map { filters in filters.contains { $0.matches(row.terms) } } ?? true)
-            {
-                balance += accounts[row.terms.id]?.balance ?? 0
-            }
-        }
+        let filters = body.filters
+        let balance = try await database.netBalance(
+            customerId: customerId, creditTypeId: creditTypeId, includeDrafts: includeDrafts, now: clock.now()
+        ) { terms in filters.map { filters in filters.contains { $0.matches(terms) } } ?? true }
         return try JSONResponse.ok(DataEnvelope(data: NetBalanceWire(balance: balance, creditTypeId: creditTypeId)))
     }
 }

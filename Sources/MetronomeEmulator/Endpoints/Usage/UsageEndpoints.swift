@@ -54,49 +54,24 @@ struct UsageEndpoints {
         let page = try PageRequest(queryWithoutLimit: QueryParameters(request), list: "usage", pageSize: Self.usagePageSize)
         let body = try await request.decodeJSON(as: ListUsageRequest.self, context: context)
         try Self.checkDayAligned(startingOn: body.startingOn, endingBefore: body.endingBefore)
-        let customers = try await database.usageCustomers(
-            ids: try body.customerIds.map { try $0.map { try Validate.id($0, field: "customer_ids") } }
-        )
         let selections = body.billableMetrics ?? []
-        let metricIds = try selections.map { try Validate.id($0.id, field: "billable_metrics.id") }
-        var metrics = try await database.billableMetrics(
-            includeArchived: !metricIds.isEmpty, ids: metricIds.isEmpty ? nil : metricIds, afterSeq: nil, limit: Int.max
+        let groupBy = Dictionary(
+            selections.compactMap { selection in
+                selection.groupBy.map { (selection.id.lowercased(), UsageGroupBy(key: $0.key, values: $0.values)) }
+            },
+            uniquingKeysWith: { first, _ in first }
         )
-        if let missing = metricIds.first(where: { id in !metrics.contains { $0.id == id } }) {
-            throw APIError.notFound("Billable metric", missing)
-        }
-        if !metricIds.isEmpty {
-            metrics = metricIds.compactMap { id in metrics.first { $0.id == id } }
-        }
-        let groupBy = Dictionary(selections.compactMap { selection in selection.groupBy.map { (selection.id.lowercased(), $0) } },
-                                 uniquingKeysWith: { first, _ in first })
-        let windows = body.windowSize.windows(from: body.startingOn, to: body.endingBefore)
-        let after = try page.after.map { [try $0.integer(at: 0), try $0.integer(at: 1), try $0.integer(at: 2)] }
-
-        var rows: [([Int64], UsageWindowWire)] = []
-        customerLoop: for (customerIndex, customer) in customers.enumerated() {
-            if let after, Int64(customerIndex) < after[0] { continue }
-            let events = try await database.usageEvents(refs: customer.refs, startingAt: body.startingOn, endingBefore: body.endingBefore)
-            for (metricIndex, metric) in metrics.enumerated() {
-                if let after, Int64(customerIndex) == after[0], Int64(metricIndex) < after[1] { continue }
-                let definition = metric.definition
-                let matching = events.filter(definition.matches)
-                for (windowIndex, window) in windows.enumerated() {
-                    let position = [Int64(customerIndex), Int64(metricIndex), Int64(windowIndex)]
-                    if let after, position.lexicographicallyPrecedes(after) || position == after { continue }
-                    let inWindow = matching.filter { window.contains($0.timestamp) }
-                    let grouping = groupBy[metric.id]
-                    rows.append((position, UsageWindowWire(
-                        billableMetricId: metric.id, billableMetricName: metric.name, customerId: customer.id,
-                        startTimestamp: window.lowerBound, endTimestamp: window.upperBound,
-                        value: definition.aggregate(inWindow),
-                        groups: grouping.map {
-                            UsageAggregation.groups(of: definition, events: inWindow, key: $0.key, values: $0.values)
-                        }
-                    )))
-                    if rows.count == page.fetchLimit { break customerLoop }
-                }
-            }
+        let rows = try await database.usageWindows(
+            customerIds: try body.customerIds.map { try $0.map { try Validate.id($0, field: "customer_ids") } },
+            metricIds: try selections.map { try Validate.id($0.id, field: "billable_metrics.id") }, groupBy: groupBy,
+            windows: body.windowSize.windows(from: body.startingOn, to: body.endingBefore),
+            after: try page.after.map { [try $0.integer(at: 0), try $0.integer(at: 1), try $0.integer(at: 2)] },
+            limit: page.fetchLimit
+        ).map { row in
+            (row.position, UsageWindowWire(
+                billableMetricId: row.metricId, billableMetricName: row.metricName, customerId: row.customerId,
+                startTimestamp: row.window.lowerBound, endTimestamp: row.window.upperBound, value: row.value, groups: row.groups
+            ))
         }
         return try JSONResponse.ok(Page(
             rows: rows, request: page, list: "usage", key: { $0.0.map(String.init) }, transform: { $0.1 }
