@@ -94,8 +94,9 @@ package struct BillableMetricDefinition: Sendable, Equatable {
         case .max:
             return events.compactMap(quantity(of:)).max()
         case .latest:
-            return events.max { ($0.timestamp, $0.transactionId) < ($1.timestamp, $1.transactionId) }
-                .flatMap(quantity(of:))
+            // An event whose key holds no number is passed over, as the rollup passes it over.
+            return events.compactMap { event in quantity(of: event).map { (event, $0) } }
+                .max { ($0.0.timestamp, $0.0.transactionId) < ($1.0.timestamp, $1.0.transactionId) }?.1
         case .unique:
             return Decimal(Set(events.compactMap { aggregationKey.flatMap($0.properties.get)?.propertyText }).count)
         }
