@@ -380,7 +380,12 @@ package struct JSONScanner {
     private mutating func skipNumber() throws {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard try skipDigits() > 0 else { throw SyntaxError(offset: start, reason: "invalid value") }
+        let firstDigit = index
+        let digits = try skipDigits()
+        guard digits > 0 else { throw SyntaxError(offset: start, reason: "invalid value") }
+        guard digits == 1 || bytes[firstDigit] != UInt8(ascii: "0") else {
+            throw SyntaxError(offset: start, reason: "a number cannot start with a leading zero")
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard try skipDigits() > 0 else { throw error("digits expected after '.'") }
