@@ -227,7 +227,7 @@ def mutated(template: Any) -> st.SearchStrategy:
             if parent is None:
                 continue
             if kind == "drop":
-                parent.pop(key) if isinstance(parent, list) else parent.pop(key, None)
+                parent.pop(key)
             elif kind == "null":
                 parent[key] = None
             else:
