@@ -115,6 +115,46 @@ struct SubscriptionBody: Decodable {
     }
 }
 
+/// One tier of a TIERED override: `{"multiplier", "size"}`, in requests and responses.
+struct OverrideTierWire: Codable {
+    var multiplier: Decimal
+    var size: Decimal?
+
+    /// `tier` on the wire.
+    init(_ tier: OverrideTier) {
+        multiplier = tier.multiplier
+        size = tier.size
+    }
+
+    /// The tier this describes.
+    var tier: OverrideTier { OverrideTier(multiplier: multiplier, size: size) }
+}
+
+/// `overwrite_rate` of an override: a rate card rate's pricing fields, without the product,
+/// range and entitlement a rate card rate also needs.
+struct OverwriteRateBody: Decodable {
+    var rateType: RateType
+    var creditTypeId: String?
+    var price: Decimal?
+    var quantity: Decimal?
+    var isProrated: Bool?
+    var tiers: [TierWire]?
+    var customRate: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case rateType = "rate_type", creditTypeId = "credit_type_id", price, quantity, isProrated = "is_prorated", tiers
+        case customRate = "custom_rate"
+    }
+
+    /// The rate, its credit type ID checked to be a UUID; `field` prefixes field names.
+    func rate(field: String) throws -> OverwriteRate {
+        OverwriteRate(
+            rateType: rateType, creditTypeId: try creditTypeId.map { try Validate.id($0, field: "\(field).credit_type_id") },
+            price: price, quantity: quantity, isProrated: isProrated, tiers: tiers?.map(\.tier), customRate: customRate
+        )
+    }
+}
+
 /// An item of `overrides`.
 struct OverrideBody: Decodable {
     var startingAt: Timestamp
@@ -122,12 +162,12 @@ struct OverrideBody: Decodable {
     var type: OverrideType?
     var productId: String?
     var applicableProductTags: [String]?
-    var overrideSpecifiers: [CommitSpecifier]?
+    var overrideSpecifiers: [CommitSpecifierWire]?
     var entitled: Bool?
     var isCommitSpecific: Bool?
     var multiplier: Decimal?
-    var overwriteRate: OverwriteRate?
-    var tiers: [OverrideTier]?
+    var overwriteRate: OverwriteRateBody?
+    var tiers: [OverrideTierWire]?
     var priority: Decimal?
     var target: CommitRateType?
 
@@ -162,14 +202,9 @@ struct OverrideBody: Decodable {
         return OverrideTerms(
             id: UUID().uuidString.lowercased(), type: inferred, startingAt: startingAt, endingBefore: endingBefore,
             productId: try productId.map { try Validate.id($0, field: "\(field).product_id") },
-            applicableProductTags: applicableProductTags, specifiers: overrideSpecifiers, entitled: entitled,
-            multiplier: multiplier,
-            overwriteRate: try overwriteRate.map { rate in
-                var checked = rate
-                checked.creditTypeId = try rate.creditTypeId.map { try Validate.id($0, field: "\(field).overwrite_rate.credit_type_id") }
-                return checked
-            },
-            tiers: tiers, priority: priority, target: target, isCommitSpecific: isCommitSpecific, createdAt: now
+            applicableProductTags: applicableProductTags, specifiers: overrideSpecifiers?.map(\.specifier), entitled: entitled,
+            multiplier: multiplier, overwriteRate: try overwriteRate?.rate(field: "\(field).overwrite_rate"),
+            tiers: tiers?.map(\.tier), priority: priority, target: target, isCommitSpecific: isCommitSpecific, createdAt: now
         )
     }
 }

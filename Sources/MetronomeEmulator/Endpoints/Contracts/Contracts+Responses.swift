@@ -66,11 +66,22 @@ struct ContractBodyWire: Encodable {
     var discounts: [ScheduledChargeWire]
     var startingAt: Timestamp
     var endingBefore: Timestamp?
-    var transitions: [TransitionTerms]
+    var transitions: [TransitionWire]
     var usageStatementSchedule: UsageStatementScheduleWire
     var name: String?
     var netPaymentTermsDays: Decimal?
     var rateCardId: String?
+
+    /// An item of `transitions`: the contract this one renews.
+    struct TransitionWire: Encodable {
+        var fromContractId: String
+        var toContractId: String
+        var type: String
+
+        enum CodingKeys: String, CodingKey {
+            case fromContractId = "from_contract_id", toContractId = "to_contract_id", type
+        }
+    }
 
     /// The usage statement schedule as Metronome answers it: frequency and anchor.
     struct UsageStatementScheduleWire: Encodable {
@@ -99,7 +110,9 @@ struct ContractBodyWire: Encodable {
         discounts = terms.discounts.map { ScheduledChargeWire($0, names: names) }
         startingAt = terms.startingAt
         endingBefore = terms.endingBefore
-        transitions = terms.transitions
+        transitions = terms.transitions.map {
+            TransitionWire(fromContractId: $0.fromContractId, toContractId: $0.toContractId, type: $0.type)
+        }
         usageStatementSchedule = UsageStatementScheduleWire(
             billingAnchorDate: terms.usageStatementSchedule.billingAnchorDate, frequency: terms.usageStatementSchedule.frequency
         )
@@ -213,30 +226,14 @@ struct OverrideWire: Encodable {
     var type: OverrideType
     var product: ProductRefWire?
     var applicableProductTags: [String]?
-    var overrideSpecifiers: [CommitSpecifier]?
+    var overrideSpecifiers: [CommitSpecifierWire]?
     var entitled: Bool?
     var isCommitSpecific: Bool?
     var multiplier: Decimal?
-    var overwriteRate: OverwriteRateWire?
-    var overrideTiers: [OverrideTier]?
+    var overwriteRate: RateWire?
+    var overrideTiers: [OverrideTierWire]?
     var priority: Decimal?
     var target: CommitRateType?
-
-    /// `overwrite_rate`, its credit type named.
-    struct OverwriteRateWire: Encodable {
-        var rateType: RateType
-        var creditType: CreditTypeDataWire?
-        var customRate: [String: JSONValue]?
-        var isProrated: Bool?
-        var price: Decimal?
-        var quantity: Decimal?
-        var tiers: [Tier]?
-
-        enum CodingKeys: String, CodingKey {
-            case rateType = "rate_type", creditType = "credit_type", customRate = "custom_rate", isProrated = "is_prorated"
-            case price, quantity, tiers
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case id, createdAt = "created_at", startingAt = "starting_at", endingBefore = "ending_before", type, product
@@ -253,20 +250,27 @@ struct OverrideWire: Encodable {
         type = override.type
         product = override.productId.map { ProductRefWire($0, names: names) }
         applicableProductTags = override.applicableProductTags
-        overrideSpecifiers = override.specifiers
+        overrideSpecifiers = override.specifiers?.map(CommitSpecifierWire.init)
         entitled = override.entitled
         isCommitSpecific = override.isCommitSpecific
         multiplier = override.multiplier
-        overwriteRate = override.overwriteRate.map { rate in
-            OverwriteRateWire(
-                rateType: rate.rateType, creditType: rate.creditTypeId.map { CreditTypeDataWire(id: $0, names: names.creditTypes) },
-                customRate: rate.customRate, isProrated: rate.isProrated, price: rate.price, quantity: rate.quantity,
-                tiers: rate.tiers
-            )
-        }
-        overrideTiers = override.tiers
+        overwriteRate = override.overwriteRate.map { RateWire($0, names: names) }
+        overrideTiers = override.tiers?.map(OverrideTierWire.init)
         priority = override.priority
         target = override.target
+    }
+}
+
+extension RateWire {
+    /// An OVERWRITE override's `overwrite_rate`, its credit type named from `names`.
+    init(_ rate: OverwriteRate, names: CatalogNames) {
+        rateType = rate.rateType
+        creditType = rate.creditTypeId.map { CreditTypeDataWire(id: $0, names: names.creditTypes) }
+        customRate = rate.customRate
+        isProrated = rate.isProrated
+        price = rate.price
+        quantity = rate.quantity
+        tiers = rate.tiers?.map(TierWire.init)
     }
 }
 
@@ -284,7 +288,7 @@ struct ContractRateWire: Encodable {
     var startingAt: Timestamp
     var endingBefore: Timestamp?
     var billingFrequency: BillingFrequency?
-    var commitRate: CommitRate?
+    var commitRate: CommitRateWire?
     var pricingGroupValues: [String: String]?
 
     enum CodingKeys: String, CodingKey {
@@ -307,7 +311,7 @@ struct ContractRateWire: Encodable {
         startingAt = listing.rate.startingAt
         endingBefore = listing.rate.endingBefore
         billingFrequency = listing.rate.billingFrequency
-        commitRate = listing.rate.commitRate
+        commitRate = listing.rate.commitRate.map(CommitRateWire.init)
         pricingGroupValues = listing.rate.pricingGroupValues
     }
 }
