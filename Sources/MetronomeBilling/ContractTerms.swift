@@ -22,16 +22,11 @@ package enum CommitRateType: String, WireEnum {
 }
 
 /// Narrows what a commit, credit or override applies to; unset fields match anything.
-package struct CommitSpecifier: Codable, Sendable, Equatable {
+package struct CommitSpecifier: Sendable, Equatable {
     package var productId: String?
     package var productTags: [String]?
     package var pricingGroupValues: [String: String]?
     package var presentationGroupValues: [String: String]?
-
-    package enum CodingKeys: String, CodingKey {
-        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
-        case presentationGroupValues = "presentation_group_values"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -48,15 +43,11 @@ package struct CommitSpecifier: Codable, Sendable, Equatable {
 }
 
 /// One segment of an access schedule: `amount` may be spent over `[startingAt, endingBefore)`.
-package struct AccessSegment: Codable, Sendable, Equatable {
+package struct AccessSegment: Sendable, Equatable {
     package var id: String
     package var amount: Decimal
     package var startingAt: Timestamp
     package var endingBefore: Timestamp
-
-    package enum CodingKeys: String, CodingKey {
-        case id, amount, startingAt = "starting_at", endingBefore = "ending_before"
-    }
 
     /// Whether the segment is open at `moment`.
     package func covers(_ moment: Timestamp) -> Bool { startingAt <= moment && moment < endingBefore }
@@ -71,16 +62,12 @@ package struct AccessSegment: Codable, Sendable, Equatable {
 }
 
 /// One charge of an invoice schedule: `quantity` × `unitPrice` = `amount`, billed at `timestamp`.
-package struct InvoiceItem: Codable, Sendable, Equatable {
+package struct InvoiceItem: Sendable, Equatable {
     package var id: String
     package var amount: Decimal
     package var quantity: Decimal
     package var unitPrice: Decimal
     package var timestamp: Timestamp
-
-    package enum CodingKeys: String, CodingKey {
-        case id, amount, quantity, unitPrice = "unit_price", timestamp
-    }
 
     /// A value with each stored property given.
     package init(id: String, amount: Decimal, quantity: Decimal, unitPrice: Decimal, timestamp: Timestamp) {
@@ -93,14 +80,10 @@ package struct InvoiceItem: Codable, Sendable, Equatable {
 }
 
 /// What is invoiced, and when: the schedule of a commit, a scheduled charge or a discount.
-package struct InvoiceScheduleTerms: Codable, Sendable, Equatable {
+package struct InvoiceScheduleTerms: Sendable, Equatable {
     package var creditTypeId: String
     package var items: [InvoiceItem]
     package var doNotInvoice: Bool
-
-    package enum CodingKeys: String, CodingKey {
-        case creditTypeId = "credit_type_id", items, doNotInvoice = "do_not_invoice"
-    }
 
     /// A value with each stored property given.
     package init(creditTypeId: String, items: [InvoiceItem], doNotInvoice: Bool) {
@@ -112,7 +95,7 @@ package struct InvoiceScheduleTerms: Codable, Sendable, Equatable {
 
 /// A commit or credit, at contract level (`contractId` set) or customer level: what the billing
 /// engine draws down.
-package struct CommitTerms: Codable, Sendable, Equatable {
+package struct CommitTerms: Sendable, Equatable {
     package var id: String
     package var kind: CommitKind
     /// PREPAID or POSTPAID for commits; nil for credits.
@@ -211,7 +194,7 @@ package struct CommitTerms: Codable, Sendable, Equatable {
 // MARK: - Contracts
 
 /// How often a contract's usage statements (invoices) are cut, and from which anchor.
-package struct UsageStatementSchedule: Codable, Sendable, Equatable {
+package struct UsageStatementSchedule: Sendable, Equatable {
     package var frequency: Frequency
     package var day: Day
     /// The moment periods count from.
@@ -230,10 +213,6 @@ package struct UsageStatementSchedule: Codable, Sendable, Equatable {
         case firstOfMonth = "FIRST_OF_MONTH"
         case contractStart = "CONTRACT_START"
         case customDate = "CUSTOM_DATE"
-    }
-
-    package enum CodingKeys: String, CodingKey {
-        case frequency, day, billingAnchorDate = "billing_anchor_date"
     }
 
     /// The schedule of a contract starting at `contractStart`: the first of its month at 00:00
@@ -267,16 +246,12 @@ package struct UsageStatementSchedule: Codable, Sendable, Equatable {
 }
 
 /// A charge billed on a schedule (or, with `isDiscount`, a discount credited on one).
-package struct ScheduledChargeTerms: Codable, Sendable, Equatable {
+package struct ScheduledChargeTerms: Sendable, Equatable {
     package var id: String
     package var productId: String
     package var name: String?
     package var schedule: InvoiceScheduleTerms
     package var customFields: [String: String]
-
-    package enum CodingKeys: String, CodingKey {
-        case id, productId = "product_id", name, schedule, customFields = "custom_fields"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -295,7 +270,7 @@ package struct ScheduledChargeTerms: Codable, Sendable, Equatable {
 }
 
 /// A subscription of a contract: a quantity of a SUBSCRIPTION product billed each period.
-package struct SubscriptionTerms: Codable, Sendable, Equatable {
+package struct SubscriptionTerms: Sendable, Equatable {
     package var id: String
     package var productId: String
     package var billingFrequency: UsageStatementSchedule.Frequency
@@ -310,13 +285,6 @@ package struct SubscriptionTerms: Codable, Sendable, Equatable {
     package var description: String?
     package var customFields: [String: String]
     package var createdAt: Timestamp
-
-    package enum CodingKeys: String, CodingKey {
-        case id, productId = "product_id", billingFrequency = "billing_frequency", collectionSchedule = "collection_schedule"
-        case isProrated = "is_prorated", invoiceBehavior = "invoice_behavior", quantityManagementMode = "quantity_management_mode"
-        case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
-        case customFields = "custom_fields", createdAt = "created_at"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -360,7 +328,7 @@ package enum OverrideType: String, WireEnum {
 }
 
 /// The rate an OVERWRITE override puts in place of the list rate.
-package struct OverwriteRate: Codable, Sendable, Equatable {
+package struct OverwriteRate: Sendable, Equatable {
     package var rateType: RateType
     package var creditTypeId: String?
     package var price: Decimal?
@@ -368,11 +336,6 @@ package struct OverwriteRate: Codable, Sendable, Equatable {
     package var isProrated: Bool?
     package var tiers: [Tier]?
     package var customRate: [String: JSONValue]?
-
-    package enum CodingKeys: String, CodingKey {
-        case rateType = "rate_type", creditTypeId = "credit_type_id", price, quantity, isProrated = "is_prorated", tiers
-        case customRate = "custom_rate"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -395,7 +358,7 @@ package struct OverwriteRate: Codable, Sendable, Equatable {
 }
 
 /// One tier of a TIERED override: a multiplier for the next `size` units.
-package struct OverrideTier: Codable, Sendable, Equatable {
+package struct OverrideTier: Sendable, Equatable {
     package var multiplier: Decimal
     package var size: Decimal?
 
@@ -407,7 +370,7 @@ package struct OverrideTier: Codable, Sendable, Equatable {
 }
 
 /// A contract's change to its rate card's rates over `[startingAt, endingBefore)`.
-package struct OverrideTerms: Codable, Sendable, Equatable {
+package struct OverrideTerms: Sendable, Equatable {
     package var id: String
     package var type: OverrideType
     package var startingAt: Timestamp
@@ -423,13 +386,6 @@ package struct OverrideTerms: Codable, Sendable, Equatable {
     package var target: CommitRateType?
     package var isCommitSpecific: Bool?
     package var createdAt: Timestamp
-
-    package enum CodingKeys: String, CodingKey {
-        case id, type, startingAt = "starting_at", endingBefore = "ending_before", productId = "product_id"
-        case applicableProductTags = "applicable_product_tags", specifiers, entitled, multiplier
-        case overwriteRate = "overwrite_rate", tiers, priority, target, isCommitSpecific = "is_commit_specific"
-        case createdAt = "created_at"
-    }
 
     /// Whether the override is in force at `moment`.
     package func covers(_ moment: Timestamp) -> Bool {
@@ -493,14 +449,10 @@ package struct OverrideTerms: Codable, Sendable, Equatable {
 }
 
 /// The link from the contract a contract renews.
-package struct TransitionTerms: Codable, Sendable, Equatable {
+package struct TransitionTerms: Sendable, Equatable {
     package var fromContractId: String
     package var toContractId: String
     package var type: String
-
-    package enum CodingKeys: String, CodingKey {
-        case fromContractId = "from_contract_id", toContractId = "to_contract_id", type
-    }
 
     /// A value with each stored property given.
     package init(fromContractId: String, toContractId: String, type: String) {

@@ -26,7 +26,7 @@ package enum BillingFrequency: String, WireEnum {
 
 /// One tier of a graduated price: `price` per unit for the next `size` units; the last tier
 /// may leave `size` out to cover everything above.
-package struct Tier: Codable, Sendable, Equatable {
+package struct Tier: Sendable, Equatable {
     package var price: Decimal
     package var size: Decimal?
 
@@ -38,14 +38,10 @@ package struct Tier: Codable, Sendable, Equatable {
 }
 
 /// The distinct price a rate charges when usage draws down a commit or credit.
-package struct CommitRate: Codable, Sendable, Equatable {
+package struct CommitRate: Sendable, Equatable {
     package var rateType: RateType
     package var price: Decimal?
     package var tiers: [Tier]?
-
-    package enum CodingKeys: String, CodingKey {
-        case rateType = "rate_type", price, tiers
-    }
 
     /// A value with each stored property given.
     package init(rateType: RateType, price: Decimal? = nil, tiers: [Tier]? = nil) {
@@ -57,7 +53,7 @@ package struct CommitRate: Codable, Sendable, Equatable {
 
 /// A rate on a rate card: the price of one product (and pricing group, and billing frequency)
 /// over `[startingAt, endingBefore)`.
-package struct Rate: Codable, Sendable, Equatable {
+package struct Rate: Sendable, Equatable {
     package var productId: String
     package var entitled: Bool
     package var rateType: RateType
@@ -73,13 +69,6 @@ package struct Rate: Codable, Sendable, Equatable {
     package var creditTypeId: String?
     package var commitRate: CommitRate?
     package var customRate: [String: JSONValue]?
-
-    package enum CodingKeys: String, CodingKey {
-        case productId = "product_id", entitled, rateType = "rate_type", startingAt = "starting_at"
-        case endingBefore = "ending_before", price, tiers, pricingGroupValues = "pricing_group_values", quantity
-        case isProrated = "is_prorated", billingFrequency = "billing_frequency", creditTypeId = "credit_type_id"
-        case commitRate = "commit_rate", customRate = "custom_rate"
-    }
 
     /// Rates in the same slot compete for time: a later one replaces an earlier one where they overlap.
     package func sharesSlot(with other: Rate) -> Bool {

@@ -111,7 +111,7 @@ extension AppDatabase {
             }
         }
         for contract in contracts {
-            for charge in contract.scheduledCharges where !charge.schedule.doNotInvoice {
+            for charge in contract.scheduledCharges.map(\.domain) where !charge.schedule.doNotInvoice {
                 items += charge.schedule.items.map {
                     ScheduledItem(item: $0, contractId: contract.id, charge: charge, creditTypeId: charge.schedule.creditTypeId)
                 }
@@ -141,11 +141,12 @@ extension AppDatabase {
         let period = record.period
         var rates: [ContractRate] = []
         if let rateCardId = contract.rateCardId {
+            let overrides = contract.overrides.map(\.domain)
             for listing in try rateListings(
                 rateCardId: rateCardId, window: .at(period.start), selectors: [], after: nil, limit: .max, now: period.start, db
             ) {
                 let applied = ContractRules.applyOverrides(
-                    contract.overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: period.start
+                    overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: period.start
                 )
                 var rate = applied.overrideRate ?? listing.rate
                 rate.entitled = applied.entitled
@@ -160,8 +161,8 @@ extension AppDatabase {
         var lines = ContractRating.usageLines(period: period, rates: rates, usage: usage, fiat: fiat, creditTypeNames: creditTypeNames)
         if cutoff >= period.end || cutoff > period.start {
             lines += ContractRating.subscriptionLines(
-                period: period, subscriptions: contract.subscriptions, schedule: contract.usageStatementSchedule, rates: rates,
-                fiat: fiat
+                period: period, subscriptions: contract.subscriptions.map(\.domain), schedule: contract.usageStatementSchedule.domain,
+                rates: rates, fiat: fiat
             ).filter { ($0.startingAt ?? period.start) < cutoff }
         }
         let balances = try segmentBalances(for: record, contractId: contract.id, db)

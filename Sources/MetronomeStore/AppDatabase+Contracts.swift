@@ -143,7 +143,7 @@ extension AppDatabase {
             }
             for transition in terms.transitions {
                 var from = try Self.contractRecord(customerId: terms.customerId, contractId: transition.fromContractId, db)
-                from.transitions.append(transition)
+                from.transitions.append(StoredTransition(transition))
                 try from.update(db)
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
@@ -245,13 +245,12 @@ extension AppDatabase {
             let listings = try Self.rateListings(
                 rateCardId: rateCardId, window: .at(at), selectors: selectors, after: after, limit: .max, now: now, db
             )
-            let overrideCreditTypes = try Self.creditTypes(
-                ids: Set(contract.overrides.compactMap { $0.overwriteRate?.creditTypeId }), db
-            )
+            let overrides = contract.overrides.map(\.domain)
+            let overrideCreditTypes = try Self.creditTypes(ids: Set(overrides.compactMap { $0.overwriteRate?.creditTypeId }), db)
             var result: [ContractRateListing] = []
             for listing in listings {
                 let applied = ContractRules.applyOverrides(
-                    contract.overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: at
+                    overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: at
                 )
                 guard applied.entitled else { continue }
                 let creditType = applied.overrideRate?.creditTypeId.flatMap { overrideCreditTypes[$0] ?? listing.creditType }

@@ -222,18 +222,19 @@ extension AppDatabase {
         )
         let creditTypes = try Self.creditTypes(ids: Set(rows.compactMap(\.details.creditTypeId)), db)
         var listings: [RateListing] = []
-        for row in rows where window.contains(row.details) {
-            guard let product = products[row.productId] else { continue }
+        for row in rows {
+            let rate = row.rate
+            guard window.contains(rate), let product = products[row.productId] else { continue }
             let state = product.state(at: now)
-            guard RateSelector.matchAny(selectors, row.details, productTags: state.tags ?? []) else { continue }
+            guard RateSelector.matchAny(selectors, rate, productTags: state.tags ?? []) else { continue }
             let key = RateOrderKey(
-                rate: row.details, productPosition: card.productOrder.firstIndex(of: row.productId) ?? card.productOrder.count,
+                rate: rate, productPosition: card.productOrder.firstIndex(of: row.productId) ?? card.productOrder.count,
                 seq: row.seq ?? 0
             )
             if let after, key <= after { continue }
             listings.append(RateListing(
-                rate: row.details, product: product, productState: state,
-                creditType: row.details.creditTypeId.flatMap { creditTypes[$0] }, orderKey: key
+                rate: rate, product: product, productState: state,
+                creditType: rate.creditTypeId.flatMap { creditTypes[$0] }, orderKey: key
             ))
         }
         return Array(listings.sorted { $0.orderKey < $1.orderKey }.prefix(limit))
@@ -288,7 +289,7 @@ extension AppDatabase {
             let existing = try RateRecord
                 .filter(RateRecord.Columns.rateCardId == rateCardId && RateRecord.Columns.productId == rate.productId)
                 .order(RateRecord.Columns.seq).fetchAll(db)
-            let updated = RateSchedule.overlay(existing.map(\.details), with: rate)
+            let updated = RateSchedule.overlay(existing.map(\.rate), with: rate)
             try RateRecord.filter(RateRecord.Columns.rateCardId == rateCardId && RateRecord.Columns.productId == rate.productId)
                 .deleteAll(db)
             for item in updated {

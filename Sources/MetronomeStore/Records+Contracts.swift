@@ -14,13 +14,13 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var startingAt: Timestamp
     package var endingBefore: Timestamp?
     package var rateCardId: String?
-    package var usageStatementSchedule: UsageStatementSchedule
+    package var usageStatementSchedule: StoredUsageStatementSchedule
     package var netPaymentTermsDays: Decimal?
-    package var scheduledCharges: [ScheduledChargeTerms]
-    package var discounts: [ScheduledChargeTerms]
-    package var subscriptions: [SubscriptionTerms]
-    package var overrides: [OverrideTerms]
-    package var transitions: [TransitionTerms]
+    package var scheduledCharges: [StoredScheduledCharge]
+    package var discounts: [StoredScheduledCharge]
+    package var subscriptions: [StoredSubscription]
+    package var overrides: [StoredOverride]
+    package var transitions: [StoredTransition]
     package var customFields: [String: String]
     package var uniquenessKey: String?
     package var createdAt: Timestamp
@@ -52,13 +52,13 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         startingAt = terms.startingAt
         endingBefore = terms.endingBefore
         rateCardId = terms.rateCardId
-        usageStatementSchedule = terms.usageStatementSchedule
+        usageStatementSchedule = StoredUsageStatementSchedule(terms.usageStatementSchedule)
         netPaymentTermsDays = terms.netPaymentTermsDays
-        scheduledCharges = terms.scheduledCharges
-        discounts = terms.discounts
-        subscriptions = terms.subscriptions
-        overrides = terms.overrides
-        transitions = terms.transitions
+        scheduledCharges = terms.scheduledCharges.map(StoredScheduledCharge.init)
+        discounts = terms.discounts.map(StoredScheduledCharge.init)
+        subscriptions = terms.subscriptions.map(StoredSubscription.init)
+        overrides = terms.overrides.map(StoredOverride.init)
+        transitions = terms.transitions.map(StoredTransition.init)
         customFields = terms.customFields
         uniquenessKey = terms.uniquenessKey
         createdAt = terms.createdAt
@@ -69,10 +69,11 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package func terms(commitsAndCredits: [CommitTerms]) -> ContractTerms {
         ContractTerms(
             id: id, customerId: customerId, name: name, startingAt: startingAt, endingBefore: endingBefore,
-            rateCardId: rateCardId, usageStatementSchedule: usageStatementSchedule, netPaymentTermsDays: netPaymentTermsDays,
+            rateCardId: rateCardId, usageStatementSchedule: usageStatementSchedule.domain, netPaymentTermsDays: netPaymentTermsDays,
             commits: commitsAndCredits.filter { $0.kind == .commit }, credits: commitsAndCredits.filter { $0.kind == .credit },
-            scheduledCharges: scheduledCharges, discounts: discounts, subscriptions: subscriptions, overrides: overrides,
-            transitions: transitions, customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
+            scheduledCharges: scheduledCharges.map(\.domain), discounts: discounts.map(\.domain),
+            subscriptions: subscriptions.map(\.domain), overrides: overrides.map(\.domain),
+            transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt
         )
     }
@@ -92,15 +93,15 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var description: String?
     package var priority: Decimal?
     package var creditTypeId: String
-    package var accessSchedule: [AccessSegment]
+    package var accessSchedule: [StoredAccessSegment]
     /// Denormalised from `accessSchedule` so that lists filter by date in SQL.
     package var accessStartingAt: Timestamp
     package var accessEndingBefore: Timestamp
-    package var invoiceSchedule: InvoiceScheduleTerms?
+    package var invoiceSchedule: StoredInvoiceSchedule?
     package var applicableProductIds: [String]?
     package var applicableProductTags: [String]?
     package var applicableContractIds: [String]?
-    package var specifiers: [CommitSpecifier]?
+    package var specifiers: [StoredCommitSpecifier]?
     package var rateType: CommitRateType?
     package var rolloverFraction: Decimal?
     package var invoiceContractId: String?
@@ -144,14 +145,14 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         description = terms.description
         priority = terms.priority
         creditTypeId = terms.creditTypeId
-        accessSchedule = terms.accessSchedule
+        accessSchedule = terms.accessSchedule.map(StoredAccessSegment.init)
         accessStartingAt = terms.accessStartingAt ?? terms.createdAt
         accessEndingBefore = terms.accessEndingBefore ?? terms.createdAt
-        invoiceSchedule = terms.invoiceSchedule
+        invoiceSchedule = terms.invoiceSchedule.map(StoredInvoiceSchedule.init)
         applicableProductIds = terms.applicableProductIds
         applicableProductTags = terms.applicableProductTags
         applicableContractIds = terms.applicableContractIds
-        specifiers = terms.specifiers
+        specifiers = terms.specifiers?.map(StoredCommitSpecifier.init)
         rateType = terms.rateType
         rolloverFraction = terms.rolloverFraction
         invoiceContractId = terms.invoiceContractId
@@ -165,10 +166,10 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var terms: CommitTerms {
         CommitTerms(
             id: id, kind: kind, type: type, customerId: customerId, contractId: contractId, productId: productId, name: name,
-            description: description, priority: priority, creditTypeId: creditTypeId, accessSchedule: accessSchedule,
-            invoiceSchedule: invoiceSchedule, applicableProductIds: applicableProductIds,
+            description: description, priority: priority, creditTypeId: creditTypeId, accessSchedule: accessSchedule.map(\.domain),
+            invoiceSchedule: invoiceSchedule?.domain, applicableProductIds: applicableProductIds,
             applicableProductTags: applicableProductTags, applicableContractIds: applicableContractIds,
-            specifiers: specifiers, rateType: rateType, rolloverFraction: rolloverFraction,
+            specifiers: specifiers?.map(\.domain), rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
             createdAt: createdAt, archivedAt: archivedAt
         )

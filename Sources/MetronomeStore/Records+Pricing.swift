@@ -174,7 +174,7 @@ package struct RateRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     package var productId: String
     package var startingAt: Timestamp
     package var endingBefore: Timestamp?
-    package var details: Rate
+    package var details: StoredRate
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -187,6 +187,8 @@ package struct RateRecord: Codable, FetchableRecord, PersistableRecord, Sendable
         case endingBefore = "ending_before", details
     }
 
+    /// The rate this row holds.
+    package var rate: Rate { details.domain }
 
     /// A row holding `rate` on card `rateCardId`.
     package init(rateCardId: String, rate: Rate) {
@@ -194,7 +196,7 @@ package struct RateRecord: Codable, FetchableRecord, PersistableRecord, Sendable
         self.productId = rate.productId
         self.startingAt = rate.startingAt
         self.endingBefore = rate.endingBefore
-        self.details = rate
+        self.details = StoredRate(rate)
     }
 }
 

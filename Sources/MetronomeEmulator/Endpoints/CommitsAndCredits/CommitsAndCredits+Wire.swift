@@ -3,6 +3,37 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
+// MARK: - Specifiers, both ways
+
+/// A `specifiers` item of a commit or credit, or an `override_specifiers` item of an override.
+struct CommitSpecifierWire: Codable {
+    var productId: String?
+    var productTags: [String]?
+    var pricingGroupValues: [String: String]?
+    var presentationGroupValues: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
+        case presentationGroupValues = "presentation_group_values"
+    }
+
+    /// `specifier` on the wire.
+    init(_ specifier: CommitSpecifier) {
+        productId = specifier.productId
+        productTags = specifier.productTags
+        pricingGroupValues = specifier.pricingGroupValues
+        presentationGroupValues = specifier.presentationGroupValues
+    }
+
+    /// The specifier this describes.
+    var specifier: CommitSpecifier {
+        CommitSpecifier(
+            productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
+            presentationGroupValues: presentationGroupValues
+        )
+    }
+}
+
 // MARK: - Schedule requests
 
 /// `access_schedule` of a commit or credit.
@@ -112,7 +143,7 @@ struct CommitBody: Decodable {
     var applicableProductIds: [String]?
     var applicableProductTags: [String]?
     var applicableContractIds: [String]?
-    var specifiers: [CommitSpecifier]?
+    var specifiers: [CommitSpecifierWire]?
     var rateType: CommitRateType?
     var rolloverFraction: Decimal?
     var invoiceContractId: String?
@@ -169,9 +200,9 @@ struct CommitBody: Decodable {
                 try ids.map { try Validate.id($0, field: "\(field)applicable_contract_ids") }
             },
             specifiers: try specifiers.map { list in
-                try list.map { specifier in
-                    var checked = specifier
-                    checked.productId = try specifier.productId.map { try Validate.id($0, field: "\(field)specifiers.product_id") }
+                try list.map { wire in
+                    var checked = wire.specifier
+                    checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)specifiers.product_id") }
                     return checked
                 }
             },
@@ -260,19 +291,52 @@ struct ContractRefWire: Encodable {
 
 /// An access schedule (`ScheduleDuration`).
 struct AccessScheduleWire: Encodable {
-    var scheduleItems: [AccessSegment]
+    var scheduleItems: [Item]
     var creditType: CreditTypeDataWire
+
+    /// One segment of access.
+    struct Item: Encodable {
+        var id: String
+        var amount: Decimal
+        var startingAt: Timestamp
+        var endingBefore: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case id, amount, startingAt = "starting_at", endingBefore = "ending_before"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case scheduleItems = "schedule_items", creditType = "credit_type"
+    }
+
+    /// `segments` in the credit type `creditTypeId`, named from `names`.
+    init(_ segments: [AccessSegment], creditTypeId: String, names: CatalogNames) {
+        scheduleItems = segments.map {
+            Item(id: $0.id, amount: $0.amount, startingAt: $0.startingAt, endingBefore: $0.endingBefore)
+        }
+        creditType = CreditTypeDataWire(id: creditTypeId, names: names.creditTypes)
     }
 }
 
 /// A point-in-time schedule (`SchedulePointInTime`).
 struct InvoiceScheduleWire: Encodable {
     var creditType: CreditTypeDataWire
-    var scheduleItems: [InvoiceItem]
+    var scheduleItems: [Item]
     var doNotInvoice: Bool
+
+    /// One invoice of the schedule.
+    struct Item: Encodable {
+        var id: String
+        var amount: Decimal
+        var quantity: Decimal
+        var unitPrice: Decimal
+        var timestamp: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case id, amount, quantity, unitPrice = "unit_price", timestamp
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case creditType = "credit_type", scheduleItems = "schedule_items", doNotInvoice = "do_not_invoice"
@@ -281,7 +345,9 @@ struct InvoiceScheduleWire: Encodable {
     /// `schedule` with its credit type named from `names`.
     init(_ schedule: InvoiceScheduleTerms, names: CatalogNames) {
         creditType = CreditTypeDataWire(id: schedule.creditTypeId, names: names.creditTypes)
-        scheduleItems = schedule.items
+        scheduleItems = schedule.items.map {
+            Item(id: $0.id, amount: $0.amount, quantity: $0.quantity, unitPrice: $0.unitPrice, timestamp: $0.timestamp)
+        }
         doNotInvoice = schedule.doNotInvoice
     }
 }
@@ -304,7 +370,7 @@ struct CommitWire: Encodable {
     var applicableProductIds: [String]?
     var applicableProductTags: [String]?
     var applicableContractIds: [String]?
-    var specifiers: [CommitSpecifier]?
+    var specifiers: [CommitSpecifierWire]?
     var rateType: CommitRateType?
     var rolloverFraction: Decimal?
     var uniquenessKey: String?
@@ -329,9 +395,7 @@ struct CommitWire: Encodable {
         product = ProductRefWire(terms.productId, names: names)
         createdAt = terms.createdAt
         createdBy = AppDatabase.apiAuthor
-        accessSchedule = AccessScheduleWire(
-            scheduleItems: terms.accessSchedule, creditType: CreditTypeDataWire(id: terms.creditTypeId, names: names.creditTypes)
-        )
+        accessSchedule = AccessScheduleWire(terms.accessSchedule, creditTypeId: terms.creditTypeId, names: names)
         invoiceSchedule = terms.invoiceSchedule.map { InvoiceScheduleWire($0, names: names) }
         contract = terms.contractId.map(ContractRefWire.init)
         invoiceContract = terms.invoiceContractId.map(ContractRefWire.init)
@@ -341,7 +405,7 @@ struct CommitWire: Encodable {
         applicableProductIds = terms.applicableProductIds
         applicableProductTags = terms.applicableProductTags
         applicableContractIds = terms.applicableContractIds
-        specifiers = terms.specifiers
+        specifiers = terms.specifiers?.map(CommitSpecifierWire.init)
         rateType = terms.rateType
         rolloverFraction = terms.rolloverFraction
         uniquenessKey = terms.uniquenessKey

@@ -81,6 +81,44 @@ struct RateCardIDRequest: Decodable {
     var id: String
 }
 
+// MARK: - Rates, both ways
+
+/// One tier of a graduated price: `{"price", "size"}`.
+struct TierWire: Codable {
+    var price: Decimal
+    var size: Decimal?
+
+    /// `tier` on the wire.
+    init(_ tier: Tier) {
+        price = tier.price
+        size = tier.size
+    }
+
+    /// The tier this describes.
+    var tier: Tier { Tier(price: price, size: size) }
+}
+
+/// A rate's `commit_rate`: what usage drawing down a commit or credit pays.
+struct CommitRateWire: Codable {
+    var rateType: RateType
+    var price: Decimal?
+    var tiers: [TierWire]?
+
+    enum CodingKeys: String, CodingKey {
+        case rateType = "rate_type", price, tiers
+    }
+
+    /// `rate` on the wire.
+    init(_ rate: CommitRate) {
+        rateType = rate.rateType
+        price = rate.price
+        tiers = rate.tiers?.map(TierWire.init)
+    }
+
+    /// The commit rate this describes.
+    var commitRate: CommitRate { CommitRate(rateType: rateType, price: price, tiers: tiers?.map(\.tier)) }
+}
+
 // MARK: - Rate requests
 
 /// The fields of one rate, in addRate's body or an item of addRates' `rates`.
@@ -91,14 +129,14 @@ struct RateBody: Decodable {
     var startingAt: Timestamp
     var endingBefore: Timestamp?
     var billingFrequency: BillingFrequency?
-    var commitRate: CommitRate?
+    var commitRate: CommitRateWire?
     var creditTypeId: String?
     var customRate: [String: JSONValue]?
     var isProrated: Bool?
     var price: Decimal?
     var pricingGroupValues: [String: String]?
     var quantity: Decimal?
-    var tiers: [Tier]?
+    var tiers: [TierWire]?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", entitled, rateType = "rate_type", startingAt = "starting_at"
@@ -111,11 +149,11 @@ struct RateBody: Decodable {
     func rate(field: String = "") throws -> Rate {
         Rate(
             productId: try Validate.id(productId, field: "\(field)product_id"), entitled: entitled, rateType: rateType,
-            startingAt: startingAt, endingBefore: endingBefore, price: price, tiers: tiers,
+            startingAt: startingAt, endingBefore: endingBefore, price: price, tiers: tiers?.map(\.tier),
             pricingGroupValues: pricingGroupValues, quantity: quantity, isProrated: isProrated,
             billingFrequency: billingFrequency,
             creditTypeId: try creditTypeId.map { try Validate.id($0, field: "\(field)credit_type_id") },
-            commitRate: commitRate, customRate: customRate
+            commitRate: commitRate?.commitRate, customRate: customRate
         )
     }
 }
@@ -272,17 +310,18 @@ struct RateCardWire: Encodable {
     }
 }
 
-/// Metronome's `Rate`: what addRate answers, and the `rate` of each listed rate.
+/// Metronome's `Rate`: what addRate answers, the `rate` of each listed rate, and an OVERWRITE
+/// override's `overwrite_rate`.
 struct RateWire: Encodable {
     var rateType: RateType
-    var commitRate: CommitRate?
+    var commitRate: CommitRateWire?
     var creditType: CreditTypeDataWire?
     var customRate: [String: JSONValue]?
     var isProrated: Bool?
     var price: Decimal?
     var pricingGroupValues: [String: String]?
     var quantity: Decimal?
-    var tiers: [Tier]?
+    var tiers: [TierWire]?
 
     enum CodingKeys: String, CodingKey {
         case rateType = "rate_type", commitRate = "commit_rate", creditType = "credit_type", customRate = "custom_rate"
@@ -292,14 +331,14 @@ struct RateWire: Encodable {
     /// `rate` priced in `creditType`; `withCommitRate` for addRate's answer.
     init(_ rate: Rate, creditType: CreditTypeRecord?, withCommitRate: Bool) {
         rateType = rate.rateType
-        commitRate = withCommitRate ? rate.commitRate : nil
+        commitRate = withCommitRate ? rate.commitRate.map(CommitRateWire.init) : nil
         self.creditType = creditType.map(CreditTypeDataWire.init)
         customRate = rate.customRate
         isProrated = rate.isProrated
         price = rate.price
         pricingGroupValues = rate.pricingGroupValues
         quantity = rate.quantity
-        tiers = rate.tiers
+        tiers = rate.tiers?.map(TierWire.init)
     }
 }
 
@@ -314,7 +353,7 @@ struct RateListingWire: Encodable {
     var startingAt: Timestamp
     var endingBefore: Timestamp?
     var billingFrequency: BillingFrequency?
-    var commitRate: CommitRate?
+    var commitRate: CommitRateWire?
     var pricingGroupValues: [String: String]?
 
     enum CodingKeys: String, CodingKey {
@@ -334,7 +373,7 @@ struct RateListingWire: Encodable {
         startingAt = listing.rate.startingAt
         endingBefore = listing.rate.endingBefore
         billingFrequency = listing.rate.billingFrequency
-        commitRate = listing.rate.commitRate
+        commitRate = listing.rate.commitRate.map(CommitRateWire.init)
         pricingGroupValues = listing.rate.pricingGroupValues
     }
 }

@@ -1,0 +1,316 @@
+import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
+// MARK: - Create requests
+
+/// `usage_statement_schedule` of a contract.
+struct UsageStatementScheduleBody: Decodable {
+    var frequency: UsageStatementSchedule.Frequency
+    var day: UsageStatementSchedule.Day?
+    var billingAnchorDate: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case frequency, day, billingAnchorDate = "billing_anchor_date"
+    }
+}
+
+/// An item of `scheduled_charges` or `discounts`.
+struct ScheduledChargeBody: Decodable {
+    var productId: String
+    var schedule: InvoiceScheduleBody
+    var name: String?
+    var customFields: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id", schedule, name, customFields = "custom_fields"
+    }
+
+    /// The charge with new IDs; `field` prefixes field names.
+    func terms(field: String) throws -> ScheduledChargeTerms {
+        ScheduledChargeTerms(
+            id: UUID().uuidString.lowercased(), productId: try Validate.id(productId, field: "\(field).product_id"),
+            name: name, schedule: try schedule.terms(field: "\(field).schedule"), customFields: customFields ?? [:]
+        )
+    }
+}
+
+/// An item of `subscriptions`.
+struct SubscriptionBody: Decodable {
+    var collectionSchedule: CollectionSchedule
+    var proration: Proration
+    var subscriptionRate: SubscriptionRate
+    var startingAt: Timestamp?
+    var endingBefore: Timestamp?
+    var initialQuantity: Decimal?
+    var quantityManagementMode: QuantityManagementMode?
+    var name: String?
+    var description: String?
+    var customFields: [String: String]?
+
+    /// When the subscription bills: at the start or the end of each period.
+    enum CollectionSchedule: String, WireEnum {
+        case advance = "ADVANCE"
+        case arrears = "ARREARS"
+    }
+
+    /// How quantities are managed.
+    enum QuantityManagementMode: String, WireEnum {
+        case seatBased = "SEAT_BASED"
+        case quantityOnly = "QUANTITY_ONLY"
+    }
+
+    /// How a change of quantity mid-period is billed.
+    struct Proration: Decodable {
+        var invoiceBehavior: InvoiceBehavior?
+        var isProrated: Bool?
+
+        /// When a prorated change is invoiced.
+        enum InvoiceBehavior: String, WireEnum {
+            case billImmediately = "BILL_IMMEDIATELY"
+            case billOnNextCollectionDate = "BILL_ON_NEXT_COLLECTION_DATE"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case invoiceBehavior = "invoice_behavior", isProrated = "is_prorated"
+        }
+    }
+
+    /// The rate card's subscription rate the subscription bills at.
+    struct SubscriptionRate: Decodable {
+        var billingFrequency: UsageStatementSchedule.Frequency
+        var productId: String
+
+        enum CodingKeys: String, CodingKey {
+            case billingFrequency = "billing_frequency", productId = "product_id"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case collectionSchedule = "collection_schedule", proration, subscriptionRate = "subscription_rate"
+        case startingAt = "starting_at", endingBefore = "ending_before", initialQuantity = "initial_quantity"
+        case quantityManagementMode = "quantity_management_mode", name, description, customFields = "custom_fields"
+    }
+
+    /// The subscription, over the contract's range unless it gives its own.
+    func terms(field: String, contractStart: Timestamp, contractEnd: Timestamp?, now: Timestamp) throws -> SubscriptionTerms {
+        let start = startingAt ?? contractStart
+        let end = endingBefore ?? contractEnd
+        if let end, end <= start {
+            throw APIError.badRequest("'\(field).ending_before' must be after its starting_at")
+        }
+        let quantity = initialQuantity ?? 1
+        guard quantity >= 0 else { throw APIError.badRequest("'\(field).initial_quantity' must be >= 0") }
+        return SubscriptionTerms(
+            id: UUID().uuidString.lowercased(),
+            productId: try Validate.id(subscriptionRate.productId, field: "\(field).subscription_rate.product_id"),
+            billingFrequency: subscriptionRate.billingFrequency, collectionSchedule: collectionSchedule.rawValue,
+            isProrated: proration.isProrated ?? false,
+            invoiceBehavior: (proration.invoiceBehavior ?? .billImmediately).rawValue,
+            quantityManagementMode: (quantityManagementMode ?? .quantityOnly).rawValue, initialQuantity: quantity,
+            startingAt: start, endingBefore: end, name: name, description: description, customFields: customFields ?? [:],
+            createdAt: now
+        )
+    }
+}
+
+/// One tier of a TIERED override: `{"multiplier", "size"}`, in requests and responses.
+struct OverrideTierWire: Codable {
+    var multiplier: Decimal
+    var size: Decimal?
+
+    /// `tier` on the wire.
+    init(_ tier: OverrideTier) {
+        multiplier = tier.multiplier
+        size = tier.size
+    }
+
+    /// The tier this describes.
+    var tier: OverrideTier { OverrideTier(multiplier: multiplier, size: size) }
+}
+
+/// `overwrite_rate` of an override: a rate card rate's pricing fields, without the product,
+/// range and entitlement a rate card rate also needs.
+struct OverwriteRateBody: Decodable {
+    var rateType: RateType
+    var creditTypeId: String?
+    var price: Decimal?
+    var quantity: Decimal?
+    var isProrated: Bool?
+    var tiers: [TierWire]?
+    var customRate: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case rateType = "rate_type", creditTypeId = "credit_type_id", price, quantity, isProrated = "is_prorated", tiers
+        case customRate = "custom_rate"
+    }
+
+    /// The rate, its credit type ID checked to be a UUID; `field` prefixes field names.
+    func rate(field: String) throws -> OverwriteRate {
+        OverwriteRate(
+            rateType: rateType, creditTypeId: try creditTypeId.map { try Validate.id($0, field: "\(field).credit_type_id") },
+            price: price, quantity: quantity, isProrated: isProrated, tiers: tiers?.map(\.tier), customRate: customRate
+        )
+    }
+}
+
+/// An item of `overrides`.
+struct OverrideBody: Decodable {
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var type: OverrideType?
+    var productId: String?
+    var applicableProductTags: [String]?
+    var overrideSpecifiers: [CommitSpecifierWire]?
+    var entitled: Bool?
+    var isCommitSpecific: Bool?
+    var multiplier: Decimal?
+    var overwriteRate: OverwriteRateBody?
+    var tiers: [OverrideTierWire]?
+    var priority: Decimal?
+    var target: CommitRateType?
+
+    enum CodingKeys: String, CodingKey {
+        case startingAt = "starting_at", endingBefore = "ending_before", type, productId = "product_id"
+        case applicableProductTags = "applicable_product_tags", overrideSpecifiers = "override_specifiers", entitled
+        case isCommitSpecific = "is_commit_specific", multiplier, overwriteRate = "overwrite_rate", tiers, priority, target
+    }
+
+    /// The override, its type inferred from what it sets when not given; `field` prefixes
+    /// field names.
+    func terms(field: String, now: Timestamp) throws -> OverrideTerms {
+        if let endingBefore, endingBefore <= startingAt {
+            throw APIError.badRequest("'\(field).ending_before' must be after its starting_at")
+        }
+        guard productId != nil || !(applicableProductTags ?? []).isEmpty || !(overrideSpecifiers ?? []).isEmpty else {
+            throw APIError.badRequest("'\(field)' needs 'product_id', 'applicable_product_tags' or 'override_specifiers'")
+        }
+        let inferred = type ?? (overwriteRate != nil ? .overwrite : tiers != nil ? .tiered : .multiplier)
+        switch inferred {
+        case .overwrite:
+            guard let rate = overwriteRate else { throw APIError.badRequest("'\(field).overwrite_rate' is required for OVERWRITE overrides") }
+            if let price = rate.price, price < 0 { throw APIError.badRequest("'\(field).overwrite_rate.price' must be >= 0") }
+        case .multiplier:
+            guard let multiplier, multiplier >= 0 else {
+                if entitled != nil, multiplier == nil, type == nil { break }
+                throw APIError.badRequest("'\(field).multiplier' is required for MULTIPLIER overrides and must be >= 0")
+            }
+        case .tiered:
+            guard let tiers, !tiers.isEmpty else { throw APIError.badRequest("'\(field).tiers' is required for TIERED overrides") }
+        }
+        return OverrideTerms(
+            id: UUID().uuidString.lowercased(), type: inferred, startingAt: startingAt, endingBefore: endingBefore,
+            productId: try productId.map { try Validate.id($0, field: "\(field).product_id") },
+            applicableProductTags: applicableProductTags, specifiers: overrideSpecifiers?.map(\.specifier), entitled: entitled,
+            multiplier: multiplier, overwriteRate: try overwriteRate?.rate(field: "\(field).overwrite_rate"),
+            tiers: tiers?.map(\.tier), priority: priority, target: target, isCommitSpecific: isCommitSpecific, createdAt: now
+        )
+    }
+}
+
+/// `transition` of a contract: the contract it renews.
+struct TransitionBody: Decodable {
+    var fromContractId: String
+    var type: String
+
+    enum CodingKeys: String, CodingKey {
+        case fromContractId = "from_contract_id", type
+    }
+}
+
+/// The body of `POST /v1/contracts/create`.
+struct CreateContractRequest: Decodable {
+    var customerId: String
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var name: String?
+    var rateCardId: String?
+    var rateCardAlias: String?
+    var commits: [CommitBody]?
+    var credits: [CommitBody]?
+    var scheduledCharges: [ScheduledChargeBody]?
+    var discounts: [ScheduledChargeBody]?
+    var subscriptions: [SubscriptionBody]?
+    var overrides: [OverrideBody]?
+    var transition: TransitionBody?
+    var customFields: [String: String]?
+    var netPaymentTermsDays: Decimal?
+    var usageStatementSchedule: UsageStatementScheduleBody?
+    var uniquenessKey: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", startingAt = "starting_at", endingBefore = "ending_before", name
+        case rateCardId = "rate_card_id", rateCardAlias = "rate_card_alias", commits, credits
+        case scheduledCharges = "scheduled_charges", discounts, subscriptions, overrides, transition
+        case customFields = "custom_fields", netPaymentTermsDays = "net_payment_terms_days"
+        case usageStatementSchedule = "usage_statement_schedule", uniquenessKey = "uniqueness_key"
+    }
+}
+
+/// The body of `get`: `customer_id` and `contract_id`; balances and ledgers are not answered yet.
+struct GetContractRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var includeBalance: Bool?
+    var includeLedgers: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", includeBalance = "include_balance"
+        case includeLedgers = "include_ledgers"
+    }
+}
+
+/// The body of `POST /v1/contracts/list` (the page `cursor` and `limit` are in the body).
+struct ListContractsRequest: Decodable {
+    var customerId: String
+    var coveringDate: Timestamp?
+    var startingAt: Timestamp?
+    var includeArchived: Bool?
+    var includeBalance: Bool?
+    var includeLedgers: Bool?
+    var limit: Int?
+    var cursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", coveringDate = "covering_date", startingAt = "starting_at"
+        case includeArchived = "include_archived", includeBalance = "include_balance", includeLedgers = "include_ledgers"
+        case limit, cursor
+    }
+}
+
+/// The body of `archive`.
+struct ArchiveContractRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var voidInvoices: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", voidInvoices = "void_invoices"
+    }
+}
+
+/// The body of `updateEndDate`: no `ending_before` (or null) makes the contract open-ended.
+struct UpdateContractEndDateRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var endingBefore: Timestamp?
+    var allowEndingBeforeFinalizedInvoice: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", endingBefore = "ending_before"
+        case allowEndingBeforeFinalizedInvoice = "allow_ending_before_finalized_invoice"
+    }
+}
+
+/// The body of `getContractRateSchedule` (paging is in the query).
+struct GetContractRateScheduleRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var at: Timestamp?
+    var selectors: [RateSelectorBody]?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", at, selectors
+    }
+}

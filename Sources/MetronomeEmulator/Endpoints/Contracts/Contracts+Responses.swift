@@ -1,0 +1,317 @@
+import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
+/// Metronome's `Contract`: the contract as created (`initial`) and as it stands (`current`);
+/// the emulator keeps no amendments, so both show the same terms.
+struct ContractWire: Encodable {
+    var id: String
+    var customerId: String
+    var amendments: [ContractBodyWire]
+    var initial: ContractBodyWire
+    var current: ContractBodyWire
+    var subscriptions: [SubscriptionWire]
+    var customFields: [String: String]
+    var uniquenessKey: String?
+    var archivedAt: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case id, customerId = "customer_id", amendments, initial, current, subscriptions, customFields = "custom_fields"
+        case uniquenessKey = "uniqueness_key", archivedAt = "archived_at"
+    }
+
+    init(_ snapshot: ContractSnapshot) {
+        let terms = snapshot.terms
+        id = terms.id
+        customerId = terms.customerId
+        amendments = []
+        initial = ContractBodyWire(terms, names: snapshot.names)
+        current = initial
+        subscriptions = terms.subscriptions.map { SubscriptionWire($0, names: snapshot.names) }
+        customFields = terms.customFields
+        uniquenessKey = terms.uniquenessKey
+        archivedAt = terms.archivedAt
+    }
+}
+
+extension ContractWire {
+    /// This contract with the balance and ledger of each commit and credit, as asked.
+    func showing(_ accounts: [String: CommitAccount], balance: Bool, ledgers: Bool) -> ContractWire {
+        guard balance || ledgers else { return self }
+        func show(_ commits: [CommitWire]) -> [CommitWire] {
+            commits.map { commit in
+                var commit = commit
+                if balance { commit.balance = accounts[commit.id]?.balance ?? 0 }
+                if ledgers { commit.ledger = (accounts[commit.id]?.ledger ?? []).map(LedgerEntryWire.init) }
+                return commit
+            }
+        }
+        var copy = self
+        copy.initial.commits = show(initial.commits)
+        copy.initial.credits = show(initial.credits)
+        copy.current = copy.initial
+        return copy
+    }
+}
+
+/// Metronome's `ContractWithoutAmendments`: the terms of a contract.
+struct ContractBodyWire: Encodable {
+    var commits: [CommitWire]
+    var credits: [CommitWire]
+    var createdAt: Timestamp
+    var createdBy: String
+    var overrides: [OverrideWire]
+    var scheduledCharges: [ScheduledChargeWire]
+    var discounts: [ScheduledChargeWire]
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var transitions: [TransitionWire]
+    var usageStatementSchedule: UsageStatementScheduleWire
+    var name: String?
+    var netPaymentTermsDays: Decimal?
+    var rateCardId: String?
+
+    /// An item of `transitions`: the contract this one renews.
+    struct TransitionWire: Encodable {
+        var fromContractId: String
+        var toContractId: String
+        var type: String
+
+        enum CodingKeys: String, CodingKey {
+            case fromContractId = "from_contract_id", toContractId = "to_contract_id", type
+        }
+    }
+
+    /// The usage statement schedule as Metronome answers it: frequency and anchor.
+    struct UsageStatementScheduleWire: Encodable {
+        var billingAnchorDate: Timestamp
+        var frequency: UsageStatementSchedule.Frequency
+
+        enum CodingKeys: String, CodingKey {
+            case billingAnchorDate = "billing_anchor_date", frequency
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commits, credits, createdAt = "created_at", createdBy = "created_by", overrides
+        case scheduledCharges = "scheduled_charges", discounts, startingAt = "starting_at", endingBefore = "ending_before"
+        case transitions, usageStatementSchedule = "usage_statement_schedule", name
+        case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id"
+    }
+
+    init(_ terms: ContractTerms, names: CatalogNames) {
+        commits = terms.commits.map { CommitWire($0, names: names) }
+        credits = terms.credits.map { CommitWire($0, names: names) }
+        createdAt = terms.createdAt
+        createdBy = AppDatabase.apiAuthor
+        overrides = terms.overrides.map { OverrideWire($0, names: names) }
+        scheduledCharges = terms.scheduledCharges.map { ScheduledChargeWire($0, names: names) }
+        discounts = terms.discounts.map { ScheduledChargeWire($0, names: names) }
+        startingAt = terms.startingAt
+        endingBefore = terms.endingBefore
+        transitions = terms.transitions.map {
+            TransitionWire(fromContractId: $0.fromContractId, toContractId: $0.toContractId, type: $0.type)
+        }
+        usageStatementSchedule = UsageStatementScheduleWire(
+            billingAnchorDate: terms.usageStatementSchedule.billingAnchorDate, frequency: terms.usageStatementSchedule.frequency
+        )
+        name = terms.name
+        netPaymentTermsDays = terms.netPaymentTermsDays
+        rateCardId = terms.rateCardId
+    }
+}
+
+/// Metronome's `ScheduledCharge` (and `Discount`, the same shape).
+struct ScheduledChargeWire: Encodable {
+    var id: String
+    var product: ProductRefWire
+    var schedule: InvoiceScheduleWire
+    var name: String?
+    var customFields: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, product, schedule, name, customFields = "custom_fields"
+    }
+
+    init(_ charge: ScheduledChargeTerms, names: CatalogNames) {
+        id = charge.id
+        product = ProductRefWire(charge.productId, names: names)
+        schedule = InvoiceScheduleWire(charge.schedule, names: names)
+        name = charge.name
+        customFields = charge.customFields
+    }
+}
+
+/// Metronome's `Subscription`. Billing periods are left empty until the billing engine
+/// computes them.
+struct SubscriptionWire: Encodable {
+    var id: String
+    var billingPeriods: [String: String]
+    var collectionSchedule: String
+    var createdAt: Timestamp
+    var proration: Proration
+    var quantityManagementMode: String
+    var quantitySchedule: [QuantitySegment]
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var subscriptionRate: Rate
+    var name: String?
+    var description: String?
+    var customFields: [String: String]
+
+    /// `proration`.
+    struct Proration: Encodable {
+        var invoiceBehavior: String
+        var isProrated: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case invoiceBehavior = "invoice_behavior", isProrated = "is_prorated"
+        }
+    }
+
+    /// One item of `quantity_schedule`.
+    struct QuantitySegment: Encodable {
+        var quantity: Decimal
+        var startingAt: Timestamp
+        var endingBefore: Timestamp?
+
+        enum CodingKeys: String, CodingKey {
+            case quantity, startingAt = "starting_at", endingBefore = "ending_before"
+        }
+    }
+
+    /// `subscription_rate`.
+    struct Rate: Encodable {
+        var billingFrequency: UsageStatementSchedule.Frequency
+        var product: ProductRefWire
+
+        enum CodingKeys: String, CodingKey {
+            case billingFrequency = "billing_frequency", product
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, billingPeriods = "billing_periods", collectionSchedule = "collection_schedule", createdAt = "created_at"
+        case proration, quantityManagementMode = "quantity_management_mode", quantitySchedule = "quantity_schedule"
+        case startingAt = "starting_at", endingBefore = "ending_before", subscriptionRate = "subscription_rate", name
+        case description, customFields = "custom_fields"
+    }
+
+    init(_ subscription: SubscriptionTerms, names: CatalogNames) {
+        id = subscription.id
+        billingPeriods = [:]
+        collectionSchedule = subscription.collectionSchedule
+        createdAt = subscription.createdAt
+        proration = Proration(invoiceBehavior: subscription.invoiceBehavior, isProrated: subscription.isProrated)
+        quantityManagementMode = subscription.quantityManagementMode
+        quantitySchedule = [QuantitySegment(
+            quantity: subscription.initialQuantity, startingAt: subscription.startingAt, endingBefore: subscription.endingBefore
+        )]
+        startingAt = subscription.startingAt
+        endingBefore = subscription.endingBefore
+        subscriptionRate = Rate(billingFrequency: subscription.billingFrequency, product: ProductRefWire(subscription.productId, names: names))
+        name = subscription.name
+        description = subscription.description
+        customFields = subscription.customFields
+    }
+}
+
+/// Metronome's `Override`.
+struct OverrideWire: Encodable {
+    var id: String
+    var createdAt: Timestamp
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var type: OverrideType
+    var product: ProductRefWire?
+    var applicableProductTags: [String]?
+    var overrideSpecifiers: [CommitSpecifierWire]?
+    var entitled: Bool?
+    var isCommitSpecific: Bool?
+    var multiplier: Decimal?
+    var overwriteRate: RateWire?
+    var overrideTiers: [OverrideTierWire]?
+    var priority: Decimal?
+    var target: CommitRateType?
+
+    enum CodingKeys: String, CodingKey {
+        case id, createdAt = "created_at", startingAt = "starting_at", endingBefore = "ending_before", type, product
+        case applicableProductTags = "applicable_product_tags", overrideSpecifiers = "override_specifiers", entitled
+        case isCommitSpecific = "is_commit_specific", multiplier, overwriteRate = "overwrite_rate"
+        case overrideTiers = "override_tiers", priority, target
+    }
+
+    init(_ override: OverrideTerms, names: CatalogNames) {
+        id = override.id
+        createdAt = override.createdAt
+        startingAt = override.startingAt
+        endingBefore = override.endingBefore
+        type = override.type
+        product = override.productId.map { ProductRefWire($0, names: names) }
+        applicableProductTags = override.applicableProductTags
+        overrideSpecifiers = override.specifiers?.map(CommitSpecifierWire.init)
+        entitled = override.entitled
+        isCommitSpecific = override.isCommitSpecific
+        multiplier = override.multiplier
+        overwriteRate = override.overwriteRate.map { RateWire($0, names: names) }
+        overrideTiers = override.tiers?.map(OverrideTierWire.init)
+        priority = override.priority
+        target = override.target
+    }
+}
+
+extension RateWire {
+    /// An OVERWRITE override's `overwrite_rate`, its credit type named from `names`.
+    init(_ rate: OverwriteRate, names: CatalogNames) {
+        rateType = rate.rateType
+        creditType = rate.creditTypeId.map { CreditTypeDataWire(id: $0, names: names.creditTypes) }
+        customRate = rate.customRate
+        isProrated = rate.isProrated
+        price = rate.price
+        quantity = rate.quantity
+        tiers = rate.tiers?.map(TierWire.init)
+    }
+}
+
+/// One rate of `getContractRateSchedule`: the list rate, and the rate after the contract's
+/// overrides when one changes it.
+struct ContractRateWire: Encodable {
+    var entitled: Bool
+    var listRate: RateWire
+    var overrideRate: RateWire?
+    var productCustomFields: [String: String]
+    var productId: String
+    var productName: String
+    var productTags: [String]
+    var rateCardId: String
+    var startingAt: Timestamp
+    var endingBefore: Timestamp?
+    var billingFrequency: BillingFrequency?
+    var commitRate: CommitRateWire?
+    var pricingGroupValues: [String: String]?
+
+    enum CodingKeys: String, CodingKey {
+        case entitled, listRate = "list_rate", overrideRate = "override_rate", productCustomFields = "product_custom_fields"
+        case productId = "product_id", productName = "product_name", productTags = "product_tags"
+        case rateCardId = "rate_card_id", startingAt = "starting_at", endingBefore = "ending_before"
+        case billingFrequency = "billing_frequency", commitRate = "commit_rate", pricingGroupValues = "pricing_group_values"
+    }
+
+    init(_ row: ContractRateListing) {
+        let listing = row.listing
+        entitled = row.entitled
+        listRate = RateWire(listing.rate, creditType: listing.creditType, withCommitRate: false)
+        overrideRate = row.overrideRate.map { RateWire($0, creditType: row.overrideCreditType, withCommitRate: false) }
+        productCustomFields = listing.product.customFields
+        productId = listing.product.id
+        productName = listing.productState.name ?? ""
+        productTags = listing.productState.tags ?? []
+        rateCardId = row.rateCardId
+        startingAt = listing.rate.startingAt
+        endingBefore = listing.rate.endingBefore
+        billingFrequency = listing.rate.billingFrequency
+        commitRate = listing.rate.commitRate.map(CommitRateWire.init)
+        pricingGroupValues = listing.rate.pricingGroupValues
+    }
+}
