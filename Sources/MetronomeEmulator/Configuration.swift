@@ -29,6 +29,11 @@ public struct Configuration: Sendable {
     public var idleTimeout: Duration?
     /// Lowest level of log messages written.
     public var logLevel: Logger.Level
+    /// How many Metronome requests the journal (`GET /_emulator/requests`) keeps, newest first;
+    /// 0 keeps none.
+    public var journalSize: Int
+    /// A delay added to every Metronome request; nil adds none.
+    public var latency: SimulatedLatency?
 
     /// The default body limit: 4 MiB, far above Metronome's largest request (100 usage events).
     public static let defaultMaxBodySize = 4 * 1024 * 1024
@@ -37,6 +42,10 @@ public struct Configuration: Sendable {
     /// The default idle timeout: long enough for any client's keep-alive pool, short enough
     /// that connections opened and left silent do not pile up.
     public static let defaultIdleTimeout: Duration = .seconds(60)
+    /// The default journal size: enough for any test's requests, bounded for long-running servers.
+    public static let defaultJournalSize = 10_000
+    /// The largest journal a flag may ask for.
+    public static let maxJournalSize = 1_000_000
 
     /// A configuration with every default, except what the arguments name.
     public init(
@@ -49,7 +58,9 @@ public struct Configuration: Sendable {
         maxBodySize: Int = Configuration.defaultMaxBodySize,
         maxHeaderSize: Int = Configuration.defaultMaxHeaderSize,
         idleTimeout: Duration? = Configuration.defaultIdleTimeout,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        journalSize: Int = Configuration.defaultJournalSize,
+        latency: SimulatedLatency? = nil
     ) {
         self.host = host
         self.port = port
@@ -61,6 +72,8 @@ public struct Configuration: Sendable {
         self.maxHeaderSize = maxHeaderSize
         self.idleTimeout = idleTimeout
         self.logLevel = logLevel
+        self.journalSize = journalSize
+        self.latency = latency
     }
 
     /// The project's `fixtures/` folder, found next to an installed binary
@@ -99,6 +112,10 @@ public struct ConfigurationFlags: Sendable {
     /// Seconds; 0 turns the idle timeout off.
     public var idleTimeout: Double?
     public var logLevel: String?
+    /// Requests the journal keeps; 0 keeps none.
+    public var journalSize: Int?
+    /// `MEAN[,JITTER]` in milliseconds.
+    public var latency: String?
 
     public init() {}
 }
@@ -165,6 +182,10 @@ extension Configuration {
             }
             logLevel = level
         }
+        journalSize = try flags.journalSize ?? envInt("JOURNAL_SIZE") ?? journalSize
+        if let text = flags.latency ?? env("LATENCY_MS") {
+            latency = try SimulatedLatency(milliseconds: text)
+        }
         guard (0...65535).contains(port) else {
             throw ConfigurationError(description: "port must be between 0 and 65535, got \(port)")
         }
@@ -173,6 +194,9 @@ extension Configuration {
         }
         guard maxHeaderSize >= 1024 else {
             throw ConfigurationError(description: "max header size must be at least 1024 bytes, got \(maxHeaderSize)")
+        }
+        guard (0...Self.maxJournalSize).contains(journalSize) else {
+            throw ConfigurationError(description: "journal size must be between 0 and \(Self.maxJournalSize), got \(journalSize)")
         }
         if guardsControlPlane && apiKeys.isEmpty {
             throw ConfigurationError(description: "guarding the control plane needs at least one API key")

@@ -50,6 +50,12 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error, critical. (env: METRONOME_EMULATOR_LOG_LEVEL; default: info)")
     var logLevel: LogLevel?
 
+    @Option(help: "How many Metronome requests the journal (GET /_emulator/requests) keeps; 0 keeps none. (env: METRONOME_EMULATOR_JOURNAL_SIZE; default: 10000)")
+    var journalSize: Int?
+
+    @Option(name: .customLong("latency-ms"), help: ArgumentHelp("Delay every Metronome request by MEAN milliseconds, give or take up to JITTER. (env: METRONOME_EMULATOR_LATENCY_MS; default: none)", valueName: "MEAN[,JITTER]"))
+    var latencyMs: String?
+
     @Flag(help: "Print every route, one per line (`METHOD /path`, with ` 501` after those not built yet), and exit.")
     var printRoutes = false
 
@@ -95,6 +101,8 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         flags.maxHeaderSize = maxHeaderSize
         flags.idleTimeout = idleTimeout
         flags.logLevel = logLevel?.rawValue
+        flags.journalSize = journalSize
+        flags.latency = latencyMs
         return try Configuration(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }

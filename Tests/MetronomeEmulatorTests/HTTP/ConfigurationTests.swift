@@ -15,6 +15,35 @@ import Testing
         #expect(configuration.logLevel == .info)
         #expect(configuration.maxHeaderSize == 32 * 1024)
         #expect(configuration.idleTimeout == .seconds(60))
+        #expect(configuration.journalSize == 10_000)
+        #expect(configuration.latency == nil)
+    }
+
+    @Test func journalSizeAndLatencyComeFromFlagsOrEnvironment() throws {
+        var flags = ConfigurationFlags()
+        flags.journalSize = 0
+        flags.latency = "250"
+        let fromFlags = try Configuration(flags: flags, environment: [
+            "METRONOME_EMULATOR_JOURNAL_SIZE": "5", "METRONOME_EMULATOR_LATENCY_MS": "1,1",
+        ])
+        #expect(fromFlags.journalSize == 0)
+        #expect(fromFlags.latency == SimulatedLatency(mean: .milliseconds(250)))
+        let fromEnvironment = try Configuration(flags: ConfigurationFlags(), environment: [
+            "METRONOME_EMULATOR_JOURNAL_SIZE": "5", "METRONOME_EMULATOR_LATENCY_MS": "100, 20.5",
+        ])
+        #expect(fromEnvironment.journalSize == 5)
+        #expect(fromEnvironment.latency == SimulatedLatency(mean: .milliseconds(100), jitter: .microseconds(20_500)))
+        #expect(try Configuration(flags: ConfigurationFlags(), environment: ["METRONOME_EMULATOR_LATENCY_MS": "0"]).latency == nil)
+    }
+
+    @Test func latencySamplesStayWithinTheJitterAndNeverGoNegative() {
+        var generator = SplitMix64(seed: 7)
+        let latency = SimulatedLatency(mean: .milliseconds(10), jitter: .milliseconds(15))
+        for _ in 0..<1000 {
+            let sample = latency.sample(using: &generator)
+            #expect(sample >= .zero && sample <= .milliseconds(25))
+        }
+        #expect(SimulatedLatency(mean: .milliseconds(3)).sample(using: &generator) == .milliseconds(3))
     }
 
     @Test func idleTimeoutAndHeaderLimitComeFromFlagsOrEnvironment() throws {
@@ -63,6 +92,15 @@ import Testing
         ["METRONOME_EMULATOR_IDLE_TIMEOUT": "soon"],
         ["METRONOME_EMULATOR_IDLE_TIMEOUT": "nan"],
         ["METRONOME_EMULATOR_MAX_HEADER_SIZE": "10"],
+        ["METRONOME_EMULATOR_JOURNAL_SIZE": "-1"],
+        ["METRONOME_EMULATOR_JOURNAL_SIZE": "many"],
+        ["METRONOME_EMULATOR_JOURNAL_SIZE": "1000001"],
+        ["METRONOME_EMULATOR_LATENCY_MS": "slow"],
+        ["METRONOME_EMULATOR_LATENCY_MS": "-5"],
+        ["METRONOME_EMULATOR_LATENCY_MS": "10,5,1"],
+        ["METRONOME_EMULATOR_LATENCY_MS": "10,"],
+        ["METRONOME_EMULATOR_LATENCY_MS": "inf"],
+        ["METRONOME_EMULATOR_LATENCY_MS": "3600001"],
     ])
     func badSettingsAreOneLineErrors(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) {
