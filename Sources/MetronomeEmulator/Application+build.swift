@@ -33,9 +33,11 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
 /// The HTTP/1.1 limits that protect the server from slow or oversized clients: the idle
 /// timeout (a connection that sends nothing, or stalls mid-request, is closed) and the size of
 /// a request head (a larger one is a 400 and a closed connection, decided by the HTTP parser
-/// before any handler runs).
+/// before any handler runs). Every connection also gets the handler that carries out "reset"
+/// faults.
 func httpConfiguration(_ configuration: Configuration) -> HTTP1Channel.Configuration {
     HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionResetHandler()],
         idleTimeout: configuration.idleTimeout.map { duration in
             let (seconds, attoseconds) = duration.components
             return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
@@ -47,14 +49,18 @@ func httpConfiguration(_ configuration: Configuration) -> HTTP1Channel.Configura
     )
 }
 
-/// The router: the API edge and auth middleware, then every resource's routes.
+/// The router: traffic control (journal, faults, latency), the API edge and auth middleware,
+/// then every resource's routes.
 func buildRouter(
     configuration: Configuration, database: AppDatabase, clock: EmulatorClock, fixtures: Fixtures, logger: Logger
 ) -> Router<EmulatorRequestContext> {
     let router = Router(context: EmulatorRequestContext.self)
+    let traffic = TrafficControl(configuration)
+    router.add(middleware: TrafficControlMiddleware(traffic: traffic, clock: clock, maxBodySize: configuration.maxBodySize, logger: logger))
     router.add(middleware: APIEdgeMiddleware(maxBodySize: configuration.maxBodySize, logger: logger))
     router.add(middleware: AuthMiddleware(apiKeys: Set(configuration.apiKeys), guardsControlPlane: configuration.guardsControlPlane))
-    router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, fixtures: fixtures).routes)
+    router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, fixtures: fixtures, traffic: traffic).routes)
+    router.addRoutes(TrafficControlEndpoints(traffic: traffic).routes)
     router.addRoutes(CustomersEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillingConfigurationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NamedSchedulesEndpoints(database: database).routes)

@@ -15,6 +15,8 @@ struct ControlPlaneEndpoints {
     let database: AppDatabase
     let clock: EmulatorClock
     let fixtures: Fixtures
+    /// The journal and fault rules, which a reset empties too.
+    let traffic: TrafficControl
 
     /// The routes of the control plane.
     var routes: RouteCollection<Context> {
@@ -30,9 +32,10 @@ struct ControlPlaneEndpoints {
         try JSONResponse.ok(["status": "ok"])
     }
 
-    /// Wipes all state, returns the clock to the wall clock, and loads the fixtures the
-    /// emulator started with.
+    /// Wipes all state, returns the clock to the wall clock, loads the fixtures the emulator
+    /// started with, empties the request journal and removes every fault rule.
     @Sendable func reset(_ request: Request, context: Context) async throws -> Response {
+        traffic.reset()
         clock.freeze(at: nil)
         try await database.reset(to: fixtures, now: clock.now())
         return try JSONResponse.ok(["status": "reset"])
