@@ -371,7 +371,7 @@ package enum AlertEvaluation {
 // MARK: - An alert's filters
 
 /// The optional filters of an alert, kept as sent and shown back on the alert.
-package struct AlertFilters: Codable, Sendable {
+package struct AlertFilters: Sendable {
     package var accessType: BalanceAccessType?
     package var alertSpecifiers: [AlertSpecifier]?
     package var creditGrantTypeFilters: [String]?
@@ -379,12 +379,6 @@ package struct AlertFilters: Codable, Sendable {
     package var groupValues: [AlertGroupValue]?
     package var invoiceTypesFilter: [String]?
     package var seatFilter: AlertSeatFilter?
-
-    package enum CodingKeys: String, CodingKey {
-        case accessType = "access_type", alertSpecifiers = "alert_specifiers"
-        case creditGrantTypeFilters = "credit_grant_type_filters", customFieldFilters = "custom_field_filters"
-        case groupValues = "group_values", invoiceTypesFilter = "invoice_types_filter", seatFilter = "seat_filter"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -415,7 +409,7 @@ package enum AlertCustomFieldEntity: String, WireEnum {
 }
 
 /// A custom field an alert's balances must carry (`value` may be left out in specifiers).
-package struct AlertCustomFieldFilter: Codable, Sendable {
+package struct AlertCustomFieldFilter: Sendable {
     package var entity: AlertCustomFieldEntity
     package var key: String
     package var value: String?
@@ -429,21 +423,13 @@ package struct AlertCustomFieldFilter: Codable, Sendable {
 }
 
 /// Which commits and credits a combined balance alert counts, and which of them it leaves out.
-package struct AlertSpecifier: Codable, Sendable {
+package struct AlertSpecifier: Sendable {
     package var customFieldFilters: [AlertCustomFieldFilter]?
     package var exclude: [Exclusion]?
 
-    package enum CodingKeys: String, CodingKey {
-        case customFieldFilters = "custom_field_filters", exclude
-    }
-
     /// Balances matching these filters are left out.
-    package struct Exclusion: Codable, Sendable {
+    package struct Exclusion: Sendable {
         package var customFieldFilters: [AlertCustomFieldFilter]?
-
-        package enum CodingKeys: String, CodingKey {
-            case customFieldFilters = "custom_field_filters"
-        }
 
         /// A value with each stored property given.
         package init(customFieldFilters: [AlertCustomFieldFilter]? = nil) {
@@ -459,7 +445,7 @@ package struct AlertSpecifier: Codable, Sendable {
 }
 
 /// A group key (and optionally value) a spend alert is scoped to.
-package struct AlertGroupValue: Codable, Sendable {
+package struct AlertGroupValue: Sendable {
     package var key: String
     package var value: String?
 
@@ -471,13 +457,9 @@ package struct AlertGroupValue: Codable, Sendable {
 }
 
 /// The seat group a seat balance alert is scoped to.
-package struct AlertSeatFilter: Codable, Sendable {
+package struct AlertSeatFilter: Sendable {
     package var seatGroupKey: String
     package var seatGroupValue: String?
-
-    package enum CodingKeys: String, CodingKey {
-        case seatGroupKey = "seat_group_key", seatGroupValue = "seat_group_value"
-    }
 
     /// A value with each stored property given.
     package init(seatGroupKey: String, seatGroupValue: String? = nil) {

@@ -11,13 +11,9 @@ package enum AggregationType: String, WireEnum {
 }
 
 /// A rule on an event's `event_type`.
-package struct EventTypeFilter: Codable, Sendable, Equatable {
+package struct EventTypeFilter: Sendable, Equatable {
     package var inValues: [String]?
     package var notInValues: [String]?
-
-    package enum CodingKeys: String, CodingKey {
-        case inValues = "in_values", notInValues = "not_in_values"
-    }
 
     package func matches(_ eventType: String) -> Bool {
         if let inValues, !inValues.contains(eventType) { return false }
@@ -33,15 +29,11 @@ package struct EventTypeFilter: Codable, Sendable, Equatable {
 }
 
 /// A rule on one event property; an event matches a metric only if it passes every rule.
-package struct PropertyFilter: Codable, Sendable, Equatable {
+package struct PropertyFilter: Sendable, Equatable {
     package var name: String
     package var exists: Bool?
     package var inValues: [String]?
     package var notInValues: [String]?
-
-    package enum CodingKeys: String, CodingKey {
-        case name, exists, inValues = "in_values", notInValues = "not_in_values"
-    }
 
     package func matches(_ properties: some EventProperties) -> Bool {
         let value = properties[name].flatMap { $0 == .null ? nil : $0 }

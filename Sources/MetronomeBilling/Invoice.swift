@@ -2,7 +2,7 @@ import Foundation
 import MetronomeCodecs
 
 /// A credit type as invoices show it.
-package struct InvoiceCreditType: Codable, Sendable, Equatable {
+package struct InvoiceCreditType: Sendable, Equatable {
     package var id: String
     package var name: String
 
@@ -15,7 +15,7 @@ package struct InvoiceCreditType: Codable, Sendable, Equatable {
 
 /// An invoice as Metronome shows it. Drafts are computed afresh on every read; a finalized or
 /// voided invoice is this value as it stood then, kept unchanged.
-package struct InvoiceDocument: Codable, Sendable {
+package struct InvoiceDocument: Sendable {
     package var id: String
     package var customerId: String
     package var creditType: InvoiceCreditType
@@ -37,15 +37,6 @@ package struct InvoiceDocument: Codable, Sendable {
     /// Set on the breakdowns of an invoice: the window this share covers.
     package var breakdownStartTimestamp: Timestamp?
     package var breakdownEndTimestamp: Timestamp?
-
-    package enum CodingKeys: String, CodingKey {
-        case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
-        case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
-        case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
-        case netPaymentTermsDays = "net_payment_terms_days", customFields = "custom_fields"
-        case regeneratedFromInvoiceId = "regenerated_from_invoice_id", invoiceAdjustments = "invoice_adjustments"
-        case breakdownStartTimestamp = "breakdown_start_timestamp", breakdownEndTimestamp = "breakdown_end_timestamp"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -94,14 +85,10 @@ package struct InvoiceDocument: Codable, Sendable {
 }
 
 /// An adjustment to a whole plan invoice, e.g. a minimum.
-package struct InvoiceAdjustment: Codable, Sendable {
+package struct InvoiceAdjustment: Sendable {
     package var creditType: InvoiceCreditType
     package var name: String
     package var total: Decimal
-
-    package enum CodingKeys: String, CodingKey {
-        case creditType = "credit_type", name, total
-    }
 
     /// A value with each stored property given.
     package init(creditType: InvoiceCreditType, name: String, total: Decimal) {
@@ -112,7 +99,7 @@ package struct InvoiceAdjustment: Codable, Sendable {
 }
 
 /// One line of an invoice, in Metronome's shape.
-package struct InvoiceLineItem: Codable, Sendable {
+package struct InvoiceLineItem: Sendable {
     package var name: String
     package var total: Decimal
     package var creditType: InvoiceCreditType
@@ -138,25 +125,11 @@ package struct InvoiceLineItem: Codable, Sendable {
     package var customFields: [String: String]?
     package var subLineItems: [SubLineItem]?
 
-    package enum CodingKeys: String, CodingKey {
-        case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
-        case quantity, unitPrice = "unit_price", startingAt = "starting_at", endingBefore = "ending_before", tier
-        case isProrated = "is_prorated", groupKey = "group_key", groupValue = "group_value"
-        case pricingGroupValues = "pricing_group_values", presentationGroupValues = "presentation_group_values"
-        case appliedCommitOrCredit = "applied_commit_or_credit", commitId = "commit_id", commitType = "commit_type"
-        case commitSegmentId = "commit_segment_id", scheduledChargeId = "scheduled_charge_id"
-        case subscriptionId = "subscription_id", customFields = "custom_fields", subLineItems = "sub_line_items"
-    }
-
     /// The tier of a graduated rate a line bills: its level (from 1) and first unit.
-    package struct LineItemTier: Codable, Sendable {
+    package struct LineItemTier: Sendable {
         package var level: Int
         package var startingAt: String
         package var size: String?
-
-        package enum CodingKeys: String, CodingKey {
-            case level, startingAt = "starting_at", size
-        }
 
         /// A value with each stored property given.
         package init(level: Int, startingAt: String, size: String? = nil) {
@@ -167,7 +140,7 @@ package struct InvoiceLineItem: Codable, Sendable {
     }
 
     /// The commit or credit a negative line draws from.
-    package struct AppliedCommitOrCredit: Codable, Sendable {
+    package struct AppliedCommitOrCredit: Sendable {
         package var id: String
         package var type: String
 
@@ -233,7 +206,7 @@ package struct InvoiceLineItem: Codable, Sendable {
 }
 
 /// A plan charge's part of a plan invoice line.
-package struct SubLineItem: Codable, Sendable {
+package struct SubLineItem: Sendable {
     package var customFields: [String: String]
     package var name: String
     package var quantity: Decimal
@@ -244,21 +217,12 @@ package struct SubLineItem: Codable, Sendable {
     package var endDate: Timestamp?
     package var tiers: [SubLineItemTier]?
 
-    package enum CodingKeys: String, CodingKey {
-        case customFields = "custom_fields", name, quantity, subtotal, chargeId = "charge_id", price
-        case startDate = "start_date", endDate = "end_date", tiers
-    }
-
     /// One tier of a tiered charge: the units it priced and what they cost.
-    package struct SubLineItemTier: Codable, Sendable {
+    package struct SubLineItemTier: Sendable {
         package var price: Decimal
         package var quantity: Decimal
         package var startingAt: Decimal
         package var subtotal: Decimal
-
-        package enum CodingKeys: String, CodingKey {
-            case price, quantity, startingAt = "starting_at", subtotal
-        }
 
         /// A value with each stored property given.
         package init(price: Decimal, quantity: Decimal, startingAt: Decimal, subtotal: Decimal) {

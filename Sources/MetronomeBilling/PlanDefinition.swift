@@ -3,7 +3,7 @@ import MetronomeCodecs
 
 /// A legacy plan as Metronome's app defines it (there is no API to create one): its charges,
 /// and what the plan details page shows.
-package struct PlanDefinition: Codable, Sendable {
+package struct PlanDefinition: Sendable {
     package var id: String
     package var name: String
     package var description: String?
@@ -12,11 +12,6 @@ package struct PlanDefinition: Codable, Sendable {
     package var creditGrants: [JSONValue]?
     package var minimums: [PlanMinimum]?
     package var overageRates: [JSONValue]?
-
-    package enum CodingKeys: String, CodingKey {
-        case id, name, description, customFields = "custom_fields", charges, creditGrants = "credit_grants"
-        case minimums, overageRates = "overage_rates"
-    }
 
     /// A value with each stored property given.
     package init(
@@ -47,7 +42,7 @@ package enum PlanChargeType: String, WireEnum {
 
 /// One charge of a plan: what it bills (a product, and for usage a billable metric) and its
 /// price per tier, from billing period `startPeriod` on (price ramps are several charges).
-package struct PlanCharge: Codable, Sendable {
+package struct PlanCharge: Sendable {
     package var id: String
     package var name: String
     package var chargeType: PlanChargeType
@@ -63,26 +58,15 @@ package struct PlanCharge: Codable, Sendable {
     package var customFields: [String: String]?
 
     /// Divides usage before pricing, e.g. bytes into gigabytes.
-    package struct UnitConversion: Codable, Sendable {
+    package struct UnitConversion: Sendable {
         package var divisionFactor: Decimal
         package var roundingBehavior: String?
-
-        package enum CodingKeys: String, CodingKey {
-            case divisionFactor = "division_factor", roundingBehavior = "rounding_behavior"
-        }
 
         /// A value with each stored property given.
         package init(divisionFactor: Decimal, roundingBehavior: String? = nil) {
             self.divisionFactor = divisionFactor
             self.roundingBehavior = roundingBehavior
         }
-    }
-
-    package enum CodingKeys: String, CodingKey {
-        case id, name, chargeType = "charge_type", productId = "product_id", productName = "product_name"
-        case billableMetricId = "billable_metric_id", creditTypeId = "credit_type_id", prices, quantity
-        case startPeriod = "start_period", tierResetFrequency = "tier_reset_frequency"
-        case unitConversion = "unit_conversion", customFields = "custom_fields"
     }
 
     /// A value with each stored property given.
@@ -118,16 +102,12 @@ package struct PlanCharge: Codable, Sendable {
 }
 
 /// The price of one tier of a charge; `tier` is the first unit it applies to.
-package struct PlanChargePrice: Codable, Sendable {
+package struct PlanChargePrice: Sendable {
     package var tier: Decimal
     package var value: Decimal
     package var collectionInterval: Decimal?
     package var collectionSchedule: String?
     package var quantity: Decimal?
-
-    package enum CodingKeys: String, CodingKey {
-        case tier, value, collectionInterval = "collection_interval", collectionSchedule = "collection_schedule", quantity
-    }
 
     /// A value with each stored property given.
     package init(
@@ -146,15 +126,11 @@ package struct PlanChargePrice: Codable, Sendable {
 }
 
 /// A plan minimum from billing period `startPeriod` on.
-package struct PlanMinimum: Codable, Sendable {
+package struct PlanMinimum: Sendable {
     package var name: String
     package var creditTypeId: String?
     package var startPeriod: Decimal
     package var value: Decimal
-
-    package enum CodingKeys: String, CodingKey {
-        case name, creditTypeId = "credit_type_id", startPeriod = "start_period", value
-    }
 
     /// A value with each stored property given.
     package init(name: String, creditTypeId: String? = nil, startPeriod: Decimal, value: Decimal) {
@@ -166,7 +142,7 @@ package struct PlanMinimum: Codable, Sendable {
 }
 
 /// A price adjustment of a customer plan: a change to one charge's price from a billing period on.
-package struct PriceAdjustment: Codable, Sendable {
+package struct PriceAdjustment: Sendable {
     package var adjustmentType: AdjustmentType
     package var chargeId: String
     package var startPeriod: Decimal
@@ -177,11 +153,6 @@ package struct PriceAdjustment: Codable, Sendable {
     /// How the adjustment changes the price.
     package enum AdjustmentType: String, WireEnum {
         case percentage, fixed, override, quantity
-    }
-
-    package enum CodingKeys: String, CodingKey {
-        case adjustmentType = "adjustment_type", chargeId = "charge_id", startPeriod = "start_period"
-        case quantity, tier, value
     }
 
     /// A value with each stored property given.
@@ -203,28 +174,20 @@ package struct PriceAdjustment: Codable, Sendable {
 }
 
 /// A trial at the start of a customer plan.
-package struct TrialSpec: Codable, Sendable {
+package struct TrialSpec: Sendable {
     package var lengthInDays: Decimal
     package var spendingCap: SpendingCap?
 
     /// The most the trial may bill.
-    package struct SpendingCap: Codable, Sendable {
+    package struct SpendingCap: Sendable {
         package var amount: Decimal
         package var creditTypeId: String
-
-        package enum CodingKeys: String, CodingKey {
-            case amount, creditTypeId = "credit_type_id"
-        }
 
         /// A value with each stored property given.
         package init(amount: Decimal, creditTypeId: String) {
             self.amount = amount
             self.creditTypeId = creditTypeId
         }
-    }
-
-    package enum CodingKeys: String, CodingKey {
-        case lengthInDays = "length_in_days", spendingCap = "spending_cap"
     }
 
     /// A value with each stored property given.

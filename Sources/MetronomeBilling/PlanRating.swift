@@ -2,17 +2,13 @@ import Foundation
 import MetronomeCodecs
 
 /// A one-time charge added to a plan invoice with `addCharge`.
-package struct AddedCharge: Codable, Sendable {
+package struct AddedCharge: Sendable {
     package var chargeId: String
     package var productId: String
     package var productName: String
     package var description: String
     package var price: Decimal
     package var quantity: Decimal
-
-    package enum CodingKeys: String, CodingKey {
-        case chargeId = "charge_id", productId = "product_id", productName = "product_name", description, price, quantity
-    }
 
     /// A value with each stored property given.
     package init(

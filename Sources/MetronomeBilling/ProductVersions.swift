@@ -16,7 +16,7 @@ package enum ProductType: String, WireEnum {
 }
 
 /// How a USAGE product converts the metric's quantity before pricing (MB sent, GB priced).
-package struct QuantityConversion: Codable, Sendable, Equatable {
+package struct QuantityConversion: Sendable, Equatable {
     package var conversionFactor: Decimal
     package var operation: Operation
     package var name: String?
@@ -25,10 +25,6 @@ package struct QuantityConversion: Codable, Sendable, Equatable {
     package enum Operation: String, WireEnum {
         case multiply = "MULTIPLY"
         case divide = "DIVIDE"
-    }
-
-    package enum CodingKeys: String, CodingKey {
-        case conversionFactor = "conversion_factor", operation, name
     }
 
     /// A value with each stored property given.
@@ -40,7 +36,7 @@ package struct QuantityConversion: Codable, Sendable, Equatable {
 }
 
 /// How a USAGE product rounds the (converted) quantity before pricing.
-package struct QuantityRounding: Codable, Sendable, Equatable {
+package struct QuantityRounding: Sendable, Equatable {
     package var decimalPlaces: Decimal
     package var roundingMethod: Method
 
@@ -49,10 +45,6 @@ package struct QuantityRounding: Codable, Sendable, Equatable {
         case roundUp = "ROUND_UP"
         case roundDown = "ROUND_DOWN"
         case roundHalfUp = "ROUND_HALF_UP"
-    }
-
-    package enum CodingKeys: String, CodingKey {
-        case decimalPlaces = "decimal_places", roundingMethod = "rounding_method"
     }
 
     /// A value with each stored property given.
@@ -64,7 +56,7 @@ package struct QuantityRounding: Codable, Sendable, Equatable {
 
 /// One version of a product: all of its fields for the initial version, only the changed ones
 /// for an update. Stored as JSON and answered as is (`initial`, `current`, `updates[]`).
-package struct ProductState: Codable, Sendable, Equatable {
+package struct ProductState: Sendable, Equatable {
     package var name: String?
     package var billableMetricId: String?
     package var compositeProductIds: [String]?
@@ -83,16 +75,6 @@ package struct ProductState: Codable, Sendable, Equatable {
     package var startingAt: Timestamp?
     package var createdAt: Timestamp
     package var createdBy: String
-
-    package enum CodingKeys: String, CodingKey {
-        case name, billableMetricId = "billable_metric_id", compositeProductIds = "composite_product_ids"
-        case compositeTags = "composite_tags", excludeFreeUsage = "exclude_free_usage"
-        case includeCompositeSpend = "include_composite_spend", isRefundable = "is_refundable"
-        case netsuiteInternalItemId = "netsuite_internal_item_id", netsuiteOverageItemId = "netsuite_overage_item_id"
-        case presentationGroupKey = "presentation_group_key", pricingGroupKey = "pricing_group_key"
-        case quantityConversion = "quantity_conversion", quantityRounding = "quantity_rounding", tags
-        case startingAt = "starting_at", createdAt = "created_at", createdBy = "created_by"
-    }
 
     /// This state with every field `update` sets written over it, and the update's start and
     /// authorship.

@@ -20,7 +20,12 @@ package struct AlertRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     /// Whether `uniquenessKey` still blocks its reuse (an archive can release it).
     package var holdsUniquenessKey: Bool
     package var evaluateOnCreate: Bool
-    package var filters: AlertFilters
+    /// The alert's optional filters, kept as sent.
+    package var filters: AlertFilters {
+        get { storedFilters.domain }
+        set { storedFilters = StoredAlertFilters(newValue) }
+    }
+    private var storedFilters: StoredAlertFilters
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
 
@@ -37,7 +42,7 @@ package struct AlertRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     package enum CodingKeys: String, CodingKey {
         case seq, id, name, alertType = "alert_type", threshold, customerId = "customer_id", planId = "plan_id"
         case creditTypeId = "credit_type_id", billableMetricId = "billable_metric_id", uniquenessKey = "uniqueness_key"
-        case holdsUniquenessKey = "holds_uniqueness_key", evaluateOnCreate = "evaluate_on_create", filters
+        case holdsUniquenessKey = "holds_uniqueness_key", evaluateOnCreate = "evaluate_on_create", storedFilters = "filters"
         case createdAt = "created_at", archivedAt = "archived_at"
     }
 
@@ -76,7 +81,7 @@ package struct AlertRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
         self.uniquenessKey = uniquenessKey
         self.holdsUniquenessKey = holdsUniquenessKey
         self.evaluateOnCreate = evaluateOnCreate
-        self.filters = filters
+        storedFilters = StoredAlertFilters(filters)
         self.createdAt = createdAt
         self.archivedAt = archivedAt
     }

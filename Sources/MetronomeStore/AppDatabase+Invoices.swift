@@ -18,8 +18,18 @@ package struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Senda
     package var status: InvoiceStatus
     package var issuedAt: Timestamp?
     package var regeneratedFromInvoiceId: String?
-    package var addedCharges: [AddedCharge]
-    package var document: InvoiceDocument?
+    /// One-time charges added with `addCharge`.
+    package var addedCharges: [AddedCharge] {
+        get { storedAddedCharges.map(\.domain) }
+        set { storedAddedCharges = newValue.map(StoredAddedCharge.init) }
+    }
+    /// The invoice as it stood when finalized or voided; nil while DRAFT.
+    package var document: InvoiceDocument? {
+        get { storedDocument?.domain }
+        set { storedDocument = newValue.map(StoredInvoiceDocument.init) }
+    }
+    private var storedAddedCharges: [StoredAddedCharge]
+    private var storedDocument: StoredInvoiceDocument?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -37,7 +47,7 @@ package struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Senda
         case seq, id, customerId = "customer_id", sourceKind = "source_kind", sourceId = "source_id"
         case periodIndex = "period_index", startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", status
         case issuedAt = "issued_at", regeneratedFromInvoiceId = "regenerated_from_invoice_id"
-        case addedCharges = "added_charges", document
+        case storedAddedCharges = "added_charges", storedDocument = "document"
     }
 
     /// The billing period this invoice covers.
@@ -70,8 +80,8 @@ package struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Senda
         self.status = status
         self.issuedAt = issuedAt
         self.regeneratedFromInvoiceId = regeneratedFromInvoiceId
-        self.addedCharges = addedCharges
-        self.document = document
+        storedAddedCharges = addedCharges.map(StoredAddedCharge.init)
+        storedDocument = document.map(StoredInvoiceDocument.init)
     }
 }
 

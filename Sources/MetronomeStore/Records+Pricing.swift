@@ -9,8 +9,18 @@ package struct ProductRecord: Codable, FetchableRecord, PersistableRecord, Senda
     package var seq: Int64?
     package var id: String
     package var type: ProductType
-    package var initial: ProductState
-    package var updates: [ProductState]
+    /// The product's first version, with every field.
+    package var initial: ProductState {
+        get { storedInitial.domain }
+        set { storedInitial = StoredProductState(newValue) }
+    }
+    /// The later versions, each with the fields it changes.
+    package var updates: [ProductState] {
+        get { storedUpdates.map(\.domain) }
+        set { storedUpdates = newValue.map(StoredProductState.init) }
+    }
+    private var storedInitial: StoredProductState
+    private var storedUpdates: [StoredProductState]
     package var customFields: [String: String]
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
@@ -22,7 +32,7 @@ package struct ProductRecord: Codable, FetchableRecord, PersistableRecord, Senda
     }
 
     package enum CodingKeys: String, CodingKey {
-        case seq, id, type, initial, updates, customFields = "custom_fields", createdAt = "created_at"
+        case seq, id, type, storedInitial = "initial", storedUpdates = "updates", customFields = "custom_fields", createdAt = "created_at"
         case archivedAt = "archived_at"
     }
 
@@ -46,8 +56,8 @@ package struct ProductRecord: Codable, FetchableRecord, PersistableRecord, Senda
         self.seq = seq
         self.id = id
         self.type = type
-        self.initial = initial
-        self.updates = updates
+        storedInitial = StoredProductState(initial)
+        storedUpdates = updates.map(StoredProductState.init)
         self.customFields = customFields
         self.createdAt = createdAt
         self.archivedAt = archivedAt

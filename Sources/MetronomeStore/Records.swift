@@ -311,8 +311,18 @@ package struct BillableMetricRecord: Codable, FetchableRecord, PersistableRecord
     package var name: String
     package var aggregationType: AggregationType?
     package var aggregationKey: String?
-    package var eventTypeFilter: EventTypeFilter?
-    package var propertyFilters: [PropertyFilter]
+    /// The metric's rule on `event_type`, if any.
+    package var eventTypeFilter: EventTypeFilter? {
+        get { storedEventTypeFilter?.domain }
+        set { storedEventTypeFilter = newValue.map(StoredEventTypeFilter.init) }
+    }
+    /// The metric's rules on event properties.
+    package var propertyFilters: [PropertyFilter] {
+        get { storedPropertyFilters.map(\.domain) }
+        set { storedPropertyFilters = newValue.map(StoredPropertyFilter.init) }
+    }
+    private var storedEventTypeFilter: StoredEventTypeFilter?
+    private var storedPropertyFilters: [StoredPropertyFilter]
     package var groupKeys: [[String]]
     package var sql: String?
     package var customFields: [String: String]
@@ -327,7 +337,7 @@ package struct BillableMetricRecord: Codable, FetchableRecord, PersistableRecord
 
     package enum CodingKeys: String, CodingKey {
         case seq, id, name, aggregationType = "aggregation_type", aggregationKey = "aggregation_key"
-        case eventTypeFilter = "event_type_filter", propertyFilters = "property_filters", groupKeys = "group_keys"
+        case storedEventTypeFilter = "event_type_filter", storedPropertyFilters = "property_filters", groupKeys = "group_keys"
         case sql, customFields = "custom_fields", createdAt = "created_at", archivedAt = "archived_at"
     }
 
@@ -360,8 +370,8 @@ package struct BillableMetricRecord: Codable, FetchableRecord, PersistableRecord
         self.name = name
         self.aggregationType = aggregationType
         self.aggregationKey = aggregationKey
-        self.eventTypeFilter = eventTypeFilter
-        self.propertyFilters = propertyFilters
+        storedEventTypeFilter = eventTypeFilter.map(StoredEventTypeFilter.init)
+        storedPropertyFilters = propertyFilters.map(StoredPropertyFilter.init)
         self.groupKeys = groupKeys
         self.sql = sql
         self.customFields = customFields
@@ -391,18 +401,27 @@ package struct PlanRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     package static let databaseTableName = "plan"
     package var seq: Int64?
     package var id: String
-    package var definition: PlanDefinition
+    /// The plan as its fixture defines it.
+    package var definition: PlanDefinition {
+        get { storedDefinition.domain }
+        set { storedDefinition = StoredPlanDefinition(newValue) }
+    }
+    private var storedDefinition: StoredPlanDefinition
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
         package static let id = Column(CodingKeys.id)
     }
 
+    package enum CodingKeys: String, CodingKey {
+        case seq, id, storedDefinition = "definition"
+    }
+
     /// A value with each stored property given.
     package init(seq: Int64? = nil, id: String, definition: PlanDefinition) {
         self.seq = seq
         self.id = id
-        self.definition = definition
+        storedDefinition = StoredPlanDefinition(definition)
     }
 }
 
@@ -416,8 +435,18 @@ package struct CustomerPlanRecord: Codable, FetchableRecord, PersistableRecord, 
     package var startingOn: Timestamp
     package var endingBefore: Timestamp?
     package var netPaymentTermsDays: Decimal?
-    package var priceAdjustments: [PriceAdjustment]
-    package var trialSpec: TrialSpec?
+    /// Changes to the plan's charge prices, each from a billing period on.
+    package var priceAdjustments: [PriceAdjustment] {
+        get { storedPriceAdjustments.map(\.domain) }
+        set { storedPriceAdjustments = newValue.map(StoredPriceAdjustment.init) }
+    }
+    /// The trial at the start of the plan, if any.
+    package var trialSpec: TrialSpec? {
+        get { storedTrialSpec?.domain }
+        set { storedTrialSpec = newValue.map(StoredTrialSpec.init) }
+    }
+    private var storedPriceAdjustments: [StoredPriceAdjustment]
+    private var storedTrialSpec: StoredTrialSpec?
     package var overageRateAdjustments: [JSONValue]
     package var customFields: [String: String]
 
@@ -433,7 +462,7 @@ package struct CustomerPlanRecord: Codable, FetchableRecord, PersistableRecord, 
     package enum CodingKeys: String, CodingKey {
         case seq, id, customerId = "customer_id", planId = "plan_id", startingOn = "starting_on"
         case endingBefore = "ending_before", netPaymentTermsDays = "net_payment_terms_days"
-        case priceAdjustments = "price_adjustments", trialSpec = "trial_spec"
+        case storedPriceAdjustments = "price_adjustments", storedTrialSpec = "trial_spec"
         case overageRateAdjustments = "overage_rate_adjustments", customFields = "custom_fields"
     }
 
@@ -475,8 +504,8 @@ package struct CustomerPlanRecord: Codable, FetchableRecord, PersistableRecord, 
         self.startingOn = startingOn
         self.endingBefore = endingBefore
         self.netPaymentTermsDays = netPaymentTermsDays
-        self.priceAdjustments = priceAdjustments
-        self.trialSpec = trialSpec
+        storedPriceAdjustments = priceAdjustments.map(StoredPriceAdjustment.init)
+        storedTrialSpec = trialSpec.map(StoredTrialSpec.init)
         self.overageRateAdjustments = overageRateAdjustments
         self.customFields = customFields
     }

@@ -32,7 +32,7 @@ extension Fixtures {
                     fixtures.billableMetrics = try (decode(data) as [BillableMetricFixtureFile]).map { try $0.validated() }
                 case "products.json": fixtures.products = try (decode(data) as [ProductFixtureFile]).map { try $0.validated() }
                 case "rate_cards.json": fixtures.rateCards = try (decode(data) as [RateCardFixtureFile]).map { try $0.validated() }
-                case "plans.json": fixtures.plans = try decode(data)
+                case "plans.json": fixtures.plans = (try decode(data) as [PlanFixtureFile]).map(\.plan)
                 default:
                     throw FixtureError(
                         message: "\(url.path): unknown fixture file; expected credit_types.json, "
@@ -135,5 +135,76 @@ private struct RateCardFixtureFile: Decodable {
             customFields: body.customFields ?? [:]
         )
         return RateCardFixture(card: card, rates: try rates.enumerated().map { try $1.rate(field: "rates[\($0)].") })
+    }
+}
+
+/// An item of `plans.json`: a plan as Metronome's app defines it (the format is in the README).
+private struct PlanFixtureFile: Decodable {
+    var id: String
+    var name: String
+    var description: String?
+    var customFields: [String: String]?
+    var charges: [Charge]
+    var creditGrants: [JSONValue]?
+    var minimums: [Minimum]?
+    var overageRates: [JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, customFields = "custom_fields", charges, creditGrants = "credit_grants"
+        case minimums, overageRates = "overage_rates"
+    }
+
+    /// One charge of the plan.
+    struct Charge: Decodable {
+        var id: String
+        var name: String
+        var chargeType: PlanChargeType
+        var productId: String
+        var productName: String
+        var billableMetricId: String?
+        var creditTypeId: String?
+        var prices: [PlanChargePriceWire]
+        var quantity: Decimal?
+        var startPeriod: Decimal?
+        var tierResetFrequency: Decimal?
+        var unitConversion: UnitConversionWire?
+        var customFields: [String: String]?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, chargeType = "charge_type", productId = "product_id", productName = "product_name"
+            case billableMetricId = "billable_metric_id", creditTypeId = "credit_type_id", prices, quantity
+            case startPeriod = "start_period", tierResetFrequency = "tier_reset_frequency"
+            case unitConversion = "unit_conversion", customFields = "custom_fields"
+        }
+    }
+
+    /// A minimum of the plan from a billing period on.
+    struct Minimum: Decodable {
+        var name: String
+        var creditTypeId: String?
+        var startPeriod: Decimal
+        var value: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case name, creditTypeId = "credit_type_id", startPeriod = "start_period", value
+        }
+    }
+
+    /// The plan this item defines.
+    var plan: PlanDefinition {
+        PlanDefinition(
+            id: id, name: name, description: description, customFields: customFields,
+            charges: charges.map {
+                PlanCharge(
+                    id: $0.id, name: $0.name, chargeType: $0.chargeType, productId: $0.productId, productName: $0.productName,
+                    billableMetricId: $0.billableMetricId, creditTypeId: $0.creditTypeId, prices: $0.prices.map(\.domain),
+                    quantity: $0.quantity, startPeriod: $0.startPeriod, tierResetFrequency: $0.tierResetFrequency,
+                    unitConversion: $0.unitConversion?.domain, customFields: $0.customFields
+                )
+            },
+            creditGrants: creditGrants,
+            minimums: minimums?.map { PlanMinimum(name: $0.name, creditTypeId: $0.creditTypeId, startPeriod: $0.startPeriod, value: $0.value) },
+            overageRates: overageRates
+        )
     }
 }

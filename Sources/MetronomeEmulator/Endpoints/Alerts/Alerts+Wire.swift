@@ -9,17 +9,17 @@ struct CreateAlertRequest: Decodable {
     var name: String
     var threshold: Decimal
     var accessType: BalanceAccessType?
-    var alertSpecifiers: [AlertSpecifier]?
+    var alertSpecifiers: [AlertSpecifierWire]?
     var billableMetricId: String?
     var creditGrantTypeFilters: [String]?
     var creditTypeId: String?
-    var customFieldFilters: [AlertCustomFieldFilter]?
+    var customFieldFilters: [AlertCustomFieldFilterWire]?
     var customerId: String?
     var evaluateOnCreate: Bool?
-    var groupValues: [AlertGroupValue]?
+    var groupValues: [AlertGroupValueWire]?
     var invoiceTypesFilter: [String]?
     var planId: String?
-    var seatFilter: AlertSeatFilter?
+    var seatFilter: AlertSeatFilterWire?
     var uniquenessKey: String?
 
     enum CodingKeys: String, CodingKey {
@@ -66,9 +66,9 @@ struct CreateAlertRequest: Decodable {
             billableMetricId: try billableMetricId.map { try Validate.id($0, field: "billable_metric_id") },
             uniquenessKey: uniquenessKey, evaluateOnCreate: evaluateOnCreate ?? true,
             filters: AlertFilters(
-                accessType: accessType, alertSpecifiers: alertSpecifiers, creditGrantTypeFilters: creditGrantTypeFilters,
-                customFieldFilters: customFieldFilters, groupValues: groupValues, invoiceTypesFilter: invoiceTypesFilter,
-                seatFilter: seatFilter
+                accessType: accessType, alertSpecifiers: alertSpecifiers?.map(\.domain), creditGrantTypeFilters: creditGrantTypeFilters,
+                customFieldFilters: customFieldFilters?.map(\.domain), groupValues: groupValues?.map(\.domain),
+                invoiceTypesFilter: invoiceTypesFilter, seatFilter: seatFilter?.domain
             )
         )
     }
@@ -147,13 +147,13 @@ struct AlertWire: Encodable {
     var type: String
     var updatedAt: Timestamp
     var accessType: BalanceAccessType?
-    var alertSpecifiers: [AlertSpecifier]?
+    var alertSpecifiers: [AlertSpecifierWire]?
     var creditGrantTypeFilters: [String]?
     var creditType: CreditTypeDataWire?
-    var customFieldFilters: [AlertCustomFieldFilter]?
-    var groupValues: [AlertGroupValue]?
+    var customFieldFilters: [AlertCustomFieldFilterWire]?
+    var groupValues: [AlertGroupValueWire]?
     var invoiceTypesFilter: [String]?
-    var seatFilter: AlertSeatFilter?
+    var seatFilter: AlertSeatFilterWire?
     var uniquenessKey: String?
 
     enum CodingKeys: String, CodingKey {
@@ -174,15 +174,101 @@ struct AlertWire: Encodable {
         type = record.alertType.rawValue
         updatedAt = view.state?.updatedAt ?? record.archivedAt ?? record.createdAt
         accessType = record.filters.accessType
-        alertSpecifiers = record.filters.alertSpecifiers
+        alertSpecifiers = record.filters.alertSpecifiers?.map(AlertSpecifierWire.init)
         creditGrantTypeFilters = record.filters.creditGrantTypeFilters
         creditType = record.filters.accessType == .quantity ? nil : CreditTypeDataWire(
             id: record.creditTypeId, names: [record.creditTypeId: view.creditTypeName]
         )
-        customFieldFilters = record.filters.customFieldFilters
-        groupValues = record.filters.groupValues
+        customFieldFilters = record.filters.customFieldFilters?.map(AlertCustomFieldFilterWire.init)
+        groupValues = record.filters.groupValues?.map(AlertGroupValueWire.init)
         invoiceTypesFilter = record.filters.invoiceTypesFilter
-        seatFilter = record.filters.seatFilter
+        seatFilter = record.filters.seatFilter.map(AlertSeatFilterWire.init)
         uniquenessKey = record.uniquenessKey
     }
+}
+
+// MARK: - Filters
+
+/// A custom field filter of an alert, as sent and answered.
+struct AlertCustomFieldFilterWire: Codable {
+    var entity: AlertCustomFieldEntity
+    var key: String
+    var value: String?
+
+    /// The wire form of `filter`.
+    init(_ filter: AlertCustomFieldFilter) {
+        entity = filter.entity
+        key = filter.key
+        value = filter.value
+    }
+
+    /// The filter this gives.
+    var domain: AlertCustomFieldFilter { AlertCustomFieldFilter(entity: entity, key: key, value: value) }
+}
+
+/// An alert specifier, as sent and answered.
+struct AlertSpecifierWire: Codable {
+    var customFieldFilters: [AlertCustomFieldFilterWire]?
+    var exclude: [Exclusion]?
+
+    enum CodingKeys: String, CodingKey {
+        case customFieldFilters = "custom_field_filters", exclude
+    }
+
+    /// Balances matching these filters are left out.
+    struct Exclusion: Codable {
+        var customFieldFilters: [AlertCustomFieldFilterWire]?
+
+        enum CodingKeys: String, CodingKey {
+            case customFieldFilters = "custom_field_filters"
+        }
+    }
+
+    /// The wire form of `specifier`.
+    init(_ specifier: AlertSpecifier) {
+        customFieldFilters = specifier.customFieldFilters?.map(AlertCustomFieldFilterWire.init)
+        exclude = specifier.exclude?.map { Exclusion(customFieldFilters: $0.customFieldFilters?.map(AlertCustomFieldFilterWire.init)) }
+    }
+
+    /// The specifier this gives.
+    var domain: AlertSpecifier {
+        AlertSpecifier(
+            customFieldFilters: customFieldFilters?.map(\.domain),
+            exclude: exclude?.map { .init(customFieldFilters: $0.customFieldFilters?.map(\.domain)) }
+        )
+    }
+}
+
+/// A group key (and optionally value) of a spend alert, as sent and answered.
+struct AlertGroupValueWire: Codable {
+    var key: String
+    var value: String?
+
+    /// The wire form of `group`.
+    init(_ group: AlertGroupValue) {
+        key = group.key
+        value = group.value
+    }
+
+    /// The group value this gives.
+    var domain: AlertGroupValue { AlertGroupValue(key: key, value: value) }
+}
+
+/// The seat group of a seat balance alert, as sent and answered.
+struct AlertSeatFilterWire: Codable {
+    var seatGroupKey: String
+    var seatGroupValue: String?
+
+    enum CodingKeys: String, CodingKey {
+        case seatGroupKey = "seat_group_key", seatGroupValue = "seat_group_value"
+    }
+
+    /// The wire form of `filter`.
+    init(_ filter: AlertSeatFilter) {
+        seatGroupKey = filter.seatGroupKey
+        seatGroupValue = filter.seatGroupValue
+    }
+
+    /// The seat filter this gives.
+    var domain: AlertSeatFilter { AlertSeatFilter(seatGroupKey: seatGroupKey, seatGroupValue: seatGroupValue) }
 }

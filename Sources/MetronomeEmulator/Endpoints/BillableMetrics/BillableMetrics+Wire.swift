@@ -7,8 +7,8 @@ struct CreateBillableMetricRequest: Decodable {
     var name: String
     var aggregationType: AggregationType?
     var aggregationKey: String?
-    var eventTypeFilter: EventTypeFilter?
-    var propertyFilters: [PropertyFilter]?
+    var eventTypeFilter: EventTypeFilterWire?
+    var propertyFilters: [PropertyFilterWire]?
     var groupKeys: [[String]]?
     var sql: String?
     var customFields: [String: String]?
@@ -63,8 +63,8 @@ struct CreateBillableMetricRequest: Decodable {
             throw APIError.badRequest("'group_keys[\(index)]' must name at least one property")
         }
         return BillableMetricDefinition(
-            aggregationType: aggregationType, aggregationKey: aggregationKey, eventTypeFilter: eventTypeFilter,
-            propertyFilters: filters, groupKeys: groupKeys ?? [], sql: nil
+            aggregationType: aggregationType, aggregationKey: aggregationKey, eventTypeFilter: eventTypeFilter?.domain,
+            propertyFilters: filters.map(\.domain), groupKeys: groupKeys ?? [], sql: nil
         )
     }
 
@@ -93,9 +93,9 @@ struct BillableMetricWire: Encodable {
     var aggregationType: AggregationType?
     var archivedAt: Timestamp?
     var customFields: [String: String]
-    var eventTypeFilter: EventTypeFilter?
+    var eventTypeFilter: EventTypeFilterWire?
     var groupKeys: [[String]]?
-    var propertyFilters: [PropertyFilter]?
+    var propertyFilters: [PropertyFilterWire]?
     var sql: String?
 
     enum CodingKeys: String, CodingKey {
@@ -111,9 +111,53 @@ struct BillableMetricWire: Encodable {
         aggregationType = record.aggregationType
         archivedAt = record.archivedAt
         customFields = record.customFields
-        eventTypeFilter = record.eventTypeFilter
+        eventTypeFilter = record.eventTypeFilter.map(EventTypeFilterWire.init)
         groupKeys = record.sql == nil ? record.groupKeys : nil
-        propertyFilters = record.sql == nil ? record.propertyFilters : nil
+        propertyFilters = record.sql == nil ? record.propertyFilters.map(PropertyFilterWire.init) : nil
         sql = record.sql
     }
+}
+
+// MARK: - Filters
+
+/// A rule on an event's `event_type`, as sent and answered.
+struct EventTypeFilterWire: Codable {
+    var inValues: [String]?
+    var notInValues: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case inValues = "in_values", notInValues = "not_in_values"
+    }
+
+    /// The wire form of `filter`.
+    init(_ filter: EventTypeFilter) {
+        inValues = filter.inValues
+        notInValues = filter.notInValues
+    }
+
+    /// The filter this gives.
+    var domain: EventTypeFilter { EventTypeFilter(inValues: inValues, notInValues: notInValues) }
+}
+
+/// A rule on one event property, as sent and answered.
+struct PropertyFilterWire: Codable {
+    var name: String
+    var exists: Bool?
+    var inValues: [String]?
+    var notInValues: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, exists, inValues = "in_values", notInValues = "not_in_values"
+    }
+
+    /// The wire form of `filter`.
+    init(_ filter: PropertyFilter) {
+        name = filter.name
+        exists = filter.exists
+        inValues = filter.inValues
+        notInValues = filter.notInValues
+    }
+
+    /// The filter this gives.
+    var domain: PropertyFilter { PropertyFilter(name: name, exists: exists, inValues: inValues, notInValues: notInValues) }
 }

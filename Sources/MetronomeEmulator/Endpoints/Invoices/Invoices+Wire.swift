@@ -3,13 +3,221 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Invoices go on the wire as `InvoiceDocument`, which is in Metronome's shape already.
 extension InvoiceDocument {
     /// This invoice without its zero-quantity lines (`skip_zero_qty_line_items`).
     func skippingZeroQuantityLines() -> InvoiceDocument {
         var copy = self
         copy.lineItems = lineItems.filter { $0.quantity.map { $0 != 0 } ?? true }
         return copy
+    }
+}
+
+/// An invoice in Metronome's shape: what invoice lists, retrieves, breakdowns, `previewEvents`
+/// and plan endpoints answer.
+struct InvoiceWire: Encodable {
+    var id: String
+    var customerId: String
+    var creditType: CreditTypeDataWire
+    var lineItems: [InvoiceLineItemWire]
+    var status: String
+    var total: Decimal
+    var type: String
+    var startTimestamp: Timestamp?
+    var endTimestamp: Timestamp?
+    var issuedAt: Timestamp?
+    var contractId: String?
+    var planId: String?
+    var planName: String?
+    var subtotal: Decimal?
+    var netPaymentTermsDays: Decimal?
+    var customFields: [String: String]?
+    var regeneratedFromInvoiceId: String?
+    var invoiceAdjustments: [InvoiceAdjustmentWire]?
+    var breakdownStartTimestamp: Timestamp?
+    var breakdownEndTimestamp: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
+        case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
+        case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
+        case netPaymentTermsDays = "net_payment_terms_days", customFields = "custom_fields"
+        case regeneratedFromInvoiceId = "regenerated_from_invoice_id", invoiceAdjustments = "invoice_adjustments"
+        case breakdownStartTimestamp = "breakdown_start_timestamp", breakdownEndTimestamp = "breakdown_end_timestamp"
+    }
+
+    /// The wire form of `document`.
+    init(_ document: InvoiceDocument) {
+        id = document.id
+        customerId = document.customerId
+        creditType = CreditTypeDataWire(document.creditType)
+        lineItems = document.lineItems.map(InvoiceLineItemWire.init)
+        status = document.status
+        total = document.total
+        type = document.type
+        startTimestamp = document.startTimestamp
+        endTimestamp = document.endTimestamp
+        issuedAt = document.issuedAt
+        contractId = document.contractId
+        planId = document.planId
+        planName = document.planName
+        subtotal = document.subtotal
+        netPaymentTermsDays = document.netPaymentTermsDays
+        customFields = document.customFields
+        regeneratedFromInvoiceId = document.regeneratedFromInvoiceId
+        invoiceAdjustments = document.invoiceAdjustments?.map(InvoiceAdjustmentWire.init)
+        breakdownStartTimestamp = document.breakdownStartTimestamp
+        breakdownEndTimestamp = document.breakdownEndTimestamp
+    }
+}
+
+/// An adjustment to a whole plan invoice, e.g. a minimum.
+struct InvoiceAdjustmentWire: Encodable {
+    var creditType: CreditTypeDataWire
+    var name: String
+    var total: Decimal
+
+    enum CodingKeys: String, CodingKey {
+        case creditType = "credit_type", name, total
+    }
+
+    /// The wire form of `adjustment`.
+    init(_ adjustment: InvoiceAdjustment) {
+        creditType = CreditTypeDataWire(adjustment.creditType)
+        name = adjustment.name
+        total = adjustment.total
+    }
+}
+
+/// One line of an invoice.
+struct InvoiceLineItemWire: Encodable {
+    var name: String
+    var total: Decimal
+    var creditType: CreditTypeDataWire
+    var type: String
+    var productId: String?
+    var productType: String?
+    var quantity: Decimal?
+    var unitPrice: Decimal?
+    var startingAt: Timestamp?
+    var endingBefore: Timestamp?
+    var tier: Tier?
+    var isProrated: Bool?
+    var groupKey: String?
+    var groupValue: String?
+    var pricingGroupValues: [String: String]?
+    var presentationGroupValues: [String: String]?
+    var appliedCommitOrCredit: AppliedCommitOrCredit?
+    var commitId: String?
+    var commitType: String?
+    var commitSegmentId: String?
+    var scheduledChargeId: String?
+    var subscriptionId: String?
+    var customFields: [String: String]?
+    var subLineItems: [SubLineItemWire]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
+        case quantity, unitPrice = "unit_price", startingAt = "starting_at", endingBefore = "ending_before", tier
+        case isProrated = "is_prorated", groupKey = "group_key", groupValue = "group_value"
+        case pricingGroupValues = "pricing_group_values", presentationGroupValues = "presentation_group_values"
+        case appliedCommitOrCredit = "applied_commit_or_credit", commitId = "commit_id", commitType = "commit_type"
+        case commitSegmentId = "commit_segment_id", scheduledChargeId = "scheduled_charge_id"
+        case subscriptionId = "subscription_id", customFields = "custom_fields", subLineItems = "sub_line_items"
+    }
+
+    /// The tier of a graduated rate a line bills.
+    struct Tier: Encodable {
+        var level: Int
+        var startingAt: String
+        var size: String?
+
+        enum CodingKeys: String, CodingKey {
+            case level, startingAt = "starting_at", size
+        }
+    }
+
+    /// The commit or credit a negative line draws from.
+    struct AppliedCommitOrCredit: Encodable {
+        var id: String
+        var type: String
+    }
+
+    /// The wire form of `line`.
+    init(_ line: InvoiceLineItem) {
+        name = line.name
+        total = line.total
+        creditType = CreditTypeDataWire(line.creditType)
+        type = line.type
+        productId = line.productId
+        productType = line.productType
+        quantity = line.quantity
+        unitPrice = line.unitPrice
+        startingAt = line.startingAt
+        endingBefore = line.endingBefore
+        tier = line.tier.map { Tier(level: $0.level, startingAt: $0.startingAt, size: $0.size) }
+        isProrated = line.isProrated
+        groupKey = line.groupKey
+        groupValue = line.groupValue
+        pricingGroupValues = line.pricingGroupValues
+        presentationGroupValues = line.presentationGroupValues
+        appliedCommitOrCredit = line.appliedCommitOrCredit.map { AppliedCommitOrCredit(id: $0.id, type: $0.type) }
+        commitId = line.commitId
+        commitType = line.commitType
+        commitSegmentId = line.commitSegmentId
+        scheduledChargeId = line.scheduledChargeId
+        subscriptionId = line.subscriptionId
+        customFields = line.customFields
+        subLineItems = line.subLineItems?.map(SubLineItemWire.init)
+    }
+}
+
+/// A plan charge's part of a plan invoice line.
+struct SubLineItemWire: Encodable {
+    var customFields: [String: String]
+    var name: String
+    var quantity: Decimal
+    var subtotal: Decimal
+    var chargeId: String?
+    var price: Decimal?
+    var startDate: Timestamp?
+    var endDate: Timestamp?
+    var tiers: [Tier]?
+
+    enum CodingKeys: String, CodingKey {
+        case customFields = "custom_fields", name, quantity, subtotal, chargeId = "charge_id", price
+        case startDate = "start_date", endDate = "end_date", tiers
+    }
+
+    /// One tier of a tiered charge: the units it priced and what they cost.
+    struct Tier: Encodable {
+        var price: Decimal
+        var quantity: Decimal
+        var startingAt: Decimal
+        var subtotal: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case price, quantity, startingAt = "starting_at", subtotal
+        }
+    }
+
+    /// The wire form of `item`.
+    init(_ item: SubLineItem) {
+        customFields = item.customFields
+        name = item.name
+        quantity = item.quantity
+        subtotal = item.subtotal
+        chargeId = item.chargeId
+        price = item.price
+        startDate = item.startDate
+        endDate = item.endDate
+        tiers = item.tiers?.map { Tier(price: $0.price, quantity: $0.quantity, startingAt: $0.startingAt, subtotal: $0.subtotal) }
+    }
+}
+
+extension CreditTypeDataWire {
+    /// The credit type an invoice names.
+    init(_ creditType: InvoiceCreditType) {
+        self.init(id: creditType.id, names: [creditType.id: creditType.name])
     }
 }
 

@@ -45,7 +45,7 @@ struct InvoicesEndpoints {
         let start = page.after.map { cursor in (invoices.firstIndex { $0.id == cursor.key.first } ?? invoices.count - 1) + 1 } ?? 0
         let rows = Array(invoices.dropFirst(start).prefix(page.fetchLimit))
         return try JSONResponse.ok(Page(rows: rows, request: page, list: "invoices", key: { [$0.id] }) {
-            skipZero ? $0.skippingZeroQuantityLines() : $0
+            InvoiceWire(skipZero ? $0.skippingZeroQuantityLines() : $0)
         })
     }
 
@@ -55,7 +55,7 @@ struct InvoicesEndpoints {
             customerId: try CustomersEndpoints.customerId(context), id: try Self.invoiceId(context), now: clock.now()
         )
         let skipZero = try query.bool("skip_zero_qty_line_items") ?? false
-        return try JSONResponse.ok(DataEnvelope(data: skipZero ? invoice.skippingZeroQuantityLines() : invoice))
+        return try JSONResponse.ok(DataEnvelope(data: InvoiceWire(skipZero ? invoice.skippingZeroQuantityLines() : invoice)))
     }
 
     /// An invoice cut into days (at most 35 a page) or hours (at most 24 a page).
@@ -81,7 +81,7 @@ struct InvoicesEndpoints {
             var document = skipZero ? item.document.skippingZeroQuantityLines() : item.document
             document.breakdownStartTimestamp = item.window.lowerBound
             document.breakdownEndTimestamp = item.window.upperBound
-            return document
+            return InvoiceWire(document)
         }
         let next = more ? PageCursor(list: "invoice-breakdowns", key: [String(offset + page.limit)]) : nil
         return try JSONResponse.ok(Page(data: data, next: next))
@@ -148,7 +148,7 @@ struct InvoicesEndpoints {
         }
         let drafts = try await database.previewDraftInvoices(customerId: customerId, events: events, replace: mode == .replace, now: now)
         let skipZero = body.skipZeroQtyLineItems ?? false
-        return try JSONResponse.ok(DataEnvelope(data: drafts.map { skipZero ? $0.skippingZeroQuantityLines() : $0 }))
+        return try JSONResponse.ok(DataEnvelope(data: drafts.map { InvoiceWire(skipZero ? $0.skippingZeroQuantityLines() : $0) }))
     }
 
     @Sendable func void(_ request: Request, context: Context) async throws -> Response {

@@ -69,13 +69,13 @@ struct PlanChargeWire: Encodable {
     var creditType: CreditTypeDataWire
     var customFields: [String: String]
     var name: String
-    var prices: [PlanChargePrice]
+    var prices: [PlanChargePriceWire]
     var productId: String
     var productName: String
     var quantity: Decimal?
     var startPeriod: Decimal?
     var tierResetFrequency: Decimal?
-    var unitConversion: PlanCharge.UnitConversion?
+    var unitConversion: UnitConversionWire?
 
     enum CodingKeys: String, CodingKey {
         case id, chargeType = "charge_type", creditType = "credit_type", customFields = "custom_fields", name, prices
@@ -89,13 +89,105 @@ struct PlanChargeWire: Encodable {
         creditType = CreditTypeDataWire(id: charge.creditTypeId, names: creditTypeNames)
         customFields = charge.customFields ?? [:]
         name = charge.name
-        prices = charge.prices
+        prices = charge.prices.map(PlanChargePriceWire.init)
         productId = charge.productId
         productName = charge.productName
         quantity = charge.quantity
         startPeriod = charge.startPeriod
         tierResetFrequency = charge.tierResetFrequency
-        unitConversion = charge.unitConversion
+        unitConversion = charge.unitConversion.map(UnitConversionWire.init)
+    }
+}
+
+/// The price of one tier of a plan charge (`tier` is its first unit), as answered and as
+/// `plans.json` gives it.
+struct PlanChargePriceWire: Codable {
+    var tier: Decimal
+    var value: Decimal
+    var collectionInterval: Decimal?
+    var collectionSchedule: String?
+    var quantity: Decimal?
+
+    enum CodingKeys: String, CodingKey {
+        case tier, value, collectionInterval = "collection_interval", collectionSchedule = "collection_schedule", quantity
+    }
+
+    /// The wire form of `price`.
+    init(_ price: PlanChargePrice) {
+        tier = price.tier
+        value = price.value
+        collectionInterval = price.collectionInterval
+        collectionSchedule = price.collectionSchedule
+        quantity = price.quantity
+    }
+
+    /// The price this gives.
+    var domain: PlanChargePrice {
+        PlanChargePrice(tier: tier, value: value, collectionInterval: collectionInterval, collectionSchedule: collectionSchedule, quantity: quantity)
+    }
+}
+
+/// A plan charge's unit conversion, as answered and as `plans.json` gives it.
+struct UnitConversionWire: Codable {
+    var divisionFactor: Decimal
+    var roundingBehavior: String?
+
+    enum CodingKeys: String, CodingKey {
+        case divisionFactor = "division_factor", roundingBehavior = "rounding_behavior"
+    }
+
+    /// The wire form of `conversion`.
+    init(_ conversion: PlanCharge.UnitConversion) {
+        divisionFactor = conversion.divisionFactor
+        roundingBehavior = conversion.roundingBehavior
+    }
+
+    /// The conversion this gives.
+    var domain: PlanCharge.UnitConversion { PlanCharge.UnitConversion(divisionFactor: divisionFactor, roundingBehavior: roundingBehavior) }
+}
+
+/// A price adjustment in the body of `plans/add`.
+struct PriceAdjustmentBody: Decodable {
+    var adjustmentType: PriceAdjustment.AdjustmentType
+    var chargeId: String
+    var startPeriod: Decimal
+    var quantity: Decimal?
+    var tier: Decimal?
+    var value: Decimal?
+
+    enum CodingKeys: String, CodingKey {
+        case adjustmentType = "adjustment_type", chargeId = "charge_id", startPeriod = "start_period"
+        case quantity, tier, value
+    }
+
+    /// The adjustment this gives.
+    var domain: PriceAdjustment {
+        PriceAdjustment(adjustmentType: adjustmentType, chargeId: chargeId, startPeriod: startPeriod, quantity: quantity, tier: tier, value: value)
+    }
+}
+
+/// The trial in the body of `plans/add`.
+struct TrialSpecBody: Decodable {
+    var lengthInDays: Decimal
+    var spendingCap: SpendingCap?
+
+    /// The most the trial may bill.
+    struct SpendingCap: Decodable {
+        var amount: Decimal
+        var creditTypeId: String
+
+        enum CodingKeys: String, CodingKey {
+            case amount, creditTypeId = "credit_type_id"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case lengthInDays = "length_in_days", spendingCap = "spending_cap"
+    }
+
+    /// The trial this gives.
+    var domain: TrialSpec {
+        TrialSpec(lengthInDays: lengthInDays, spendingCap: spendingCap.map { .init(amount: $0.amount, creditTypeId: $0.creditTypeId) })
     }
 }
 
@@ -129,8 +221,8 @@ struct AddCustomerPlanRequest: Decodable {
     var startingOn: Timestamp
     var endingBefore: Timestamp?
     var netPaymentTermsDays: Decimal?
-    var priceAdjustments: [PriceAdjustment]?
-    var trialSpec: TrialSpec?
+    var priceAdjustments: [PriceAdjustmentBody]?
+    var trialSpec: TrialSpecBody?
     var overageRateAdjustments: [OverageRateAdjustment]?
 
     /// Overage rates that replace the plan's.

@@ -82,7 +82,7 @@ struct PlansEndpoints {
             try Self.checkMidnight(endingBefore, "ending_before")
             try Validate.range(startingAt: body.startingOn, endingBefore: endingBefore)
         }
-        let adjustments = body.priceAdjustments ?? []
+        let adjustments = (body.priceAdjustments ?? []).map(\.domain)
         for (index, adjustment) in adjustments.enumerated() {
             try Self.check(adjustment, field: "price_adjustments[\(index)]")
         }
@@ -94,7 +94,7 @@ struct PlansEndpoints {
             planId: try Validate.id(body.planId, field: "plan_id"),
             startingOn: body.startingOn, endingBefore: body.endingBefore, netPaymentTermsDays: body.netPaymentTermsDays,
             priceAdjustments: adjustments.map { var copy = $0; copy.chargeId = copy.chargeId.lowercased(); return copy },
-            trialSpec: body.trialSpec,
+            trialSpec: body.trialSpec?.domain,
             overageRateAdjustments: try (body.overageRateAdjustments ?? []).map {
                 try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode($0))
             },

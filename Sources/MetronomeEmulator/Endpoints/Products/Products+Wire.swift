@@ -17,8 +17,8 @@ struct ProductFieldsBody: Decodable {
     var netsuiteOverageItemId: String?
     var presentationGroupKey: [String]?
     var pricingGroupKey: [String]?
-    var quantityConversion: QuantityConversion?
-    var quantityRounding: QuantityRounding?
+    var quantityConversion: QuantityConversionWire?
+    var quantityRounding: QuantityRoundingWire?
     var sqlBreakdownGranularity: SQLBreakdownGranularity?
     var tags: [String]?
 
@@ -47,7 +47,7 @@ struct ProductFieldsBody: Decodable {
             compositeTags: compositeTags, excludeFreeUsage: excludeFreeUsage, includeCompositeSpend: includeCompositeSpend,
             isRefundable: isRefundable, netsuiteInternalItemId: netsuiteInternalItemId,
             netsuiteOverageItemId: netsuiteOverageItemId, presentationGroupKey: presentationGroupKey,
-            pricingGroupKey: pricingGroupKey, quantityConversion: quantityConversion, quantityRounding: quantityRounding,
+            pricingGroupKey: pricingGroupKey, quantityConversion: quantityConversion?.domain, quantityRounding: quantityRounding?.domain,
             tags: tags, startingAt: startingAt, createdAt: now, createdBy: AppDatabase.apiAuthor
         )
     }
@@ -122,9 +122,9 @@ struct ListProductsRequest: Decodable {
 struct ProductWire: Encodable {
     var id: String
     var type: ProductType
-    var initial: ProductState
-    var current: ProductState
-    var updates: [ProductState]
+    var initial: ProductStateWire
+    var current: ProductStateWire
+    var updates: [ProductStateWire]
     var archivedAt: Timestamp?
     var customFields: [String: String]
 
@@ -135,9 +135,9 @@ struct ProductWire: Encodable {
     init(_ record: ProductRecord, now: Timestamp) {
         id = record.id
         type = record.type
-        initial = record.initial
-        current = record.state(at: now)
-        updates = record.updates
+        initial = ProductStateWire(record.initial)
+        current = ProductStateWire(record.state(at: now))
+        updates = record.updates.map(ProductStateWire.init)
         archivedAt = record.archivedAt
         customFields = record.customFields
     }
@@ -151,5 +151,100 @@ struct ProductWire: Encodable {
         try container.encode(updates, forKey: .updates)
         try container.encode(archivedAt, forKey: .archivedAt)
         try container.encode(customFields, forKey: .customFields)
+    }
+}
+
+// MARK: - Quantity conversion and rounding
+
+/// How a USAGE product converts the metric's quantity, as sent and answered.
+struct QuantityConversionWire: Codable {
+    var conversionFactor: Decimal
+    var operation: QuantityConversion.Operation
+    var name: String?
+
+    enum CodingKeys: String, CodingKey {
+        case conversionFactor = "conversion_factor", operation, name
+    }
+
+    /// The wire form of `conversion`.
+    init(_ conversion: QuantityConversion) {
+        conversionFactor = conversion.conversionFactor
+        operation = conversion.operation
+        name = conversion.name
+    }
+
+    /// The conversion this gives.
+    var domain: QuantityConversion { QuantityConversion(conversionFactor: conversionFactor, operation: operation, name: name) }
+}
+
+/// How a USAGE product rounds its quantity, as sent and answered.
+struct QuantityRoundingWire: Codable {
+    var decimalPlaces: Decimal
+    var roundingMethod: QuantityRounding.Method
+
+    enum CodingKeys: String, CodingKey {
+        case decimalPlaces = "decimal_places", roundingMethod = "rounding_method"
+    }
+
+    /// The wire form of `rounding`.
+    init(_ rounding: QuantityRounding) {
+        decimalPlaces = rounding.decimalPlaces
+        roundingMethod = rounding.roundingMethod
+    }
+
+    /// The rounding this gives.
+    var domain: QuantityRounding { QuantityRounding(decimalPlaces: decimalPlaces, roundingMethod: roundingMethod) }
+}
+
+/// One version of a product (`initial`, `current`, `updates[]`): every field for the initial
+/// version, only the changed ones for an update.
+struct ProductStateWire: Encodable {
+    var name: String?
+    var billableMetricId: String?
+    var compositeProductIds: [String]?
+    var compositeTags: [String]?
+    var excludeFreeUsage: Bool?
+    var includeCompositeSpend: Bool?
+    var isRefundable: Bool?
+    var netsuiteInternalItemId: String?
+    var netsuiteOverageItemId: String?
+    var presentationGroupKey: [String]?
+    var pricingGroupKey: [String]?
+    var quantityConversion: QuantityConversionWire?
+    var quantityRounding: QuantityRoundingWire?
+    var tags: [String]?
+    var startingAt: Timestamp?
+    var createdAt: Timestamp
+    var createdBy: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, billableMetricId = "billable_metric_id", compositeProductIds = "composite_product_ids"
+        case compositeTags = "composite_tags", excludeFreeUsage = "exclude_free_usage"
+        case includeCompositeSpend = "include_composite_spend", isRefundable = "is_refundable"
+        case netsuiteInternalItemId = "netsuite_internal_item_id", netsuiteOverageItemId = "netsuite_overage_item_id"
+        case presentationGroupKey = "presentation_group_key", pricingGroupKey = "pricing_group_key"
+        case quantityConversion = "quantity_conversion", quantityRounding = "quantity_rounding", tags
+        case startingAt = "starting_at", createdAt = "created_at", createdBy = "created_by"
+    }
+
+    /// The wire form of `state`.
+    init(_ state: ProductState) {
+        name = state.name
+        billableMetricId = state.billableMetricId
+        compositeProductIds = state.compositeProductIds
+        compositeTags = state.compositeTags
+        excludeFreeUsage = state.excludeFreeUsage
+        includeCompositeSpend = state.includeCompositeSpend
+        isRefundable = state.isRefundable
+        netsuiteInternalItemId = state.netsuiteInternalItemId
+        netsuiteOverageItemId = state.netsuiteOverageItemId
+        presentationGroupKey = state.presentationGroupKey
+        pricingGroupKey = state.pricingGroupKey
+        quantityConversion = state.quantityConversion.map(QuantityConversionWire.init)
+        quantityRounding = state.quantityRounding.map(QuantityRoundingWire.init)
+        tags = state.tags
+        startingAt = state.startingAt
+        createdAt = state.createdAt
+        createdBy = state.createdBy
     }
 }
