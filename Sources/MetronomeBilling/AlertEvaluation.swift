@@ -289,27 +289,32 @@ package enum AlertEvaluation {
         }
     }
 
-    /// The balance-based alerts, over the balances that match the rule.
-    private static func balanceCondition(_ rule: AlertRule, balances: [BalanceFigure]) -> AlertCondition {
-        let kinds: [BalanceFigure.Kind]
-        enum Measure { case balance, percentage, daysLeft }
-        let measure: Measure
-        switch rule.type {
-        case .lowCreditBalanceReached: (kinds, measure) = ([.creditGrant], .balance)
-        case .lowRemainingCreditPercentageReached: (kinds, measure) = ([.creditGrant], .percentage)
-        case .lowRemainingCommitBalanceReached: (kinds, measure) = ([.commit], .balance)
-        case .lowRemainingCommitPercentageReached: (kinds, measure) = ([.commit], .percentage)
-        case .lowRemainingDaysForCommitSegmentReached: (kinds, measure) = ([.commit], .daysLeft)
-        case .lowRemainingContractCreditBalanceReached: (kinds, measure) = ([.contractCredit], .balance)
-        case .lowRemainingContractCreditPercentageReached: (kinds, measure) = ([.contractCredit], .percentage)
-        case .lowRemainingDaysForContractCreditSegmentReached: (kinds, measure) = ([.contractCredit], .daysLeft)
-        case .lowRemainingContractCreditAndCommitBalanceReached: (kinds, measure) = ([.commit, .contractCredit], .balance)
-        case .lowRemainingContractCreditAndCommitPercentageReached: (kinds, measure) = ([.commit, .contractCredit], .percentage)
-        case .lowRemainingSeatBalanceReached: (kinds, measure) = ([.seat], .balance)
-        default: return .clear()
+    /// What a balance-based alert measures.
+    private enum BalanceMeasure { case balance, percentage, daysLeft }
+
+    /// The kinds of balance an alert type reads and what it measures of them; nil for the
+    /// alerts that are not balance-based.
+    private static func balanceMeasure(_ type: AlertType) -> (kinds: [BalanceFigure.Kind], measure: BalanceMeasure)? {
+        switch type {
+        case .lowCreditBalanceReached: ([.creditGrant], .balance)
+        case .lowRemainingCreditPercentageReached: ([.creditGrant], .percentage)
+        case .lowRemainingCommitBalanceReached: ([.commit], .balance)
+        case .lowRemainingCommitPercentageReached: ([.commit], .percentage)
+        case .lowRemainingDaysForCommitSegmentReached: ([.commit], .daysLeft)
+        case .lowRemainingContractCreditBalanceReached: ([.contractCredit], .balance)
+        case .lowRemainingContractCreditPercentageReached: ([.contractCredit], .percentage)
+        case .lowRemainingDaysForContractCreditSegmentReached: ([.contractCredit], .daysLeft)
+        case .lowRemainingContractCreditAndCommitBalanceReached: ([.commit, .contractCredit], .balance)
+        case .lowRemainingContractCreditAndCommitPercentageReached: ([.commit, .contractCredit], .percentage)
+        case .lowRemainingSeatBalanceReached: ([.seat], .balance)
+        default: nil
         }
+    }
+
+    /// The balances of `kinds` that `rule` reads.
+    private static func matchingBalances(_ rule: AlertRule, kinds: [BalanceFigure.Kind], balances: [BalanceFigure]) -> [BalanceFigure] {
         let accessType = rule.accessType ?? .spend
-        let matching = balances.filter { balance in
+        return balances.filter { balance in
             guard kinds.contains(balance.kind) else { return false }
             if balance.kind == .seat {
                 guard let filter = rule.seatFilter else { return true }
@@ -322,6 +327,20 @@ package enum AlertEvaluation {
             }
             return true
         }
+    }
+
+    /// What is left of the balances a balance alert (`low_remaining_*_balance_reached`) reads,
+    /// for its notification's `remaining_balance`; nil for other alerts or with no balance.
+    package static func remainingBalance(_ rule: AlertRule, figures: CustomerAlertFigures) -> Decimal? {
+        guard let (kinds, measure) = balanceMeasure(rule.type), measure == .balance else { return nil }
+        let matching = matchingBalances(rule, kinds: kinds, balances: figures.remainingBalances)
+        return matching.isEmpty ? nil : matching.reduce(0) { $0 + $1.remaining }
+    }
+
+    /// The balance-based alerts, over the balances that match the rule.
+    private static func balanceCondition(_ rule: AlertRule, balances: [BalanceFigure]) -> AlertCondition {
+        guard let (kinds, measure) = balanceMeasure(rule.type) else { return .clear() }
+        let matching = matchingBalances(rule, kinds: kinds, balances: balances)
         guard !matching.isEmpty else { return .clear() }
         let reached: Bool
         switch measure {

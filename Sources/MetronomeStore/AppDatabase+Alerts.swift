@@ -331,9 +331,41 @@ extension AppDatabase {
             )
             if next != previous {
                 try CustomerAlertStateRecord(alertId: alert.id, customerId: customer.id, state: next).insert(db, onConflict: .replace)
+                if next.status == .inAlarm && previous?.status != .inAlarm {
+                    try recordAlarm(alert, customerId: customer.id, state: next, figures: figures, now: now, db)
+                }
             }
             return CustomerAlertView(alert: alert, creditTypeName: view.creditTypeName, state: next)
         }
+    }
+
+    /// Writes the `alerts.<alert_type>` notification of a customer entering alarm, in the
+    /// transaction that keeps the new state, so it is sent once per crossing.
+    private static func recordAlarm(
+        _ alert: AlertRecord, customerId: String, state: CustomerAlertState, figures: CustomerAlertFigures,
+        now: Timestamp, _ db: Database
+    ) throws {
+        var properties: [String: JSONValue] = [
+            "customer_id": .string(customerId),
+            "alert_id": .string(alert.id),
+            "alert_name": .string(alert.name),
+            "threshold": .number(alert.threshold),
+            "timestamp": .string(now.rfc3339),
+            "triggered_by": .string(state.triggeredBy ?? "usage"),
+        ]
+        switch alert.alertType {
+        case .usageThresholdReached, .lowRemainingDaysInPlanReached, .lowRemainingSeatBalanceReached:
+            break
+        default:
+            properties["credit_type_id"] = .string(alert.creditTypeId)
+        }
+        if let remaining = AlertEvaluation.remainingBalance(alert.rule, figures: figures) {
+            properties["remaining_balance"] = .number(remaining)
+        }
+        if let metricId = alert.billableMetricId { properties["billable_metric_id"] = .string(metricId) }
+        try recordNotification(
+            type: "alerts.\(alert.alertType.rawValue)", properties: properties, customerId: customerId, now: now, db
+        )
     }
 
     /// At the creation of an alert with `evaluate_on_create: false`: suppresses it for every

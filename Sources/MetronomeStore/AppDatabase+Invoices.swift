@@ -185,7 +185,7 @@ extension AppDatabase {
             replacement.issuedAt = nil
             try Self.void(&original, db)
             try replacement.insert(db)
-            if original.period.finalizesAt <= now { try Self.finalize(&replacement, db) }
+            if original.period.finalizesAt <= now { try Self.finalize(&replacement, now: now, db) }
             return replacement.id
         }
     }
@@ -372,7 +372,7 @@ extension AppDatabase {
             )
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)
             .fetchAll(db)
-        for var record in overdue { try finalize(&record, db) }
+        for var record in overdue { try finalize(&record, now: now, db) }
     }
 
     /// Opens a draft for each of `periods` that has none. Drafts of periods that no longer
@@ -419,7 +419,9 @@ extension AppDatabase {
         try record.update(db)
     }
 
-    private static func finalize(_ record: inout InvoiceRecord, _ db: Database) throws {
+    /// Finalizes a draft, and writes its `invoice.finalized` notification in the same
+    /// transaction (created at `now`, the emulated moment the finalization was noticed).
+    private static func finalize(_ record: inout InvoiceRecord, now: Timestamp, _ db: Database) throws {
         record.status = .finalized
         record.issuedAt = record.sourceKind == .scheduledItem ? record.startTimestamp : record.period.finalizesAt
         var document = try invoiceDocument(record, db)
@@ -427,6 +429,17 @@ extension AppDatabase {
         document.issuedAt = record.issuedAt
         record.document = document
         try record.update(db)
+        var properties: [String: JSONValue] = [
+            "invoice_id": .string(record.id),
+            "customer_id": .string(record.customerId),
+            "invoice_type": .string(document.type),
+            "start_timestamp": .string(record.startTimestamp.rfc3339),
+            "end_timestamp": .string(record.endTimestamp.rfc3339),
+        ]
+        if let issuedAt = record.issuedAt { properties["issued_at"] = .string(issuedAt.rfc3339) }
+        if let contractId = document.contractId { properties["contract_id"] = .string(contractId) }
+        if let planId = document.planId { properties["plan_id"] = .string(planId) }
+        try recordNotification(type: "invoice.finalized", properties: properties, customerId: record.customerId, now: now, db)
     }
 
     // MARK: - Content

@@ -336,6 +336,43 @@ extension AppDatabase {
             try migrateUsageEventRows(db)
             try db.execute(sql: "DROP TABLE usage_event")
         }
+        migrator.registerMigration("v10 notifications, webhook deliveries and destinations") { db in
+            try db.execute(sql: """
+                CREATE TABLE notification (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    properties TEXT NOT NULL,
+                    customer_id TEXT,
+                    created_at INTEGER NOT NULL,
+                    fanned_out INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX notification_to_fan_out ON notification(seq) WHERE fanned_out = 0;
+                CREATE INDEX notification_by_type ON notification(type, seq);
+                CREATE INDEX notification_by_customer ON notification(customer_id, seq);
+                CREATE TABLE notification_delivery (
+                    notification_seq INTEGER NOT NULL REFERENCES notification(seq) ON DELETE CASCADE,
+                    webhook_id TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    queued_at INTEGER NOT NULL,
+                    next_attempt_at INTEGER,
+                    delivered_at INTEGER,
+                    PRIMARY KEY (notification_seq, webhook_id)
+                );
+                CREATE INDEX notification_delivery_pending ON notification_delivery(webhook_id, notification_seq)
+                    WHERE state = 'pending';
+                CREATE TABLE webhook_destination (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    secret TEXT NOT NULL,
+                    event_types TEXT
+                );
+                """)
+        }
         return migrator
     }
 
@@ -432,6 +469,9 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     package static let stateTables = [
+        "notification_delivery",
+        "notification",
+        "webhook_destination",
         "commit_or_credit",
         "contract",
         "customer_alert_state",
