@@ -19,6 +19,9 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
     let clock = EmulatorClock()
     try await database.loadFixturesIfEmpty(fixtures, now: clock.now())
     let router = buildRouter(configuration: configuration, database: database, clock: clock, fixtures: fixtures, logger: logger)
+    let webhooks = WebhookDeliveryService(
+        database: database, flagDestinations: configuration.webhookDestinations, policy: WebhookDeliveryPolicy(), logger: logger
+    )
     return Application(
         router: router,
         server: .http1(configuration: httpConfiguration(configuration)),
@@ -26,6 +29,7 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "metronome-emulator"
         ),
+        services: [webhooks],
         logger: logger
     )
 }
@@ -61,6 +65,7 @@ func buildRouter(
     router.add(middleware: AuthMiddleware(apiKeys: Set(configuration.apiKeys), guardsControlPlane: configuration.guardsControlPlane))
     router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, fixtures: fixtures, traffic: traffic).routes)
     router.addRoutes(TrafficControlEndpoints(traffic: traffic).routes)
+    router.addRoutes(WebhooksEndpoints(database: database, flagDestinations: configuration.webhookDestinations).routes)
     router.addRoutes(CustomersEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillingConfigurationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NamedSchedulesEndpoints(database: database).routes)
@@ -94,4 +99,11 @@ public func routeTable() throws -> [String] {
         let line = "\(route.method) \(route.path)"
         return notBuilt.contains(line) ? line + " 501" : line
     }.sorted()
+}
+
+extension Configuration {
+    /// The webhook destinations of `--webhook-url`, each signed with `--webhook-secret`.
+    var webhookDestinations: [WebhookDestination] {
+        WebhookDestination.fromFlags(urls: webhookURLs, secret: webhookSecret)
+    }
 }

@@ -34,6 +34,10 @@ public struct Configuration: Sendable {
     public var journalSize: Int
     /// A delay added to every Metronome request; nil adds none.
     public var latency: SimulatedLatency?
+    /// URLs every notification is POSTed to, signed with `webhookSecret`.
+    public var webhookURLs: [String]
+    /// The key that signs requests to `webhookURLs`; required when there are any.
+    public var webhookSecret: String?
 
     /// The default body limit: 4 MiB, far above Metronome's largest request (100 usage events).
     public static let defaultMaxBodySize = 4 * 1024 * 1024
@@ -60,7 +64,9 @@ public struct Configuration: Sendable {
         idleTimeout: Duration? = Configuration.defaultIdleTimeout,
         logLevel: Logger.Level = .info,
         journalSize: Int = Configuration.defaultJournalSize,
-        latency: SimulatedLatency? = nil
+        latency: SimulatedLatency? = nil,
+        webhookURLs: [String] = [],
+        webhookSecret: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -74,6 +80,8 @@ public struct Configuration: Sendable {
         self.logLevel = logLevel
         self.journalSize = journalSize
         self.latency = latency
+        self.webhookURLs = webhookURLs
+        self.webhookSecret = webhookSecret
     }
 
     /// The project's `fixtures/` folder, found next to an installed binary
@@ -116,6 +124,10 @@ public struct ConfigurationFlags: Sendable {
     public var journalSize: Int?
     /// `MEAN[,JITTER]` in milliseconds.
     public var latency: String?
+    /// Webhook destination URLs.
+    public var webhookURLs: [String] = []
+    /// The secret signing requests to `webhookURLs`.
+    public var webhookSecret: String?
 
     public init() {}
 }
@@ -185,6 +197,18 @@ extension Configuration {
         journalSize = try flags.journalSize ?? envInt("JOURNAL_SIZE") ?? journalSize
         if let text = flags.latency ?? env("LATENCY_MS") {
             latency = try SimulatedLatency(milliseconds: text)
+        }
+        webhookURLs = flags.webhookURLs.isEmpty
+            ? (env("WEBHOOK_URL")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
+            : flags.webhookURLs
+        webhookSecret = flags.webhookSecret ?? env("WEBHOOK_SECRET")
+        for url in webhookURLs {
+            if let problem = WebhookDestination.problem(withURL: url) {
+                throw ConfigurationError(description: problem.replacingOccurrences(of: "'url'", with: "--webhook-url"))
+            }
+        }
+        if !webhookURLs.isEmpty && (webhookSecret ?? "").isEmpty {
+            throw ConfigurationError(description: "--webhook-url needs --webhook-secret, the key that signs every request")
         }
         guard (0...65535).contains(port) else {
             throw ConfigurationError(description: "port must be between 0 and 65535, got \(port)")

@@ -56,6 +56,12 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: ArgumentHelp("Delay every Metronome request by MEAN milliseconds, give or take up to JITTER. (env: METRONOME_EMULATOR_LATENCY_MS; default: none)", valueName: "MEAN[,JITTER]"))
     var latencyMs: String?
 
+    @Option(help: ArgumentHelp("POST every notification (invoice.finalized, alerts.*), signed, to this http(s) URL; repeat for several. (env: METRONOME_EMULATOR_WEBHOOK_URL, comma-separated)", valueName: "URL"))
+    var webhookUrl: [String] = []
+
+    @Option(help: ArgumentHelp("The key that signs webhook requests (Metronome-Webhook-Signature); required with --webhook-url. (env: METRONOME_EMULATOR_WEBHOOK_SECRET)", valueName: "SECRET"))
+    var webhookSecret: String?
+
     @Flag(help: "Print every route, one per line (`METHOD /path`, with ` 501` after those not built yet), and exit.")
     var printRoutes = false
 
@@ -103,6 +109,8 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         flags.logLevel = logLevel?.rawValue
         flags.journalSize = journalSize
         flags.latency = latencyMs
+        flags.webhookURLs = webhookUrl
+        flags.webhookSecret = webhookSecret
         return try Configuration(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }

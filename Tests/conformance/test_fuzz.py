@@ -416,6 +416,8 @@ class World:
         self.commit_id = ""
         self.credit_id = ""
         self.alert_id = ""
+        self.webhook_id = ""
+        self.notification_id = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         r = self.http.request(method, path, json=body, params=params)
@@ -492,6 +494,10 @@ class World:
         self.alert_id = ok("POST", "/v1/alerts/create", {
             "alert_type": "spend_threshold_reached", "name": "Seeded alert", "threshold": 100, "customer_id": cid,
             "credit_type_id": USD, "uniqueness_key": "seeded-alert"})["data"]["id"]
+        # A webhook to a loopback port nothing listens on: its deliveries fail and are retried.
+        self.webhook_id = ok("POST", "/_emulator/webhooks", {
+            "url": "http://127.0.0.1:9/seeded", "secret": "seeded-secret"})["data"]["id"]
+        self.notification_id = ok("GET", "/_emulator/notifications", params={"type": "invoice.finalized"})["data"][0]["id"]
 
     def path_values(self) -> Dict[str, List[str]]:
         """Real values for each path parameter: the first is the one a valid request uses."""
@@ -502,6 +508,8 @@ class World:
             "customer_plan_id": [self.customer_plan_id],
             "plan_id": [GROWTH_PLAN],
             "billable_metric_id": [self.metric_id, API_CALLS_METRIC],
+            "webhook_id": [self.webhook_id],
+            "notification_id": [self.notification_id],
         }
 
     def fill(self, template: str) -> str:
@@ -553,6 +561,7 @@ class World:
             "rate cards": lambda: pages("POST", "/v1/contract-pricing/rate-cards/list", body={}),
             "contracts": lambda: pages("POST", "/v1/contracts/list", body={"customer_id": cid, "include_archived": True},
                                        token_field="cursor", in_body=True),
+            "webhooks": lambda: pages("GET", "/_emulator/webhooks"),
             "alerts": lambda: pages("POST", "/v1/customer-alerts/list",
                                     body={"customer_id": cid, "alert_statuses": ["ENABLED", "DISABLED", "ARCHIVED"]}),
         }
@@ -626,6 +635,13 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("GET", "/_emulator/health"): ({}, NO_BODY),
         ("GET", "/_emulator/clock"): ({}, NO_BODY),
         ("POST", "/_emulator/clock"): ({}, {"now": "2026-04-01T00:00:00Z"}),
+        ("POST", "/_emulator/webhooks"): ({}, {
+            "url": "http://127.0.0.1:9/fuzzed", "secret": "fuzzed-secret", "event_types": ["invoice.finalized"]}),
+        ("GET", "/_emulator/webhooks"): ({}, NO_BODY),
+        ("DELETE", "/_emulator/webhooks/{webhook_id}"): ({}, NO_BODY),
+        ("GET", "/_emulator/notifications"): ({
+            "limit": "10", "type": "invoice.finalized", "customer_id": cid, "since": "2026-01-01T00:00:00Z"}, NO_BODY),
+        ("POST", "/_emulator/notifications/{notification_id}/redeliver"): ({}, {}),
         # Customers
         ("GET", "/v1/customers"): ({"limit": "10", "only_archived": "false", "ingest_alias": "seed-alias"}, NO_BODY),
         ("POST", "/v1/customers"): ({}, {

@@ -29,7 +29,12 @@ def _routes(text: str) -> List[Tuple[str, str]]:
 TOKEN_REQUIRED = _routes("""
 GET /_emulator/clock
 POST /_emulator/clock
+GET /_emulator/notifications
+POST /_emulator/notifications/{notification_id}/redeliver
 POST /_emulator/reset
+GET /_emulator/webhooks
+POST /_emulator/webhooks
+DELETE /_emulator/webhooks/{webhook_id}
 POST /v1/alerts/archive
 POST /v1/alerts/create
 POST /v1/archiveCustomerBillingProviderConfigurations

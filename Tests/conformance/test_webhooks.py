@@ -1,0 +1,356 @@
+"""Webhooks: notifications written with the change that causes them (invoice.finalized),
+delivered signed to every destination, retried with backoff, kept in a delivery log, and
+carried over a restart. Receivers are Python HTTP servers on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from helpers import USD_CENTS_ID, freeze_clock, iso, make_client, make_http, utc
+
+GROWTH = "3e9c5f4b-8d4a-4fab-c000-000000000001"
+SECRET = "whsec-test-secret"
+WAIT_S = 8.0
+
+
+class Receiver:
+    """A loopback webhook receiver: answers each request with the next of `statuses` (the
+    last one repeats) and keeps what it got."""
+
+    def __init__(self, statuses=(200,)):
+        self.statuses = list(statuses)
+        self.received: list[dict] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver.lock:
+                    index = len(receiver.received)
+                    receiver.received.append({"headers": dict(self.headers), "body": body, "at": time.monotonic()})
+                    status = receiver.statuses[min(index, len(receiver.statuses) - 1)]
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def wait_for(self, count: int, timeout: float = WAIT_S) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.05)
+        with self.lock:
+            raise AssertionError(f"expected {count} webhook requests within {timeout}s, got {len(self.received)}")
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receivers():
+    made: list[Receiver] = []
+
+    def make(statuses=(200,)) -> Receiver:
+        r = Receiver(statuses)
+        made.append(r)
+        return r
+
+    yield make
+    for r in made:
+        r.close()
+
+
+def add_webhook(http, url, secret=SECRET, **extra):
+    r = http.post("/_emulator/webhooks", json={"url": url, "secret": secret, **extra})
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def finalize_a_january_invoice(client, http) -> str:
+    """A customer on the Growth plan from Jan 1; the clock set past January's end + 24 h
+    finalizes its January invoice. Returns the customer's ID."""
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customer = client.v1.customers.create(name="Hooked Co", ingest_aliases=["hooked-co"]).data
+    client.v1.customers.plans.add(customer_id=customer.id, plan_id=GROWTH, starting_on=utc(2026, 1, 1))
+    freeze_clock(http, utc(2026, 2, 2, 0, 30))
+    return customer.id
+
+
+def verify(request: dict, secret: str = SECRET) -> dict:
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    date = headers["date"]
+    assert headers["x-metronome-date"] == date
+    assert headers["content-type"] == "application/json"
+    expected = hmac.new(secret.encode(), date.encode() + b"\n" + request["body"], hashlib.sha256).hexdigest()
+    assert headers["metronome-webhook-signature"] == expected
+    # Signed with wall time, whatever the emulated clock says, so receivers' 5-minute checks pass.
+    sent = parsedate_to_datetime(date)
+    assert abs((datetime.now(timezone.utc) - sent).total_seconds()) < 300
+    return json.loads(request["body"])
+
+
+def notifications(http, **params) -> list[dict]:
+    r = http.get("/_emulator/notifications", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+def only_delivery(http, until) -> dict:
+    """The one delivery of the one notification, once `until(delivery)` holds (a receiver sees a
+    request before the emulator records its answer), or as it is after a few seconds."""
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        [delivery] = notifications(http)[0]["deliveries"]
+        if until(delivery) or time.monotonic() > deadline:
+            return delivery
+        time.sleep(0.05)
+
+
+def test_invoice_finalized_is_delivered_signed(client, http, receivers):
+    receiver = receivers()
+    hook = add_webhook(http, receiver.url)
+    assert set(hook) >= {"id", "url", "event_types"} and "secret" not in hook
+    customer_id = finalize_a_january_invoice(client, http)
+
+    [request] = receiver.wait_for(1)
+    body = verify(request)
+    assert set(body) == {"id", "type", "properties"}
+    assert body["type"] == "invoice.finalized"
+    props = body["properties"]
+    assert props["customer_id"] == customer_id
+    invoice = client.v1.customers.invoices.retrieve(customer_id=customer_id, invoice_id=props["invoice_id"]).data
+    assert invoice.status == "FINALIZED"
+    assert props["start_timestamp"] == "2026-01-01T00:00:00.000Z"
+    assert props["end_timestamp"] == "2026-02-01T00:00:00.000Z"
+    assert props["issued_at"] == "2026-02-02T00:00:00.000Z"
+
+    # Reading the invoices again finalizes nothing more: one notification, once.
+    list(client.v1.customers.invoices.list(customer_id=customer_id))
+    time.sleep(0.5)
+    assert len(receiver.received) == 1
+    [logged] = notifications(http, type="invoice.finalized")
+    assert logged["id"] == body["id"] and logged["customer_id"] == customer_id
+    assert logged["created_at"] == "2026-02-02T00:30:00.000Z"
+    delivery = only_delivery(http, lambda d: d["state"] == "delivered")
+    assert delivery["webhook_id"] == hook["id"]
+    assert (delivery["state"], delivery["attempts"], delivery["last_status"]) == ("delivered", 1, 200)
+    assert delivery["delivered_at"] is not None and delivery["next_attempt_at"] is None
+
+
+def test_failures_are_retried_with_backoff_until_acknowledged(client, http, receivers):
+    receiver = receivers(statuses=(500, 500, 200))
+    add_webhook(http, receiver.url)
+    finalize_a_january_invoice(client, http)
+
+    first, second, third = receiver.wait_for(3)
+    assert len({verify(r)["id"] for r in (first, second, third)}) == 1  # the same notification each time
+    assert second["at"] - first["at"] >= 0.9  # 1 s, then 2 s
+    assert third["at"] - second["at"] >= 1.9
+    delivery = only_delivery(http, lambda d: d["state"] == "delivered")
+    assert (delivery["state"], delivery["attempts"], delivery["last_status"]) == ("delivered", 3, 200)
+
+
+def test_a_failing_destination_does_not_delay_another(client, http, receivers):
+    failing, healthy = receivers(statuses=(503,)), receivers()
+    broken = add_webhook(http, failing.url)
+    refused_hook = add_webhook(http, "http://127.0.0.1:9/refused")  # nothing listens: connection refused
+    add_webhook(http, healthy.url)
+    finalize_a_january_invoice(client, http)
+    healthy.wait_for(1, timeout=3)
+    failing.wait_for(2)
+    # A refused connection fails once the client's connect timeout (3 s) is over.
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        [logged] = notifications(http)
+        by_hook = {d["webhook_id"]: d for d in logged["deliveries"]}
+        if by_hook.get(refused_hook["id"], {}).get("attempts") or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(by_hook) == 3
+    assert by_hook[broken["id"]]["state"] == "pending" and by_hook[broken["id"]]["last_status"] == 503
+    assert by_hook[broken["id"]]["next_attempt_at"] is not None
+    refused = by_hook[refused_hook["id"]]
+    assert refused["state"] == "pending" and refused["attempts"] >= 1 and refused["last_error"]
+
+
+def test_event_types_filter_and_redelivery(client, http, receivers):
+    wanted, other = receivers(), receivers()
+    add_webhook(http, wanted.url, event_types=["invoice.finalized"])
+    add_webhook(http, other.url, event_types=["alerts.spend_threshold_reached"])
+    finalize_a_january_invoice(client, http)
+    [first] = wanted.wait_for(1)
+    notification_id = verify(first)["id"]
+    r = http.post(f"/_emulator/notifications/{notification_id}/redeliver")
+    assert r.status_code == 200, r.text
+    _, again = wanted.wait_for(2)
+    assert verify(again)["id"] == notification_id
+    assert other.received == []
+    delivery = only_delivery(http, lambda d: d["attempts"] == 2)
+    assert (delivery["attempts"], delivery["state"]) == (2, "delivered")
+    assert http.post(f"/_emulator/notifications/{'0' * 8}-0000-4000-8000-{'0' * 12}/redeliver").status_code == 404
+
+
+def test_bad_destination_input_is_a_400(http):
+    for body in (
+        {"url": "ftp://127.0.0.1/hooks", "secret": SECRET},
+        {"url": "not a url", "secret": SECRET},
+        {"url": "http://127.0.0.1:9/hooks"},
+        {"url": "http://127.0.0.1:9/hooks", "secret": ""},
+        {"secret": SECRET},
+        {"url": 42, "secret": SECRET},
+        {"url": "http://127.0.0.1:9/hooks", "secret": SECRET, "event_types": "invoice.finalized"},
+    ):
+        r = http.post("/_emulator/webhooks", json=body)
+        assert r.status_code == 400, (body, r.status_code, r.text)
+        assert r.json()["message"]
+    assert http.get("/_emulator/webhooks").json()["data"] == []
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert http.delete(f"/_emulator/webhooks/{unknown}").status_code == 404
+
+
+def test_destinations_list_delete_and_reset(http):
+    hook = add_webhook(http, "http://127.0.0.1:9/a", event_types=["invoice.finalized"])
+    listed = http.get("/_emulator/webhooks").json()["data"]
+    assert [(h["id"], h["url"], h["event_types"]) for h in listed] == [(hook["id"], "http://127.0.0.1:9/a", ["invoice.finalized"])]
+    assert all("secret" not in h for h in listed)
+    r = http.delete(f"/_emulator/webhooks/{hook['id']}")
+    assert r.status_code == 200 and r.json()["data"]["id"] == hook["id"]
+    assert http.delete(f"/_emulator/webhooks/{hook['id']}").status_code == 404
+    add_webhook(http, "http://127.0.0.1:9/b")
+    assert http.post("/_emulator/reset").status_code == 200
+    assert http.get("/_emulator/webhooks").json()["data"] == []
+
+
+def test_notifications_list_pages_and_filters(client, http):
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    ids = []
+    for name in ("A", "B", "C"):
+        customer = client.v1.customers.create(name=name).data
+        client.v1.customers.plans.add(customer_id=customer.id, plan_id=GROWTH, starting_on=utc(2026, 1, 1))
+        ids.append(customer.id)
+    freeze_clock(http, utc(2026, 2, 2, 1))
+    everything = notifications(http)
+    assert sorted(n["customer_id"] for n in everything) == sorted(ids)
+    assert all(n["deliveries"] == [] for n in everything)
+    r = http.get("/_emulator/notifications", params={"limit": 2})
+    page = r.json()
+    assert len(page["data"]) == 2 and page["next_page"]
+    rest = http.get("/_emulator/notifications", params={"limit": 2, "next_page": page["next_page"]}).json()
+    assert [n["id"] for n in page["data"] + rest["data"]] == [n["id"] for n in everything]
+    assert rest["next_page"] is None
+    assert [n["customer_id"] for n in notifications(http, customer_id=ids[1])] == [ids[1]]
+    assert notifications(http, type="alerts.spend_threshold_reached") == []
+    assert notifications(http, since="2026-02-03T00:00:00Z") == []
+    assert http.get("/_emulator/notifications", params={"since": "yesterday"}).status_code == 400
+    assert http.get("/_emulator/notifications", params={"next_page": "garbage"}).status_code == 400
+    assert http.post("/_emulator/reset").status_code == 200
+    assert notifications(http) == []
+
+
+def test_flag_destinations_survive_reset_and_pending_deliveries_survive_a_restart(spawn_emulator, receivers, tmp_path):
+    down = receivers(statuses=(500,))
+    db = str(tmp_path / "emulator.db")
+    srv = spawn_emulator("--db", db, "--webhook-url", down.url, "--webhook-secret", SECRET)
+    with make_client(srv.base_url) as c, make_http(srv.base_url) as h:
+        [flag] = h.get("/_emulator/webhooks").json()["data"]
+        assert (flag["url"], flag["from_flag"]) == (down.url, True)
+        assert h.delete(f"/_emulator/webhooks/{flag['id']}").status_code == 400
+        assert h.post("/_emulator/reset").status_code == 200
+        assert [w["id"] for w in h.get("/_emulator/webhooks").json()["data"]] == [flag["id"]]
+        finalize_a_january_invoice(c, h)
+        down.wait_for(1)
+    srv.sigkill()
+
+    # The same flags (the receiver now answers 200 at the same URL) find the pending delivery.
+    down.statuses = [200]
+    srv2 = spawn_emulator("--db", db, "--webhook-url", down.url, "--webhook-secret", SECRET)
+    with make_http(srv2.base_url) as h:
+        requests = down.wait_for(2)
+        assert verify(requests[0])["id"] == verify(requests[-1])["id"]
+        delivery = only_delivery(h, lambda d: d["state"] == "delivered")
+        assert delivery["state"] == "delivered" and delivery["attempts"] >= 2
+
+
+def test_webhook_flags_are_validated(spawn_emulator):
+    for args in (("--webhook-url", "http://127.0.0.1:9/x"), ("--webhook-url", "ftp://x/y", "--webhook-secret", "s")):
+        p = spawn_emulator(*args, wait=False)
+        assert p.proc.wait(timeout=30) != 0
+
+
+def api_calls(customer_ref, count, when, prefix):
+    return [
+        {"transaction_id": f"{prefix}-{i}", "customer_id": customer_ref, "event_type": "api_call",
+         "timestamp": iso(when + timedelta(minutes=i)), "properties": {"endpoint": "/search"}}
+        for i in range(count)
+    ]
+
+
+def test_an_alert_entering_alarm_is_notified_once(client, http, receivers):
+    receiver = receivers()
+    add_webhook(http, receiver.url, event_types=["alerts.spend_threshold_reached"])
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customer = client.v1.customers.create(name="Alerted Co").data.id
+    client.v1.customers.plans.add(customer_id=customer, plan_id=GROWTH, starting_on=utc(2026, 1, 1))
+    alert_id = client.v1.alerts.create(
+        alert_type="spend_threshold_reached", name="Spend over $0.30", threshold=30, customer_id=customer,
+        credit_type_id=USD_CENTS_ID,
+    ).data.id
+    client.v1.usage.ingest(usage=api_calls(customer, 30, utc(2026, 1, 3), "spend"))
+    for _ in range(2):  # the second read finds it still in alarm: no new crossing
+        alarmed = client.v1.customers.alerts.retrieve(customer_id=customer, alert_id=alert_id).data
+        assert alarmed.customer_status == "in_alarm"
+    [request] = receiver.wait_for(1)
+    body = verify(request)
+    assert body["type"] == "alerts.spend_threshold_reached"
+    assert body["properties"] == {
+        "customer_id": customer, "alert_id": alert_id, "alert_name": "Spend over $0.30", "threshold": 30,
+        "timestamp": "2026-01-15T12:00:00.000Z", "triggered_by": alarmed.triggered_by, "credit_type_id": USD_CENTS_ID,
+    }
+    time.sleep(0.3)
+    assert len(receiver.received) == 1
+    assert [n["type"] for n in notifications(http, customer_id=customer)] == ["alerts.spend_threshold_reached"]
+
+
+def test_a_balance_alert_notifies_the_remaining_balance(client, http):
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customer = client.v1.customers.create(name="Committed").data.id
+    client.v1.contracts.create(
+        customer_id=customer, starting_at=utc(2026, 1, 1), rate_card_alias="standard",
+        commits=[{"type": "PREPAID", "product_id": "1c7a3d2f-6b2e-4d8f-a000-000000000003", "name": "Prepaid",
+                  "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": "2026-01-01T00:00:00Z",
+                                                          "ending_before": "2027-01-01T00:00:00Z"}]}}])
+    alert_id = client.v1.alerts.create(
+        alert_type="low_remaining_commit_balance_reached", name="Commit below 40", threshold=40, customer_id=customer,
+    ).data.id
+    client.v1.usage.ingest(usage=api_calls(customer, 100, utc(2026, 1, 3), "commit-a"))  # 0.5 cents each
+    client.v1.usage.ingest(usage=api_calls(customer, 30, utc(2026, 1, 4), "commit-b"))  # 35 of 100 left
+    assert client.v1.customers.alerts.retrieve(customer_id=customer, alert_id=alert_id).data.customer_status == "in_alarm"
+    [notification] = notifications(http, type="alerts.low_remaining_commit_balance_reached")
+    props = notification["properties"]
+    assert (props["alert_id"], props["customer_id"], props["threshold"]) == (alert_id, customer, 40)
+    assert props["remaining_balance"] == 35 and props["credit_type_id"] == USD_CENTS_ID
+    assert props["triggered_by"] == "usage"
