@@ -26,8 +26,10 @@ class Receiver:
     """A loopback webhook receiver: answers each request with the next of `statuses` (the
     last one repeats) and keeps what it got."""
 
-    def __init__(self, statuses=(200,)):
+    def __init__(self, statuses=(200,), hang=False):
         self.statuses = list(statuses)
+        self.released = threading.Event()
+        self.hang = hang
         self.received: list[dict] = []
         self.lock = threading.Lock()
         receiver = self
@@ -39,6 +41,9 @@ class Receiver:
                     index = len(receiver.received)
                     receiver.received.append({"headers": dict(self.headers), "body": body, "at": time.monotonic()})
                     status = receiver.statuses[min(index, len(receiver.statuses) - 1)]
+                if receiver.hang:
+                    receiver.released.wait(timeout=30)
+                    return
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -48,6 +53,7 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -66,6 +72,7 @@ class Receiver:
             raise AssertionError(f"expected {count} webhook requests within {timeout}s, got {len(self.received)}")
 
     def close(self):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -74,8 +81,8 @@ class Receiver:
 def receivers():
     made: list[Receiver] = []
 
-    def make(statuses=(200,)) -> Receiver:
-        r = Receiver(statuses)
+    def make(statuses=(200,), hang=False) -> Receiver:
+        r = Receiver(statuses, hang=hang)
         made.append(r)
         return r
 
@@ -195,6 +202,27 @@ def test_a_failing_destination_does_not_delay_another(client, http, receivers):
     assert by_hook[broken["id"]]["next_attempt_at"] is not None
     refused = by_hook[refused_hook["id"]]
     assert refused["state"] == "pending" and refused["attempts"] >= 1 and refused["last_error"]
+
+
+def test_a_hanging_receiver_blocks_neither_the_server_nor_other_destinations(client, http, receivers):
+    hanging, healthy = receivers(hang=True), receivers()
+    add_webhook(http, hanging.url)
+    add_webhook(http, healthy.url)
+    finalize_a_january_invoice(client, http)
+    hanging.wait_for(1)
+    healthy.wait_for(1, timeout=3)
+    started = time.monotonic()
+    assert http.get("/_emulator/health").status_code == 200
+    assert client.v1.customers.create(name="Still served").data.id
+    assert time.monotonic() - started < 2
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        [logged] = notifications(http)
+        states = sorted(d["state"] for d in logged["deliveries"])
+        if states == ["delivered", "pending"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert states == ["delivered", "pending"]
 
 
 def test_event_types_filter_and_redelivery(client, http, receivers):
