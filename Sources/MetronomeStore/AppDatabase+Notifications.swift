@@ -81,6 +81,8 @@ package struct StoredNotification: Sendable {
 /// A delivery whose turn it is at its destination: the oldest pending one.
 package struct DueDelivery: Sendable {
     package var notificationSeq: Int64
+    /// The notification's ID, which (unlike `notificationSeq`, reused after a reset) names it for good.
+    package var notificationId: String
     package var webhookId: String
     package var attempts: Int
     /// Wall-clock milliseconds when it was queued, from which the two days of retries count.
@@ -214,7 +216,7 @@ extension AppDatabase {
                 let type: String = row["type"]
                 let properties: String = row["properties"]
                 heads.append(DueDelivery(
-                    notificationSeq: row["notification_seq"], webhookId: webhookId, attempts: row["attempts"],
+                    notificationSeq: row["notification_seq"], notificationId: id, webhookId: webhookId, attempts: row["attempts"],
                     queuedAt: row["queued_at"], nextAttemptAt: row["next_attempt_at"] ?? row["queued_at"],
                     body: "{\"id\":\(JSONValue.quoted(id)),\"type\":\(JSONValue.quoted(type)),\"properties\":\(properties)}"
                 ))
@@ -226,9 +228,9 @@ extension AppDatabase {
     /// Records an attempt of a delivery: its HTTP status (nil when no answer came, with `error`
     /// saying why), and what follows: delivered, another attempt at `nextAttemptAt`, or given up
     /// (`nextAttemptAt` nil and not delivered). A delivery removed meanwhile (reset, destination
-    /// deleted) stays removed.
+    /// deleted) stays removed: the delivery is named by the notification's ID, never reused.
     package func recordDeliveryAttempt(
-        notificationSeq: Int64, webhookId: String, status: Int?, error: String?, delivered: Bool,
+        notificationId: String, webhookId: String, status: Int?, error: String?, delivered: Bool,
         nextAttemptAt: Int64?, wallNow: Int64
     ) async throws {
         let state: DeliveryState = delivered ? .delivered : (nextAttemptAt == nil ? .failed : .pending)
@@ -237,10 +239,11 @@ extension AppDatabase {
                 UPDATE notification_delivery
                 SET attempts = attempts + 1, last_status = ?, last_error = ?, state = ?, next_attempt_at = ?,
                     delivered_at = ?
-                WHERE notification_seq = ? AND webhook_id = ? AND state = 'pending'
+                WHERE notification_seq = (SELECT seq FROM notification WHERE id = ?) AND webhook_id = ?
+                    AND state = 'pending'
                 """, arguments: [
                     status, error, state.rawValue, delivered ? nil : nextAttemptAt, delivered ? wallNow : nil,
-                    notificationSeq, webhookId,
+                    notificationId, webhookId,
                 ])
         }
     }

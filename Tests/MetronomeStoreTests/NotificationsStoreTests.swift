@@ -33,13 +33,13 @@ import Testing
 
         // A failure keeps the head in place: deliveries to one destination go in order.
         try await database.recordDeliveryAttempt(
-            notificationSeq: heads[0].notificationSeq, webhookId: "w1", status: 500, error: nil, delivered: false,
+            notificationId: heads[0].notificationId, webhookId: "w1", status: 500, error: nil, delivered: false,
             nextAttemptAt: 2000, wallNow: 1000
         )
         heads = try await database.headDeliveries(webhookIds: ["w1"])
         #expect(heads.map(\.attempts) == [1] && heads.map(\.nextAttemptAt) == [2000])
         try await database.recordDeliveryAttempt(
-            notificationSeq: heads[0].notificationSeq, webhookId: "w1", status: 204, error: nil, delivered: true,
+            notificationId: heads[0].notificationId, webhookId: "w1", status: 204, error: nil, delivered: true,
             nextAttemptAt: nil, wallNow: 2000
         )
         heads = try await database.headDeliveries(webhookIds: ["w1"])
@@ -61,6 +61,28 @@ import Testing
         await #expect(throws: StoreError.notFound("notification", "nope")) {
             try await database.redeliverNotification(id: "nope", destinations: [], wallNow: 0)
         }
+    }
+
+    @Test func anAttemptFinishingAfterAResetDoesNotCountForANewNotification() async throws {
+        let database = try AppDatabase.inMemory()
+        let destination = WebhookDestination(id: "w1", url: "http://a/x", secret: "s", eventTypes: nil)
+        func notifyAndFanOut() async throws -> DueDelivery {
+            try await database.writer.write { db in
+                try AppDatabase.recordNotification(type: "invoice.finalized", properties: [:], customerId: nil, now: now, db)
+            }
+            try await database.fanOutNotifications(to: [destination], wallNow: 0)
+            return try #require(try await database.headDeliveries(webhookIds: ["w1"]).first)
+        }
+        let old = try await notifyAndFanOut()
+        try await database.reset(to: .none, now: now)
+        let new = try await notifyAndFanOut()
+        #expect(new.notificationSeq == old.notificationSeq)  // seqs start again after a reset
+        try await database.recordDeliveryAttempt(
+            notificationId: old.notificationId, webhookId: "w1", status: 200, error: nil, delivered: true,
+            nextAttemptAt: nil, wallNow: 5
+        )
+        let head = try #require(try await database.headDeliveries(webhookIds: ["w1"]).first)
+        #expect(head.notificationId == new.notificationId && head.attempts == 0)
     }
 
     @Test func aNotificationIsWrittenOnlyWithTheChangeThatCausesIt() async throws {

@@ -141,7 +141,7 @@ struct WebhookDeliveryService: Service {
         }
         do {
             try await database.recordDeliveryAttempt(
-                notificationSeq: delivery.notificationSeq, webhookId: delivery.webhookId, status: status, error: failure,
+                notificationId: delivery.notificationId, webhookId: delivery.webhookId, status: status, error: failure,
                 delivered: delivered, nextAttemptAt: next, wallNow: now
             )
         } catch {
