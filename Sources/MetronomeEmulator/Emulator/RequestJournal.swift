@@ -39,9 +39,10 @@ struct CapturedBody: Sendable {
     /// No body.
     static let empty = CapturedBody(bytes: ByteBuffer(), size: 0)
 
-    /// `buffer`, shared rather than copied when it is the whole body in storage of about its own
-    /// size; otherwise its first bytes are copied out, so that a small body never keeps a large
-    /// read buffer alive, nor a large body its whole storage.
+    /// `buffer`, shared rather than copied when it is the whole body in storage at most about
+    /// twice its size (NIO sizes storage in powers of two, so that is every buffer the emulator or
+    /// a collected request body made); otherwise its first bytes are copied out, so that a small
+    /// body never keeps a large read buffer alive, nor a large body its whole storage.
     init(_ buffer: ByteBuffer, size: Int? = nil) {
         let kept = min(buffer.readableBytes, RequestJournal.bodyLimit)
         if kept == buffer.readableBytes, buffer.storageCapacity <= 2 * kept + 1024 {
