@@ -418,6 +418,7 @@ class World:
         self.alert_id = ""
         self.webhook_id = ""
         self.notification_id = ""
+        self.fault_id = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         r = self.http.request(method, path, json=body, params=params)
@@ -498,6 +499,8 @@ class World:
         self.webhook_id = ok("POST", "/_emulator/webhooks", {
             "url": "http://127.0.0.1:9/seeded", "secret": "seeded-secret"})["data"]["id"]
         self.notification_id = ok("GET", "/_emulator/notifications", params={"type": "invoice.finalized"})["data"][0]["id"]
+        # A fault on a path no client uses, so that it never answers for a fuzzed request.
+        self.fault_id = ok("POST", "/_emulator/faults", {"method": "PATCH", "path": "/v1/never-served", "status": 418})["data"]["id"]
 
     def path_values(self) -> Dict[str, List[str]]:
         """Real values for each path parameter: the first is the one a valid request uses."""
@@ -510,6 +513,7 @@ class World:
             "billable_metric_id": [self.metric_id, API_CALLS_METRIC],
             "webhook_id": [self.webhook_id],
             "notification_id": [self.notification_id],
+            "fault_id": [self.fault_id],
         }
 
     def fill(self, template: str) -> str:
@@ -642,6 +646,15 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("GET", "/_emulator/notifications"): ({
             "limit": "10", "type": "invoice.finalized", "customer_id": cid, "since": "2026-01-01T00:00:00Z"}, NO_BODY),
         ("POST", "/_emulator/notifications/{notification_id}/redeliver"): ({}, {}),
+        ("GET", "/_emulator/requests"): ({
+            "limit": "10", "method": "POST", "path": "/v1/customers", "status": "200", "since": "2026-01-01T00:00:00Z"}, NO_BODY),
+        ("DELETE", "/_emulator/requests"): ({}, NO_BODY),
+        ("POST", "/_emulator/faults"): ({}, {
+            "method": "PATCH", "path": "/v1/never-served/*", "status": 418, "headers": {"Retry-After": "0"},
+            "body": "fuzzed", "delay_ms": 0, "times": 1, "probability": 0.5, "seed": 7}),
+        ("GET", "/_emulator/faults"): ({}, NO_BODY),
+        ("DELETE", "/_emulator/faults/{fault_id}"): ({}, NO_BODY),
+        ("DELETE", "/_emulator/faults"): ({}, NO_BODY),
         # Customers
         ("GET", "/v1/customers"): ({"limit": "10", "only_archived": "false", "ingest_alias": "seed-alias"}, NO_BODY),
         ("POST", "/v1/customers"): ({}, {
@@ -944,6 +957,9 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(world: World, method: str,
         except httpx.TimeoutException:
             raise AssertionError(f"{what}: no answer within {REQUEST_TIMEOUT_S}s")
         check_answer(r, what)
+        if (method, template) == ("POST", "/_emulator/faults"):
+            # A mutated rule may match every route: it must not answer for the state reads below.
+            world.http.delete("/_emulator/faults")
         if r.status_code >= 400:
             after = world.snapshot()
             changed = sorted(k for k in set(after) | set(baseline["state"]) if after.get(k) != baseline["state"].get(k))

@@ -29,6 +29,12 @@ def _routes(text: str) -> List[Tuple[str, str]]:
 TOKEN_REQUIRED = _routes("""
 GET /_emulator/clock
 POST /_emulator/clock
+GET /_emulator/faults
+POST /_emulator/faults
+DELETE /_emulator/faults
+DELETE /_emulator/faults/{fault_id}
+GET /_emulator/requests
+DELETE /_emulator/requests
 GET /_emulator/notifications
 POST /_emulator/notifications/{notification_id}/redeliver
 POST /_emulator/reset
