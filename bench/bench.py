@@ -237,6 +237,27 @@ def draft_invoice_bench(binary: Path) -> Dict[str, float]:
 # --------------------------------------------------------------------------------------
 
 
+def journal_bench(binary: Path) -> Dict[str, float]:
+    """Usage ingest with the request journal on (the default) and off, measured in turns on two
+    servers that run side by side, so the two figures share the machine's moments."""
+    on, off = Server(binary), Server(binary, "--journal-size", "0")
+    on.start()
+    off.start()
+    try:
+        rates: Dict[str, List[float]] = {"on": [], "off": []}
+        for _ in range(RUNS):
+            for name, server in (("on", on), ("off", off)):
+                rate, _ = wrk(f"http://127.0.0.1:{server.port}/v1/ingest", "ingest.lua")
+                rates[name].append(rate * 100)
+    finally:
+        on.stop()
+        off.stop()
+    return {
+        "on": statistics.median(rates["on"]), "off": statistics.median(rates["off"]),
+        "ratio": statistics.median([a / b for a, b in zip(rates["on"], rates["off"])]),
+    }
+
+
 def fixtures_with_customers(count: int) -> Path:
     """A fixture folder: the project's fixtures plus `count` customers."""
     folder = Path(tempfile.mkdtemp(prefix="metronome-bench-"))
@@ -269,10 +290,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--binary", required=True, type=Path)
     parser.add_argument("--draft-invoice-only", action="store_true", help="run only the draft-invoice benchmark")
+    parser.add_argument("--journal-only", action="store_true", help="run only ingest with the journal on and off")
     args = parser.parse_args()
     binary = args.binary
     if args.draft_invoice_only:
         print(json.dumps(draft_invoice_bench(binary), indent=2))
+        return
+    if args.journal_only:
+        print(json.dumps(journal_bench(binary), indent=2))
         return
 
     print(f"metronome-emulator benchmarks: {binary}", file=sys.stderr)
@@ -331,6 +356,7 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
     draft = draft_invoice_bench(binary)
+    journal = journal_bench(binary)
 
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = {k: statistics.median(v) for k, v in ratios.items()}
@@ -362,6 +388,9 @@ def main() -> None:
          f"{draft['reads_during']} reads", "", ""),
         ("POST /v1/ingest for that customer while its draft is read", f"{draft['ingest_during']:,.0f} events/s", "", "", ""),
         ("RSS after the invoice benchmark", f"{draft['rss']:.1f} MiB", "", "", ""),
+        ("POST /v1/ingest, journal on (default) / off (--journal-size 0)",
+         f"{journal['on']:,.0f} / {journal['off']:,.0f} events/s", f"{journal['ratio']:.0%} (on / off)", ">= 90% with it on",
+         met(journal["ratio"] >= 0.90)),
     ]
     header = ("measure", "value", "vs health", "target", "")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
