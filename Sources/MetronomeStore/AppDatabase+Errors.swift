@@ -36,3 +36,13 @@ package enum StoreError: Error, Sendable, Equatable {
         return .storageUnavailable("The emulator cannot save changes: \(problem) (SQLite: \(detail)). Nothing was changed.")
     }
 }
+
+extension StoreError: CustomStringConvertible {
+    /// The message alone, as a startup error or a log line shows it.
+    package var description: String {
+        switch self {
+        case .invalid(let message), .conflict(let message), .storageUnavailable(let message), .corrupt(let message): message
+        case .notFound(let kind, let id): "\(kind) not found: \(id)"
+        }
+    }
+}
