@@ -14,9 +14,6 @@ final class TrafficControl: Sendable {
         latency = configuration.latency
     }
 
-    /// Whether any request may need more than passing through: a journal, latency or a fault.
-    var isIdle: Bool { journal == nil && latency == nil && !faults.hasRules }
-
     /// Empties the journal and removes every fault (`POST /_emulator/reset`).
     func reset() {
         journal?.removeAll()

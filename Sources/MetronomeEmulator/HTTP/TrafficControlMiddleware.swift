@@ -36,6 +36,8 @@ struct TrafficControlMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let start = ContinuousClock.now
+        // The wall clock, not the emulator's: the journal shows both, so that a test can find its
+        // requests by real time whatever the emulated clock says.
         let receivedAt = Timestamp(Date())
         let emulatedAt = clock.now()
 
