@@ -233,6 +233,7 @@ def test_the_journal_holds_what_the_client_sent_and_got(base_url, http):
     assert headers["authorization"] == "Bearer ***"
     assert TOKEN not in json.dumps(entry)
     assert headers["content-type"] == "application/json"
+    assert headers["host"] == base_url.split("://", 1)[1]
     assert "metronome" in headers["user-agent"].lower() or "python" in headers["user-agent"].lower()
     assert json.loads(entry["request"]["body"]) == {"name": "Journaled", "ingest_aliases": ["journaled"], "custom_fields": {"k": "v"}}
     assert entry["request"]["body_size"] == len(entry["request"]["body"].encode())

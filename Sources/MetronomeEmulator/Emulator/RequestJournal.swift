@@ -5,7 +5,7 @@ import MetronomeCodecs
 import NIOCore
 import Synchronization
 
-/// One Metronome request as the emulator saw it, and what it answered. Kept as it arrived (the
+/// One Metronome request as the emulator saw it, and what it answered, as it arrived (the
 /// request head, the body bytes): everything the journal's JSON shows is made when it is read,
 /// so recording a request costs no encoding.
 struct JournalEntry: Sendable {
@@ -13,11 +13,11 @@ struct JournalEntry: Sendable {
     var id: UInt64 = 0
     /// Method, path with query, and headers, as sent.
     var head: HTTPRequest
-    /// The request body, at most `RequestJournal.bodyLimit` bytes of it.
+    /// The request body (the journal keeps its first `RequestJournal.bodyLimit` bytes).
     var requestBody: CapturedBody
     /// The status answered; nil when the connection was closed without an answer.
     var status: Int?
-    /// The response body, at most `RequestJournal.bodyLimit` bytes of it.
+    /// The response body (the journal keeps its first `RequestJournal.bodyLimit` bytes).
     var responseBody: CapturedBody
     /// From the request's arrival to its answer.
     var duration: Duration
@@ -27,77 +27,123 @@ struct JournalEntry: Sendable {
     var emulatedAt: Timestamp
     /// The fault that applied to the request, as it stood then.
     var fault: FaultInjector.Installed?
+
+    /// The path, without the query.
+    var path: String { head.journalPath }
+    /// The query string as sent, without the `?`; empty when there is none.
+    var query: String { head.journalQuery }
 }
 
-/// A body as kept in the journal: its first bytes, and its full size.
+/// A body: its bytes (the first of them, once read back from the journal) and its full size.
 struct CapturedBody: Sendable {
-    /// The first `RequestJournal.bodyLimit` bytes at most.
+    /// The bytes; from the journal, at most `RequestJournal.bodyLimit` of them.
     var bytes: ByteBuffer
     /// The size of the whole body, in bytes.
     var size: Int
 
     /// No body.
-    static let empty = CapturedBody(bytes: ByteBuffer(), size: 0)
+    static let empty = CapturedBody(ByteBuffer(), size: 0)
 
-    /// `buffer`, shared rather than copied when it is the whole body in storage at most about
-    /// twice its size (NIO sizes storage in powers of two, so that is every buffer the emulator or
-    /// a collected request body made); otherwise its first bytes are copied out, so that a small
-    /// body never keeps a large read buffer alive, nor a large body its whole storage.
+    /// `buffer`, of a body `size` bytes long (by default, all of it).
     init(_ buffer: ByteBuffer, size: Int? = nil) {
-        let kept = min(buffer.readableBytes, RequestJournal.bodyLimit)
-        if kept == buffer.readableBytes, buffer.storageCapacity <= 2 * kept + 1024 {
-            bytes = buffer
-        } else {
-            var copy = ByteBuffer()
-            copy.reserveCapacity(kept)
-            copy.writeImmutableBuffer(buffer.getSlice(at: buffer.readerIndex, length: kept) ?? ByteBuffer())
-            bytes = copy
-        }
+        bytes = buffer
         self.size = size ?? buffer.readableBytes
-    }
-
-    private init(bytes: ByteBuffer, size: Int) {
-        self.bytes = bytes
-        self.size = size
     }
 }
 
-/// The last `capacity` Metronome requests, in a ring: recording one takes the lock for an
-/// append (and hands the entry it replaces back, to be freed outside the lock).
+/// The last `capacity` Metronome requests, in a ring. Everything of a request that lives on the
+/// heap (its target, headers and bodies) is copied into one ring of bytes that grows to what the
+/// entries hold and is then reused, so that keeping ten thousand requests holds no buffers or
+/// header storage of theirs, and the allocator does no more work per request than without a
+/// journal. Recording takes the lock for that copy (a head and 64 KiB a body at most) and an
+/// append; an entry replaced is freed outside it.
 final class RequestJournal: Sendable {
     /// Bodies are kept up to this many bytes.
     static let bodyLimit = 64 * 1024
 
     /// How many entries are kept.
     let capacity: Int
-    private let ring: Mutex<Ring>
+    private let state: Mutex<State>
 
-    private struct Ring {
-        var entries: [JournalEntry] = []
-        /// Where the next entry goes once the ring is full: the oldest entry.
+    /// An entry, with where its target, headers and bodies are in the byte ring.
+    private struct Slot {
+        var id: UInt64
+        var method: HTTPRequest.Method
+        /// The target (path and query), a newline, then `name:value` and a newline per header (the
+        /// authority first, as `host`).
+        var head: (offset: UInt64, count: Int)
+        /// The length of the target at the start of `head`.
+        var targetCount: Int
+        var requestBody: (offset: UInt64, count: Int)
+        var requestSize: Int
+        var status: Int?
+        var responseBody: (offset: UInt64, count: Int)
+        var responseSize: Int
+        var duration: Duration
+        var receivedAt: Timestamp
+        var emulatedAt: Timestamp
+        var fault: FaultInjector.Installed?
+    }
+
+    private struct State {
+        var slots: [Slot] = []
+        /// Where the next slot goes once the ring is full: the oldest slot.
         var oldest = 0
         var lastId: UInt64 = 0
+        var bytes = ByteRing()
     }
 
     /// A journal of `capacity` entries (at least 1).
     init(capacity: Int) {
         precondition(capacity > 0, "a journal keeps at least one entry")
         self.capacity = capacity
-        self.ring = Mutex(Ring())
+        self.state = Mutex(State())
     }
 
     /// Records `entry`, giving it the next ID.
     func record(_ entry: JournalEntry) {
-        var entry = entry
-        let evicted: JournalEntry? = ring.withLock { ring in
-            ring.lastId += 1
-            entry.id = ring.lastId
-            if ring.entries.count < capacity {
-                ring.entries.append(entry)
+        let evicted: Slot? = state.withLock { state in
+            state.lastId += 1
+            let full = state.slots.count == capacity
+            if full {
+                // The oldest entry goes, and with it the bytes before the next one's.
+                let next = (state.oldest + 1) % capacity
+                state.bytes.drop(before: next == state.oldest ? state.bytes.end : state.slots[next].head.offset)
+            }
+            let target = entry.head.path ?? ""
+            let headStart = state.bytes.end
+            state.bytes.append(target)
+            state.bytes.append(byte: UInt8(ascii: "\n"))
+            // HTTP/1's Host header arrives as the request's authority.
+            if let authority = entry.head.authority {
+                state.bytes.append("host:")
+                state.bytes.append(authority)
+                state.bytes.append(byte: UInt8(ascii: "\n"))
+            }
+            for field in entry.head.headerFields {
+                state.bytes.append(field.name.canonicalName)
+                state.bytes.append(byte: UInt8(ascii: ":"))
+                state.bytes.append(field.value)
+                state.bytes.append(byte: UInt8(ascii: "\n"))
+            }
+            let slot = Slot(
+                id: state.lastId, method: entry.head.method,
+                head: (headStart, Int(state.bytes.end - headStart)), targetCount: target.utf8.count,
+                requestBody: state.bytes.append(entry.requestBody.bytes, upTo: Self.bodyLimit),
+                requestSize: entry.requestBody.size, status: entry.status,
+                responseBody: state.bytes.append(entry.responseBody.bytes, upTo: Self.bodyLimit),
+                responseSize: entry.responseBody.size, duration: entry.duration, receivedAt: entry.receivedAt,
+                emulatedAt: entry.emulatedAt, fault: entry.fault
+            )
+            guard full else {
+                state.slots.append(slot)
                 return nil
             }
-            defer { ring.oldest = (ring.oldest + 1) % capacity }
-            return exchange(&ring.entries[ring.oldest], with: entry)
+            defer {
+                state.oldest = (state.oldest + 1) % capacity
+                state.bytes.shrinkIfSparse()
+            }
+            return exchange(&state.slots[state.oldest], with: slot)
         }
         _ = evicted
     }
@@ -105,9 +151,10 @@ final class RequestJournal: Sendable {
     /// Empties the journal; IDs keep increasing. Answers how many entries there were.
     @discardableResult
     func removeAll() -> Int {
-        let removed = ring.withLock { ring in
-            defer { ring.oldest = 0 }
-            return exchange(&ring.entries, with: [])
+        let removed = state.withLock { state in
+            state.oldest = 0
+            state.bytes = ByteRing()
+            return exchange(&state.slots, with: [])
         }
         return removed.count
     }
@@ -115,18 +162,160 @@ final class RequestJournal: Sendable {
     /// Up to `limit` entries that pass `filter`, newest first, older than the entry `before` when
     /// given; and whether more follow.
     func entries(filter: JournalFilter, before: UInt64?, limit: Int) -> (entries: [JournalEntry], more: Bool) {
-        ring.withLock { ring in
+        state.withLock { state in
             var found: [JournalEntry] = []
-            let count = ring.entries.count
-            // Newest first: the entry before `oldest`, walking back around the ring.
+            let count = state.slots.count
+            // Newest first: the slot before `oldest`, walking back around the ring.
             for step in 0..<count {
-                let entry = ring.entries[(ring.oldest + count - 1 - step) % count]
-                if let before, entry.id >= before { continue }
-                guard filter.admits(entry) else { continue }
+                let slot = state.slots[(state.oldest + count - 1 - step) % count]
+                if let before, slot.id >= before { continue }
+                let admitted = filter.admits(method: slot.method, status: slot.status, receivedAt: slot.receivedAt) {
+                    String(buffer: state.bytes.bytes(at: slot.head.offset, count: slot.targetCount))
+                }
+                guard admitted else { continue }
                 if found.count == limit { return (found, true) }
-                found.append(entry)
+                found.append(Self.entry(slot, from: state.bytes))
             }
             return (found, false)
+        }
+    }
+
+    /// The entry `slot` holds, its head and bodies read back from `bytes`.
+    private static func entry(_ slot: Slot, from bytes: ByteRing) -> JournalEntry {
+        let head = String(buffer: bytes.bytes(at: slot.head.offset, count: slot.head.count))
+        var lines = head.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let target = lines.popFirst().map(String.init) ?? ""
+        var fields = HTTPFields()
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else { continue }
+            fields.append(HTTPField(name: name, value: String(line[line.index(after: colon)...])))
+        }
+        return JournalEntry(
+            id: slot.id,
+            head: HTTPRequest(method: slot.method, scheme: nil, authority: nil, path: target, headerFields: fields),
+            requestBody: CapturedBody(bytes.bytes(at: slot.requestBody.offset, count: slot.requestBody.count), size: slot.requestSize),
+            status: slot.status,
+            responseBody: CapturedBody(bytes.bytes(at: slot.responseBody.offset, count: slot.responseBody.count), size: slot.responseSize),
+            duration: slot.duration, receivedAt: slot.receivedAt, emulatedAt: slot.emulatedAt, fault: slot.fault
+        )
+    }
+}
+
+/// Bytes appended at the end and dropped from the start, in storage that grows by doubling to
+/// hold what is kept, and halves when three quarters of it lie unused. Positions are counted from
+/// the first byte ever appended, so they stay valid as the storage wraps or changes size.
+struct ByteRing {
+    /// Power-of-two sized (or empty); byte `position` lives at `position % storage.count`.
+    private var storage: [UInt8] = []
+    /// The position of the first byte kept.
+    private(set) var start: UInt64 = 0
+    /// The position after the last byte kept.
+    private(set) var end: UInt64 = 0
+
+    /// The smallest storage once there is any.
+    static let minimumCapacity = 64 * 1024
+
+    /// Bytes kept.
+    var count: Int { Int(end - start) }
+    /// Bytes the storage holds.
+    var capacity: Int { storage.count }
+
+    /// Appends the first `limit` bytes of `buffer`; answers where they are.
+    mutating func append(_ buffer: ByteBuffer, upTo limit: Int) -> (offset: UInt64, count: Int) {
+        let count = min(buffer.readableBytes, limit)
+        let offset = end
+        buffer.withUnsafeReadableBytes { append(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+        return (offset, count)
+    }
+
+    /// Appends the UTF-8 bytes of `text`.
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Appends one byte.
+    mutating func append(byte: UInt8) {
+        withUnsafeBytes(of: byte) { append($0) }
+    }
+
+    /// Appends `bytes`.
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard !bytes.isEmpty else { return }
+        reserve(count + bytes.count)
+        copy(from: bytes, to: end)
+        end += UInt64(bytes.count)
+    }
+
+    /// Forgets the bytes before `position`.
+    mutating func drop(before position: UInt64) {
+        start = min(max(start, position), end)
+    }
+
+    /// Halves the storage while three quarters of it lie unused (down to the minimum).
+    mutating func shrinkIfSparse() {
+        var target = storage.count
+        while target > Self.minimumCapacity, count < target / 4 {
+            target /= 2
+        }
+        if target < storage.count { resize(to: target) }
+    }
+
+    /// A copy of the `count` bytes at `position`.
+    func bytes(at position: UInt64, count: Int) -> ByteBuffer {
+        guard count > 0 else { return ByteBuffer() }
+        precondition(position >= start && position + UInt64(count) <= end, "bytes no longer kept")
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(count)
+        storage.withUnsafeBytes { bytes in
+            var position = position
+            var left = count
+            while left > 0 {
+                let index = Int(position % UInt64(bytes.count))
+                let run = min(left, bytes.count - index)
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<index + run]))
+                position += UInt64(run)
+                left -= run
+            }
+        }
+        return buffer
+    }
+
+    /// Makes room for `needed` bytes in all.
+    private mutating func reserve(_ needed: Int) {
+        guard needed > storage.count else { return }
+        var target = max(storage.count, Self.minimumCapacity)
+        while target < needed { target *= 2 }
+        resize(to: target)
+    }
+
+    /// Moves the bytes kept into storage of `capacity` bytes.
+    private mutating func resize(to capacity: Int) {
+        let old = storage
+        storage = [UInt8](repeating: 0, count: capacity)
+        old.withUnsafeBytes { bytes in
+            var position = start
+            while position < end {
+                let index = Int(position % UInt64(bytes.count))
+                let run = min(Int(end - position), bytes.count - index)
+                copy(from: UnsafeRawBufferPointer(rebasing: bytes[index..<index + run]), to: position)
+                position += UInt64(run)
+            }
+        }
+    }
+
+    /// Writes `source` at `position`, wrapping around the end of the storage.
+    private mutating func copy(from source: UnsafeRawBufferPointer, to position: UInt64) {
+        storage.withUnsafeMutableBytes { bytes in
+            var position = position
+            var done = 0
+            while done < source.count {
+                let index = Int(position % UInt64(bytes.count))
+                let run = min(source.count - done, bytes.count - index)
+                bytes.baseAddress!.advanced(by: index).copyMemory(from: source.baseAddress!.advanced(by: done), byteCount: run)
+                position += UInt64(run)
+                done += run
+            }
         }
     }
 }
@@ -142,26 +331,31 @@ struct JournalFilter: Sendable {
     /// Entries received at or after this wall-clock time.
     var since: Timestamp?
 
-    /// Whether `entry` passes.
-    func admits(_ entry: JournalEntry) -> Bool {
-        if let method, entry.head.method.rawValue != method { return false }
-        if let status, entry.status != status { return false }
-        if let since, entry.receivedAt < since { return false }
-        if let path, !path.matches(entry.path) { return false }
+    /// Whether an entry with these passes; `path` is read only when a path is asked for.
+    func admits(method: HTTPRequest.Method, status: Int?, receivedAt: Timestamp, path: () -> String) -> Bool {
+        if let wanted = self.method, wanted != method.rawValue { return false }
+        if let wanted = self.status, status != wanted { return false }
+        if let since, receivedAt < since { return false }
+        if let pattern = self.path, !pattern.matches(Self.pathOnly(path())) { return false }
         return true
+    }
+
+    /// `target` without its query.
+    private static func pathOnly(_ target: String) -> String {
+        target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
     }
 }
 
-extension JournalEntry {
+extension HTTPRequest {
     /// The path, without the query.
-    var path: String {
-        let target = head.path ?? ""
+    var journalPath: String {
+        let target = path ?? ""
         return target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
     }
 
     /// The query string as sent, without the `?`; empty when there is none.
-    var query: String {
-        let target = head.path ?? ""
+    var journalQuery: String {
+        let target = path ?? ""
         return target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
     }
 }

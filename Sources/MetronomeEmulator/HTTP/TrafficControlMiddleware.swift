@@ -10,9 +10,8 @@ import NIOCore
 ///
 /// The journal costs little on the request path: the body is collected here, once, and handed to
 /// the handler as that one buffer (which `collect` then returns without copying); the response
-/// body is the buffer the handler made; both are kept as they are (copied only when small bodies
-/// sit in large buffers, or to cut them at 64 KiB), and everything the journal shows as JSON is
-/// made when it is read.
+/// body is the buffer the handler made; the journal copies the first 64 KiB of each into its byte
+/// ring, and everything it shows as JSON is made when it is read.
 struct TrafficControlMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 

@@ -65,18 +65,66 @@ private func entry(_ method: HTTPRequest.Method = .get, _ target: String = "/v1/
         #expect(entry().query == "")
     }
 
-    @Test func bodiesAreCutAt64KiBAndSmallOnesLeaveTheirBufferBehind() {
-        let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)
-        let cut = CapturedBody(big)
-        #expect(cut.bytes.readableBytes == 65_536)
-        #expect(cut.size == 100_000)
+    @Test func headsAreReadBackAsTheyWereSent() {
+        let journal = RequestJournal(capacity: 1)
+        var sent = entry(.patch, "/v1/customers/abc?x=1&y=a:b")
+        sent.head.authority = "127.0.0.1:4010"
+        sent.head.headerFields = [.authorization: "Bearer t0k:en", HTTPField.Name("X-Empty")!: ""]
+        sent.head.headerFields.append(HTTPField(name: HTTPField.Name("x-empty")!, value: "again"))
+        journal.record(sent)
+        let kept = journal.entries(filter: JournalFilter(), before: nil, limit: 1).entries[0]
+        #expect(kept.head.method == .patch)
+        #expect(kept.path == "/v1/customers/abc" && kept.query == "x=1&y=a:b")
+        #expect(kept.head.headerFields.map { "\($0.name.canonicalName)=\($0.value)" } == [
+            "host=127.0.0.1:4010", "authorization=Bearer t0k:en", "x-empty=", "x-empty=again",
+        ])
+    }
 
-        let small = CapturedBody(big.getSlice(at: 10, length: 20)!)
-        #expect(small.bytes.readableBytes == 20)
-        #expect(small.bytes.storageCapacity < 1024)
+    @Test func bodiesAreKeptUpTo64KiBWithTheirFullSize() {
+        let journal = RequestJournal(capacity: 2)
+        var big = entry(.post)
+        big.requestBody = CapturedBody(ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000))
+        big.responseBody = CapturedBody(ByteBuffer(string: #"{"data":{}}"#))
+        journal.record(big)
+        let kept = journal.entries(filter: JournalFilter(), before: nil, limit: 1).entries[0]
+        #expect(kept.requestBody.bytes.readableBytes == 65_536)
+        #expect(kept.requestBody.size == 100_000)
+        #expect(kept.requestBody.bytes.readableBytesView.allSatisfy { $0 == UInt8(ascii: "x") })
+        #expect(String(buffer: kept.responseBody.bytes) == #"{"data":{}}"#)
+    }
 
-        let whole = ByteBuffer(string: "{\"name\": \"Acme\"}")
-        #expect(CapturedBody(whole).bytes == whole)
+    @Test func bodiesSurviveTheRingWrappingGrowingAndShrinking() {
+        let journal = RequestJournal(capacity: 3)
+        // Bodies of every size, so the byte ring wraps, doubles, and halves again.
+        let sizes = [10, 40_000, 65_536, 3, 0, 50_000, 7, 60_000, 1, 2, 5, 9, 11]
+        for (index, size) in sizes.enumerated() {
+            var recorded = entry(.post, "/v1/ingest?n=\(index)")
+            recorded.requestBody = CapturedBody(ByteBuffer(repeating: UInt8(index), count: size))
+            recorded.responseBody = CapturedBody(ByteBuffer(string: "answer \(index)"))
+            journal.record(recorded)
+            let kept = journal.entries(filter: JournalFilter(), before: nil, limit: 3).entries
+            for found in kept {
+                let n = Int(found.id) - 1
+                #expect(found.query == "n=\(n)")
+                #expect(found.requestBody.bytes.readableBytes == sizes[n])
+                #expect(found.requestBody.bytes.readableBytesView.allSatisfy { $0 == UInt8(n) })
+                #expect(String(buffer: found.responseBody.bytes) == "answer \(n)")
+            }
+        }
+    }
+
+    @Test func theByteRingGrowsByDoublingAndHalvesWhenSparse() {
+        var ring = ByteRing()
+        let first = ring.append(ByteBuffer(repeating: 1, count: 100_000), upTo: .max)
+        #expect(ring.capacity == 128 * 1024)
+        let second = ring.append(ByteBuffer(repeating: 2, count: 100_000), upTo: .max)
+        #expect(ring.capacity == 256 * 1024 && ring.count == 200_000)
+        ring.drop(before: second.offset)
+        ring.drop(before: second.offset + 90_000)
+        ring.shrinkIfSparse()
+        #expect(ring.count == 10_000 && ring.capacity == 64 * 1024)
+        #expect(ring.bytes(at: second.offset + 90_000, count: 10_000).readableBytesView.allSatisfy { $0 == 2 })
+        #expect(first.offset == 0 && second.offset == 100_000)
     }
 
     @Test func bodiesShowAsTextOrBase64() throws {
