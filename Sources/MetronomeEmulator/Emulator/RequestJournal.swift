@@ -201,18 +201,19 @@ final class RequestJournal: Sendable {
     }
 }
 
-/// Bytes appended at the end and dropped from the start, in storage that grows by doubling to
-/// hold what is kept, and halves when three quarters of it lie unused. Positions are counted from
-/// the first byte ever appended, so they stay valid as the storage wraps or changes size.
+/// Bytes appended at the end and dropped from the start, in storage that grows by half again to
+/// hold what is kept, and shrinks to twice what is kept when three quarters of it lie unused.
+/// Positions are counted from the first byte ever appended, so they stay valid as the storage
+/// wraps or changes size.
 struct ByteRing {
-    /// Power-of-two sized (or empty); byte `position` lives at `position % storage.count`.
+    /// A multiple of 64 KiB (or empty); byte `position` lives at `position % storage.count`.
     private var storage: [UInt8] = []
     /// The position of the first byte kept.
     private(set) var start: UInt64 = 0
     /// The position after the last byte kept.
     private(set) var end: UInt64 = 0
 
-    /// The smallest storage once there is any.
+    /// The smallest storage once there is any, and the unit of its size.
     static let minimumCapacity = 64 * 1024
 
     /// Bytes kept.
@@ -252,13 +253,10 @@ struct ByteRing {
         start = min(max(start, position), end)
     }
 
-    /// Halves the storage while three quarters of it lie unused (down to the minimum).
+    /// Shrinks the storage to twice what is kept when three quarters of it lie unused.
     mutating func shrinkIfSparse() {
-        var target = storage.count
-        while target > Self.minimumCapacity, count < target / 4 {
-            target /= 2
-        }
-        if target < storage.count { resize(to: target) }
+        guard storage.count > Self.minimumCapacity, count < storage.count / 4 else { return }
+        resize(to: Self.rounded(max(2 * count, Self.minimumCapacity)))
     }
 
     /// A copy of the `count` bytes at `position`.
@@ -284,9 +282,12 @@ struct ByteRing {
     /// Makes room for `needed` bytes in all.
     private mutating func reserve(_ needed: Int) {
         guard needed > storage.count else { return }
-        var target = max(storage.count, Self.minimumCapacity)
-        while target < needed { target *= 2 }
-        resize(to: target)
+        resize(to: Self.rounded(max(needed, storage.count + storage.count / 2)))
+    }
+
+    /// `size` rounded up to a multiple of the minimum capacity.
+    private static func rounded(_ size: Int) -> Int {
+        (size + minimumCapacity - 1) / minimumCapacity * minimumCapacity
     }
 
     /// Moves the bytes kept into storage of `capacity` bytes.

@@ -113,17 +113,22 @@ private func entry(_ method: HTTPRequest.Method = .get, _ target: String = "/v1/
         }
     }
 
-    @Test func theByteRingGrowsByDoublingAndHalvesWhenSparse() {
+    @Test func theByteRingGrowsByHalfAgainAndShrinksWhenSparse() {
         var ring = ByteRing()
         let first = ring.append(ByteBuffer(repeating: 1, count: 100_000), upTo: .max)
         #expect(ring.capacity == 128 * 1024)
         let second = ring.append(ByteBuffer(repeating: 2, count: 100_000), upTo: .max)
         #expect(ring.capacity == 256 * 1024 && ring.count == 200_000)
-        ring.drop(before: second.offset)
+        _ = ring.append(ByteBuffer(repeating: 3, count: 70_000), upTo: .max)
+        #expect(ring.capacity == 384 * 1024 && ring.count == 270_000)
+        ring.drop(before: second.offset + 50_000)
+        ring.shrinkIfSparse()
+        #expect(ring.count == 120_000 && ring.capacity == 384 * 1024)
         ring.drop(before: second.offset + 90_000)
         ring.shrinkIfSparse()
-        #expect(ring.count == 10_000 && ring.capacity == 64 * 1024)
+        #expect(ring.count == 80_000 && ring.capacity == 192 * 1024)
         #expect(ring.bytes(at: second.offset + 90_000, count: 10_000).readableBytesView.allSatisfy { $0 == 2 })
+        #expect(ring.bytes(at: second.offset + 100_000, count: 70_000).readableBytesView.allSatisfy { $0 == 3 })
         #expect(first.offset == 0 && second.offset == 100_000)
     }
 
