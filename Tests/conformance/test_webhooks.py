@@ -232,6 +232,10 @@ def test_event_types_filter_and_redelivery(client, http, receivers):
     finalize_a_january_invoice(client, http)
     [first] = wanted.wait_for(1)
     notification_id = verify(first)["id"]
+    # Redeliver once the first answer is recorded: a redelivery asked for while an attempt to the
+    # same destination is in flight can be absorbed by that attempt's result (a known gap).
+    first_delivery = only_delivery(http, lambda d: d["state"] == "delivered")
+    assert first_delivery["state"] == "delivered", first_delivery
     r = http.post(f"/_emulator/notifications/{notification_id}/redeliver")
     assert r.status_code == 200, r.text
     _, again = wanted.wait_for(2)
