@@ -52,8 +52,8 @@ struct CapturedBody: Sendable {
 }
 
 /// The last `capacity` Metronome requests, in a ring. Everything of a request that lives on the
-/// heap (its target, headers and bodies) is copied into one ring of bytes that grows to what the
-/// entries hold and is then reused, so that keeping ten thousand requests holds no buffers or
+/// heap (its target, headers and bodies) is copied into one queue of bytes whose chunks are
+/// reused as requests come and go, so that keeping ten thousand requests holds no buffers or
 /// header storage of theirs, and the allocator does no more work per request than without a
 /// journal. Recording takes the lock for that copy (a head and 64 KiB a body at most) and an
 /// append; an entry replaced is freed outside it.
@@ -85,19 +85,19 @@ final class RequestJournal: Sendable {
         var fault: FaultInjector.Installed?
     }
 
-    private struct State {
+    private struct State: ~Copyable {
         var slots: [Slot] = []
         /// Where the next slot goes once the ring is full: the oldest slot.
         var oldest = 0
         var lastId: UInt64 = 0
-        var bytes = ByteRing()
+        var bytes: ByteQueue
     }
 
-    /// A journal of `capacity` entries (at least 1).
-    init(capacity: Int) {
+    /// A journal of `capacity` entries (at least 1), their bytes in chunks of `chunkSize`.
+    init(capacity: Int, chunkSize: Int = 1 << 20) {
         precondition(capacity > 0, "a journal keeps at least one entry")
         self.capacity = capacity
-        self.state = Mutex(State())
+        self.state = Mutex(State(bytes: ByteQueue(chunkSize: chunkSize)))
     }
 
     /// Records `entry`, giving it the next ID.
@@ -139,10 +139,7 @@ final class RequestJournal: Sendable {
                 state.slots.append(slot)
                 return nil
             }
-            defer {
-                state.oldest = (state.oldest + 1) % capacity
-                state.bytes.shrinkIfSparse()
-            }
+            defer { state.oldest = (state.oldest + 1) % capacity }
             return exchange(&state.slots[state.oldest], with: slot)
         }
         _ = evicted
@@ -153,7 +150,7 @@ final class RequestJournal: Sendable {
     func removeAll() -> Int {
         let removed = state.withLock { state in
             state.oldest = 0
-            state.bytes = ByteRing()
+            state.bytes = ByteQueue(chunkSize: state.bytes.chunkSize)
             return exchange(&state.slots, with: [])
         }
         return removed.count
@@ -181,7 +178,7 @@ final class RequestJournal: Sendable {
     }
 
     /// The entry `slot` holds, its head and bodies read back from `bytes`.
-    private static func entry(_ slot: Slot, from bytes: ByteRing) -> JournalEntry {
+    private static func entry(_ slot: Slot, from bytes: borrowing ByteQueue) -> JournalEntry {
         let head = String(buffer: bytes.bytes(at: slot.head.offset, count: slot.head.count))
         var lines = head.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         let target = lines.popFirst().map(String.init) ?? ""
@@ -201,25 +198,38 @@ final class RequestJournal: Sendable {
     }
 }
 
-/// Bytes appended at the end and dropped from the start, in storage that grows by half again to
-/// hold what is kept, and shrinks to twice what is kept when three quarters of it lie unused.
-/// Positions are counted from the first byte ever appended, so they stay valid as the storage
-/// wraps or changes size.
-struct ByteRing {
-    /// A multiple of 64 KiB (or empty); byte `position` lives at `position % storage.count`.
-    private var storage: [UInt8] = []
+/// Bytes appended at the end and dropped from the start, in fixed-size chunks: a chunk is taken
+/// when the end reaches it and given back when the start passes it, and the last two given back
+/// are kept for reuse, so bytes are copied once, on the way in, and steady traffic allocates
+/// nothing. Positions are counted from the first byte ever appended.
+struct ByteQueue: ~Copyable {
+    /// The size of a chunk; chunk `n` holds positions `n * chunkSize ..< (n + 1) * chunkSize`.
+    let chunkSize: Int
+    /// The chunks from the one holding `start` to the one holding `end`, in order.
+    private var chunks: [UnsafeMutableRawBufferPointer] = []
+    /// The number of `chunks[0]`.
+    private var firstChunk: UInt64 = 0
+    /// Chunks given back, for reuse.
+    private var spares: [UnsafeMutableRawBufferPointer] = []
     /// The position of the first byte kept.
     private(set) var start: UInt64 = 0
     /// The position after the last byte kept.
     private(set) var end: UInt64 = 0
 
-    /// The smallest storage once there is any, and the unit of its size.
-    static let minimumCapacity = 64 * 1024
+    /// An empty queue of `chunkSize`-byte chunks.
+    init(chunkSize: Int = 1 << 20) {
+        precondition(chunkSize > 0)
+        self.chunkSize = chunkSize
+    }
+
+    deinit {
+        for chunk in chunks + spares { chunk.deallocate() }
+    }
 
     /// Bytes kept.
     var count: Int { Int(end - start) }
-    /// Bytes the storage holds.
-    var capacity: Int { storage.count }
+    /// Chunks allocated, in use or kept for reuse.
+    var chunksAllocated: Int { chunks.count + spares.count }
 
     /// Appends the first `limit` bytes of `buffer`; answers where they are.
     mutating func append(_ buffer: ByteBuffer, upTo limit: Int) -> (offset: UInt64, count: Int) {
@@ -242,21 +252,30 @@ struct ByteRing {
 
     /// Appends `bytes`.
     private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard !bytes.isEmpty else { return }
-        reserve(count + bytes.count)
-        copy(from: bytes, to: end)
-        end += UInt64(bytes.count)
+        var done = 0
+        while done < bytes.count {
+            let index = Int(end / UInt64(chunkSize) - firstChunk)
+            if index == chunks.count {
+                chunks.append(spares.popLast() ?? .allocate(byteCount: chunkSize, alignment: 16))
+            }
+            let within = Int(end % UInt64(chunkSize))
+            let run = min(bytes.count - done, chunkSize - within)
+            chunks[index].baseAddress!.advanced(by: within)
+                .copyMemory(from: bytes.baseAddress!.advanced(by: done), byteCount: run)
+            done += run
+            end += UInt64(run)
+        }
     }
 
-    /// Forgets the bytes before `position`.
+    /// Forgets the bytes before `position`, giving back the chunks that holds no more.
     mutating func drop(before position: UInt64) {
         start = min(max(start, position), end)
-    }
-
-    /// Shrinks the storage to twice what is kept when three quarters of it lie unused.
-    mutating func shrinkIfSparse() {
-        guard storage.count > Self.minimumCapacity, count < storage.count / 4 else { return }
-        resize(to: Self.rounded(max(2 * count, Self.minimumCapacity)))
+        while !chunks.isEmpty, (firstChunk + 1) * UInt64(chunkSize) <= start, chunks.count > 1 || start == end {
+            let chunk = chunks.removeFirst()
+            firstChunk += 1
+            if spares.count < 2 { spares.append(chunk) } else { chunk.deallocate() }
+        }
+        if chunks.isEmpty { firstChunk = end / UInt64(chunkSize) }
     }
 
     /// A copy of the `count` bytes at `position`.
@@ -265,59 +284,17 @@ struct ByteRing {
         precondition(position >= start && position + UInt64(count) <= end, "bytes no longer kept")
         var buffer = ByteBuffer()
         buffer.reserveCapacity(count)
-        storage.withUnsafeBytes { bytes in
-            var position = position
-            var left = count
-            while left > 0 {
-                let index = Int(position % UInt64(bytes.count))
-                let run = min(left, bytes.count - index)
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[index..<index + run]))
-                position += UInt64(run)
-                left -= run
-            }
+        var position = position
+        var left = count
+        while left > 0 {
+            let chunk = chunks[Int(position / UInt64(chunkSize) - firstChunk)]
+            let within = Int(position % UInt64(chunkSize))
+            let run = min(left, chunkSize - within)
+            buffer.writeBytes(UnsafeRawBufferPointer(start: chunk.baseAddress!.advanced(by: within), count: run))
+            position += UInt64(run)
+            left -= run
         }
         return buffer
-    }
-
-    /// Makes room for `needed` bytes in all.
-    private mutating func reserve(_ needed: Int) {
-        guard needed > storage.count else { return }
-        resize(to: Self.rounded(max(needed, storage.count + storage.count / 2)))
-    }
-
-    /// `size` rounded up to a multiple of the minimum capacity.
-    private static func rounded(_ size: Int) -> Int {
-        (size + minimumCapacity - 1) / minimumCapacity * minimumCapacity
-    }
-
-    /// Moves the bytes kept into storage of `capacity` bytes.
-    private mutating func resize(to capacity: Int) {
-        let old = storage
-        storage = [UInt8](repeating: 0, count: capacity)
-        old.withUnsafeBytes { bytes in
-            var position = start
-            while position < end {
-                let index = Int(position % UInt64(bytes.count))
-                let run = min(Int(end - position), bytes.count - index)
-                copy(from: UnsafeRawBufferPointer(rebasing: bytes[index..<index + run]), to: position)
-                position += UInt64(run)
-            }
-        }
-    }
-
-    /// Writes `source` at `position`, wrapping around the end of the storage.
-    private mutating func copy(from source: UnsafeRawBufferPointer, to position: UInt64) {
-        storage.withUnsafeMutableBytes { bytes in
-            var position = position
-            var done = 0
-            while done < source.count {
-                let index = Int(position % UInt64(bytes.count))
-                let run = min(source.count - done, bytes.count - index)
-                bytes.baseAddress!.advanced(by: index).copyMemory(from: source.baseAddress!.advanced(by: done), byteCount: run)
-                position += UInt64(run)
-                done += run
-            }
-        }
     }
 }
 

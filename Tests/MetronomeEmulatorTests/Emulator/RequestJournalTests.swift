@@ -93,9 +93,9 @@ private func entry(_ method: HTTPRequest.Method = .get, _ target: String = "/v1/
         #expect(String(buffer: kept.responseBody.bytes) == #"{"data":{}}"#)
     }
 
-    @Test func bodiesSurviveTheRingWrappingGrowingAndShrinking() {
-        let journal = RequestJournal(capacity: 3)
-        // Bodies of every size, so the byte ring wraps, doubles, and halves again.
+    @Test func bodiesSurviveEvictionAcrossChunks() {
+        let journal = RequestJournal(capacity: 3, chunkSize: 4096)
+        // Bodies of every size, so that entries start, end and span chunks anywhere.
         let sizes = [10, 40_000, 65_536, 3, 0, 50_000, 7, 60_000, 1, 2, 5, 9, 11]
         for (index, size) in sizes.enumerated() {
             var recorded = entry(.post, "/v1/ingest?n=\(index)")
@@ -113,23 +113,23 @@ private func entry(_ method: HTTPRequest.Method = .get, _ target: String = "/v1/
         }
     }
 
-    @Test func theByteRingGrowsByHalfAgainAndShrinksWhenSparse() {
-        var ring = ByteRing()
-        let first = ring.append(ByteBuffer(repeating: 1, count: 100_000), upTo: .max)
-        #expect(ring.capacity == 128 * 1024)
-        let second = ring.append(ByteBuffer(repeating: 2, count: 100_000), upTo: .max)
-        #expect(ring.capacity == 256 * 1024 && ring.count == 200_000)
-        _ = ring.append(ByteBuffer(repeating: 3, count: 70_000), upTo: .max)
-        #expect(ring.capacity == 384 * 1024 && ring.count == 270_000)
-        ring.drop(before: second.offset + 50_000)
-        ring.shrinkIfSparse()
-        #expect(ring.count == 120_000 && ring.capacity == 384 * 1024)
-        ring.drop(before: second.offset + 90_000)
-        ring.shrinkIfSparse()
-        #expect(ring.count == 80_000 && ring.capacity == 192 * 1024)
-        #expect(ring.bytes(at: second.offset + 90_000, count: 10_000).readableBytesView.allSatisfy { $0 == 2 })
-        #expect(ring.bytes(at: second.offset + 100_000, count: 70_000).readableBytesView.allSatisfy { $0 == 3 })
-        #expect(first.offset == 0 && second.offset == 100_000)
+    @Test func theByteQueueReusesItsChunks() {
+        var queue = ByteQueue(chunkSize: 16)
+        let first = queue.append(ByteBuffer(string: "0123456789abcdefghij"), upTo: .max)  // two chunks
+        queue.append("klmnopqrstuv")  // a third
+        #expect(queue.count == 32 && queue.chunksAllocated == 2)
+        queue.append(byte: UInt8(ascii: "!"))
+        #expect(queue.chunksAllocated == 3)
+        #expect(String(buffer: queue.bytes(at: first.offset + 10, count: 23)) == "abcdefghijklmnopqrstuv!")
+        queue.drop(before: 20)
+        #expect(queue.count == 13 && queue.chunksAllocated == 3)  // chunk 0 kept for reuse
+        queue.append(ByteBuffer(string: String(repeating: "x", count: 40)), upTo: 35)
+        #expect(queue.count == 48 && queue.chunksAllocated == 4)
+        queue.drop(before: queue.end)
+        #expect(queue.count == 0 && queue.chunksAllocated == 3)  // two spares, and the chunk the end is in
+        let after = queue.append(ByteBuffer(string: "after"), upTo: .max)
+        #expect(String(buffer: queue.bytes(at: after.offset, count: 5)) == "after")
+        #expect(queue.append(ByteBuffer(), upTo: .max).count == 0)
     }
 
     @Test func bodiesShowAsTextOrBase64() throws {
