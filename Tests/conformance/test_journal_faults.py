@@ -7,6 +7,7 @@ Timings are loose on purpose: the machine running the suite may be slow and busy
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -362,6 +363,30 @@ def test_latency_slows_every_metronome_route_but_not_the_control_plane(spawn_emu
         fast = time.monotonic() - start
     assert slow >= 2 * 0.45, slow
     assert fast < 0.4, fast
+
+
+def test_a_long_delay_does_not_hold_up_shutdown(spawn_emulator):
+    srv = spawn_emulator("--log-level", "warning")
+    with make_http(srv.base_url) as h:
+        add_fault(h, method="GET", path="/v1/customers", delay_ms=3_600_000)
+    outcome: dict = {}
+
+    def slow_request() -> None:
+        try:
+            outcome["status"] = httpx.get(srv.base_url + "/v1/customers", headers={"Authorization": "Bearer t"},
+                                          timeout=60).status_code
+        except httpx.HTTPError as e:
+            outcome["error"] = e
+
+    caller = threading.Thread(target=slow_request, daemon=True)
+    caller.start()
+    time.sleep(1.0)  # the request is waiting out its delay
+    started = time.monotonic()
+    srv.proc.terminate()
+    assert srv.wait_exit(timeout=30) == 0, srv.describe()
+    assert time.monotonic() - started < 20
+    caller.join(timeout=30)
+    assert outcome, "the delayed request never ended"
 
 
 def test_a_bad_latency_or_journal_size_stops_the_emulator(spawn_emulator):

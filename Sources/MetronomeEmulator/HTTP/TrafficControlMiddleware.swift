@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MetronomeCodecs
 import NIOCore
+import ServiceLifecycle
 
 /// The outermost middleware, on Metronome routes only (never `/_emulator/`): adds the configured
 /// latency, applies the first fault rule that matches (a delay, an answer in the handler's place,
@@ -42,11 +43,10 @@ struct TrafficControlMiddleware: RouterMiddleware {
 
         if let latency = traffic.latency {
             var generator = SystemRandomNumberGenerator()
-            // Cancelled (the server shutting down): answer at once.
-            try? await Task.sleep(for: latency.sample(using: &generator))
+            await Self.wait(latency.sample(using: &generator))
         }
         if let delay = fault?.rule.delayMilliseconds, delay > 0 {
-            try? await Task.sleep(for: .milliseconds(delay))
+            await Self.wait(.milliseconds(delay))
         }
 
         var request = request
@@ -87,6 +87,14 @@ struct TrafficControlMiddleware: RouterMiddleware {
             duration: ContinuousClock.now - start, receivedAt: receivedAt, emulatedAt: emulatedAt, fault: fault
         ))
         return response
+    }
+
+    /// Sleeps for `duration` on the clock (no thread is held), or less if the server shuts down:
+    /// an injected delay, up to an hour, never holds up a SIGTERM.
+    private static func wait(_ duration: Duration) async {
+        try? await cancelWhenGracefulShutdown {
+            try await Task.sleep(for: duration)
+        }
     }
 
     // MARK: - Bodies
