@@ -19,6 +19,7 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
     let clock = EmulatorClock()
     try await database.loadFixturesIfEmpty(fixtures, now: clock.now())
     let router = buildRouter(configuration: configuration, database: database, clock: clock, fixtures: fixtures, logger: logger)
+    let settlement = SettlementService(database: database, clock: clock, logger: logger)
     let webhooks = WebhookDeliveryService(
         database: database, flagDestinations: configuration.webhookDestinations, policy: WebhookDeliveryPolicy(), logger: logger
     )
@@ -29,7 +30,7 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "metronome-emulator"
         ),
-        services: [webhooks],
+        services: [settlement, webhooks],
         logger: logger
     )
 }

@@ -218,7 +218,9 @@ extension AppDatabase {
                 evaluateOnCreate: new.evaluateOnCreate, filters: new.filters, createdAt: now
             )
             try record.insert(db)
-            if !new.evaluateOnCreate {
+            if new.evaluateOnCreate {
+                try Self.evaluateAtCreation(record, now: now, db)
+            } else {
                 try Self.suppressCustomersPastThreshold(record, now: now, db)
             }
             return record.id
@@ -237,11 +239,12 @@ extension AppDatabase {
     }
 
     /// A page of the alerts that apply to a customer, oldest first, after the alert with sequence
-    /// `afterSeq`, each evaluated now.
+    /// `afterSeq`, each as evaluated now. A read: what it finds is kept (and notified) by the
+    /// writes and the settlement that change it.
     package func customerAlerts(
         customerId: String, statuses: AlertStatusSelection, afterSeq: Int64?, limit: Int, now: Timestamp
     ) async throws -> [(seq: Int64, view: CustomerAlertView)] {
-        try await writer.write { db in
+        try await writer.read { db in
             let customer = try Self.customerRecord(id: customerId, db)
             guard statuses.enabled || statuses.archived else { return [] }
             var request = Self.alertsApplying(to: customerId, now: now)
@@ -249,17 +252,18 @@ extension AppDatabase {
             if !statuses.enabled { request = request.filter(AlertRecord.Columns.archivedAt != nil) }
             if let afterSeq { request = request.filter(AlertRecord.Columns.seq > afterSeq) }
             let alerts = try request.order(AlertRecord.Columns.seq).limit(limit).fetchAll(db)
-            let views = try Self.evaluate(alerts, for: customer, now: now, db)
+            let views = try Self.evaluate(alerts, for: customer, now: now, keep: false, db)
             return zip(alerts, views).map { ($0.seq ?? 0, $1) }
         }
     }
 
-    /// One alert as a customer sees it, evaluated now; 404 if it does not apply to the customer.
+    /// One alert as a customer sees it, evaluated now (a read); 404 if it does not apply to the
+    /// customer.
     package func customerAlert(customerId: String, alertId: String, now: Timestamp) async throws -> CustomerAlertView {
-        try await writer.write { db in
+        try await writer.read { db in
             let customer = try Self.customerRecord(id: customerId, db)
             let alert = try Self.applicableAlert(id: alertId, customerId: customerId, now: now, db)
-            return try Self.evaluate([alert], for: customer, now: now, db)[0]
+            return try Self.evaluate([alert], for: customer, now: now, keep: false, db)[0]
         }
     }
 
@@ -271,7 +275,60 @@ extension AppDatabase {
             let alert = try Self.applicableAlert(id: alertId, customerId: customerId, now: now, db)
             try CustomerAlertStateRecord.filter(CustomerAlertStateRecord.Columns.alertId == alertId)
                 .filter(CustomerAlertStateRecord.Columns.customerId == customerId).deleteAll(db)
-            _ = try Self.evaluate([alert], for: customer, now: now, db)
+            _ = try Self.evaluate([alert], for: customer, now: now, keep: true, db)
+        }
+    }
+
+    /// Evaluates the alerts of the customers `refs` name (IDs or ingest aliases), from the state
+    /// committed: what follows each ingest batch. Keeps each change of status and notifies each
+    /// entry into alarm. Answers at once when no alert is live.
+    package func evaluateAlerts(customerRefs refs: [String], now: Timestamp) async throws {
+        guard !refs.isEmpty else { return }
+        let customerIds = try await writer.read { db -> [String] in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM alert WHERE archived_at IS NULL)") ?? false else {
+                return []
+            }
+            var ids: [String] = []
+            for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min($0 + 500, refs.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                ids += try String.fetchAll(db, sql: """
+                    SELECT id FROM customer WHERE id IN (\(marks)) AND archived_at IS NULL
+                    UNION SELECT a.customer_id FROM customer_ingest_alias a JOIN customer c ON c.id = a.customer_id
+                    WHERE a.alias IN (\(marks)) AND c.archived_at IS NULL
+                    """, arguments: StatementArguments(chunk + chunk))
+            }
+            return Array(Set(ids)).sorted()
+        }
+        guard !customerIds.isEmpty else { return }
+        try await writer.write { db in
+            for customerId in customerIds {
+                guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { continue }
+                try Self.evaluateAlerts(of: customer, now: now, db)
+            }
+        }
+    }
+
+    /// Evaluates every live alert that applies to the customer now, keeping each change.
+    package static func evaluateAlerts(of customer: CustomerRecord, now: Timestamp, _ db: Database) throws {
+        let alerts = try alertsApplying(to: customer.id, now: now).filter(AlertRecord.Columns.archivedAt == nil).fetchAll(db)
+        guard !alerts.isEmpty else { return }
+        _ = try evaluate(alerts, for: customer, now: now, keep: true, db)
+    }
+
+    /// At the creation of an alert evaluated on creation: evaluates it for the customers it
+    /// applies to that have terms to be measured by (and its own customer in any case).
+    private static func evaluateAtCreation(_ alert: AlertRecord, now: Timestamp, _ db: Database) throws {
+        var request = CustomerRecord.filter(CustomerRecord.Columns.archivedAt == nil)
+        if let customerId = alert.customerId {
+            request = request.filter(CustomerRecord.Columns.id == customerId)
+        } else {
+            request = request.filter(sql: "id IN (SELECT customer_id FROM customer_settlement)")
+        }
+        for customer in try request.fetchAll(db) {
+            guard try alertsApplying(to: customer.id, now: now).filter(AlertRecord.Columns.id == alert.id).fetchCount(db) > 0 else {
+                continue
+            }
+            _ = try evaluate([alert], for: customer, now: now, keep: true, db)
         }
     }
 
@@ -301,10 +358,13 @@ extension AppDatabase {
             """, arguments: [customerId, customerId, now, now])
     }
 
-    /// Evaluates `alerts` for a customer now, keeping each changed state, and returns them as the
-    /// customer sees them. An archived alert has no state; an archived customer is no longer
-    /// evaluated and keeps its last state (`ok` if it never had one).
-    private static func evaluate(_ alerts: [AlertRecord], for customer: CustomerRecord, now: Timestamp, _ db: Database) throws -> [CustomerAlertView] {
+    /// Evaluates `alerts` for a customer now and returns them as the customer sees them; with
+    /// `keep`, keeps each changed state and notifies each entry into alarm. An archived alert has
+    /// no state; an archived customer is no longer evaluated and keeps its last state (`ok` if it
+    /// never had one).
+    private static func evaluate(
+        _ alerts: [AlertRecord], for customer: CustomerRecord, now: Timestamp, keep: Bool, _ db: Database
+    ) throws -> [CustomerAlertView] {
         let creditTypeNames = Dictionary(try CreditTypeRecord.fetchAll(db).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let stored = Dictionary(
             try CustomerAlertStateRecord.filter(CustomerAlertStateRecord.Columns.customerId == customer.id)
@@ -329,7 +389,7 @@ extension AppDatabase {
             let next = AlertEvaluation.nextState(
                 previous: previous, condition: AlertEvaluation.condition(alert.rule, figures: figures), now: now
             )
-            if next != previous {
+            if keep, next != previous {
                 try CustomerAlertStateRecord(alertId: alert.id, customerId: customer.id, state: next).insert(db, onConflict: .replace)
                 if next.status == .inAlarm && previous?.status != .inAlarm {
                     try recordAlarm(alert, customerId: customer.id, state: next, figures: figures, now: now, db)
@@ -363,6 +423,14 @@ extension AppDatabase {
             properties["remaining_balance"] = .number(remaining)
         }
         if let metricId = alert.billableMetricId { properties["billable_metric_id"] = .string(metricId) }
+        switch alert.alertType {
+        case .spendThresholdReached:
+            properties["current_spend"] = .number(figures.usageSpend(creditTypeId: alert.creditTypeId, groupValues: alert.rule.groupValues))
+        case .usageThresholdReached:
+            if let metricId = alert.billableMetricId { properties["current_usage"] = .number(figures.metricQuantities[metricId] ?? 0) }
+        default:
+            break
+        }
         try recordNotification(
             type: "alerts.\(alert.alertType.rawValue)", properties: properties, customerId: customerId, now: now, db
         )
@@ -389,11 +457,10 @@ extension AppDatabase {
         }
     }
 
-    /// What alert evaluation reads of a customer now: its current-period drafts (after the
-    /// periods `now` has reached are opened and finalized), the quantity of each of `metricIds`
+    /// What alert evaluation reads of a customer now: its current-period drafts (as settlement
+    /// left them), the quantity of each of `metricIds`
     /// over the current period, and the days left in its current plan. Balances are not known yet.
     package static func alertFigures(customerId: String, metricIds: Set<String>, now: Timestamp, _ db: Database) throws -> CustomerAlertFigures {
-        try settleInvoices(customerId: customerId, now: now, db)
         var figures = CustomerAlertFigures()
         let drafts = try invoiceRecords(customerId: customerId, filter: InvoiceFilter(status: InvoiceStatus.draft.rawValue), db)
             .filter { $0.startTimestamp <= now && now < $0.endTimestamp }

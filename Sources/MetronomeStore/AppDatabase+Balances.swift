@@ -6,12 +6,12 @@ import MetronomeCodecs
 extension AppDatabase {
     /// A page of a customer's commits and credits together, in creation order, each with its
     /// balance and ledger at `now`: those matching `filter` after sequence `afterSeq`, less those
-    /// at a zero balance when `excludeZeroBalances`. One transaction, as the balances follow the
-    /// invoices it settles.
+    /// at a zero balance when `excludeZeroBalances`. A read, of the invoices as settlement left
+    /// them.
     package func customerBalances(
         customerId: String, filter: CommitListFilter, excludeZeroBalances: Bool, afterSeq: Int64?, limit: Int, now: Timestamp
     ) async throws -> [(snapshot: CommitSnapshot, account: CommitAccount?)] {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
             let accounts = try Self.commitAccounts(customerId: customerId, now: now, db)
             var rows = try Self.commitsOrCredits(
@@ -29,7 +29,7 @@ extension AppDatabase {
         customerId: String, creditTypeId: String, includeDrafts: Bool, now: Timestamp,
         include: @Sendable (CommitTerms) -> Bool
     ) async throws -> Decimal {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
             let accounts = try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, db)
             let rows = try Self.commitsOrCredits(

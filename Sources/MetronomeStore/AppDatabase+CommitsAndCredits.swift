@@ -57,7 +57,10 @@ extension AppDatabase {
         try await writer.write { db in
             _ = try Self.customerRecord(id: terms.customerId, db)
             try Self.checkCommitReferences(terms, field: nil, db)
+            try Self.settle(customerId: terms.customerId, now: terms.createdAt, db)
             try CommitRecord(terms).insert(db)
+            try Self.recordCommitAction("create", commit: terms, now: terms.createdAt, db)
+            try Self.settle(customerId: terms.customerId, now: terms.createdAt, db)
             return terms.id
         }
     }
@@ -119,7 +122,8 @@ extension AppDatabase {
     /// Moves the end of a commit's (or credit's) access, and of a commit's invoices, earlier;
     /// 404 if the customer has no such commit, 400 if it is archived or an end would move later.
     package func updateCommitOrCreditEndDate(
-        customerId: String, kind: CommitKind, id: String, accessEndingBefore: Timestamp?, invoicesEndingBefore: Timestamp?
+        customerId: String, kind: CommitKind, id: String, accessEndingBefore: Timestamp?, invoicesEndingBefore: Timestamp?,
+        now: Timestamp
     ) async throws {
         try await writer.write { db in
             _ = try Self.customerRecord(id: customerId, db)
@@ -147,10 +151,13 @@ extension AppDatabase {
             if let end = invoicesEndingBefore, let schedule = terms.invoiceSchedule {
                 terms.invoiceSchedule = ContractRules.endInvoices(schedule, before: end)
             }
+            try Self.settle(customerId: customerId, now: now, db)
             let seq = record.seq
             record = CommitRecord(terms)
             record.seq = seq
             try record.update(db)
+            try Self.recordCommitAction("edit", commit: terms, now: now, db)
+            try Self.settle(customerId: customerId, now: now, db)
         }
     }
 

@@ -246,7 +246,7 @@ extension AppDatabase {
     /// The balance at `now` and the ledger of each of the customer's commits and credits;
     /// without `includeDrafts`, only finalized invoices count as drawn.
     package func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true) async throws -> [String: CommitAccount] {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
             return try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, db)
         }
@@ -255,7 +255,6 @@ extension AppDatabase {
     /// The balance at `now` and the ledger of each of the customer's commits and credits, from
     /// the invoices rated so far (drafts included, as Metronome's balances follow live usage).
     package static func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true, _ db: Database) throws -> [String: CommitAccount] {
-        try settleInvoices(customerId: customerId, now: now, db)
         let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId).fetchAll(db).map(\.terms)
         var drawnBySegment: [String: Decimal] = [:]
         let invoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)

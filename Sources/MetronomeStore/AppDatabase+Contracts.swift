@@ -103,6 +103,7 @@ extension AppDatabase {
         try await writer.write { db in
             var terms = new.terms
             _ = try Self.customerRecord(id: terms.customerId, db)
+            try Self.settle(customerId: terms.customerId, now: terms.createdAt, db)
             if let key = terms.uniquenessKey, try ContractRecord
                 .filter(ContractRecord.Columns.customerId == terms.customerId && ContractRecord.Columns.uniquenessKey == key)
                 .fetchCount(db) > 0 {
@@ -147,10 +148,14 @@ extension AppDatabase {
                 try from.update(db)
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
-            try ContractRecord(terms).insert(db)
+            let record = ContractRecord(terms)
+            try record.insert(db)
+            try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
             for commit in terms.commits + terms.credits {
                 try CommitRecord(commit).insert(db)
+                try Self.recordCommitAction("create", commit: commit, now: terms.createdAt, db)
             }
+            try Self.settle(customerId: terms.customerId, now: terms.createdAt, db)
             return terms.id
         }
     }
@@ -194,26 +199,40 @@ extension AppDatabase {
     package func archiveContract(customerId: String, contractId: String, now: Timestamp) async throws {
         try await writer.write { db in
             _ = try Self.customerRecord(id: customerId, db)
+            try Self.settle(customerId: customerId, now: now, db)
             var record = try Self.activeContract(customerId: customerId, contractId: contractId, db)
             record.archivedAt = now
             try record.update(db)
+            let commits = try CommitRecord
+                .filter(CommitRecord.Columns.contractId == contractId && CommitRecord.Columns.archivedAt == nil)
+                .order(CommitRecord.Columns.seq).fetchAll(db)
             try CommitRecord
                 .filter(CommitRecord.Columns.contractId == contractId && CommitRecord.Columns.archivedAt == nil)
                 .updateAll(db, CommitRecord.Columns.archivedAt.set(to: now))
+            try Self.recordContractAction("archive", contract: record, now: now, db)
+            for commit in commits {
+                try Self.recordCommitAction("archive", commit: commit.terms, now: now, db)
+            }
+            try Self.settle(customerId: customerId, now: now, db)
         }
     }
 
     /// Sets (or, with nil, removes) a contract's end; 400 if it is archived or the end is not
     /// after its start.
-    package func updateContractEndDate(customerId: String, contractId: String, endingBefore: Timestamp?) async throws {
+    package func updateContractEndDate(
+        customerId: String, contractId: String, endingBefore: Timestamp?, now: Timestamp
+    ) async throws {
         try await writer.write { db in
             _ = try Self.customerRecord(id: customerId, db)
             var record = try Self.activeContract(customerId: customerId, contractId: contractId, db)
             if let endingBefore, endingBefore <= record.startingAt {
                 throw StoreError.invalid("'ending_before' must be after the contract's starting_at")
             }
+            try Self.settle(customerId: customerId, now: now, db)
             record.endingBefore = endingBefore
             try record.update(db)
+            try Self.recordContractAction("edit", contract: record, now: now, db)
+            try Self.settle(customerId: customerId, now: now, db)
         }
     }
 

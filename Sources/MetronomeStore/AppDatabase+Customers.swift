@@ -136,9 +136,11 @@ extension AppDatabase {
             guard record.archivedAt == nil else {
                 throw StoreError.invalid("Customer \(id) is already archived")
             }
+            try Self.settle(customerId: id, now: now, db)
             record.archivedAt = now
             record.updatedAt = now
             try record.update(db)
+            try Self.settle(customerId: id, now: now, db)
         }
     }
 

@@ -132,11 +132,10 @@ package struct InvoiceFilter: Sendable {
 
 extension AppDatabase {
     /// A customer's invoices matching `filter`, oldest period first (or newest), each with its
-    /// content as of `now`, after the periods `now` has reached are opened and finalized.
+    /// content as of `now`, as settlement left them (a read).
     package func invoices(customerId: String, filter: InvoiceFilter, now: Timestamp) async throws -> [InvoiceDocument] {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
-            try Self.settleInvoices(customerId: customerId, now: now, db)
             return try Self.invoiceRecords(customerId: customerId, filter: filter, db).filter { record in
                 (filter.startingOn.map { record.startTimestamp >= $0 } ?? true)
                     && (filter.endingBefore.map { record.endTimestamp <= $0 } ?? true)
@@ -149,9 +148,8 @@ extension AppDatabase {
 
     /// One of a customer's invoices as of `now`; 404 unless it is that customer's.
     package func invoice(customerId: String, id: String, now: Timestamp) async throws -> InvoiceDocument {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
-            try Self.settleInvoices(customerId: customerId, now: now, db)
             return try Self.invoiceDocument(try Self.invoiceRecord(id: id, customerId: customerId, db), db)
         }
     }
@@ -160,7 +158,7 @@ extension AppDatabase {
     package func voidInvoice(id: String, now: Timestamp) async throws -> String {
         try await writer.write { db in
             var record = try Self.invoiceRecord(id: id, customerId: nil, db)
-            try Self.settleInvoices(customerId: record.customerId, now: now, db)
+            try Self.settle(customerId: record.customerId, now: now, db)
             record = try Self.invoiceRecord(id: id, customerId: nil, db)
             guard record.status != .void else { throw StoreError.invalid("Invoice \(id) is already void") }
             try Self.void(&record, db)
@@ -173,7 +171,7 @@ extension AppDatabase {
     package func regenerateInvoice(id: String, now: Timestamp) async throws -> String {
         try await writer.write { db in
             var original = try Self.invoiceRecord(id: id, customerId: nil, db)
-            try Self.settleInvoices(customerId: original.customerId, now: now, db)
+            try Self.settle(customerId: original.customerId, now: now, db)
             original = try Self.invoiceRecord(id: id, customerId: nil, db)
             guard original.status != .void else { throw StoreError.invalid("Invoice \(id) is void and cannot be regenerated") }
             var replacement = original
@@ -206,7 +204,7 @@ extension AppDatabase {
             guard charges.filter({ $0.productId == charge.productId }).allSatisfy({ $0.chargeType == .fixed }) else {
                 throw StoreError.invalid("Charge \(chargeId) must be on a product that has only fixed charges")
             }
-            try Self.settleInvoices(customerId: customerId, now: now, db)
+            try Self.settle(customerId: customerId, now: now, db)
             guard var record = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.customerPlan.rawValue)
                 .filter(InvoiceRecord.Columns.sourceId == customerPlanId)
                 .filter(InvoiceRecord.Columns.startTimestamp == invoiceStart)
@@ -254,8 +252,7 @@ extension AppDatabase {
     /// What each trial invoice of the customer's plans bills before its trial adjustment, by
     /// customer-plan ID: the spend its spending cap is measured against.
     package func trialSpend(customerId: String, now: Timestamp) async throws -> [String: Decimal] {
-        try await writer.write { db in
-            try Self.settleInvoices(customerId: customerId, now: now, db)
+        try await writer.read { db in
             var spend: [String: Decimal] = [:]
             for plan in try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
             where plan.trialSpec != nil {
@@ -271,24 +268,11 @@ extension AppDatabase {
 
     /// The billing period of the customer's draft invoice covering `now`, if it is billed now.
     package func currentBillingPeriod(customerId: String, now: Timestamp) async throws -> BillingPeriod? {
-        try await writer.write { db in
-            try Self.settleInvoices(customerId: customerId, now: now, db)
+        try await writer.read { db in
             return try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
                 .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
                 .filter(InvoiceRecord.Columns.startTimestamp <= now && InvoiceRecord.Columns.endTimestamp > now)
                 .order(InvoiceRecord.Columns.startTimestamp).fetchOne(db)?.period
-        }
-    }
-
-    /// Settles the invoices of every customer billed by a plan or contract, as when the clock moves.
-    package func settleAllInvoices(now: Timestamp) async throws {
-        try await writer.write { db in
-            for customerId in try String.fetchAll(db, sql: """
-                SELECT customer_id FROM customer_plan UNION SELECT customer_id FROM contract
-                UNION SELECT customer_id FROM commit_or_credit
-                """) {
-                try Self.settleInvoices(customerId: customerId, now: now, db)
-            }
         }
     }
 
@@ -299,9 +283,8 @@ extension AppDatabase {
         customerId: String, filter: InvoiceFilter, startingOn: Timestamp, endingBefore: Timestamp, windowSize: WindowSize,
         offset: Int, limit: Int, now: Timestamp
     ) async throws -> (items: [(document: InvoiceDocument, window: Range<Timestamp>)], more: Bool) {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
-            try Self.settleInvoices(customerId: customerId, now: now, db)
             var slots: [(InvoiceRecord, Range<Timestamp>)] = []
             for record in try Self.invoiceRecords(customerId: customerId, filter: filter, db) where record.status != .void {
                 let start = max(startingOn, record.startTimestamp)
@@ -322,9 +305,8 @@ extension AppDatabase {
     package func dailyCosts(
         customerId: String, startingOn: Timestamp, endingBefore: Timestamp, offset: Int, limit: Int, now: Timestamp
     ) async throws -> (days: [(window: Range<Timestamp>, lines: [InvoiceLineItem])], more: Bool) {
-        try await writer.write { db in
+        try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
-            try Self.settleInvoices(customerId: customerId, now: now, db)
             // Only the days up to the end of this page (and one more, to know whether more follow).
             let pageEnd = min(
                 endingBefore.millisecondsSinceEpoch,
@@ -389,8 +371,10 @@ extension AppDatabase {
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db)
         // Drafts opened before the clock was moved back still belong to their periods.
         let latest = drafts.map(\.startTimestamp).max().map { Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 1) }
-        let known = cadence.periods(startedBefore: max(now, latest ?? now))
-        let periods = known.filter { $0.start < now }
+        // A period begins at its start: a settlement at that very moment opens it.
+        let justAfter = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
+        let known = cadence.periods(startedBefore: max(justAfter, latest ?? justAfter))
+        let periods = known.filter { $0.start <= now }
         let byIndex = Dictionary(uniqueKeysWithValues: known.map { ($0.index, $0) })
         for var draft in drafts {
             if let period = byIndex[draft.periodIndex] {
@@ -429,16 +413,11 @@ extension AppDatabase {
         document.issuedAt = record.issuedAt
         record.document = document
         try record.update(db)
-        var properties: [String: JSONValue] = [
+        let properties: [String: JSONValue] = [
             "invoice_id": .string(record.id),
             "customer_id": .string(record.customerId),
-            "invoice_type": .string(document.type),
-            "start_timestamp": .string(record.startTimestamp.rfc3339),
-            "end_timestamp": .string(record.endTimestamp.rfc3339),
+            "invoice_finalized_date": .string((record.issuedAt ?? now).rfc3339),
         ]
-        if let issuedAt = record.issuedAt { properties["issued_at"] = .string(issuedAt.rfc3339) }
-        if let contractId = document.contractId { properties["contract_id"] = .string(contractId) }
-        if let planId = document.planId { properties["plan_id"] = .string(planId) }
         try recordNotification(type: "invoice.finalized", properties: properties, customerId: record.customerId, now: now, db)
     }
 

@@ -64,17 +64,25 @@ package struct StoredNotification: Sendable {
     package var seq: Int64
     package var id: String
     package var type: String
-    /// The JSON text of its `properties` object.
+    /// The JSON text of its `properties` object, or of a system notification's fields.
     package var properties: String
+    /// Whether it is a system notification, whose fields are sent beside `id` and `type` rather
+    /// than in `properties`.
+    package var isSystem: Bool
     package var customerId: String?
     /// Emulated time it was written.
     package var createdAt: Timestamp
     package var deliveries: [NotificationDelivery]
 
-    /// The body every destination is sent: `{"id", "type", "properties"}`, the same bytes on
-    /// every attempt.
-    package var body: String {
-        "{\"id\":\(JSONValue.quoted(id)),\"type\":\(JSONValue.quoted(type)),\"properties\":\(properties)}"
+    /// The body every destination is sent, the same bytes on every attempt.
+    package var body: String { Self.body(id: id, type: type, properties: properties, isSystem: isSystem) }
+
+    /// `{"id", "type", "properties"}`, or for a system notification `{"id", "type", ...fields}`.
+    package static func body(id: String, type: String, properties: String, isSystem: Bool) -> String {
+        let head = "{\"id\":\(JSONValue.quoted(id)),\"type\":\(JSONValue.quoted(type))"
+        guard isSystem else { return head + ",\"properties\":\(properties)}" }
+        let fields = properties.dropFirst()
+        return head + (fields == "}" ? "}" : "," + fields)
     }
 }
 
@@ -121,6 +129,17 @@ extension AppDatabase {
         try db.execute(
             sql: "INSERT INTO notification (id, type, properties, customer_id, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [UUID().uuidString.lowercased(), type, JSONValue.object(properties).jsonText, customerId, now]
+        )
+    }
+
+    /// Writes a system notification (contract, commit and credit life cycle), whose fields are
+    /// sent beside `id` and `type`, in the current transaction.
+    package static func recordSystemNotification(
+        type: String, fields: [String: JSONValue], customerId: String?, now: Timestamp, _ db: Database
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO notification (id, type, properties, customer_id, created_at, is_system) VALUES (?, ?, ?, ?, ?, 1)",
+            arguments: [UUID().uuidString.lowercased(), type, JSONValue.object(fields).jsonText, customerId, now]
         )
     }
 
@@ -206,7 +225,7 @@ extension AppDatabase {
             var heads: [DueDelivery] = []
             for webhookId in webhookIds {
                 guard let row = try Row.fetchOne(db, sql: """
-                    SELECT d.notification_seq, d.attempts, d.queued_at, d.next_attempt_at, n.id, n.type, n.properties
+                    SELECT d.notification_seq, d.attempts, d.queued_at, d.next_attempt_at, n.id, n.type, n.properties, n.is_system
                     FROM notification_delivery d JOIN notification n ON n.seq = d.notification_seq
                     WHERE d.webhook_id = ? AND d.state = 'pending'
                     ORDER BY d.notification_seq LIMIT 1
@@ -218,7 +237,7 @@ extension AppDatabase {
                 heads.append(DueDelivery(
                     notificationSeq: row["notification_seq"], notificationId: id, webhookId: webhookId, attempts: row["attempts"],
                     queuedAt: row["queued_at"], nextAttemptAt: row["next_attempt_at"] ?? row["queued_at"],
-                    body: "{\"id\":\(JSONValue.quoted(id)),\"type\":\(JSONValue.quoted(type)),\"properties\":\(properties)}"
+                    body: StoredNotification.body(id: id, type: type, properties: properties, isSystem: row["is_system"])
                 ))
             }
             return heads
@@ -297,7 +316,7 @@ extension AppDatabase {
             }
             _ = arguments.append(contentsOf: [page.fetchLimit])
             let rows = try Row.fetchAll(db, sql: """
-                SELECT seq, id, type, properties, customer_id, created_at FROM notification
+                SELECT seq, id, type, properties, is_system, customer_id, created_at FROM notification
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY seq LIMIT ?
                 """, arguments: arguments)
             var notifications: [StoredNotification] = []
@@ -318,7 +337,7 @@ extension AppDatabase {
                     }
                 notifications.append(StoredNotification(
                     seq: seq, id: row["id"], type: row["type"], properties: row["properties"],
-                    customerId: row["customer_id"], createdAt: row["created_at"], deliveries: deliveries
+                    isSystem: row["is_system"], customerId: row["customer_id"], createdAt: row["created_at"], deliveries: deliveries
                 ))
             }
             let next = rows.count > page.limit

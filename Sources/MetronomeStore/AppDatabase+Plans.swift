@@ -49,7 +49,7 @@ extension AppDatabase {
     }
 
     /// Puts a customer on a plan; 409 if it overlaps a plan the customer already has.
-    package func addCustomerPlan(_ new: CustomerPlanRecord) async throws -> String {
+    package func addCustomerPlan(_ new: CustomerPlanRecord, now: Timestamp) async throws -> String {
         try await writer.write { db in
             _ = try Self.customerRecord(id: new.customerId, db)
             let plan = try Self.planRecord(id: new.planId, db)
@@ -64,7 +64,9 @@ extension AppDatabase {
             where Self.overlap(existing.startingOn, existing.endingBefore, new.startingOn, new.endingBefore) {
                 throw StoreError.conflict("Customer \(new.customerId) is already on plan \(existing.planId) during that time (customer plan \(existing.id))")
             }
+            try Self.settle(customerId: new.customerId, now: now, db)
             try new.insert(db)
+            try Self.settle(customerId: new.customerId, now: now, db)
             return new.id
         }
     }
@@ -90,7 +92,7 @@ extension AppDatabase {
 
     /// Sets (or, with nil, clears) when a customer plan ends; it must end after it starts and not
     /// run into the customer's next plan.
-    package func endCustomerPlan(customerId: String, id: String, endingBefore: Timestamp?) async throws {
+    package func endCustomerPlan(customerId: String, id: String, endingBefore: Timestamp?, now: Timestamp) async throws {
         try await writer.write { db in
             var record = try Self.customerPlanRecord(customerId: customerId, id: id, db)
             if let endingBefore, endingBefore <= record.startingOn {
@@ -100,8 +102,10 @@ extension AppDatabase {
             where other.id != id && Self.overlap(other.startingOn, other.endingBefore, record.startingOn, endingBefore) {
                 throw StoreError.conflict("Ending customer plan \(id) then would overlap customer plan \(other.id)")
             }
+            try Self.settle(customerId: customerId, now: now, db)
             record.endingBefore = endingBefore
             try record.update(db)
+            try Self.settle(customerId: customerId, now: now, db)
         }
     }
 

@@ -116,7 +116,7 @@ extension AppDatabase {
             }
             unknownRefs.insert(lateRefs.filter { !named.contains($0) })
             for customerId in customerIds {
-                try settleInvoices(customerId: customerId, now: now, db)
+                try settle(customerId: customerId, now: now, db)
             }
         }
 

@@ -373,6 +373,19 @@ extension AppDatabase {
                 );
                 """)
         }
+        migrator.registerMigration("v11 settlement of each customer, and system notifications") { db in
+            // Customers of an older store are due at once, and notify no boundary before then.
+            try db.execute(sql: """
+                CREATE TABLE customer_settlement (
+                    customer_id TEXT PRIMARY KEY REFERENCES customer(id) ON DELETE CASCADE,
+                    settled_at INTEGER,
+                    due_at INTEGER
+                );
+                CREATE INDEX customer_settlement_due ON customer_settlement(due_at) WHERE due_at IS NOT NULL;
+                INSERT INTO customer_settlement (customer_id, settled_at, due_at) SELECT id, NULL, 0 FROM customer;
+                ALTER TABLE notification ADD COLUMN is_system INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 
@@ -472,6 +485,7 @@ extension AppDatabase {
         "notification_delivery",
         "notification",
         "webhook_destination",
+        "customer_settlement",
         "commit_or_credit",
         "contract",
         "customer_alert_state",

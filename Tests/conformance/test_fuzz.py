@@ -639,6 +639,7 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("GET", "/_emulator/health"): ({}, NO_BODY),
         ("GET", "/_emulator/clock"): ({}, NO_BODY),
         ("POST", "/_emulator/clock"): ({}, {"now": "2026-04-01T00:00:00Z"}),
+        ("POST", "/_emulator/clock/advance"): ({}, {"by": "PT1H"}),
         ("POST", "/_emulator/webhooks"): ({}, {
             "url": "http://127.0.0.1:9/fuzzed", "secret": "fuzzed-secret", "event_types": ["invoice.finalized"]}),
         ("GET", "/_emulator/webhooks"): ({}, NO_BODY),

@@ -29,6 +29,7 @@ def _routes(text: str) -> List[Tuple[str, str]]:
 TOKEN_REQUIRED = _routes("""
 GET /_emulator/clock
 POST /_emulator/clock
+POST /_emulator/clock/advance
 GET /_emulator/faults
 POST /_emulator/faults
 DELETE /_emulator/faults

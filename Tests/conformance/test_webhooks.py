@@ -148,12 +148,14 @@ def test_invoice_finalized_is_delivered_signed(client, http, receivers):
     assert set(body) == {"id", "type", "properties"}
     assert body["type"] == "invoice.finalized"
     props = body["properties"]
+    # Exactly the properties of Metronome's documented invoice.finalized payload.
+    assert set(props) == {"invoice_id", "customer_id", "invoice_finalized_date"}
     assert props["customer_id"] == customer_id
     invoice = client.v1.customers.invoices.retrieve(customer_id=customer_id, invoice_id=props["invoice_id"]).data
     assert invoice.status == "FINALIZED"
-    assert props["start_timestamp"] == "2026-01-01T00:00:00.000Z"
-    assert props["end_timestamp"] == "2026-02-01T00:00:00.000Z"
-    assert props["issued_at"] == "2026-02-02T00:00:00.000Z"
+    assert invoice.start_timestamp == utc(2026, 1, 1) and invoice.end_timestamp == utc(2026, 2, 1)
+    # Finalized at the end of its grace day: January 31 + 24 h.
+    assert props["invoice_finalized_date"] == "2026-02-02T00:00:00.000Z"
 
     # Reading the invoices again finalizes nothing more: one notification, once.
     list(client.v1.customers.invoices.list(customer_id=customer_id))
@@ -161,7 +163,8 @@ def test_invoice_finalized_is_delivered_signed(client, http, receivers):
     assert len(receiver.received) == 1
     [logged] = notifications(http, type="invoice.finalized")
     assert logged["id"] == body["id"] and logged["customer_id"] == customer_id
-    assert logged["created_at"] == "2026-02-02T00:30:00.000Z"
+    # Written at the moment it happened, though the clock jumped past it.
+    assert logged["created_at"] == "2026-02-02T00:00:00.000Z"
     delivery = only_delivery(http, lambda d: d["state"] == "delivered")
     assert delivery["webhook_id"] == hook["id"]
     assert (delivery["state"], delivery["attempts"], delivery["last_status"]) == ("delivered", 1, 200)
@@ -361,6 +364,7 @@ def test_an_alert_entering_alarm_is_notified_once(client, http, receivers):
     assert body["properties"] == {
         "customer_id": customer, "alert_id": alert_id, "alert_name": "Spend over $0.30", "threshold": 30,
         "timestamp": "2026-01-15T12:00:00.000Z", "triggered_by": alarmed.triggered_by, "credit_type_id": USD_CENTS_ID,
+        "current_spend": 30 * 1,  # 30 API calls at Growth's 1 cent each
     }
     time.sleep(0.3)
     assert len(receiver.received) == 1
@@ -386,3 +390,132 @@ def test_a_balance_alert_notifies_the_remaining_balance(client, http):
     assert (props["alert_id"], props["customer_id"], props["threshold"]) == (alert_id, customer, 40)
     assert props["remaining_balance"] == 35 and props["credit_type_id"] == USD_CENTS_ID
     assert props["triggered_by"] == "usage"
+
+
+# ---- Time that moves things: settlement as the clock passes due moments ----
+
+PREPAID_PRODUCT = "1c7a3d2f-6b2e-4d8f-a000-000000000003"
+
+
+def prepaid_commit(amount, segments):
+    """A prepaid commit of `amount` cents per segment, one segment per (start, end) pair."""
+    return {"type": "PREPAID", "product_id": PREPAID_PRODUCT, "name": "Prepaid",
+            "access_schedule": {"schedule_items": [
+                {"amount": amount, "starting_at": iso(start), "ending_before": iso(end)} for start, end in segments]}}
+
+
+def test_the_ingest_batch_that_crosses_a_threshold_is_pushed_with_no_read(client, http, receivers):
+    receiver = receivers()
+    add_webhook(http, receiver.url)
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customer = client.v1.customers.create(name="Pushed").data.id
+    client.v1.contracts.create(customer_id=customer, starting_at=utc(2026, 1, 1), rate_card_alias="standard",
+                               commits=[prepaid_commit(100, [(utc(2026, 1, 1), utc(2027, 1, 1))])])
+    alert_id = client.v1.alerts.create(
+        alert_type="low_remaining_commit_balance_reached", name="Commit below 40", threshold=40, customer_id=customer,
+    ).data.id
+    client.v1.usage.ingest(usage=api_calls(customer, 100, utc(2026, 1, 3), "push-a"))  # 50 of 100 left: above 40
+    client.v1.usage.ingest(usage=api_calls(customer, 30, utc(2026, 1, 4), "push-b"))  # 35 left: crossed
+
+    alarms = [r for r in receiver.wait_for(3) if verify(r)["type"].startswith("alerts.")]
+    [body] = [verify(r) for r in alarms]
+    assert body["type"] == "alerts.low_remaining_commit_balance_reached"
+    props = body["properties"]
+    assert (props["alert_id"], props["customer_id"], props["alert_name"]) == (alert_id, customer, "Commit below 40")
+    assert props["remaining_balance"] == 35 and props["threshold"] == 40 and props["triggered_by"] == "usage"
+    # More usage while in alarm is no new crossing.
+    client.v1.usage.ingest(usage=api_calls(customer, 2, utc(2026, 1, 5), "push-c"))
+    time.sleep(0.5)
+    assert len([r for r in receiver.received if verify(r)["type"].startswith("alerts.")]) == 1
+
+
+def test_advancing_the_clock_steps_through_every_due_moment(client, http):
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customer = client.v1.customers.create(name="Advanced").data.id
+    client.v1.customers.plans.add(customer_id=customer, plan_id=GROWTH, starting_on=utc(2026, 1, 1))
+    r = http.post("/_emulator/clock/advance", json={"by": "P3M"})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"now": "2026-04-15T12:00:00.000Z", "frozen": True}
+
+    finalized = notifications(http, customer_id=customer, type="invoice.finalized")
+    # January, February and March, each written at its own period end + 24 h.
+    assert [n["created_at"] for n in finalized] == [
+        "2026-02-02T00:00:00.000Z", "2026-03-02T00:00:00.000Z", "2026-04-02T00:00:00.000Z"]
+    invoices = list(client.v1.customers.invoices.list(customer_id=customer))
+    assert [(i.start_timestamp.month, i.status) for i in invoices] == [
+        (1, "FINALIZED"), (2, "FINALIZED"), (3, "FINALIZED"), (4, "DRAFT")]
+    assert {n["properties"]["invoice_id"] for n in finalized} == {i.id for i in invoices[:3]}
+
+    r = http.post("/_emulator/clock/advance", json={"by": "P1DT12H"})
+    assert r.json()["now"] == "2026-04-17T00:00:00.000Z"
+    for bad in ({"by": "1M"}, {"by": "P"}, {"by": "PT1D"}, {"by": "P1M1Y"}, {"by": "P-1D"}, {}):
+        r = http.post("/_emulator/clock/advance", json=bad)
+        assert r.status_code == 400 and "message" in r.json(), (bad, r.text)
+    assert http.get("/_emulator/clock").json()["now"] == "2026-04-17T00:00:00.000Z"
+
+
+SYSTEM_KEYS = {"id", "type", "timestamp", "environment_type", "customer_id", "customer_custom_fields"}
+
+
+def test_contract_and_commit_life_cycle_notifications_have_metronomes_flat_shape(client, http, receivers):
+    receiver = receivers()
+    add_webhook(http, receiver.url, event_types=[
+        "contract.create", "contract.start", "contract.end", "contract.edit", "contract.archive",
+        "commit.create", "commit.segment.start", "commit.segment.end", "commit.archive"])
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customer = client.v1.customers.create(name="Life cycle").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=customer, starting_at=utc(2026, 2, 1), ending_before=utc(2026, 4, 1), rate_card_alias="standard",
+        custom_fields={}, commits=[prepaid_commit(500, [(utc(2026, 2, 1), utc(2026, 3, 1)), (utc(2026, 3, 1), utc(2026, 4, 1))])],
+    ).data.id
+    assert http.post("/_emulator/clock/advance", json={"by": "P3M"}).status_code == 200
+
+    bodies = [verify(r) for r in receiver.wait_for(8)]
+    assert [(b["type"], b["timestamp"], b.get("segment_index")) for b in bodies] == [
+        ("contract.create", "2026-01-15T12:00:00.000Z", None),
+        ("commit.create", "2026-01-15T12:00:00.000Z", None),
+        ("contract.start", "2026-02-01T00:00:00.000Z", None),
+        ("commit.segment.start", "2026-02-01T00:00:00.000Z", 0),
+        ("commit.segment.end", "2026-03-01T00:00:00.000Z", 0),
+        ("commit.segment.start", "2026-03-01T00:00:00.000Z", 1),
+        ("commit.segment.end", "2026-04-01T00:00:00.000Z", 1),
+        ("contract.end", "2026-04-01T00:00:00.000Z", None),
+    ]
+    for body in bodies:
+        assert "properties" not in body and body["customer_id"] == customer and body["contract_id"] == contract_id
+        assert body["environment_type"] == "PRODUCTION" and body["customer_custom_fields"] == {}
+        if body["type"].startswith("contract."):
+            assert set(body) == SYSTEM_KEYS | {"contract_id", "contract_custom_fields"}
+        else:
+            extra = {"segment_index", "segment_count", "segment_id"} if ".segment." in body["type"] else set()
+            assert set(body) == SYSTEM_KEYS | {"contract_id", "contract_custom_fields", "commit_id",
+                                                "commit_custom_fields"} | extra
+    [commit] = client.v1.contracts.retrieve(customer_id=customer, contract_id=contract_id).data.initial.commits
+    assert {b["commit_id"] for b in bodies if b["type"].startswith("commit.")} == {commit.id}
+    segments = [b for b in bodies if ".segment." in b["type"]]
+    assert all(b["segment_count"] == 2 for b in segments)
+    assert segments[0]["segment_id"] == segments[1]["segment_id"] != segments[2]["segment_id"]
+    # Reads write nothing, so they notify nothing.
+    list(client.v1.customers.invoices.list(customer_id=customer))
+    time.sleep(0.3)
+    assert len(receiver.received) == 8
+
+
+def test_a_running_clock_settles_a_due_moment_by_itself(client, http):
+    # The clock runs (reset returns it to the wall clock); a commit segment starts at the next
+    # midnight, and the clock is moved ahead to two seconds before it.
+    now = datetime.now(timezone.utc)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    customer = client.v1.customers.create(name="Timer").data.id
+    client.v1.contracts.create(customer_id=customer, starting_at=midnight - timedelta(days=1), rate_card_alias="standard",
+                               commits=[prepaid_commit(100, [(midnight, midnight + timedelta(days=30))])])
+    to_go = int((midnight - datetime.now(timezone.utc)).total_seconds()) - 2
+    r = http.post("/_emulator/clock/advance", json={"by": f"PT{to_go}S"})
+    assert r.status_code == 200 and r.json()["frozen"] is False
+    assert notifications(http, customer_id=customer, type="commit.segment.start") == []
+    deadline = time.monotonic() + 10
+    while not notifications(http, customer_id=customer, type="commit.segment.start"):
+        assert time.monotonic() < deadline, "the segment's start was never settled"
+        time.sleep(0.2)
+    [started] = notifications(http, customer_id=customer, type="commit.segment.start")
+    assert started["properties"]["timestamp"] == iso(midnight)

@@ -25,6 +25,7 @@ struct ControlPlaneEndpoints {
         routes.post("/_emulator/reset", use: reset)
         routes.get("/_emulator/clock", use: getClock)
         routes.post("/_emulator/clock", use: setClock)
+        routes.post("/_emulator/clock/advance", use: advanceClock)
         return routes
     }
 
@@ -51,9 +52,37 @@ struct ControlPlaneEndpoints {
         guard case .set(let moment) = body.now else {
             throw APIError.badRequest("Missing required field 'now' (an RFC 3339 timestamp, or null for the wall clock)")
         }
+        let before = clock.now()
         clock.freeze(at: moment)
-        try await database.settleAllInvoices(now: clock.now())
+        try await settle(from: before)
         return try JSONResponse.ok(ClockWire(now: clock.now(), frozen: clock.isFrozen))
+    }
+
+    /// `{"by": "<ISO 8601 duration>"}` moves the clock ahead by that much, frozen or running as it
+    /// was, and applies every due moment in between, in order, before it answers.
+    @Sendable func advanceClock(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: AdvanceClockRequest.self, context: context)
+        guard let text = body.by else {
+            throw APIError.badRequest("Missing required field 'by' (an ISO 8601 duration such as \"P1M\" or \"PT6H\")")
+        }
+        guard let duration = CalendarDuration(text) else {
+            throw APIError.badRequest("'by' must be an ISO 8601 duration of whole years, months, weeks, days, hours, minutes and seconds, such as \"P1M\" or \"P1DT12H\"; got \"\(text)\"")
+        }
+        let before = clock.now()
+        clock.move(to: duration.after(before))
+        try await settle(from: before)
+        return try JSONResponse.ok(ClockWire(now: clock.now(), frozen: clock.isFrozen))
+    }
+
+    /// After the clock moved from `before`: forward, every due moment up to now is applied in
+    /// order; back, every customer is settled afresh at the new now (what was settled stays).
+    private func settle(from before: Timestamp) async throws {
+        let now = clock.now()
+        if now < before {
+            try await database.settleEveryCustomer(now: now)
+        } else {
+            try await Settlement(database: database).catchUp(to: now)
+        }
     }
 }
 
@@ -61,6 +90,11 @@ struct ControlPlaneEndpoints {
 struct ClockWire: Encodable {
     var now: Timestamp
     var frozen: Bool
+}
+
+/// The body of `POST /_emulator/clock/advance`.
+struct AdvanceClockRequest: Decodable {
+    var by: String?
 }
 
 /// The body of `POST /_emulator/clock`.

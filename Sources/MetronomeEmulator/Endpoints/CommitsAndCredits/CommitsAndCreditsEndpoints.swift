@@ -83,7 +83,8 @@ struct CommitsAndCreditsEndpoints {
         }
         try await database.updateCommitOrCreditEndDate(
             customerId: try Validate.id(body.customerId, field: "customer_id"), kind: kind, id: id,
-            accessEndingBefore: body.accessEndingBefore, invoicesEndingBefore: kind == .commit ? body.invoicesEndingBefore : nil
+            accessEndingBefore: body.accessEndingBefore, invoicesEndingBefore: kind == .commit ? body.invoicesEndingBefore : nil,
+            now: clock.now()
         )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }

@@ -139,7 +139,8 @@ struct ContractsEndpoints {
         let body = try await request.decodeJSON(as: UpdateContractEndDateRequest.self, context: context)
         let id = try Validate.id(body.contractId, field: "contract_id")
         try await database.updateContractEndDate(
-            customerId: try Validate.id(body.customerId, field: "customer_id"), contractId: id, endingBefore: body.endingBefore
+            customerId: try Validate.id(body.customerId, field: "customer_id"), contractId: id, endingBefore: body.endingBefore,
+            now: clock.now()
         )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }

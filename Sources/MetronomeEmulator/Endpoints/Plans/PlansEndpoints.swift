@@ -99,7 +99,7 @@ struct PlansEndpoints {
                 try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode($0))
             },
             customFields: [:]
-        ))
+        ), now: clock.now())
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
@@ -111,7 +111,7 @@ struct PlansEndpoints {
         if let endingBefore = body.endingBefore {
             try Self.checkMidnight(endingBefore, "ending_before")
         }
-        try await database.endCustomerPlan(customerId: customerId, id: customerPlanId, endingBefore: body.endingBefore)
+        try await database.endCustomerPlan(customerId: customerId, id: customerPlanId, endingBefore: body.endingBefore, now: clock.now())
         return try JSONResponse.ok([String: String]())
     }
 

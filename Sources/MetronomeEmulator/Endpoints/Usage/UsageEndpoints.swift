@@ -28,7 +28,13 @@ struct UsageEndpoints {
     @Sendable func ingest(_ request: Request, context: Context) async throws -> Response {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let now = clock.now()
-        try await database.ingest(try IngestBatch.parse(buffer, now: now), now: now)
+        let events = try IngestBatch.parse(buffer, now: now)
+        if try await database.ingest(events, now: now) > 0 {
+            // As Metronome does, alerts follow usage as it arrives, from what was committed.
+            var refs: [String] = []
+            for event in events where !refs.contains(event.customerRef) { refs.append(event.customerRef) }
+            try await database.evaluateAlerts(customerRefs: refs, now: now)
+        }
         return JSONResponse.empty()
     }
 
