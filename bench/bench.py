@@ -13,6 +13,7 @@ import argparse
 import http.client
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -258,6 +259,96 @@ def journal_bench(binary: Path) -> Dict[str, float]:
     }
 
 
+ALERTED_CUSTOMERS = int(os.environ.get("BENCH_ALERTED_CUSTOMERS", "1000"))
+DELIVERIES = int(os.environ.get("BENCH_DELIVERIES", "60"))
+GROWTH_PLAN = "3e9c5f4b-8d4a-4fab-c000-000000000001"
+
+
+def customers_on_growth(port: int, count: int, alerts: bool) -> None:
+    """`count` customers (aliases bench-customer-0 ...) on the demo plan from January 1, each with a
+    spend alert (far above what the benchmark bills) when `alerts`; the clock frozen on January 20."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    call(conn, "POST", "/_emulator/clock", {"now": "2026-01-20T00:00:00Z"})
+    for i in range(count):
+        status, body = call(conn, "POST", "/v1/customers", {"name": f"Bench {i}", "ingest_aliases": [f"bench-customer-{i}"]})
+        customer = json.loads(body)["data"]["id"]
+        call(conn, "POST", f"/v1/customers/{customer}/plans/add", {"plan_id": GROWTH_PLAN, "starting_on": "2026-01-01T00:00:00Z"})
+        if alerts:
+            status, body = call(conn, "POST", "/v1/alerts/create", {
+                "alert_type": "spend_threshold_reached", "name": f"Spend {i}", "threshold": 10 ** 9,
+                "customer_id": customer, "credit_type_id": "2714e483-4ff1-48e4-9e25-ac732e8f24f2"})
+            if status != 200:
+                raise SystemExit(f"creating an alert failed: {status} {body[:200]!r}")
+    conn.close()
+
+
+def alerted_ingest_bench(binary: Path) -> Dict[str, float]:
+    """Ingest spread over ALERTED_CUSTOMERS customers on a plan, each with a spend alert, against
+    the same customers without alerts, measured in turns on two servers side by side."""
+    alerted, plain = Server(binary), Server(binary)
+    alerted.start()
+    plain.start()
+    try:
+        print(f"creating {ALERTED_CUSTOMERS} customers on a plan, twice (one set with spend alerts)...", file=sys.stderr)
+        customers_on_growth(alerted.port, ALERTED_CUSTOMERS, alerts=True)
+        customers_on_growth(plain.port, ALERTED_CUSTOMERS, alerts=False)
+        env = dict(os.environ, BENCH_ALIAS_PREFIX="bench-customer-", BENCH_ALIAS_COUNT=str(ALERTED_CUSTOMERS))
+        rates: Dict[str, List[float]] = {"alerted": [], "plain": []}
+        for _ in range(RUNS):
+            for name, server in (("alerted", alerted), ("plain", plain)):
+                argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "-H", f"Authorization: {TOKEN}",
+                        "-s", str(BENCH / "ingest_customers.lua"), f"http://127.0.0.1:{server.port}/v1/ingest"]
+                out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env).stdout
+                rates[name].append(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * 100)
+    finally:
+        alerted.stop()
+        plain.stop()
+    return {
+        "alerted": statistics.median(rates["alerted"]), "plain": statistics.median(rates["plain"]),
+        "ratio": statistics.median([a / b for a, b in zip(rates["alerted"], rates["plain"])]),
+    }
+
+
+def delivery_latency_bench(binary: Path) -> Dict[str, float]:
+    """Milliseconds from a clock advance that finalizes an invoice to its webhook's arrival at a
+    receiver on loopback, DELIVERIES times."""
+    import http.server
+
+    arrivals: "queue.Queue[float]" = queue.Queue()
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            arrivals.put(time.perf_counter())
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    server = Server(binary, "--webhook-url", f"http://127.0.0.1:{receiver.server_address[1]}/hook",
+                    "--webhook-secret", "bench")
+    server.start()
+    try:
+        customers_on_growth(server.port, 1, alerts=False)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        latencies = []
+        for _ in range(DELIVERIES):
+            started = time.perf_counter()
+            status, body = call(conn, "POST", "/_emulator/clock/advance", {"by": "P1M"})
+            if status != 200:
+                raise SystemExit(f"advancing the clock failed: {status} {body[:200]!r}")
+            latencies.append((arrivals.get(timeout=30) - started) * 1000)
+        conn.close()
+    finally:
+        server.stop()
+        receiver.shutdown()
+    return {"p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
+
+
 def fixtures_with_customers(count: int) -> Path:
     """A fixture folder: the project's fixtures plus `count` customers."""
     folder = Path(tempfile.mkdtemp(prefix="metronome-bench-"))
@@ -291,6 +382,8 @@ def main() -> None:
     parser.add_argument("--binary", required=True, type=Path)
     parser.add_argument("--draft-invoice-only", action="store_true", help="run only the draft-invoice benchmark")
     parser.add_argument("--journal-only", action="store_true", help="run only ingest with the journal on and off")
+    parser.add_argument("--notifications-only", action="store_true",
+                        help="run only ingest with spend alerts and the webhook delivery latency")
     args = parser.parse_args()
     binary = args.binary
     if args.draft_invoice_only:
@@ -298,6 +391,9 @@ def main() -> None:
         return
     if args.journal_only:
         print(json.dumps(journal_bench(binary), indent=2))
+        return
+    if args.notifications_only:
+        print(json.dumps({"alerted_ingest": alerted_ingest_bench(binary), "delivery": delivery_latency_bench(binary)}, indent=2))
         return
 
     print(f"metronome-emulator benchmarks: {binary}", file=sys.stderr)
@@ -357,6 +453,8 @@ def main() -> None:
 
     draft = draft_invoice_bench(binary)
     journal = journal_bench(binary)
+    alerted = alerted_ingest_bench(binary)
+    delivery = delivery_latency_bench(binary)
 
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = {k: statistics.median(v) for k, v in ratios.items()}
@@ -391,6 +489,10 @@ def main() -> None:
         ("POST /v1/ingest, journal on (default) / off (--journal-size 0)",
          f"{journal['on']:,.0f} / {journal['off']:,.0f} events/s", f"{journal['ratio']:.0%} (on / off)", ">= 90% with it on",
          met(journal["ratio"] >= 0.90)),
+        (f"POST /v1/ingest over {ALERTED_CUSTOMERS:,} customers on a plan, each with a spend alert / without",
+         f"{alerted['alerted']:,.0f} / {alerted['plain']:,.0f} events/s", f"{alerted['ratio']:.0%} (with / without)", "", ""),
+        (f"clock advance finalizing an invoice -> webhook received (p50 / p99 of {DELIVERIES})",
+         f"{delivery['p50']:.0f} / {delivery['p99']:.0f} ms", "", "", ""),
     ]
     header = ("measure", "value", "vs health", "target", "")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
