@@ -6,31 +6,28 @@ import MetronomeCodecs
 import MetronomeStore
 import NIOCore
 
-/// Builds the emulator from a configuration: opens the store, loads fixtures, and wires every
-/// resource's routes. The CLI and the tests both start here.
+/// Builds the emulator from a configuration: the namespaces (the default one opened now, with
+/// its store and fixtures, so a bad file stops the launch), their background services, and the
+/// responder that routes each request to its namespace. The CLI and the tests both start here.
 public func buildApplication(_ configuration: Configuration) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "metronome-emulator")
         logger.logLevel = configuration.logLevel
         return logger
     }()
-    let database = try configuration.databasePath.map(AppDatabase.file(atPath:)) ?? AppDatabase.inMemory()
-    let fixtures = try configuration.fixturesDirectory.map(Fixtures.load(from:)) ?? .none
-    let clock = EmulatorClock()
-    try await database.loadFixturesIfEmpty(fixtures, now: clock.now())
-    let router = buildRouter(configuration: configuration, database: database, clock: clock, fixtures: fixtures, logger: logger)
-    let settlement = SettlementService(database: database, clock: clock, logger: logger)
-    let webhooks = WebhookDeliveryService(
-        database: database, flagDestinations: configuration.webhookDestinations, policy: WebhookDeliveryPolicy(), logger: logger
+    let namespaces = Namespaces(configuration: configuration, seed: try NamespaceSeed.load(configuration), logger: logger)
+    _ = try await namespaces.namespace(Namespaces.defaultName)
+    let services = NamespaceServices(
+        namespaces: namespaces, flagDestinations: configuration.webhookDestinations, policy: WebhookDeliveryPolicy(), logger: logger
     )
     return Application(
-        router: router,
+        responder: NamespaceResponder(namespaces: namespaces),
         server: .http1(configuration: httpConfiguration(configuration)),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "metronome-emulator"
         ),
-        services: [settlement, webhooks],
+        services: [services],
         logger: logger
     )
 }
@@ -57,14 +54,18 @@ func httpConfiguration(_ configuration: Configuration) -> HTTP1Channel.Configura
 /// The router: traffic control (journal, faults, latency), the API edge and auth middleware,
 /// then every resource's routes.
 func buildRouter(
-    configuration: Configuration, database: AppDatabase, clock: EmulatorClock, fixtures: Fixtures, logger: Logger
+    configuration: Configuration, database: AppDatabase, clock: EmulatorClock, seed: NamespaceSeed, traffic: TrafficControl,
+    namespaces: Namespaces?, logger: Logger
 ) -> Router<EmulatorRequestContext> {
     let router = Router(context: EmulatorRequestContext.self)
-    let traffic = TrafficControl(configuration)
     router.add(middleware: TrafficControlMiddleware(traffic: traffic, clock: clock, maxBodySize: configuration.maxBodySize, logger: logger))
     router.add(middleware: APIEdgeMiddleware(maxBodySize: configuration.maxBodySize, logger: logger))
     router.add(middleware: AuthMiddleware(apiKeys: Set(configuration.apiKeys), guardsControlPlane: configuration.guardsControlPlane))
-    router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, fixtures: fixtures, traffic: traffic).routes)
+    router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, seed: seed, traffic: traffic).routes)
+    router.addRoutes(SnapshotEndpoints(database: database).routes)
+    if let namespaces {
+        router.addRoutes(NamespacesEndpoints(namespaces: namespaces).routes)
+    }
     router.addRoutes(TrafficControlEndpoints(traffic: traffic).routes)
     router.addRoutes(WebhooksEndpoints(database: database, flagDestinations: configuration.webhookDestinations).routes)
     router.addRoutes(CustomersEndpoints(database: database, clock: clock).routes)
@@ -91,9 +92,11 @@ func buildRouter(
 /// rather than from the sources, so a route cannot escape their coverage.
 public func routeTable() throws -> [String] {
     let configuration = Configuration(fixturesDirectory: nil, logLevel: .critical)
+    let logger = Logger(label: "routes")
     let router = buildRouter(
-        configuration: configuration, database: try AppDatabase.inMemory(), clock: EmulatorClock(), fixtures: .none,
-        logger: Logger(label: "routes")
+        configuration: configuration, database: try AppDatabase.inMemory(), clock: EmulatorClock(), seed: .fixtures(.none),
+        traffic: TrafficControl(configuration), namespaces: Namespaces(configuration: configuration, seed: .fixtures(.none), logger: logger),
+        logger: logger
     )
     let notBuilt = Set(MetronomeEndpointsNotYetBuilt.all.map { "\($0.0) \($0.1)" })
     return router.routes.map { route in

@@ -11,9 +11,14 @@ public struct Configuration: Sendable {
     public var host: String
     /// TCP port to listen on; 0 picks a free one.
     public var port: Int
-    /// SQLite file that keeps state across restarts; nil keeps everything in memory.
+    /// SQLite file that keeps the default namespace's state across restarts; nil keeps it in
+    /// memory (or, with `dataDirectory`, in `default.sqlite` there).
     public var databasePath: String?
-    /// Folder of fixture files loaded at start and on reset; nil loads none.
+    /// Folder in which each namespace is kept as `<name>.sqlite`; nil keeps namespaces in memory.
+    public var dataDirectory: String?
+    /// How many namespaces one server holds at most.
+    public var maxNamespaces: Int
+    /// Folder of fixture files (or a snapshot file) loaded at start and on reset; nil loads none.
     public var fixturesDirectory: String?
     /// Accepted bearer tokens; empty accepts any non-empty token.
     public var apiKeys: [String]
@@ -50,12 +55,16 @@ public struct Configuration: Sendable {
     public static let defaultJournalSize = 10_000
     /// The largest journal a flag may ask for.
     public static let maxJournalSize = 1_000_000
+    /// The default limit on namespaces.
+    public static let defaultMaxNamespaces = 256
 
     /// A configuration with every default, except what the arguments name.
     public init(
         host: String = "127.0.0.1",
         port: Int = 4010,
         databasePath: String? = nil,
+        dataDirectory: String? = nil,
+        maxNamespaces: Int = Configuration.defaultMaxNamespaces,
         fixturesDirectory: String? = Configuration.defaultFixturesDirectory,
         apiKeys: [String] = [],
         guardsControlPlane: Bool = false,
@@ -71,6 +80,8 @@ public struct Configuration: Sendable {
         self.host = host
         self.port = port
         self.databasePath = databasePath
+        self.dataDirectory = dataDirectory
+        self.maxNamespaces = maxNamespaces
         self.fixturesDirectory = fixturesDirectory
         self.apiKeys = apiKeys
         self.guardsControlPlane = guardsControlPlane
@@ -110,6 +121,8 @@ public struct ConfigurationFlags: Sendable {
     public var host: String?
     public var port: Int?
     public var databasePath: String?
+    public var dataDirectory: String?
+    public var maxNamespaces: Int?
     public var fixturesDirectory: String?
     public var noFixtures = false
     public var apiKeys: [String] = []
@@ -169,6 +182,8 @@ extension Configuration {
         host = flags.host ?? env("HOST") ?? host
         port = try flags.port ?? envInt("PORT") ?? port
         databasePath = flags.databasePath ?? env("DB")
+        dataDirectory = flags.dataDirectory ?? env("DATA_DIR")
+        maxNamespaces = try flags.maxNamespaces ?? envInt("MAX_NAMESPACES") ?? maxNamespaces
         if try flags.noFixtures || envFlag("NO_FIXTURES") {
             fixturesDirectory = nil
         } else if let directory = flags.fixturesDirectory ?? env("FIXTURES") {
@@ -221,6 +236,21 @@ extension Configuration {
         }
         guard (0...Self.maxJournalSize).contains(journalSize) else {
             throw ConfigurationError(description: "journal size must be between 0 and \(Self.maxJournalSize), got \(journalSize)")
+        }
+        guard (1...100_000).contains(maxNamespaces) else {
+            throw ConfigurationError(description: "max namespaces must be between 1 and 100000, got \(maxNamespaces)")
+        }
+        if let dataDirectory {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) {
+                do {
+                    try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+                } catch {
+                    throw ConfigurationError(description: "cannot create the data directory \(dataDirectory): \(error.localizedDescription)")
+                }
+            } else if !isDirectory.boolValue {
+                throw ConfigurationError(description: "the data directory \(dataDirectory) is a file, not a folder")
+            }
         }
         if guardsControlPlane && apiKeys.isEmpty {
             throw ConfigurationError(description: "guarding the control plane needs at least one API key")

@@ -59,6 +59,9 @@ package final class CommitCounter: TransactionObserver, Sendable {
 
     package var value: UInt64 { count.load(ordering: .acquiring) }
 
+    /// Counts a change made outside any transaction (a restore from a snapshot).
+    package func advance() { count.add(1, ordering: .releasing) }
+
     package func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
     package func databaseDidChange(with event: DatabaseEvent) {}
     package func databaseDidCommit(_ db: Database) { count.add(1, ordering: .releasing) }
@@ -79,6 +82,9 @@ package final class UnknownCustomerRefs: TransactionObserver, Sendable {
     package static let limit = 10_000
 
     package func contains(_ ref: String) -> Bool { state.withLock { $0.refs.contains(ref) } }
+
+    /// Forgets every reference (the customers changed outside any transaction).
+    package func forgetAll() { state.withLock { $0 = State() } }
 
     package func insert(_ refs: some Sequence<String>) {
         state.withLock { state in

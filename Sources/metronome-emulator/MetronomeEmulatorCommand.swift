@@ -26,7 +26,13 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     @Option(help: "SQLite file that keeps state across restarts. (env: METRONOME_EMULATOR_DB; default: in memory)")
     var db: String?
 
-    @Option(help: "Folder of fixture JSON files loaded at start and on reset. (env: METRONOME_EMULATOR_FIXTURES; default: the project's fixtures/)")
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Keep every namespace as DIR/<name>.sqlite, found again at restart (--db still names the default namespace's file). (env: METRONOME_EMULATOR_DATA_DIR; default: in memory)", valueName: "DIR"))
+    var dataDir: String?
+
+    @Option(help: "How many namespaces (/_ns/<name>) the server holds at most. (env: METRONOME_EMULATOR_MAX_NAMESPACES; default: 256)")
+    var maxNamespaces: Int?
+
+    @Option(help: "Folder of fixture JSON files, or a snapshot file (GET /_emulator/snapshot), loaded into every namespace at start and on reset. (env: METRONOME_EMULATOR_FIXTURES; default: the project's fixtures/)")
     var fixtures: String?
 
     @Flag(help: "Start with no fixtures at all. (env: METRONOME_EMULATOR_NO_FIXTURES=true)")
@@ -99,6 +105,8 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         flags.host = host
         flags.port = port
         flags.databasePath = db
+        flags.dataDirectory = dataDir
+        flags.maxNamespaces = maxNamespaces
         flags.fixturesDirectory = fixtures
         flags.noFixtures = noFixtures
         flags.apiKeys = apiKey

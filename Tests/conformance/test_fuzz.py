@@ -514,6 +514,7 @@ class World:
             "webhook_id": [self.webhook_id],
             "notification_id": [self.notification_id],
             "fault_id": [self.fault_id],
+            "name": ["no-such-namespace"],
         }
 
     def fill(self, template: str) -> str:
@@ -640,6 +641,7 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("GET", "/_emulator/clock"): ({}, NO_BODY),
         ("POST", "/_emulator/clock"): ({}, {"now": "2026-04-01T00:00:00Z"}),
         ("POST", "/_emulator/clock/advance"): ({}, {"by": "PT1H"}),
+        ("GET", "/_emulator/namespaces"): ({}, NO_BODY),
         ("POST", "/_emulator/webhooks"): ({}, {
             "url": "http://127.0.0.1:9/fuzzed", "secret": "fuzzed-secret", "event_types": ["invoice.finalized"]}),
         ("GET", "/_emulator/webhooks"): ({}, NO_BODY),
@@ -862,7 +864,9 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
 
 FUZZED = list(valid_requests(World()))
 # Covered by test_reset_takes_any_body: fuzzing it with the others would wipe the seeded world.
-FUZZED_ELSEWHERE = [("POST", "/_emulator/reset")]
+# Each has its own tests of bad input in test_namespaces.py (a snapshot body is an SQLite file).
+FUZZED_ELSEWHERE = [("POST", "/_emulator/reset"), ("GET", "/_emulator/snapshot"), ("PUT", "/_emulator/snapshot"),
+                    ("DELETE", "/_emulator/namespaces/{name}")]
 
 
 def path_strategy(template: str, world: World) -> st.SearchStrategy:

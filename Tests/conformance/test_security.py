@@ -30,6 +30,10 @@ TOKEN_REQUIRED = _routes("""
 GET /_emulator/clock
 POST /_emulator/clock
 POST /_emulator/clock/advance
+GET /_emulator/snapshot
+PUT /_emulator/snapshot
+GET /_emulator/namespaces
+DELETE /_emulator/namespaces/{name}
 GET /_emulator/faults
 POST /_emulator/faults
 DELETE /_emulator/faults

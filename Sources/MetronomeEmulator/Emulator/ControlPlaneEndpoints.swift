@@ -14,7 +14,8 @@ struct ControlPlaneEndpoints {
 
     let database: AppDatabase
     let clock: EmulatorClock
-    let fixtures: Fixtures
+    /// What a reset returns the namespace to.
+    let seed: NamespaceSeed
     /// The journal and fault rules, which a reset empties too.
     let traffic: TrafficControl
 
@@ -38,7 +39,7 @@ struct ControlPlaneEndpoints {
     @Sendable func reset(_ request: Request, context: Context) async throws -> Response {
         traffic.reset()
         clock.freeze(at: nil)
-        try await database.reset(to: fixtures, now: clock.now())
+        try await seed.apply(to: database, now: clock.now(), force: true)
         return try JSONResponse.ok(["status": "reset"])
     }
 

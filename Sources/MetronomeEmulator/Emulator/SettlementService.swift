@@ -1,11 +1,13 @@
 import Logging
 import MetronomeCodecs
 import MetronomeStore
-import ServiceLifecycle
 
-/// What the emulated clock's passing does to the store, applied up to a moment.
+/// What the emulated clock's passing does to one namespace's store, applied up to a moment.
 struct Settlement: Sendable {
     let database: AppDatabase
+
+    /// The longest sleep of `run`: how late a due moment that a write just added may be noticed.
+    static let lookAgainMilliseconds: Int64 = 1000
 
     /// Settles every customer whose due moment is at or before `moment`, one due moment at a
     /// time in time order, each in its own transaction. Answers how many were applied.
@@ -18,36 +20,24 @@ struct Settlement: Sendable {
         }
         return applied
     }
-}
 
-/// Settles customers as their due moments come while the clock runs: it sleeps until the next
-/// due moment (looking again at least every second, for moments that writes add), then applies
-/// what is due. A frozen clock moves only through the control plane, which catches up itself
-/// before it answers.
-struct SettlementService: Service {
-    let database: AppDatabase
-    let clock: EmulatorClock
-    let logger: Logger
-
-    /// The longest sleep: how late a due moment that a write just added may be noticed.
-    static let lookAgainMilliseconds: Int64 = 1000
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            let settlement = Settlement(database: database)
-            while !Task.isCancelled {
-                var wait = Self.lookAgainMilliseconds
-                do {
-                    try await settlement.catchUp(to: clock.now())
-                    if !clock.isFrozen, let next = try await database.nextDueMoment() {
-                        let until = next.millisecondsSinceEpoch - clock.now().millisecondsSinceEpoch
-                        wait = min(max(until, 1), Self.lookAgainMilliseconds)
-                    }
-                } catch {
-                    logger.error("settlement: \(error)")
+    /// Settles customers as their due moments come while `clock` runs, until cancelled or until
+    /// `isLive` turns false: it sleeps until the next due moment (looking again at least every
+    /// second, for moments that writes add), then applies what is due. A frozen clock moves only
+    /// through the control plane, which catches up itself before it answers.
+    func run(clock: EmulatorClock, logger: Logger, isLive: @escaping @Sendable () -> Bool) async {
+        while !Task.isCancelled && isLive() {
+            var wait = Self.lookAgainMilliseconds
+            do {
+                try await catchUp(to: clock.now())
+                if !clock.isFrozen, let next = try await database.nextDueMoment() {
+                    let until = next.millisecondsSinceEpoch - clock.now().millisecondsSinceEpoch
+                    wait = min(max(until, 1), Self.lookAgainMilliseconds)
                 }
-                try? await Task.sleep(for: .milliseconds(wait))
+            } catch {
+                logger.error("settlement: \(error)")
             }
+            try? await Task.sleep(for: .milliseconds(wait))
         }
     }
 }

@@ -22,6 +22,8 @@ struct WebhookDeliveryPolicy: Sendable {
     var maxConcurrentAttempts = 8
     /// How often the outbox is looked at for new notifications and due retries.
     var pollInterval: Duration = .milliseconds(100)
+    /// How often it is looked at while there is no destination at all.
+    var idlePollInterval: Duration = .seconds(1)
 
     /// Milliseconds to wait after a delivery's `attempts`-th failed attempt.
     func backoffMilliseconds(afterAttempts attempts: Int) -> Int64 {
@@ -41,38 +43,37 @@ struct WebhookDeliveryPolicy: Sendable {
 /// receive its type, then POSTs each delivery, signed, to its destination. Deliveries to one
 /// destination go in order, one at a time, so a failing or hanging receiver delays only its
 /// own; a failed attempt is retried with exponential backoff. Everything it needs lives in the
-/// store, so after a restart it carries on with what was pending.
-struct WebhookDeliveryService: Service {
+/// store, so after a restart it carries on with what was pending. One runs per namespace.
+struct WebhookDelivery: Sendable {
     let database: AppDatabase
     /// The destinations of `--webhook-url`; those added at run time are read from the store.
     let flagDestinations: [WebhookDestination]
     let policy: WebhookDeliveryPolicy
     let logger: Logger
 
-    func run() async throws {
+    /// The client every namespace's deliveries share.
+    static func makeClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             // A refused connection is tried again within the attempt until the connect timeout.
             timeout: .init(connect: .seconds(3), read: .seconds(10))
         )
         configuration.connectionPool.idleTimeout = .seconds(30)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        // Attempts in flight are cut short at shutdown: they stay pending, and a restart sends them again.
-        await cancelWhenGracefulShutdown {
-            await deliverForever(client: client)
-        }
-        try await client.shutdown()
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Wall-clock milliseconds: retry timers follow real time, whatever the emulated clock says.
     private static func wallNow() -> Int64 { Timestamp(Date()).millisecondsSinceEpoch }
 
-    private func deliverForever(client: HTTPClient) async {
+    /// Delivers until cancelled or until `isLive` turns false (its namespace was deleted).
+    func run(client: HTTPClient, isLive: @escaping @Sendable () -> Bool) async {
         let busy = BusyDestinations()
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
+            while !Task.isCancelled && isLive() {
+                var pause = policy.pollInterval
                 do {
                     let destinations = flagDestinations + (try await database.webhookDestinations())
+                    if destinations.isEmpty { pause = policy.idlePollInterval }
                     if try await database.hasNotificationsToFanOut() {
                         try await database.fanOutNotifications(to: destinations, wallNow: Self.wallNow())
                     }
@@ -97,7 +98,7 @@ struct WebhookDeliveryService: Service {
                 } catch {
                     logger.error("webhook delivery: \(error)")
                 }
-                try? await Task.sleep(for: policy.pollInterval)
+                try? await Task.sleep(for: pause)
             }
         }
     }
