@@ -349,6 +349,55 @@ def delivery_latency_bench(binary: Path) -> Dict[str, float]:
     return {"p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
 
 
+NAMESPACE_FIRST_USES = int(os.environ.get("BENCH_NAMESPACE_FIRST_USES", "20"))
+IDLE_NAMESPACES = int(os.environ.get("BENCH_IDLE_NAMESPACES", "100"))
+
+
+def namespaces_bench(binary: Path) -> Dict[str, float]:
+    """The first use of a namespace (default fixtures, in memory), the RSS an idle one adds, and
+    ingest with 1, 2 and 4 namespaces ingesting at once (one wrk each, -t1 -c16, rates summed)."""
+    server = Server(binary)
+    server.start()
+    try:
+        first_uses = []
+        for i in range(NAMESPACE_FIRST_USES):
+            started = time.perf_counter()
+            status, _ = raw_get(server.port, f"/_ns/first-{i}/v1/customers", token=True)
+            first_uses.append((time.perf_counter() - started) * 1000)
+            assert status == 200
+        time.sleep(1.0)
+        before = server.rss_mib()
+        for i in range(IDLE_NAMESPACES):
+            raw_get(server.port, f"/_ns/idle-{i}/v1/customers", token=True)
+        time.sleep(2.0)
+        per_namespace = (server.rss_mib() - before) / IDLE_NAMESPACES
+        for i in range(NAMESPACE_FIRST_USES):
+            raw_get(server.port, f"/_ns/first-{i}/v1/customers", token=True)
+        ingest: Dict[int, List[float]] = {1: [], 2: [], 4: []}
+        for _ in range(RUNS):
+            for count in ingest:
+                procs = []
+                for k in range(count):
+                    env = dict(os.environ, BENCH_PATH=f"/_ns/first-{k}/v1/ingest")
+                    argv = ["wrk", "-t1", "-c16", f"-d{DURATION}", "-H", f"Authorization: {TOKEN}",
+                            "-s", str(BENCH / "ingest.lua"), f"http://127.0.0.1:{server.port}/_ns/first-{k}/v1/ingest"]
+                    procs.append(subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env))
+                total = 0.0
+                for proc in procs:
+                    out, _ = proc.communicate()
+                    total += float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * 100
+                ingest[count].append(total)
+    finally:
+        server.stop()
+    one = statistics.median(ingest[1])
+    return {
+        "first_use_ms": statistics.median(first_uses), "first_use_p99_ms": percentile(first_uses, 0.99),
+        "rss_per_namespace_mib": per_namespace,
+        "ingest_1": one, "ingest_2": statistics.median(ingest[2]), "ingest_4": statistics.median(ingest[4]),
+        "ratio_2": statistics.median([b / a for a, b in zip(ingest[1], ingest[2])]),
+    }
+
+
 def fixtures_with_customers(count: int) -> Path:
     """A fixture folder: the project's fixtures plus `count` customers."""
     folder = Path(tempfile.mkdtemp(prefix="metronome-bench-"))
@@ -382,6 +431,7 @@ def main() -> None:
     parser.add_argument("--binary", required=True, type=Path)
     parser.add_argument("--draft-invoice-only", action="store_true", help="run only the draft-invoice benchmark")
     parser.add_argument("--journal-only", action="store_true", help="run only ingest with the journal on and off")
+    parser.add_argument("--namespaces-only", action="store_true", help="run only the namespace rows")
     parser.add_argument("--notifications-only", action="store_true",
                         help="run only ingest with spend alerts and the webhook delivery latency")
     args = parser.parse_args()
@@ -391,6 +441,9 @@ def main() -> None:
         return
     if args.journal_only:
         print(json.dumps(journal_bench(binary), indent=2))
+        return
+    if args.namespaces_only:
+        print(json.dumps(namespaces_bench(binary), indent=2))
         return
     if args.notifications_only:
         print(json.dumps({"alerted_ingest": alerted_ingest_bench(binary), "delivery": delivery_latency_bench(binary)}, indent=2))
@@ -455,6 +508,7 @@ def main() -> None:
     journal = journal_bench(binary)
     alerted = alerted_ingest_bench(binary)
     delivery = delivery_latency_bench(binary)
+    spaces = namespaces_bench(binary)
 
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = {k: statistics.median(v) for k, v in ratios.items()}
@@ -493,6 +547,12 @@ def main() -> None:
          f"{alerted['alerted']:,.0f} / {alerted['plain']:,.0f} events/s", f"{alerted['ratio']:.0%} (with / without)", "", ""),
         (f"clock advance finalizing an invoice -> webhook received (p50 / p99 of {DELIVERIES})",
          f"{delivery['p50']:.0f} / {delivery['p99']:.0f} ms", "", "", ""),
+        (f"first use of a namespace, default fixtures (median / p99 of {NAMESPACE_FIRST_USES})",
+         f"{spaces['first_use_ms']:.1f} / {spaces['first_use_p99_ms']:.1f} ms", "", "< 20 ms", met(spaces["first_use_ms"] < 20)),
+        (f"RSS per idle in-memory namespace ({IDLE_NAMESPACES} opened)", f"{spaces['rss_per_namespace_mib']:.2f} MiB", "", "", ""),
+        ("POST /v1/ingest, 1 / 2 / 4 namespaces at once (summed)",
+         f"{spaces['ingest_1']:,.0f} / {spaces['ingest_2']:,.0f} / {spaces['ingest_4']:,.0f} events/s",
+         f"{spaces['ratio_2']:.2f}x (2 vs 1)", ">= 1.6x", met(spaces["ratio_2"] >= 1.6)),
     ]
     header = ("measure", "value", "vs health", "target", "")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]

@@ -5,6 +5,8 @@
 -- making requests takes little of the CPU the server is measured on.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- Under a namespace's base URL when BENCH_PATH says so (e.g. /_ns/bench-1/v1/ingest).
+local path = os.getenv("BENCH_PATH") or "/v1/ingest"
 
 local threads = 0
 function setup(thread)
@@ -28,5 +30,5 @@ function request()
   for i = 1, 100 do
     events[i] = head .. tails[i]
   end
-  return wrk.format(nil, "/v1/ingest", nil, "[" .. table.concat(events, ",") .. "]")
+  return wrk.format(nil, path, nil, "[" .. table.concat(events, ",") .. "]")
 end

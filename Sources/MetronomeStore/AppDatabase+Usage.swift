@@ -100,8 +100,10 @@ extension AppDatabase {
         cache: RolledUpMetricsCache, unknownRefs: UnknownCustomerRefs, _ db: Database
     ) throws -> (positions: [Int], entry: UsageTransactionIndex.Entry) {
         let events = batch.events
-        // Usage that may fall in a period past its grace period must not reach its invoice:
-        // finalize such invoices before these events are stored.
+        // Usage that may fall in a period past its grace period must not reach its invoice. Such
+        // invoices are finalized as the clock reaches their due moment; a customer whose moment
+        // has come but is not applied yet (the settlement service wakes a moment later) is
+        // settled here, before these events are stored.
         let lateRefs = batch.spans.filter {
             $0.first < now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds && !unknownRefs.contains($0.customerRef)
         }.map(\.customerRef)
@@ -115,7 +117,11 @@ extension AppDatabase {
                 if !customerIds.contains(customerId) { customerIds.append(customerId) }
             }
             unknownRefs.insert(lateRefs.filter { !named.contains($0) })
+            let dueMoment = try db.cachedStatement(sql: "SELECT due_at FROM customer_settlement WHERE customer_id = ?")
             for customerId in customerIds {
+                guard let due = try Int64.fetchOne(dueMoment, arguments: [customerId]), due <= now.millisecondsSinceEpoch else {
+                    continue
+                }
                 try settle(customerId: customerId, now: now, db)
             }
         }
