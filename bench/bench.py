@@ -398,6 +398,28 @@ def namespaces_bench(binary: Path) -> Dict[str, float]:
     }
 
 
+def log_level_bench(binary: Path) -> Dict[str, float]:
+    """GET /_emulator/health with the default log (`info`, one line per request) against
+    `--log-level error`, measured in turns on two servers side by side."""
+    servers = {"info": Server(binary), "error": Server(binary)}
+    servers["info"].argv = [a for a in servers["info"].argv if a not in ("--log-level", "warning")] + ["--log-level", "info"]
+    servers["error"].argv = [a for a in servers["error"].argv if a not in ("--log-level", "warning")] + ["--log-level", "error"]
+    for server in servers.values():
+        server.start()
+    try:
+        rates: Dict[str, List[float]] = {"info": [], "error": []}
+        for _ in range(RUNS):
+            for name, server in servers.items():
+                rates[name].append(wrk(f"http://127.0.0.1:{server.port}/_emulator/health")[0])
+    finally:
+        for server in servers.values():
+            server.stop()
+    return {
+        "info": statistics.median(rates["info"]), "error": statistics.median(rates["error"]),
+        "ratio": statistics.median([a / b for a, b in zip(rates["info"], rates["error"])]),
+    }
+
+
 def fixtures_with_customers(count: int) -> Path:
     """A fixture folder: the project's fixtures plus `count` customers."""
     folder = Path(tempfile.mkdtemp(prefix="metronome-bench-"))
@@ -432,6 +454,7 @@ def main() -> None:
     parser.add_argument("--draft-invoice-only", action="store_true", help="run only the draft-invoice benchmark")
     parser.add_argument("--journal-only", action="store_true", help="run only ingest with the journal on and off")
     parser.add_argument("--namespaces-only", action="store_true", help="run only the namespace rows")
+    parser.add_argument("--log-only", action="store_true", help="run only health at the default log level and at error")
     parser.add_argument("--notifications-only", action="store_true",
                         help="run only ingest with spend alerts and the webhook delivery latency")
     args = parser.parse_args()
@@ -441,6 +464,9 @@ def main() -> None:
         return
     if args.journal_only:
         print(json.dumps(journal_bench(binary), indent=2))
+        return
+    if args.log_only:
+        print(json.dumps(log_level_bench(binary), indent=2))
         return
     if args.namespaces_only:
         print(json.dumps(namespaces_bench(binary), indent=2))
@@ -509,6 +535,7 @@ def main() -> None:
     alerted = alerted_ingest_bench(binary)
     delivery = delivery_latency_bench(binary)
     spaces = namespaces_bench(binary)
+    logs = log_level_bench(binary)
 
     med = {k: statistics.median(v) for k, v in rates.items()}
     ratio = {k: statistics.median(v) for k, v in ratios.items()}
@@ -553,6 +580,9 @@ def main() -> None:
         ("POST /v1/ingest, 1 / 2 / 4 namespaces at once (summed)",
          f"{spaces['ingest_1']:,.0f} / {spaces['ingest_2']:,.0f} / {spaces['ingest_4']:,.0f} events/s",
          f"{spaces['ratio_2']:.2f}x (2 vs 1)", ">= 1.6x", met(spaces["ratio_2"] >= 1.6)),
+        ("GET /_emulator/health, --log-level info (default, one line per request) / error",
+         f"{logs['info']:,.0f} / {logs['error']:,.0f} req/s", f"{logs['ratio']:.0%} (info / error)", ">= 90%",
+         met(logs["ratio"] >= 0.90)),
     ]
     header = ("measure", "value", "vs health", "target", "")
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]

@@ -27,7 +27,7 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "metronome-emulator"
         ),
-        services: [services],
+        services: [services, LogFlushService(output: .standardError)],
         logger: logger
     )
 }

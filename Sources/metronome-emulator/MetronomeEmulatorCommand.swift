@@ -87,14 +87,16 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         let configuration = try resolvedConfiguration()
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = BufferedLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
+        defer { LogOutput.standardError.flush() }
         do {
             let app = try await buildApplication(configuration)
             try await app.runService()
         } catch {
+            LogOutput.standardError.flush()
             FileHandle.standardError.write(Data("metronome-emulator: error: \(describeStartupError(error, configuration))\n".utf8))
             throw ExitCode.failure
         }
