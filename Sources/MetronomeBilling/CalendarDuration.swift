@@ -65,4 +65,12 @@ package struct CalendarDuration: Sendable, Equatable {
             millisecondsSinceEpoch: moved.millisecondsSinceEpoch + Int64(days) * Timestamp.millisecondsPerDay + milliseconds
         )
     }
+
+    /// `moment` moved back by this duration: the time parts, then days, then months.
+    package func before(_ moment: Timestamp) -> Timestamp {
+        let back = Timestamp(
+            millisecondsSinceEpoch: moment.millisecondsSinceEpoch - Int64(days) * Timestamp.millisecondsPerDay - milliseconds
+        )
+        return months == 0 ? back : BillingCadence.advance(back, by: .months(-months), times: 1)
+    }
 }

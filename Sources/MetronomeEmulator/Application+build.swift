@@ -83,6 +83,7 @@ func buildRouter(
     router.addRoutes(ContractsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CommitsAndCreditsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(AlertsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(NotificationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

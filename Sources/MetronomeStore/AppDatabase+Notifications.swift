@@ -133,13 +133,30 @@ extension AppDatabase {
     }
 
     /// Writes a system notification (contract, commit and credit life cycle), whose fields are
-    /// sent beside `id` and `type`, in the current transaction.
+    /// sent beside `id` and `type`, in the current transaction, unless its type was turned off
+    /// (`/v2/notifications/edit` with `is_enabled: false`).
     package static func recordSystemNotification(
         type: String, fields: [String: JSONValue], customerId: String?, now: Timestamp, _ db: Database
     ) throws {
+        guard try isPublished(type, db) else { return }
+        try recordNotification(kind: .system, type: type, fields: fields, customerId: customerId, now: now, db)
+    }
+
+    /// How a notification's body carries its fields.
+    package enum NotificationKind {
+        /// Under `properties`.
+        case properties
+        /// Beside `id` and `type`: system and offset notifications.
+        case system
+    }
+
+    /// Writes a notification in the current transaction.
+    static func recordNotification(
+        kind: NotificationKind, type: String, fields: [String: JSONValue], customerId: String?, now: Timestamp, _ db: Database
+    ) throws {
         try db.execute(
-            sql: "INSERT INTO notification (id, type, properties, customer_id, created_at, is_system) VALUES (?, ?, ?, ?, ?, 1)",
-            arguments: [UUID().uuidString.lowercased(), type, JSONValue.object(fields).jsonText, customerId, now]
+            sql: "INSERT INTO notification (id, type, properties, customer_id, created_at, is_system) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [UUID().uuidString.lowercased(), type, JSONValue.object(fields).jsonText, customerId, now, kind == .system]
         )
     }
 

@@ -99,6 +99,9 @@ extension AppDatabase {
                 consider(segment.endingBefore)
             }
         }
+        if let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) {
+            candidates += try offsetMoments(of: customer, after: moment, db)
+        }
         for draft in try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db) {
             consider(draft.sourceKind == .scheduledItem ? draft.startTimestamp : draft.period.finalizesAt)
@@ -116,46 +119,106 @@ extension AppDatabase {
 
     // MARK: - Boundaries
 
-    /// Writes `contract.start`, `contract.end`, and `commit.`/`credit.segment.start` and `.end`
-    /// for each boundary of the customer's live contracts and commits in `(after, through]`, in
-    /// time order; each carries its boundary as `timestamp`.
-    private static func recordBoundaries(of customer: CustomerRecord, after: Timestamp, through: Timestamp, _ db: Database) throws {
-        var boundaries: [(at: Timestamp, order: Int, type: String, fields: [String: JSONValue])] = []
-        let contracts = try ContractRecord.filter(ContractRecord.Columns.customerId == customer.id)
-            .filter(ContractRecord.Columns.archivedAt == nil).fetchAll(db)
+    /// An event in a contract's or commit's life whose moment the store knows.
+    struct LifecycleEvent {
+        var type: String
+        var moment: Timestamp
+        /// Its notification's fields, `timestamp` aside.
+        var fields: [String: JSONValue]
+        /// A start or end (notified when the clock reaches it), rather than an action (notified
+        /// when it is taken).
+        var isBoundary: Bool
+        /// Where it comes among events of the same moment: what ends before what starts, and a
+        /// contract encloses its segments.
+        var order: Int
+    }
+
+    /// Every event of the customer's contracts and commits whose moment is known: creations,
+    /// archivings, starts and ends, segments' starts and ends. Those of archived contracts and
+    /// commits are their creation and archiving only.
+    static func lifecycleEvents(of customer: CustomerRecord, _ db: Database) throws -> [LifecycleEvent] {
+        var events: [LifecycleEvent] = []
+        let contracts = try ContractRecord.filter(ContractRecord.Columns.customerId == customer.id).fetchAll(db)
         let contractsById = Dictionary(uniqueKeysWithValues: contracts.map { ($0.id, $0) })
-        func passed(_ moment: Timestamp) -> Bool { after < moment && moment <= through }
         for contract in contracts {
-            if passed(contract.startingAt) {
-                boundaries.append((contract.startingAt, 2, "contract.start", contractFields(contract, customer: customer)))
+            let fields = contractFields(contract, customer: customer)
+            events.append(LifecycleEvent(type: "contract.create", moment: contract.createdAt, fields: fields, isBoundary: false, order: 0))
+            if let archivedAt = contract.archivedAt {
+                events.append(LifecycleEvent(type: "contract.archive", moment: archivedAt, fields: fields, isBoundary: false, order: 0))
+                continue
             }
-            if let end = contract.endingBefore, passed(end) {
-                boundaries.append((end, 1, "contract.end", contractFields(contract, customer: customer)))
+            events.append(LifecycleEvent(type: "contract.start", moment: contract.startingAt, fields: fields, isBoundary: true, order: 2))
+            if let end = contract.endingBefore {
+                events.append(LifecycleEvent(type: "contract.end", moment: end, fields: fields, isBoundary: true, order: 1))
             }
         }
         for commit in try CommitRecord.filter(CommitRecord.Columns.customerId == customer.id)
-            .filter(CommitRecord.Columns.archivedAt == nil).order(CommitRecord.Columns.seq).fetchAll(db).map(\.terms) {
+            .order(CommitRecord.Columns.seq).fetchAll(db).map(\.terms) {
             let contract = commit.contractId.flatMap { contractsById[$0] }
-            if commit.contractId != nil, contract == nil { continue }  // of an archived contract
+            let prefix = commit.kind.notificationPrefix
+            let fields = commitFields(commit, contract: contract, customer: customer)
+            events.append(LifecycleEvent(type: "\(prefix).create", moment: commit.createdAt, fields: fields, isBoundary: false, order: 0))
+            if let archivedAt = commit.archivedAt {
+                events.append(LifecycleEvent(type: "\(prefix).archive", moment: archivedAt, fields: fields, isBoundary: false, order: 0))
+                continue
+            }
             for (index, segment) in commit.accessSchedule.enumerated() {
-                var fields = commitFields(commit, contract: contract, customer: customer)
-                fields["segment_index"] = .number(Decimal(index))
-                fields["segment_count"] = .number(Decimal(commit.accessSchedule.count))
-                fields["segment_id"] = .string(segment.id)
-                if passed(segment.startingAt) {
-                    boundaries.append((segment.startingAt, 3, "\(commit.kind.notificationPrefix).segment.start", fields))
-                }
-                if passed(segment.endingBefore) {
-                    boundaries.append((segment.endingBefore, 0, "\(commit.kind.notificationPrefix).segment.end", fields))
-                }
+                var segmentFields = fields
+                segmentFields["segment_index"] = .number(Decimal(index))
+                segmentFields["segment_count"] = .number(Decimal(commit.accessSchedule.count))
+                segmentFields["segment_id"] = .string(segment.id)
+                events.append(LifecycleEvent(
+                    type: "\(prefix).segment.start", moment: segment.startingAt, fields: segmentFields, isBoundary: true, order: 3
+                ))
+                events.append(LifecycleEvent(
+                    type: "\(prefix).segment.end", moment: segment.endingBefore, fields: segmentFields, isBoundary: true, order: 0
+                ))
             }
         }
-        // At one moment, what ends goes before what starts, and a contract encloses its segments.
-        boundaries.sort { ($0.at, $0.order) < ($1.at, $1.order) }
-        for boundary in boundaries {
-            var fields = boundary.fields
-            fields["timestamp"] = .string(boundary.at.rfc3339)
-            try recordSystemNotification(type: boundary.type, fields: fields, customerId: customer.id, now: through, db)
+        return events
+    }
+
+    /// Writes, in time order, the system notification of each start and end of the customer's
+    /// live contracts and commits in `(after, through]`, and each offset notification whose
+    /// moment falls there (after its configuration was created). Each carries its event's moment
+    /// as `timestamp`; an offset one adds `offset_id` and `offset_duration`.
+    private static func recordBoundaries(of customer: CustomerRecord, after: Timestamp, through: Timestamp, _ db: Database) throws {
+        func passed(_ moment: Timestamp) -> Bool { after < moment && moment <= through }
+        let events = try lifecycleEvents(of: customer, db)
+        var due: [(at: Timestamp, order: Int, type: String, fields: [String: JSONValue], isOffset: Bool)] = []
+        for event in events where event.isBoundary && passed(event.moment) {
+            var fields = event.fields
+            fields["timestamp"] = .string(event.moment.rfc3339)
+            due.append((event.moment, event.order, event.type, fields, false))
+        }
+        for config in try liveOffsetNotifications(db) {
+            for event in events where event.type == config.eventType {
+                guard let fires = config.fireMoment(for: event.moment), passed(fires), fires > config.createdAt else { continue }
+                var fields = event.fields
+                fields["timestamp"] = .string(event.moment.rfc3339)
+                fields["offset_id"] = .string(config.id)
+                fields["offset_duration"] = .string(config.offsetText)
+                due.append((fires, 4, event.type, fields, true))
+            }
+        }
+        due.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+        for item in due {
+            if item.isOffset {
+                try recordNotification(kind: .system, type: item.type, fields: item.fields, customerId: customer.id, now: through, db)
+            } else {
+                try recordSystemNotification(type: item.type, fields: item.fields, customerId: customer.id, now: through, db)
+            }
+        }
+    }
+
+    /// The moments after `moment` at which the customer's offset notifications fire.
+    private static func offsetMoments(of customer: CustomerRecord, after moment: Timestamp, _ db: Database) throws -> [Timestamp] {
+        let configs = try liveOffsetNotifications(db)
+        guard !configs.isEmpty else { return [] }
+        let events = try lifecycleEvents(of: customer, db)
+        return configs.flatMap { config in
+            events.filter { $0.type == config.eventType }.compactMap { config.fireMoment(for: $0.moment) }
+                .filter { $0 > moment && $0 > config.createdAt }
         }
     }
 

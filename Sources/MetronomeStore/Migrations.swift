@@ -386,6 +386,21 @@ extension AppDatabase {
                 ALTER TABLE notification ADD COLUMN is_system INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v13 notification configurations") { db in
+            try db.execute(sql: """
+                CREATE TABLE notification_config (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    event_type TEXT NOT NULL,
+                    offset TEXT NOT NULL,
+                    uniqueness_key TEXT UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE system_notification_disabled (event_type TEXT PRIMARY KEY);
+                """)
+        }
         return migrator
     }
 
@@ -486,6 +501,8 @@ extension AppDatabase {
         "notification",
         "webhook_destination",
         "customer_settlement",
+        "notification_config",
+        "system_notification_disabled",
         "commit_or_credit",
         "contract",
         "customer_alert_state",

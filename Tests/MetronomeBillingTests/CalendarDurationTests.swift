@@ -24,4 +24,15 @@ import Testing
     func refusesWhatIsNotAWholeDuration(text: String) {
         #expect(CalendarDuration(text) == nil)
     }
+
+    @Test(arguments: [
+        ("P1M", "2026-03-31T00:00:00Z", "2026-02-28T00:00:00.000Z"),
+        ("P3D", "2026-02-01T00:00:00Z", "2026-01-29T00:00:00.000Z"),
+        ("P1DT12H", "2026-01-02T00:00:00Z", "2025-12-31T12:00:00.000Z"),
+        ("P1Y", "2026-01-15T00:00:00Z", "2025-01-15T00:00:00.000Z"),
+    ])
+    func movesAMomentBack(duration: String, from: String, to: String) throws {
+        let parsed = try #require(CalendarDuration(duration))
+        #expect(parsed.before(Self.at(from)).rfc3339 == to)
+    }
 }

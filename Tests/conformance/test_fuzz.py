@@ -419,6 +419,8 @@ class World:
         self.webhook_id = ""
         self.notification_id = ""
         self.fault_id = ""
+        self.offset_notification_id = ""
+        self.archivable_offset_id = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         r = self.http.request(method, path, json=body, params=params)
@@ -499,6 +501,10 @@ class World:
         self.webhook_id = ok("POST", "/_emulator/webhooks", {
             "url": "http://127.0.0.1:9/seeded", "secret": "seeded-secret"})["data"]["id"]
         self.notification_id = ok("GET", "/_emulator/notifications", params={"type": "invoice.finalized"})["data"][0]["id"]
+        self.offset_notification_id = ok("POST", "/v2/notifications/create", {
+            "name": "Seeded offset", "policy": {"type": "contract.start", "offset": "-P1D"}, "uniqueness_key": "seeded-offset"})["data"]["id"]
+        self.archivable_offset_id = ok("POST", "/v2/notifications/create", {
+            "name": "Seeded offset to archive", "policy": {"type": "contract.end", "offset": "P1D"}})["data"]["id"]
         # A fault on a path no client uses, so that it never answers for a fuzzed request.
         self.fault_id = ok("POST", "/_emulator/faults", {"method": "PATCH", "path": "/v1/never-served", "status": 418})["data"]["id"]
 
@@ -567,6 +573,9 @@ class World:
             "contracts": lambda: pages("POST", "/v1/contracts/list", body={"customer_id": cid, "include_archived": True},
                                        token_field="cursor", in_body=True),
             "webhooks": lambda: pages("GET", "/_emulator/webhooks"),
+            "notification_configs": lambda: pages("POST", "/v2/notifications/offset/list", body={"archive_filter": "ALL"},
+                                                  token_field="cursor", in_body=True),
+            "system_notifications": lambda: self.http.post("/v2/notifications/system/list", json={}).json()["data"],
             "alerts": lambda: pages("POST", "/v1/customer-alerts/list",
                                     body={"customer_id": cid, "alert_statuses": ["ENABLED", "DISABLED", "ARCHIVED"]}),
         }
@@ -856,6 +865,13 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
             "billable_metric_id": API_CALLS_METRIC, "group_values": [{"key": "endpoint", "value": "/x"}],
             "uniqueness_key": "fuzzed-alert", "evaluate_on_create": True}),
         ("POST", "/v1/alerts/archive"): ({}, {"id": w.alert_id, "release_uniqueness_key": True}),
+        ("POST", "/v2/notifications/create"): ({}, {
+            "name": "Fuzzed offset", "policy": {"type": "commit.segment.end", "offset": "-P7DT12H"}, "uniqueness_key": "fuzzed-offset"}),
+        ("POST", "/v2/notifications/get"): ({}, {"id": w.offset_notification_id}),
+        ("POST", "/v2/notifications/offset/list"): ({}, {"archive_filter": "ALL", "limit": 10}),
+        ("POST", "/v2/notifications/edit"): ({}, {"id": w.offset_notification_id, "policy": {"type": "contract.start", "offset": "-P2D"}}),
+        ("POST", "/v2/notifications/archive"): ({}, {"id": w.archivable_offset_id}),
+        ("POST", "/v2/notifications/system/list"): ({}, {}),
         ("POST", "/v1/customer-alerts/list"): ({}, {"customer_id": cid, "alert_statuses": ["ENABLED", "ARCHIVED"]}),
         ("POST", "/v1/customer-alerts/get"): ({}, {"customer_id": cid, "alert_id": w.alert_id}),
         ("POST", "/v1/customer-alerts/reset"): ({}, {"customer_id": cid, "alert_id": w.alert_id}),

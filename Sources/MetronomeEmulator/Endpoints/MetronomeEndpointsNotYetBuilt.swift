@@ -42,12 +42,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v2/contracts/get"),
         (.post, "/v2/contracts/getEditHistory"),
         (.post, "/v2/contracts/list"),
-        (.post, "/v2/notifications/archive"),
-        (.post, "/v2/notifications/create"),
-        (.post, "/v2/notifications/edit"),
-        (.post, "/v2/notifications/get"),
-        (.post, "/v2/notifications/offset/list"),
-        (.post, "/v2/notifications/system/list"),
     ]
 
     /// A route answering 501 for each endpoint of `all`.
