@@ -61,6 +61,7 @@ func buildRouter(
     router.add(middleware: TrafficControlMiddleware(traffic: traffic, clock: clock, maxBodySize: configuration.maxBodySize, logger: logger))
     router.add(middleware: APIEdgeMiddleware(maxBodySize: configuration.maxBodySize, logger: logger))
     router.add(middleware: AuthMiddleware(apiKeys: Set(configuration.apiKeys), guardsControlPlane: configuration.guardsControlPlane))
+    router.add(middleware: AuditLogMiddleware(database: database, clock: clock))
     router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, seed: seed, traffic: traffic).routes)
     router.addRoutes(SnapshotEndpoints(database: database).routes)
     if let namespaces {
@@ -84,6 +85,7 @@ func buildRouter(
     router.addRoutes(CommitsAndCreditsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(AlertsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NotificationsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(AuditLogsEndpoints(database: database).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }

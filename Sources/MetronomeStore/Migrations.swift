@@ -401,6 +401,25 @@ extension AppDatabase {
                 CREATE TABLE system_notification_disabled (event_type TEXT PRIMARY KEY);
                 """)
         }
+        migrator.registerMigration("v14 audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    timestamp INTEGER NOT NULL,
+                    actor_id TEXT NOT NULL,
+                    actor_name TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    user_agent TEXT,
+                    resource_type TEXT NOT NULL,
+                    resource_id TEXT,
+                    action TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    description TEXT NOT NULL
+                );
+                CREATE INDEX audit_log_by_resource ON audit_log(resource_type, resource_id, seq);
+                """)
+        }
         return migrator
     }
 
@@ -502,6 +521,7 @@ extension AppDatabase {
         "webhook_destination",
         "customer_settlement",
         "notification_config",
+        "audit_log",
         "system_notification_disabled",
         "commit_or_credit",
         "contract",

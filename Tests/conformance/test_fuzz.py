@@ -872,6 +872,7 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/v2/notifications/edit"): ({}, {"id": w.offset_notification_id, "policy": {"type": "contract.start", "offset": "-P2D"}}),
         ("POST", "/v2/notifications/archive"): ({}, {"id": w.archivable_offset_id}),
         ("POST", "/v2/notifications/system/list"): ({}, {}),
+        ("GET", "/v1/auditLogs"): ({"limit": "5", "sort": "date_desc"}, NO_BODY),
         ("POST", "/v1/customer-alerts/list"): ({}, {"customer_id": cid, "alert_statuses": ["ENABLED", "ARCHIVED"]}),
         ("POST", "/v1/customer-alerts/get"): ({}, {"customer_id": cid, "alert_id": w.alert_id}),
         ("POST", "/v1/customer-alerts/reset"): ({}, {"customer_id": cid, "alert_id": w.alert_id}),

@@ -139,7 +139,7 @@ struct TrafficControlMiddleware: RouterMiddleware {
 
     /// `response` with its body gathered into one buffer (the handler's own, for the bodies the
     /// emulator writes), and that body as the journal keeps it.
-    private static func capture(_ response: Response) async throws -> (Response, CapturedBody) {
+    static func capture(_ response: Response) async throws -> (Response, CapturedBody) {
         var response = response
         let collector = BodyCollector()
         try await response.body.write(collector)
