@@ -70,7 +70,7 @@ func buildRouter(
     router.addRoutes(CustomersEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillingConfigurationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NamedSchedulesEndpoints(database: database).routes)
-    router.addRoutes(CreditTypesEndpoints(database: database).routes)
+    router.addRoutes(CreditTypesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)

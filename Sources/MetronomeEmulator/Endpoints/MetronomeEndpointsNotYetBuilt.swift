@@ -19,8 +19,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/scheduleProServicesInvoice"),
         (.post, "/v1/contracts/seatBalances/list"),
         (.post, "/v1/contracts/setUsageFilter"),
-        (.post, "/v1/credit-types/archive"),
-        (.post, "/v1/credit-types/create"),
         (.post, "/v1/credits/createGrant"),
         (.post, "/v1/credits/editGrant"),
         (.post, "/v1/credits/listEntries"),
