@@ -71,6 +71,8 @@ func buildRouter(
     router.addRoutes(BillingConfigurationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NamedSchedulesEndpoints(database: database).routes)
     router.addRoutes(CreditTypesEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(ServicesEndpoints().routes)
+    router.addRoutes(SettingsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)
