@@ -73,6 +73,7 @@ func buildRouter(
     router.addRoutes(CreditTypesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ServicesEndpoints().routes)
     router.addRoutes(SettingsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(PackagesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)
