@@ -202,9 +202,7 @@ extension AppDatabase {
             if let planId = new.planId, try PlanRecord.filter(PlanRecord.Columns.id == planId).fetchCount(db) == 0 {
                 throw StoreError.notFound("Plan", planId)
             }
-            if try CreditTypeRecord.filter(CreditTypeRecord.Columns.id == new.creditTypeId).fetchCount(db) == 0 {
-                throw StoreError.notFound("Credit type", new.creditTypeId)
-            }
+            _ = try Self.activeCreditTypeRecord(id: new.creditTypeId, db)
             if let metricId = new.billableMetricId { _ = try Self.billableMetricRecord(id: metricId, db) }
             if let key = new.uniquenessKey, try AlertRecord.filter(AlertRecord.Columns.uniquenessKey == key)
                 .filter(AlertRecord.Columns.holdsUniquenessKey == true).fetchCount(db) > 0

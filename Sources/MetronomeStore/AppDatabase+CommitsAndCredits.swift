@@ -187,9 +187,9 @@ extension AppDatabase {
         guard product.type == .fixed else {
             throw StoreError.invalid("'\(prefix)product_id' must be a FIXED product; \(terms.productId) is \(product.type.rawValue)")
         }
-        _ = try creditTypeRecord(id: terms.creditTypeId, db)
+        _ = try activeCreditTypeRecord(id: terms.creditTypeId, db)
         if let invoiceCreditType = terms.invoiceSchedule?.creditTypeId {
-            _ = try creditTypeRecord(id: invoiceCreditType, db)
+            _ = try activeCreditTypeRecord(id: invoiceCreditType, db)
         }
         for productId in terms.applicableProductIds ?? [] {
             _ = try productRecord(id: productId, db)

@@ -9,11 +9,14 @@ package struct NewContract: Sendable {
     package var terms: ContractTerms
     /// The rate card alias to resolve at the contract's start when no rate card ID is given.
     package var rateCardAlias: String?
+    /// The package whose terms the contract takes, in place of those of `terms`.
+    package var package: PackageReference?
 
     /// A value with each stored property given.
-    package init(terms: ContractTerms, rateCardAlias: String? = nil) {
+    package init(terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil) {
         self.terms = terms
         self.rateCardAlias = rateCardAlias
+        self.package = package
     }
 }
 
@@ -42,12 +45,15 @@ package struct ContractSnapshot: Sendable {
     package var seq: Int64
     package var terms: ContractTerms
     package var names: CatalogNames
+    /// The package the contract was provisioned on, if any.
+    package var packageId: String?
 
     /// A value with each stored property given.
-    package init(seq: Int64, terms: ContractTerms, names: CatalogNames) {
+    package init(seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil) {
         self.seq = seq
         self.terms = terms
         self.names = names
+        self.packageId = packageId
     }
 }
 
@@ -102,7 +108,12 @@ extension AppDatabase {
     package func createContract(_ new: NewContract) async throws -> String {
         try await writer.write { db in
             var terms = new.terms
+            var rateCardAlias = new.rateCardAlias
             _ = try Self.customerRecord(id: terms.customerId, db)
+            let package = try new.package.map { try Self.packageForContract($0, at: terms.startingAt, db) }
+            if let package {
+                try Self.apply(package, to: &terms, rateCardAlias: &rateCardAlias)
+            }
             try Self.settle(customerId: terms.customerId, now: terms.createdAt, db)
             if let key = terms.uniquenessKey, try ContractRecord
                 .filter(ContractRecord.Columns.customerId == terms.customerId && ContractRecord.Columns.uniquenessKey == key)
@@ -113,7 +124,7 @@ extension AppDatabase {
                 guard try Self.rateCardRecord(id: rateCardId, db).archivedAt == nil else {
                     throw StoreError.invalid("Rate card \(rateCardId) is archived")
                 }
-            } else if let alias = new.rateCardAlias {
+            } else if let alias = rateCardAlias {
                 terms.rateCardId = try Self.rateCardId(alias: alias, at: terms.startingAt, db)
             }
             for (index, commit) in terms.commits.enumerated() {
@@ -125,7 +136,7 @@ extension AppDatabase {
             for (field, charges) in [("scheduled_charges", terms.scheduledCharges), ("discounts", terms.discounts)] {
                 for (index, charge) in charges.enumerated() {
                     _ = try Self.activeProduct(id: charge.productId, field: "\(field)[\(index)].product_id", db)
-                    _ = try Self.creditTypeRecord(id: charge.schedule.creditTypeId, db)
+                    _ = try Self.activeCreditTypeRecord(id: charge.schedule.creditTypeId, db)
                 }
             }
             for (index, subscription) in terms.subscriptions.enumerated() {
@@ -139,7 +150,7 @@ extension AppDatabase {
                     _ = try Self.productRecord(id: productId, db)
                 }
                 if let creditTypeId = override.overwriteRate?.creditTypeId {
-                    _ = try Self.creditTypeRecord(id: creditTypeId, db)
+                    _ = try Self.activeCreditTypeRecord(id: creditTypeId, db)
                 }
             }
             for transition in terms.transitions {
@@ -155,8 +166,28 @@ extension AppDatabase {
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: terms.createdAt, db)
             }
+            if let package {
+                try PackageContractRecord(packageId: package.id, contractId: terms.id, customerId: terms.customerId).insert(db)
+            }
             try Self.settle(customerId: terms.customerId, now: terms.createdAt, db)
             return terms.id
+        }
+    }
+
+    /// Gives `terms` the package's: contract name, rate card, usage statement schedule, payment
+    /// terms, and an end `duration` after the contract's start.
+    private static func apply(_ package: PackageRecord, to terms: inout ContractTerms, rateCardAlias: inout String?) throws {
+        terms.name = package.contractName
+        terms.rateCardId = package.rateCardId
+        rateCardAlias = package.rateCardAlias
+        terms.netPaymentTermsDays = package.netPaymentTermsDays
+        terms.endingBefore = package.duration?.after(terms.startingAt)
+        do throws(PricingRuleViolation) {
+            terms.usageStatementSchedule = try UsageStatementSchedule.resolve(
+                frequency: package.frequency, day: package.day, anchor: nil, contractStart: terms.startingAt
+            )
+        } catch {
+            throw StoreError.invalid(error.message)
         }
     }
 
@@ -340,7 +371,11 @@ extension AppDatabase {
         let commits = try commitsByContract(ids: records.map(\.id), includeArchived: true, db)
         let contracts = records.map { $0.terms(commitsAndCredits: commits[$0.id] ?? []) }
         let names = try catalogNames(contracts: contracts, commits: [], now: now, db)
-        return zip(records, contracts).map { ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names) }
+        let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
+        let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
+        return zip(records, contracts).map {
+            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id])
+        }
     }
 
     private static func activeContract(customerId: String, contractId: String, _ db: Database) throws -> ContractRecord {

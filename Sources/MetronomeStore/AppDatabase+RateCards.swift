@@ -132,6 +132,9 @@ extension AppDatabase {
                     "Rate card \(id) already converts credit type \(conversion.customCreditTypeId); conversions cannot be modified"
                 )
             }
+            for conversion in changes.addCreditTypeConversions {
+                _ = try Self.activeCreditTypeRecord(id: conversion.customCreditTypeId, db)
+            }
             record.creditTypeConversions += changes.addCreditTypeConversions
             try Self.checkCreditTypes(fiat: record.fiatCreditTypeId, conversions: record.creditTypeConversions, db)
             try record.update(db)
@@ -242,6 +245,9 @@ extension AppDatabase {
 
     /// Checks and inserts a rate card with its aliases.
     package static func insertRateCard(_ new: NewRateCard, now: Timestamp, _ db: Database) throws -> RateCardRecord {
+        for id in [new.fiatCreditTypeId] + new.creditTypeConversions.map(\.customCreditTypeId) {
+            _ = try activeCreditTypeRecord(id: id, db)
+        }
         try checkCreditTypes(fiat: new.fiatCreditTypeId, conversions: new.creditTypeConversions, db)
         let record = RateCardRecord(
             id: new.id ?? UUID().uuidString.lowercased(), name: new.name, description: new.description,
@@ -271,7 +277,7 @@ extension AppDatabase {
             }
             var creditType: CreditTypeRecord?
             if let creditTypeId = rate.creditTypeId {
-                creditType = try creditTypeRecord(id: creditTypeId, db)
+                creditType = try activeCreditTypeRecord(id: creditTypeId, db)
                 guard creditTypeId == card.fiatCreditTypeId
                     || card.creditTypeConversions.contains(where: { $0.customCreditTypeId == creditTypeId })
                 else {

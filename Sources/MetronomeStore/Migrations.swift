@@ -386,6 +386,56 @@ extension AppDatabase {
                 ALTER TABLE notification ADD COLUMN is_system INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v12 pricing units, packages and settings") { db in
+            try db.execute(sql: """
+                CREATE TABLE package (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    contract_name TEXT,
+                    rate_card_id TEXT REFERENCES rate_card(id),
+                    rate_card_alias TEXT,
+                    usage_statement_frequency TEXT NOT NULL,
+                    usage_statement_day TEXT NOT NULL,
+                    net_payment_terms_days TEXT,
+                    duration_unit TEXT,
+                    duration_value INTEGER,
+                    uniqueness_key TEXT UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE TABLE package_alias (
+                    package_id TEXT NOT NULL REFERENCES package(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    starting_at INTEGER,
+                    ending_before INTEGER,
+                    PRIMARY KEY (package_id, position)
+                );
+                CREATE INDEX package_alias_by_name ON package_alias(name);
+                CREATE TABLE package_contract (
+                    seq INTEGER PRIMARY KEY,
+                    package_id TEXT NOT NULL REFERENCES package(id) ON DELETE CASCADE,
+                    contract_id TEXT NOT NULL UNIQUE REFERENCES contract(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL
+                );
+                CREATE INDEX package_contract_by_package ON package_contract(package_id, seq);
+                CREATE TABLE account_billing_provider (
+                    seq INTEGER PRIMARY KEY,
+                    delivery_method_id TEXT NOT NULL UNIQUE REFERENCES delivery_method(id) ON DELETE CASCADE,
+                    billing_provider TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE avalara_credentials (
+                    delivery_method_id TEXT PRIMARY KEY REFERENCES delivery_method(id) ON DELETE CASCADE,
+                    avalara_environment TEXT NOT NULL,
+                    avalara_username TEXT NOT NULL,
+                    avalara_password TEXT NOT NULL,
+                    commit_transactions INTEGER,
+                    updated_at INTEGER NOT NULL
+                );
+                """)
+        }
         migrator.registerMigration("v13 notification configurations") { db in
             try db.execute(sql: """
                 CREATE TABLE notification_config (
@@ -516,6 +566,11 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     package static let stateTables = [
+        "avalara_credentials",
+        "account_billing_provider",
+        "package_contract",
+        "package_alias",
+        "package",
         "notification_delivery",
         "notification",
         "webhook_destination",

@@ -421,6 +421,9 @@ class World:
         self.fault_id = ""
         self.offset_notification_id = ""
         self.archivable_offset_id = ""
+        self.credit_type_id = ""
+        self.package_id = ""
+        self.delivery_method_id = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         r = self.http.request(method, path, json=body, params=params)
@@ -505,6 +508,16 @@ class World:
             "name": "Seeded offset", "policy": {"type": "contract.start", "offset": "-P1D"}, "uniqueness_key": "seeded-offset"})["data"]["id"]
         self.archivable_offset_id = ok("POST", "/v2/notifications/create", {
             "name": "Seeded offset to archive", "policy": {"type": "contract.end", "offset": "P1D"}})["data"]["id"]
+        self.credit_type_id = ok("POST", "/v1/credit-types/create", {"name": "Seeded unit"})["data"]["id"]
+        self.package_id = ok("POST", "/v1/packages/create", {
+            "name": "Seeded package", "contract_name": "Seeded package contract", "rate_card_id": STANDARD_RATE_CARD,
+            "aliases": [{"name": "seeded-package"}], "duration": {"unit": "MONTHS", "value": 12}})["data"]["id"]
+        package_customer = ok("POST", "/v1/customers", {"name": "On the seeded package"})["data"]["id"]
+        ok("POST", "/v1/contracts/create", {
+            "customer_id": package_customer, "starting_at": "2026-01-01T00:00:00Z", "package_id": self.package_id})
+        self.delivery_method_id = ok("POST", "/v1/setUpBillingProvider", {
+            "billing_provider": "aws_marketplace", "delivery_method": "direct_to_billing_provider",
+            "configuration": {"aws_external_id": "seeded", "aws_iam_role_arn": "arn:aws:iam::seeded"}})["data"]["delivery_method_id"]
         # A fault on a path no client uses, so that it never answers for a fuzzed request.
         self.fault_id = ok("POST", "/_emulator/faults", {"method": "PATCH", "path": "/v1/never-served", "status": 418})["data"]["id"]
 
@@ -576,6 +589,10 @@ class World:
             "notification_configs": lambda: pages("POST", "/v2/notifications/offset/list", body={"archive_filter": "ALL"},
                                                   token_field="cursor", in_body=True),
             "system_notifications": lambda: self.http.post("/v2/notifications/system/list", json={}).json()["data"],
+            "packages": lambda: pages("POST", "/v1/packages/list", body={"archive_filter": "ALL"}),
+            "contracts on package": lambda: pages("POST", "/v1/packages/listContractsOnPackage",
+                                                  body={"package_id": self.package_id, "include_archived": True}),
+            "billing providers": lambda: pages("POST", "/v1/listConfiguredBillingProviders", body={}, in_body=True),
             "alerts": lambda: pages("POST", "/v1/customer-alerts/list",
                                     body={"customer_id": cid, "alert_statuses": ["ENABLED", "DISABLED", "ARCHIVED"]}),
         }
@@ -725,8 +742,31 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/v1/customFields/setValues"): ({}, {"entity": "customer", "entity_id": cid,
                                                       "custom_fields": {"seeded": "w"}}),
         ("POST", "/v1/customFields/deleteValues"): ({}, {"entity": "customer", "entity_id": cid, "keys": ["seeded"]}),
-        # Credit types
+        # Credit types (pricing units)
         ("GET", "/v1/credit-types/list"): ({"limit": "10"}, NO_BODY),
+        ("POST", "/v1/credit-types/create"): ({}, {"name": "Fuzzed unit"}),
+        ("POST", "/v1/credit-types/archive"): ({}, {"id": w.credit_type_id}),
+        # Services and settings
+        ("GET", "/v1/services"): ({}, NO_BODY),
+        ("POST", "/v1/setUpBillingProvider"): ({}, {
+            "billing_provider": "azure_marketplace", "delivery_method": "aws_sqs",
+            "configuration": {"region": "us-east-1", "nested": {"list": [1, "two", None]}}}),
+        ("POST", "/v1/listConfiguredBillingProviders"): ({}, {}),
+        ("POST", "/v1/upsertAvalaraCredentials"): ({}, {
+            "avalara_environment": "SANDBOX", "avalara_username": "fuzz", "avalara_password": "fuzz-pass",
+            "delivery_method_ids": [w.delivery_method_id], "commit_transactions": True}),
+        # Packages
+        ("POST", "/v1/packages/create"): ({}, {
+            "name": "Fuzzed package", "contract_name": "Fuzzed contract", "rate_card_alias": "seeded-card",
+            "aliases": [{"name": "fuzzed-package", "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2027-01-01T00:00:00Z"}],
+            "duration": {"unit": "WEEKS", "value": 6}, "net_payment_terms_days": 30,
+            "usage_statement_schedule": {"frequency": "QUARTERLY", "day": "CONTRACT_START"},
+            "uniqueness_key": "fuzzed-package", "commits": []}),
+        ("POST", "/v1/packages/get"): ({}, {"package_id": w.package_id}),
+        ("POST", "/v1/packages/list"): ({"limit": "10"}, {"archive_filter": "ALL"}),
+        ("POST", "/v1/packages/archive"): ({}, {"package_id": w.package_id}),
+        ("POST", "/v1/packages/listContractsOnPackage"): ({"limit": "10"}, {
+            "package_id": w.package_id, "covering_date": at, "include_archived": True}),
         # Billable metrics
         ("GET", "/v1/billable-metrics"): ({"include_archived": "true", "limit": "10"}, NO_BODY),
         ("GET", "/v1/billable-metrics/{billable_metric_id}"): ({}, NO_BODY),

@@ -23,6 +23,11 @@ struct APIError: Error, Sendable, Equatable {
         APIError(status: .unauthorized, message: message)
     }
 
+    /// 400: a field Metronome accepts that the emulator does not support yet.
+    static func unsupportedField(_ field: String) -> APIError {
+        APIError(status: .badRequest, message: "'\(field)' is not supported by the emulator yet")
+    }
+
     /// 404: an object the request names does not exist.
     static func notFound(_ kind: String, _ id: String) -> APIError {
         APIError(status: .notFound, message: "\(kind) not found: \(id)")

@@ -45,6 +45,38 @@ struct IDPayload: Encodable {
 /// object within the size limit.
 struct UnreadBody: Decodable {}
 
+/// A body decoded as `T`, with the top-level fields it gave, to tell a field left out from one
+/// sent (and to refuse fields that cannot go together or are not supported yet).
+struct BodyWithFields<T: Decodable>: Decodable {
+    /// The body.
+    var value: T
+    /// Each top-level field of the body, as sent.
+    var fields: [String: JSONValue]
+
+    /// Decodes the body as `T` and keeps its top-level fields.
+    init(from decoder: any Decoder) throws {
+        value = try T(from: decoder)
+        fields = try [String: JSONValue](from: decoder)
+    }
+
+    /// Whether `field` was sent with a value: not null, and not an empty array or object.
+    func gave(_ field: String) -> Bool {
+        switch fields[field] {
+        case nil, .null?: false
+        case .array(let items)?: !items.isEmpty
+        case .object(let members)?: !members.isEmpty
+        default: true
+        }
+    }
+
+    /// Throws a 400 for the first of `unsupported` the body gave.
+    func refuse(_ unsupported: [String]) throws {
+        if let field = unsupported.first(where: gave) {
+            throw APIError.unsupportedField(field)
+        }
+    }
+}
+
 extension Request {
     /// Decodes the JSON body as `T`, turning every decoding failure into a 400 that names the
     /// field at fault. An empty body reads as `{}`, so endpoints whose fields are all optional

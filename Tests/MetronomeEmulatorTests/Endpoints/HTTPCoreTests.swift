@@ -43,8 +43,6 @@ import Testing
             let unbuilt = try await client.call(.post, "/v1/contracts/amend", json: "{}")
             #expect(unbuilt.status == .notImplemented)
             #expect(unbuilt.message?.contains("not implement") == true)
-            let unbuiltGet = try await client.call(.get, "/v1/services")
-            #expect(unbuiltGet.status == .notImplemented)
         }
     }
 

@@ -10,8 +10,8 @@ import NIOCore
 struct AuditedRoute: Sendable {
     /// Where an audited request names its resource.
     enum ResourceID: Sendable {
-        /// The response's `data.id` (a create).
-        case created
+        /// A field of the response's `data` (a create's new ID).
+        case created(String)
         /// A top-level field of the request body.
         case body(String)
         /// A path segment (its index among the path's `/`-separated segments).
@@ -29,7 +29,7 @@ struct AuditedRoute: Sendable {
     /// Every write route the log records. Usage ingest is not an action on a resource, and is
     /// left out, as are reads sent with POST.
     static let all: [AuditedRoute] = [
-        .init(method: .post, template: "/v1/customers", action: "create_customer", resourceType: "customer", resourceID: .created),
+        .init(method: .post, template: "/v1/customers", action: "create_customer", resourceType: "customer", resourceID: .created("id")),
         .init(method: .post, template: "/v1/customers/archive", action: "archive_customer", resourceType: "customer", resourceID: .body("id")),
         .init(method: .post, template: "/v1/customers/{}/setName", action: "change_name", resourceType: "customer", resourceID: .path(3)),
         .init(method: .post, template: "/v1/customers/{}/setIngestAliases", action: "set_ingest_aliases", resourceType: "customer", resourceID: .path(3)),
@@ -42,13 +42,13 @@ struct AuditedRoute: Sendable {
         .init(method: .post, template: "/v1/customers/updateNamedSchedule", action: "update_named_schedule", resourceType: "customer", resourceID: .body("customer_id")),
         .init(method: .post, template: "/v1/setCustomerBillingProviderConfigurations", action: "set_billing_provider_configurations", resourceType: "customer", resourceID: .none),
         .init(method: .post, template: "/v1/archiveCustomerBillingProviderConfigurations", action: "archive_billing_provider_configurations", resourceType: "customer", resourceID: .body("customer_id")),
-        .init(method: .post, template: "/v1/billable-metrics/create", action: "create_billable_metric", resourceType: "billable_metric", resourceID: .created),
+        .init(method: .post, template: "/v1/billable-metrics/create", action: "create_billable_metric", resourceType: "billable_metric", resourceID: .created("id")),
         .init(method: .post, template: "/v1/billable-metrics/archive", action: "archive_billable_metric", resourceType: "billable_metric", resourceID: .body("id")),
         .init(method: .put, template: "/v1/billable-metrics/{}", action: "update_billable_metric", resourceType: "billable_metric", resourceID: .path(3)),
-        .init(method: .post, template: "/v1/contract-pricing/products/create", action: "create_product", resourceType: "product", resourceID: .created),
+        .init(method: .post, template: "/v1/contract-pricing/products/create", action: "create_product", resourceType: "product", resourceID: .created("id")),
         .init(method: .post, template: "/v1/contract-pricing/products/update", action: "update_product", resourceType: "product", resourceID: .body("product_id")),
         .init(method: .post, template: "/v1/contract-pricing/products/archive", action: "archive_product", resourceType: "product", resourceID: .body("product_id")),
-        .init(method: .post, template: "/v1/contract-pricing/rate-cards/create", action: "create_rate_card", resourceType: "rate_card", resourceID: .created),
+        .init(method: .post, template: "/v1/contract-pricing/rate-cards/create", action: "create_rate_card", resourceType: "rate_card", resourceID: .created("id")),
         .init(method: .post, template: "/v1/contract-pricing/rate-cards/update", action: "update_rate_card", resourceType: "rate_card", resourceID: .body("rate_card_id")),
         .init(method: .post, template: "/v1/contract-pricing/rate-cards/archive", action: "archive_rate_card", resourceType: "rate_card", resourceID: .body("id")),
         .init(method: .post, template: "/v1/contract-pricing/rate-cards/addRate", action: "add_rate", resourceType: "rate_card", resourceID: .body("rate_card_id")),
@@ -56,24 +56,30 @@ struct AuditedRoute: Sendable {
         .init(method: .post, template: "/v1/contract-pricing/rate-cards/moveRateCardProducts", action: "move_rate_card_products", resourceType: "rate_card", resourceID: .body("rate_card_id")),
         .init(method: .post, template: "/v1/contract-pricing/rate-cards/setRateCardProductsOrder", action: "set_rate_card_products_order", resourceType: "rate_card", resourceID: .body("rate_card_id")),
         .init(method: .post, template: "/v1/contract-pricing/rate-cards/updateNamedSchedule", action: "update_named_schedule", resourceType: "rate_card", resourceID: .body("rate_card_id")),
-        .init(method: .post, template: "/v1/contracts/create", action: "create_contract", resourceType: "contract", resourceID: .created),
+        .init(method: .post, template: "/v1/contracts/create", action: "create_contract", resourceType: "contract", resourceID: .created("id")),
         .init(method: .post, template: "/v1/contracts/archive", action: "archive_contract", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v1/contracts/updateEndDate", action: "update_contract_end_date", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v1/contracts/updateNamedSchedule", action: "update_named_schedule", resourceType: "contract", resourceID: .body("contract_id")),
-        .init(method: .post, template: "/v1/contracts/customerCommits/create", action: "create_commit", resourceType: "commit", resourceID: .created),
+        .init(method: .post, template: "/v1/contracts/customerCommits/create", action: "create_commit", resourceType: "commit", resourceID: .created("id")),
         .init(method: .post, template: "/v1/contracts/customerCommits/updateEndDate", action: "update_commit_end_date", resourceType: "commit", resourceID: .body("commit_id")),
-        .init(method: .post, template: "/v1/contracts/customerCredits/create", action: "create_credit", resourceType: "credit", resourceID: .created),
+        .init(method: .post, template: "/v1/contracts/customerCredits/create", action: "create_credit", resourceType: "credit", resourceID: .created("id")),
         .init(method: .post, template: "/v1/contracts/customerCredits/updateEndDate", action: "update_credit_end_date", resourceType: "credit", resourceID: .body("credit_id")),
         .init(method: .post, template: "/v1/customFields/addKey", action: "add_custom_field_key", resourceType: "custom_field_key", resourceID: .body("key")),
         .init(method: .post, template: "/v1/customFields/removeKey", action: "remove_custom_field_key", resourceType: "custom_field_key", resourceID: .body("key")),
         .init(method: .post, template: "/v1/customFields/setValues", action: "set_custom_field_values", resourceType: "custom_fields", resourceID: .body("id")),
         .init(method: .post, template: "/v1/customFields/deleteValues", action: "delete_custom_field_values", resourceType: "custom_fields", resourceID: .body("id")),
-        .init(method: .post, template: "/v1/alerts/create", action: "create_alert", resourceType: "alert", resourceID: .created),
+        .init(method: .post, template: "/v1/alerts/create", action: "create_alert", resourceType: "alert", resourceID: .created("id")),
         .init(method: .post, template: "/v1/alerts/archive", action: "archive_alert", resourceType: "alert", resourceID: .body("id")),
         .init(method: .post, template: "/v1/customer-alerts/reset", action: "reset_customer_alert", resourceType: "alert", resourceID: .body("alert_id")),
         .init(method: .post, template: "/v1/invoices/void", action: "void_invoice", resourceType: "invoice", resourceID: .body("id")),
         .init(method: .post, template: "/v1/invoices/regenerate", action: "regenerate_invoice", resourceType: "invoice", resourceID: .body("id")),
-        .init(method: .post, template: "/v2/notifications/create", action: "create_notification", resourceType: "notification", resourceID: .created),
+        .init(method: .post, template: "/v1/credit-types/create", action: "create_pricing_unit", resourceType: "credit_type", resourceID: .created("id")),
+        .init(method: .post, template: "/v1/credit-types/archive", action: "archive_pricing_unit", resourceType: "credit_type", resourceID: .body("id")),
+        .init(method: .post, template: "/v1/packages/create", action: "create_package", resourceType: "package", resourceID: .created("id")),
+        .init(method: .post, template: "/v1/packages/archive", action: "archive_package", resourceType: "package", resourceID: .body("package_id")),
+        .init(method: .post, template: "/v1/setUpBillingProvider", action: "set_up_billing_provider", resourceType: "delivery_method", resourceID: .created("delivery_method_id")),
+        .init(method: .post, template: "/v1/upsertAvalaraCredentials", action: "upsert_avalara_credentials", resourceType: "delivery_method", resourceID: .none),
+        .init(method: .post, template: "/v2/notifications/create", action: "create_notification", resourceType: "notification", resourceID: .created("id")),
         .init(method: .post, template: "/v2/notifications/edit", action: "edit_notification", resourceType: "notification", resourceID: .body("id")),
         .init(method: .post, template: "/v2/notifications/archive", action: "archive_notification", resourceType: "notification", resourceID: .body("id")),
     ]
@@ -128,10 +134,10 @@ struct AuditLogMiddleware: RouterMiddleware {
             throw error
         }
         let succeeded = (200..<300).contains(response.status.code)
-        if case .created = route.resourceID, succeeded {
+        if case .created(let key) = route.resourceID, succeeded {
             let captured: CapturedBody
             (response, captured) = try await TrafficControlMiddleware.capture(response)
-            resourceId = Self.field("id", inObjectAt: "data", of: captured.bytes)
+            resourceId = Self.field(key, inObjectAt: "data", of: captured.bytes)
         }
         try await record(route, request: request, body: body, status: succeeded ? "success" : "failure", resourceId: resourceId, at: timestamp)
         return response

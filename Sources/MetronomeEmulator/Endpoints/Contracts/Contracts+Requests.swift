@@ -238,8 +238,16 @@ struct CreateContractRequest: Decodable {
     var netPaymentTermsDays: Decimal?
     var usageStatementSchedule: UsageStatementScheduleBody?
     var uniquenessKey: String?
+    var packageId: String?
+    var packageAlias: String?
+
+    /// The only fields Metronome takes alongside `package_id` or `package_alias`.
+    static let fieldsAllowedWithPackage: Set<String> = [
+        "customer_id", "starting_at", "package_id", "package_alias", "uniqueness_key", "transition", "custom_fields",
+    ]
 
     enum CodingKeys: String, CodingKey {
+        case packageId = "package_id", packageAlias = "package_alias"
         case customerId = "customer_id", startingAt = "starting_at", endingBefore = "ending_before", name
         case rateCardId = "rate_card_id", rateCardAlias = "rate_card_alias", commits, credits
         case scheduledCharges = "scheduled_charges", discounts, subscriptions, overrides, transition

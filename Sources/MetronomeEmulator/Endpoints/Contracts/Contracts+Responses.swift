@@ -15,10 +15,11 @@ struct ContractWire: Encodable {
     var customFields: [String: String]
     var uniquenessKey: String?
     var archivedAt: Timestamp?
+    var packageId: String?
 
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", amendments, initial, current, subscriptions, customFields = "custom_fields"
-        case uniquenessKey = "uniqueness_key", archivedAt = "archived_at"
+        case uniquenessKey = "uniqueness_key", archivedAt = "archived_at", packageId = "package_id"
     }
 
     init(_ snapshot: ContractSnapshot) {
@@ -32,6 +33,7 @@ struct ContractWire: Encodable {
         customFields = terms.customFields
         uniquenessKey = terms.uniquenessKey
         archivedAt = terms.archivedAt
+        packageId = snapshot.packageId
     }
 }
 

@@ -27,7 +27,9 @@ struct ContractsEndpoints {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(as: CreateContractRequest.self, context: context)
+        let decoded = try await request.decodeJSON(as: BodyWithFields<CreateContractRequest>.self, context: context)
+        let body = decoded.value
+        let package = try Self.packageReference(decoded)
         let now = clock.now()
         let id = UUID().uuidString.lowercased()
         let customerId = try Validate.id(body.customerId, field: "customer_id")
@@ -85,8 +87,35 @@ struct ContractsEndpoints {
             } ?? [],
             customFields: body.customFields ?? [:], uniquenessKey: body.uniquenessKey, createdAt: now, archivedAt: nil
         )
-        let created = try await database.createContract(NewContract(terms: terms, rateCardAlias: body.rateCardAlias))
+        let created = try await database.createContract(NewContract(terms: terms, rateCardAlias: body.rateCardAlias, package: package))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
+    }
+
+    /// The package a contract is provisioned on, if the body names one; then the package gives
+    /// the terms, so the body may carry only the fields Metronome allows alongside it.
+    static func packageReference(_ decoded: BodyWithFields<CreateContractRequest>) throws -> PackageReference? {
+        let body = decoded.value
+        let reference: PackageReference
+        switch (body.packageId, body.packageAlias) {
+        case (nil, nil):
+            return nil
+        case (_?, _?):
+            throw APIError.badRequest("Give 'package_id' or 'package_alias', not both")
+        case (let id?, nil):
+            reference = .id(try Validate.id(id, field: "package_id"))
+        case (nil, let alias?):
+            try Validate.length(alias, field: "package_alias", 1...256)
+            reference = .alias(alias)
+        }
+        if let field = decoded.fields.keys.sorted().first(where: {
+            !CreateContractRequest.fieldsAllowedWithPackage.contains($0) && decoded.fields[$0] != .null
+        }) {
+            throw APIError.badRequest(
+                "'\(field)' cannot be given with a package: only customer_id, starting_at, package_id or package_alias, "
+                    + "uniqueness_key, transition and custom_fields are"
+            )
+        }
+        return reference
     }
 
     /// The contract, with its commits' and credits' balances and ledgers when asked.

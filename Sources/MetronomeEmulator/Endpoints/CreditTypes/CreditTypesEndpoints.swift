@@ -3,17 +3,35 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Credit types (pricing units): `GET /v1/credit-types/list`.
+/// Credit types (pricing units): `GET /v1/credit-types/list`, `POST /v1/credit-types/create|archive`.
 struct CreditTypesEndpoints {
     typealias Context = EmulatorRequestContext
 
     let database: AppDatabase
+    let clock: EmulatorClock
 
     /// The routes of this resource.
     var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
         routes.get("/v1/credit-types/list", use: list)
+        routes.post("/v1/credit-types/create", use: create)
+        routes.post("/v1/credit-types/archive", use: archive)
         return routes
+    }
+
+    /// Creates a custom pricing unit.
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: CreateCreditTypeRequest.self, context: context)
+        let id = try await database.createCustomCreditType(name: try Validate.name(body.name))
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
+    }
+
+    /// Archives a custom pricing unit; what already uses it keeps it.
+    @Sendable func archive(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: ArchiveCreditTypeRequest.self, context: context)
+        let id = try Validate.id(body.id, field: "id")
+        try await database.archiveCustomCreditType(id: id, now: clock.now())
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -23,6 +41,16 @@ struct CreditTypesEndpoints {
             Page(rows: rows, request: page, list: "credit-types", key: { [String($0.seq ?? 0)] }, transform: CreditTypeWire.init)
         )
     }
+}
+
+/// The body of `create`: `{"name"}`.
+struct CreateCreditTypeRequest: Decodable {
+    var name: String
+}
+
+/// The body of `archive`: `{"id"}`.
+struct ArchiveCreditTypeRequest: Decodable {
+    var id: String
 }
 
 /// A credit type on the wire.
