@@ -18,7 +18,7 @@ function request()
   counter = counter + 1
   local events = {}
   for i = 1, 100 do
-    local customer = (first + counter * 10 + (i - 1) // 10) % count
+    local customer = (first + counter * 10 + math.floor((i - 1) / 10)) % count
     events[i] = string.format(
       '{"transaction_id":"%s-%d-%d","customer_id":"%s%d","event_type":"api_call",'
         .. '"timestamp":"2026-01-%02dT%02d:%02d:00Z","properties":{"endpoint":"/v1/search","region":"us-east"}}',

@@ -55,7 +55,7 @@ func httpConfiguration(_ configuration: Configuration) -> HTTP1Channel.Configura
 /// then every resource's routes.
 func buildRouter(
     configuration: Configuration, database: AppDatabase, clock: EmulatorClock, seed: NamespaceSeed, traffic: TrafficControl,
-    namespaces: Namespaces?, logger: Logger
+    alerts: AlertEvaluationQueue, namespaces: Namespaces?, logger: Logger
 ) -> Router<EmulatorRequestContext> {
     let router = Router(context: EmulatorRequestContext.self)
     router.add(middleware: TrafficControlMiddleware(traffic: traffic, clock: clock, maxBodySize: configuration.maxBodySize, logger: logger))
@@ -77,7 +77,7 @@ func buildRouter(
     router.addRoutes(SettingsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(PackagesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
-    router.addRoutes(UsageEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(UsageEndpoints(database: database, clock: clock, alerts: alerts).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)
     router.addRoutes(PlansEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ProductsEndpoints(database: database, clock: clock).routes)
@@ -101,7 +101,8 @@ public func routeTable() throws -> [String] {
     let logger = Logger(label: "routes")
     let router = buildRouter(
         configuration: configuration, database: try AppDatabase.inMemory(), clock: EmulatorClock(), seed: .fixtures(.none),
-        traffic: TrafficControl(configuration), namespaces: Namespaces(configuration: configuration, seed: .fixtures(.none), logger: logger),
+        traffic: TrafficControl(configuration), alerts: AlertEvaluationQueue(),
+        namespaces: Namespaces(configuration: configuration, seed: .fixtures(.none), logger: logger),
         logger: logger
     )
     let notBuilt = Set(MetronomeEndpointsNotYetBuilt.all.map { "\($0.0) \($0.1)" })

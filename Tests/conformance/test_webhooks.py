@@ -385,6 +385,10 @@ def test_a_balance_alert_notifies_the_remaining_balance(client, http):
     client.v1.usage.ingest(usage=api_calls(customer, 100, utc(2026, 1, 3), "commit-a"))  # 0.5 cents each
     client.v1.usage.ingest(usage=api_calls(customer, 30, utc(2026, 1, 4), "commit-b"))  # 35 of 100 left
     assert client.v1.customers.alerts.retrieve(customer_id=customer, alert_id=alert_id).data.customer_status == "in_alarm"
+    # Alerts are evaluated moments after the batch is stored.
+    deadline = time.monotonic() + WAIT_S
+    while not notifications(http, type="alerts.low_remaining_commit_balance_reached") and time.monotonic() < deadline:
+        time.sleep(0.05)
     [notification] = notifications(http, type="alerts.low_remaining_commit_balance_reached")
     props = notification["properties"]
     assert (props["alert_id"], props["customer_id"], props["threshold"]) == (alert_id, customer, 40)

@@ -64,6 +64,8 @@ final class Namespace: Sendable {
     let database: AppDatabase
     let clock: EmulatorClock
     let traffic: TrafficControl
+    /// The customers whose alerts await evaluation after ingest.
+    let alerts: AlertEvaluationQueue
     let responder: RouterResponder<EmulatorRequestContext>
     /// The SQLite file under `--data-dir` (or `--db`) that keeps it, if it is kept.
     let path: String?
@@ -71,13 +73,14 @@ final class Namespace: Sendable {
 
     /// A value with each stored property given.
     init(
-        name: String, database: AppDatabase, clock: EmulatorClock, traffic: TrafficControl,
+        name: String, database: AppDatabase, clock: EmulatorClock, traffic: TrafficControl, alerts: AlertEvaluationQueue,
         responder: RouterResponder<EmulatorRequestContext>, path: String?
     ) {
         self.name = name
         self.database = database
         self.clock = clock
         self.traffic = traffic
+        self.alerts = alerts
         self.responder = responder
         self.path = path
     }
@@ -86,5 +89,8 @@ final class Namespace: Sendable {
     var isDropped: Bool { droppedFlag.load(ordering: .acquiring) }
 
     /// Marks it deleted.
-    func drop() { droppedFlag.store(true, ordering: .releasing) }
+    func drop() {
+        droppedFlag.store(true, ordering: .releasing)
+        alerts.finish()
+    }
 }

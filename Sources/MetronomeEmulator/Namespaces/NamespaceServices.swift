@@ -4,7 +4,8 @@ import MetronomeStore
 import ServiceLifecycle
 
 /// The background work of every namespace, in the application's service group: for each one as
-/// it opens, settlement as its clock runs and the delivery of its notifications (one HTTP
+/// it opens, settlement as its clock runs, the evaluation of alerts after ingest, and the
+/// delivery of its notifications (one HTTP
 /// client for all). A namespace's work ends when it is deleted; all of it at shutdown (attempts
 /// in flight stay pending, and a restart sends them again).
 struct NamespaceServices: Service {
@@ -21,6 +22,9 @@ struct NamespaceServices: Service {
                     let isLive: @Sendable () -> Bool = { !namespace.isDropped }
                     group.addTask {
                         await Settlement(database: namespace.database).run(clock: namespace.clock, logger: logger, isLive: isLive)
+                    }
+                    group.addTask {
+                        await namespace.alerts.run(database: namespace.database, clock: namespace.clock, logger: logger)
                     }
                     group.addTask {
                         let delivery = WebhookDelivery(

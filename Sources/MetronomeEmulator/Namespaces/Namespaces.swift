@@ -68,12 +68,14 @@ final class Namespaces: Sendable {
         // A store kept in a file may hold due moments that passed while the server was down.
         try await Settlement(database: database).catchUp(to: clock.now())
         let traffic = TrafficControl(configuration)
+        let alerts = AlertEvaluationQueue()
         let router = buildRouter(
-            configuration: configuration, database: database, clock: clock, seed: seed, traffic: traffic,
+            configuration: configuration, database: database, clock: clock, seed: seed, traffic: traffic, alerts: alerts,
             namespaces: name == Self.defaultName ? self : nil, logger: logger
         )
         return Namespace(
-            name: name, database: database, clock: clock, traffic: traffic, responder: router.buildResponder(), path: path
+            name: name, database: database, clock: clock, traffic: traffic, alerts: alerts, responder: router.buildResponder(),
+            path: path
         )
     }
 

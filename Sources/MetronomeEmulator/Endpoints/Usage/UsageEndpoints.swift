@@ -10,6 +10,8 @@ struct UsageEndpoints {
 
     let database: AppDatabase
     let clock: EmulatorClock
+    /// Where the customers a batch names go to have their alerts evaluated.
+    let alerts: AlertEvaluationQueue
 
     /// Rows on one page of `/v1/usage`, which takes no `limit`.
     static let usagePageSize = 1000
@@ -31,9 +33,7 @@ struct UsageEndpoints {
         let events = try IngestBatch.parse(buffer, now: now)
         if try await database.ingest(events, now: now) > 0 {
             // As Metronome does, alerts follow usage as it arrives, from what was committed.
-            var refs: [String] = []
-            for event in events where !refs.contains(event.customerRef) { refs.append(event.customerRef) }
-            try await database.evaluateAlerts(customerRefs: refs, now: now)
+            alerts.add(events.lazy.map(\.customerRef))
         }
         return JSONResponse.empty()
     }
