@@ -20,25 +20,27 @@ extension AppDatabase {
     }
 
     /// Settles the customer whose due moment comes first, if it is at or before `moment`, at
-    /// that due moment, in one transaction. Answers whether there was one.
+    /// that due moment (a customer never settled, as an older store leaves them, at `moment`), in
+    /// one transaction. Answers whether there was one.
     package func settleNextDue(through moment: Timestamp) async throws -> Bool {
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT customer_id, due_at FROM customer_settlement
+                SELECT customer_id, due_at, settled_at FROM customer_settlement
                 WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, customer_id LIMIT 1
                 """, arguments: [moment])
             else { return false }
-            let (customerId, due): (String, Int64) = (row[0], row[1])
-            try Self.settle(customerId: customerId, now: Timestamp(millisecondsSinceEpoch: due), db)
+            let (customerId, due, settledAt): (String, Int64, Int64?) = (row[0], row[1], row[2])
+            try Self.settle(customerId: customerId, now: settledAt == nil ? moment : Timestamp(millisecondsSinceEpoch: due), db)
             return true
         }
     }
 
-    /// Settles every customer at `now`, as when the clock moves back (due moments computed for
-    /// a later time no longer hold) or a store is first opened.
+    /// Settles every customer with terms at `now`, as when the clock moves back (due moments
+    /// computed for a later time no longer hold). A customer with no plan, contract or commit
+    /// has nothing to settle, and no row until it has.
     package func settleEveryCustomer(now: Timestamp) async throws {
         try await writer.write { db in
-            for customerId in try String.fetchAll(db, sql: "SELECT id FROM customer ORDER BY seq") {
+            for customerId in try String.fetchAll(db, sql: "SELECT customer_id FROM customer_settlement ORDER BY customer_id") {
                 try Self.settle(customerId: customerId, now: now, db)
             }
         }
@@ -68,7 +70,8 @@ extension AppDatabase {
         }
         try db.execute(sql: """
             INSERT INTO customer_settlement (customer_id, settled_at, due_at) VALUES (?, ?, ?)
-            ON CONFLICT (customer_id) DO UPDATE SET settled_at = MAX(settled_at, excluded.settled_at), due_at = excluded.due_at
+            ON CONFLICT (customer_id) DO UPDATE
+            SET settled_at = MAX(COALESCE(settled_at, excluded.settled_at), excluded.settled_at), due_at = excluded.due_at
             """, arguments: [customerId, max(settledAt ?? now, now), due])
     }
 

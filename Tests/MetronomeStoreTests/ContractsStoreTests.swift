@@ -99,4 +99,26 @@ import Testing
         let counts = try await database.writer.read { db in (try ContractRecord.fetchCount(db), try CommitRecord.fetchCount(db)) }
         #expect(counts == (0, 0))
     }
+
+    /// A commit's segment that ends on January 1, 2027, created at `now` (2026-01-01).
+    @Test func aSegmentEndIsNotifiedOnceWhenItsMomentIsSettledEvenForACustomerMigratedUnsettled() async throws {
+        let (database, product, customer) = try await setUp()
+        _ = try await database.createCommitOrCredit(commit(.commit, customer: customer, product: product))
+        // As migration v11 leaves a customer of an older store: never settled, due at once.
+        try await database.writer.write { db in
+            try db.execute(sql: "UPDATE customer_settlement SET settled_at = NULL, due_at = 0")
+        }
+        let june = Timestamp(rfc3339: "2026-06-01T00:00:00Z")!, end = Timestamp(rfc3339: "2027-01-01T00:00:00Z")!
+        let later = Timestamp(rfc3339: "2027-02-01T00:00:00Z")!
+        #expect(try await database.settleNextDue(through: june))  // the first settlement notifies nothing before it
+        #expect(try await database.nextDueMoment() == end)
+        while try await database.settleNextDue(through: later) {}
+        #expect(try await database.settleNextDue(through: later) == false)
+        let notified = try await database.notifications(
+            filter: NotificationFilter(customerId: customer),
+            page: PageRequest(limit: 10, token: nil, parameter: "next_page", list: AppDatabase.notificationsList, defaultLimit: 10, maxLimit: 100)
+        ).notifications
+        #expect(notified.map(\.type) == ["commit.create", "commit.segment.end"])
+        #expect(notified.last?.createdAt == end)
+    }
 }
