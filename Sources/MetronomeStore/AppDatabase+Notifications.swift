@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import MetronomeBilling
 import MetronomeCodecs
 
@@ -360,6 +361,68 @@ extension AppDatabase {
             let next = rows.count > page.limit
                 ? notifications.last.map { PageCursor(list: Self.notificationsList, key: [String($0.seq)]) } : nil
             return (notifications, next)
+        }
+    }
+}
+
+/// Rings when a committed transaction changes the outbox (a notification written, a delivery
+/// made due again, a destination added), so that delivery need not wait out its poll interval.
+package final class OutboxBell: TransactionObserver, Sendable {
+    private struct State {
+        var rung = false
+        var waiter: CheckedContinuation<Void, Never>?
+        var changing = false
+    }
+
+    private let state = Mutex(State())
+    private static let tables: Set<String> = ["notification", "notification_delivery", "webhook_destination"]
+
+    package init() {}
+
+    package func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Self.tables.contains(eventKind.tableName) }
+    package func databaseDidChange(with event: DatabaseEvent) { state.withLock { $0.changing = true } }
+    package func databaseDidCommit(_ db: Database) {
+        if state.withLock({ state in defer { state.changing = false }; return state.changing }) { ring() }
+    }
+    package func databaseDidRollback(_ db: Database) { state.withLock { $0.changing = false } }
+
+    /// Wakes the waiter, or the next one to wait.
+    package func ring() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.rung = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when the bell rings (or rang since the last wait), after `duration`, or when the
+    /// task is cancelled.
+    package func wait(upTo duration: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Only a wait that ran its course rings: one cut short leaves no ring behind.
+                if (try? await Task.sleep(for: duration)) != nil { self.ring() }
+            }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let rang = state.withLock { state -> Bool in
+                        if state.rung {
+                            state.rung = false
+                            return true
+                        }
+                        state.waiter = continuation
+                        return false
+                    }
+                    if rang { continuation.resume() }
+                }
+            } onCancel: {
+                self.ring()
+            }
+            group.cancelAll()
         }
     }
 }

@@ -19,6 +19,8 @@ package struct AppDatabase: Sendable {
     package let commits = CommitCounter()
     /// References late usage named that name no customer, so that ingest stops looking them up.
     package let unknownCustomerRefs = UnknownCustomerRefs()
+    /// Rings when the notifications outbox changes.
+    package let outbox = OutboxBell()
 
     /// Wraps `writer`, brings its schema up to date and indexes the events it holds.
     package init(_ writer: any DatabaseWriter) throws {
@@ -27,6 +29,7 @@ package struct AppDatabase: Sendable {
         try writer.read { db in try Self.indexUsageTransactions(into: usageTransactions, db) }
         writer.add(transactionObserver: commits, extent: .databaseLifetime)
         writer.add(transactionObserver: unknownCustomerRefs, extent: .databaseLifetime)
+        writer.add(transactionObserver: outbox, extent: .databaseLifetime)
     }
 
     /// A store that lives and dies with the process.

@@ -96,4 +96,21 @@ import Testing
         }
         #expect(try await database.hasNotificationsToFanOut() == false)
     }
+
+    /// A committed notification wakes delivery at once: the wait here would otherwise last an
+    /// hour, past the test's time limit.
+    @Test(.timeLimit(.minutes(1))) func aCommittedNotificationRingsTheOutboxBell() async throws {
+        let database = try AppDatabase.inMemory()
+        let waiting = Task { await database.outbox.wait(upTo: .seconds(3600)) }
+        try await Task.sleep(for: .milliseconds(50))
+        try await database.writer.write { db in
+            try AppDatabase.recordNotification(type: "invoice.finalized", properties: [:], customerId: "c1", now: now, db)
+        }
+        await waiting.value
+        // A transaction that changes no outbox table rings nothing: a ring left over would end this wait at once.
+        try await database.writer.write { db in try db.execute(sql: "CREATE TABLE unrelated (x)") }
+        let started = ContinuousClock.now
+        await database.outbox.wait(upTo: .milliseconds(300))
+        #expect(ContinuousClock.now - started >= .milliseconds(250))
+    }
 }

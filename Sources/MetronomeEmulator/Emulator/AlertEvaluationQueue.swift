@@ -39,6 +39,8 @@ final class AlertEvaluationQueue: Sendable {
             guard !refs.isEmpty else { continue }
             do {
                 try await database.evaluateAlerts(customerRefs: refs, now: clock.now())
+            } catch is CancellationError {
+                return  // shutting down
             } catch {
                 logger.error("alert evaluation: \(error)")
             }

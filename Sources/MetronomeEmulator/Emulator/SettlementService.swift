@@ -34,6 +34,8 @@ struct Settlement: Sendable {
                     let until = next.millisecondsSinceEpoch - clock.now().millisecondsSinceEpoch
                     wait = min(max(until, 1), Self.lookAgainMilliseconds)
                 }
+            } catch is CancellationError {
+                return  // shutting down
             } catch {
                 logger.error("settlement: \(error)")
             }

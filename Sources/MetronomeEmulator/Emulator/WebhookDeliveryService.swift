@@ -95,10 +95,12 @@ struct WebhookDelivery: Sendable {
                             }
                         }
                     }
+                } catch is CancellationError {
+                    break  // shutting down
                 } catch {
                     logger.error("webhook delivery: \(error)")
                 }
-                try? await Task.sleep(for: pause)
+                await database.outbox.wait(upTo: pause)
             }
         }
     }
@@ -145,6 +147,8 @@ struct WebhookDelivery: Sendable {
                 notificationId: delivery.notificationId, webhookId: delivery.webhookId, status: status, error: failure,
                 delivered: delivered, nextAttemptAt: next, wallNow: now
             )
+        } catch is CancellationError {
+            return  // shutting down: the delivery stays pending
         } catch {
             logger.error("webhook delivery: cannot record an attempt: \(error)")
         }
