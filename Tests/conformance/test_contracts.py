@@ -385,3 +385,21 @@ def test_contract_named_schedule(client):
         ns.retrieve(contract_id=str(uuid.uuid4()), customer_id=c, schedule_name="tier")
     with expect_api_error(404):
         ns.retrieve(contract_id=cid, customer_id=customer(client, "Other"), schedule_name="tier")
+
+
+@pytest.mark.parametrize("field,value", [
+    ("recurring_commits", [{"product_id": FIXTURE_PRODUCT_IDS["prepaid_commit"], "priority": 1, "starting_at": "2026-01-01T00:00:00Z",
+                            "access_amount": {"credit_type_id": USD_CENTS_ID, "unit_price": 100},
+                            "commit_duration": {"value": 1}}]),
+    ("prepaid_balance_threshold_configuration", {"threshold_amount": 100}),
+    ("scheduled_charges_on_usage_invoices", "ALL"),
+    ("total_contract_value", 1000),
+    ("salesforce_opportunity_id", "opp-1"),
+])
+def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, field, value):
+    customer = http.post("/v1/customers", json={"name": f"Refused {field}"}).json()["data"]["id"]
+    r = http.post("/v1/contracts/create", json={"customer_id": customer, "starting_at": "2026-01-01T00:00:00Z",
+                                                "rate_card_alias": "standard", field: value})
+    assert_error_response(r, 400)
+    assert f"'{field}'" in r.json()["message"] and "not supported" in r.json()["message"]
+    assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []

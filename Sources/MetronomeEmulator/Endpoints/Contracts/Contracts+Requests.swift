@@ -241,6 +241,14 @@ struct CreateContractRequest: Decodable {
     var packageId: String?
     var packageAlias: String?
 
+    /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
+    static let unsupportedFields = [
+        "billing_provider_configuration", "hierarchy_configuration", "multiplier_override_prioritization",
+        "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services", "recurring_commits",
+        "recurring_credits", "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
+        "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value",
+    ]
+
     /// The only fields Metronome takes alongside `package_id` or `package_alias`.
     static let fieldsAllowedWithPackage: Set<String> = [
         "customer_id", "starting_at", "package_id", "package_alias", "uniqueness_key", "transition", "custom_fields",

@@ -29,6 +29,7 @@ struct ContractsEndpoints {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<CreateContractRequest>.self, context: context)
         let body = decoded.value
+        try decoded.refuse(CreateContractRequest.unsupportedFields)
         let package = try Self.packageReference(decoded)
         let now = clock.now()
         let id = UUID().uuidString.lowercased()
