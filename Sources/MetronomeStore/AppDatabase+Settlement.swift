@@ -66,7 +66,7 @@ extension AppDatabase {
                 try recordBoundaries(of: customer, after: settledAt, through: now, db)
             }
             try evaluateAlerts(of: customer, now: now, db)
-            due = try nextDueMoment(customerId: customerId, after: now, db)
+            due = try nextDueMoment(of: customer, after: now, db)
         }
         try db.execute(sql: """
             INSERT INTO customer_settlement (customer_id, settled_at, due_at) VALUES (?, ?, ?)
@@ -76,7 +76,8 @@ extension AppDatabase {
     }
 
     /// The first moment after `moment` at which settling the customer would change something.
-    package static func nextDueMoment(customerId: String, after moment: Timestamp, _ db: Database) throws -> Timestamp? {
+    package static func nextDueMoment(of customer: CustomerRecord, after moment: Timestamp, _ db: Database) throws -> Timestamp? {
+        let customerId = customer.id
         var candidates: [Timestamp] = []
         func consider(_ candidate: Timestamp?) {
             if let candidate, candidate > moment { candidates.append(candidate) }
@@ -102,9 +103,7 @@ extension AppDatabase {
                 consider(segment.endingBefore)
             }
         }
-        if let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) {
-            candidates += try offsetMoments(of: customer, after: moment, db)
-        }
+        candidates += try offsetMoments(of: customer, after: moment, db)
         for draft in try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db) {
             consider(draft.sourceKind == .scheduledItem ? draft.startTimestamp : draft.period.finalizesAt)

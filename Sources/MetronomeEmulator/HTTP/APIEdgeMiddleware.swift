@@ -26,7 +26,7 @@ struct APIEdgeMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = render(apiError(from: error, request: request))
+            response = apiError(from: error, request: request).response
         }
         logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(Self.milliseconds(since: start))ms")
         return response
@@ -58,17 +58,6 @@ struct APIEdgeMiddleware: RouterMiddleware {
         }
     }
 
-    private func render(_ error: APIError) -> Response {
-        var body = ByteBuffer()
-        body.writeString(#"{"message":"#)
-        body.writeString(JSONValue.quoted(error.message))
-        if let code = error.code {
-            body.writeString(#","code":"#)
-            body.writeString(JSONValue.quoted(code))
-        }
-        body.writeString("}")
-        return Response(status: error.status, headers: JSONResponse.headers, body: .init(byteBuffer: body))
-    }
 
     /// Milliseconds to two places (`12.34`), written without Foundation's formatter, which would
     /// cost more than the rest of the log line.
@@ -82,5 +71,21 @@ struct APIEdgeMiddleware: RouterMiddleware {
         let hundredths = (micros + 5) / 10
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+extension APIError {
+    /// The error as Metronome writes it: `{"message": ...}` (with `code` where it has one) and
+    /// its status.
+    var response: Response {
+        var body = ByteBuffer()
+        body.writeString(#"{"message":"#)
+        body.writeString(JSONValue.quoted(message))
+        if let code {
+            body.writeString(#","code":"#)
+            body.writeString(JSONValue.quoted(code))
+        }
+        body.writeString("}")
+        return Response(status: status, headers: JSONResponse.headers, body: .init(byteBuffer: body))
     }
 }

@@ -19,27 +19,20 @@ struct NamespaceResponder: HTTPResponder {
         let rest = path.dropFirst(Namespaces.pathPrefix.count)
         let name = rest.prefix { $0 != "/" }
         guard Namespaces.isValidName(name) else {
-            return Self.error(.badRequest(
+            return APIError.badRequest(
                 "'\(name)' cannot name a namespace: use 1 to 64 letters, digits, '_', '.' or '-' (and not '.' or '..')"
-            ))
+            ).response
         }
         let namespace: Namespace
         do {
             namespace = try await namespaces.namespace(String(name))
         } catch let error as APIError {
-            return Self.error(error)
+            return error.response
         }
         var head = request.head
         let inner = rest.dropFirst(name.count)
         let query = request.uri.query.map { "?" + $0 } ?? ""
         head.path = (inner.isEmpty ? "/" : String(inner)) + query
         return try await namespace.responder.respond(to: Request(head: head, body: request.body), context: context)
-    }
-
-    /// `{"message": ...}` with the error's status, as every other error of the emulator.
-    private static func error(_ error: APIError) -> Response {
-        var body = ByteBuffer()
-        body.writeString(#"{"message":"# + JSONValue.quoted(error.message) + "}")
-        return Response(status: error.status, headers: JSONResponse.headers, body: .init(byteBuffer: body))
     }
 }

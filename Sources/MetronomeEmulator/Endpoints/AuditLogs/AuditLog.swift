@@ -166,8 +166,14 @@ struct AuditLogMiddleware: RouterMiddleware {
 
     /// The string `key` of the JSON object `buffer` holds (or of its member object `container`).
     static func field(_ key: String, inObjectAt container: String?, of buffer: ByteBuffer) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else { return nil }
-        let holder = container.map { object[$0] as? [String: Any] } ?? object
-        return holder?[key] as? String
+        guard case .object(var object)? = try? JSONValue(jsonText: String(buffer: buffer)) else {
+            return nil
+        }
+        if let container {
+            guard case .object(let inner)? = object[container] else { return nil }
+            object = inner
+        }
+        guard case .string(let value)? = object[key] else { return nil }
+        return value
     }
 }
