@@ -89,12 +89,20 @@ package struct InvoiceAdjustment: Sendable {
     package var creditType: InvoiceCreditType
     package var name: String
     package var total: Decimal
+    /// Set when a credit grant pays this much of the invoice.
+    package var creditGrantId: String?
+    package var creditGrantCustomFields: [String: String]?
 
     /// A value with each stored property given.
-    package init(creditType: InvoiceCreditType, name: String, total: Decimal) {
+    package init(
+        creditType: InvoiceCreditType, name: String, total: Decimal, creditGrantId: String? = nil,
+        creditGrantCustomFields: [String: String]? = nil
+    ) {
         self.creditType = creditType
         self.name = name
         self.total = total
+        self.creditGrantId = creditGrantId
+        self.creditGrantCustomFields = creditGrantCustomFields
     }
 }
 

@@ -76,6 +76,7 @@ func buildRouter(
     router.addRoutes(ServicesEndpoints().routes)
     router.addRoutes(SettingsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(PackagesEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(CreditGrantsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BillableMetricsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(UsageEndpoints(database: database, clock: clock, alerts: alerts).routes)
     router.addRoutes(CustomFieldsEndpoints(database: database).routes)

@@ -489,13 +489,15 @@ extension AppDatabase {
         return figures
     }
 
-    /// The balances of the customer's commits and credits with a segment open now.
+    /// The balances of the customer's credit grants in effect now, and of its commits and credits
+    /// with a segment open now.
     package static func balanceFigures(customerId: String, now: Timestamp, _ db: Database) throws -> [BalanceFigure] {
+        let grants = try creditGrantFigures(customerId: customerId, now: now, db)
         let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId)
             .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms)
-        guard !commits.isEmpty else { return [] }
+        guard !commits.isEmpty else { return grants }
         let accounts = try commitAccounts(customerId: customerId, now: now, db)
-        return commits.compactMap { commit in
+        return grants + commits.compactMap { commit in
             let open = commit.accessSchedule.filter { $0.covers(now) }
             guard let segmentEnd = open.map(\.endingBefore).max() else { return nil }
             return BalanceFigure(

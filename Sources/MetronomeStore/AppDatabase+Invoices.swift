@@ -443,19 +443,57 @@ extension AppDatabase {
             else { throw StoreError.corrupt("Invoice \(record.id) lost its customer plan") }
             let metricIds = Set(plan.definition.charges.compactMap(\.billableMetricId))
             let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
-            let usage = try metricUsage(
-                metrics, refs: try customerRefs(record.customerId, db), from: record.startTimestamp, to: min(cutoff, record.endTimestamp), db
-            ).mapValues(\.total)
+            let refs = try customerRefs(record.customerId, db)
             // With a trial, the trial is period 0 and priced by the first ramp; ramps count the
             // periods after it.
             let hasTrial = customerPlan.trialEnd.map { $0 > customerPlan.startingOn } ?? false
             var rampPeriod = record.period
             rampPeriod.index = hasTrial ? max(0, record.periodIndex - 1) : record.periodIndex
             let trial = hasTrial && record.periodIndex == 0 ? PlanTrial(spendingCap: customerPlan.trialSpec?.spendingCap?.amount) : nil
-            let content = PlanRating.rate(
-                plan: plan.definition, adjustments: customerPlan.priceAdjustments, period: rampPeriod, usage: usage,
-                addedCharges: record.addedCharges, creditType: fiat, creditTypeNames: creditTypeNames, trial: trial
-            )
+            func rated(until moment: Timestamp) throws -> PlanInvoiceContent {
+                let usage = try metricUsage(
+                    metrics, refs: refs, from: record.startTimestamp, to: min(moment, record.endTimestamp), db
+                ).mapValues(\.total)
+                return PlanRating.rate(
+                    plan: plan.definition, adjustments: customerPlan.priceAdjustments, period: rampPeriod, usage: usage,
+                    addedCharges: record.addedCharges, creditType: fiat, creditTypeNames: creditTypeNames, trial: trial
+                )
+            }
+            var content = try rated(until: cutoff)
+            let end = min(cutoff, record.endTimestamp)
+            let grants = try creditGrants(customerId: record.customerId, overlapping: record.startTimestamp..<end, db)
+            if !grants.isEmpty, content.total > 0 {
+                // Each part of the period is rated on its own, so that a grant pays only for
+                // charges dated while it is in effect.
+                let cuts = [record.startTimestamp] + CreditGrantDrawdown.boundaries(of: grants.map(\.terms), within: record.startTimestamp..<end)
+                    + [end]
+                var charges: [DatedCharge] = []
+                var before: [String: Decimal] = [:]
+                for (index, cut) in cuts.enumerated().dropFirst() {
+                    let upTo = cut == end ? content : try rated(until: cut)
+                    var totals: [String: (creditTypeId: String, total: Decimal)] = [:]
+                    for line in upTo.lineItems {
+                        totals[line.productId ?? "", default: (line.creditType.id, 0)].total += line.total
+                    }
+                    for (productId, line) in totals.sorted(by: { $0.key < $1.key }) {
+                        charges.append(DatedCharge(
+                            productId: productId, creditTypeId: line.creditTypeId, window: cuts[index - 1]..<cut,
+                            amount: line.total - (before[productId] ?? 0)
+                        ))
+                        before[productId] = line.total
+                    }
+                }
+                let creditTypes = Dictionary(
+                    uniqueKeysWithValues: creditTypeNames.map { ($0.key, InvoiceCreditType(id: $0.key, name: $0.value)) }
+                )
+                let applied = CreditGrantDrawdown.apply(
+                    to: charges, grants: grants.map(\.terms),
+                    remaining: try creditGrantsRemaining(before: record, grants: grants, db), limit: content.total,
+                    creditTypes: creditTypes
+                )
+                content.adjustments += applied
+                content.total += applied.filter { $0.creditType.id == fiat.id }.reduce(Decimal(0)) { $0 + $1.total }
+            }
             return InvoiceDocument(
                 id: record.id, customerId: record.customerId, creditType: fiat, lineItems: content.lineItems,
                 status: record.status.rawValue, total: content.total, type: "PLAN_ARREARS", startTimestamp: record.startTimestamp,

@@ -103,6 +103,11 @@ extension AppDatabase {
                 consider(segment.endingBefore)
             }
         }
+        for grant in try CreditGrantRecord.filter(CreditGrantRecord.Columns.customerId == customerId)
+            .filter(CreditGrantRecord.Columns.voidedAt == nil).fetchAll(db) {
+            consider(grant.effectiveAt)
+            consider(grant.expiresAt)
+        }
         candidates += try offsetMoments(of: customer, after: moment, db)
         for draft in try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db) {

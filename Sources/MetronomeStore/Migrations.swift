@@ -470,6 +470,31 @@ extension AppDatabase {
                 CREATE INDEX audit_log_by_resource ON audit_log(resource_type, resource_id, seq);
                 """)
         }
+        migrator.registerMigration("v15 credit grants") { db in
+            try db.execute(sql: """
+                CREATE TABLE credit_grant (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    grant_amount TEXT NOT NULL,
+                    grant_credit_type_id TEXT NOT NULL,
+                    paid_amount TEXT NOT NULL,
+                    paid_credit_type_id TEXT NOT NULL,
+                    priority TEXT NOT NULL,
+                    effective_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    product_ids TEXT NOT NULL,
+                    credit_grant_type TEXT,
+                    reason TEXT,
+                    custom_fields TEXT NOT NULL,
+                    uniqueness_key TEXT UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    voided_at INTEGER
+                );
+                CREATE INDEX credit_grant_by_customer ON credit_grant(customer_id, seq);
+                """)
+        }
         return migrator
     }
 
@@ -566,6 +591,7 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     package static let stateTables = [
+        "credit_grant",
         "avalara_credentials",
         "account_billing_provider",
         "package_contract",

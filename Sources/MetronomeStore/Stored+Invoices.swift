@@ -94,9 +94,12 @@ struct StoredInvoiceAdjustment: Codable, Sendable {
     var creditType: StoredInvoiceCreditType
     var name: String
     var total: Decimal
+    var creditGrantId: String?
+    var creditGrantCustomFields: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case creditType = "credit_type", name, total
+        case creditGrantId = "credit_grant_id", creditGrantCustomFields = "credit_grant_custom_fields"
     }
 
     /// The stored form of `adjustment`.
@@ -104,10 +107,17 @@ struct StoredInvoiceAdjustment: Codable, Sendable {
         creditType = StoredInvoiceCreditType(adjustment.creditType)
         name = adjustment.name
         total = adjustment.total
+        creditGrantId = adjustment.creditGrantId
+        creditGrantCustomFields = adjustment.creditGrantCustomFields
     }
 
     /// The adjustment this holds.
-    var domain: InvoiceAdjustment { InvoiceAdjustment(creditType: creditType.domain, name: name, total: total) }
+    var domain: InvoiceAdjustment {
+        InvoiceAdjustment(
+            creditType: creditType.domain, name: name, total: total, creditGrantId: creditGrantId,
+            creditGrantCustomFields: creditGrantCustomFields
+        )
+    }
 }
 
 /// One line of a stored invoice.

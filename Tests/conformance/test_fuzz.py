@@ -424,6 +424,8 @@ class World:
         self.credit_type_id = ""
         self.package_id = ""
         self.delivery_method_id = ""
+        self.credit_grant_id = ""
+        self.voidable_grant_id = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         r = self.http.request(method, path, json=body, params=params)
@@ -518,6 +520,11 @@ class World:
         self.delivery_method_id = ok("POST", "/v1/setUpBillingProvider", {
             "billing_provider": "aws_marketplace", "delivery_method": "direct_to_billing_provider",
             "configuration": {"aws_external_id": "seeded", "aws_iam_role_arn": "arn:aws:iam::seeded"}})["data"]["delivery_method_id"]
+        grant = {"customer_id": self.customer_id, "name": "Seeded grant", "priority": 1, "expires_at": "2027-01-01T00:00:00Z",
+                 "grant_amount": {"amount": 1000, "credit_type_id": USD},
+                 "paid_amount": {"amount": 0, "credit_type_id": USD}}
+        self.credit_grant_id = ok("POST", "/v1/credits/createGrant", {**grant, "uniqueness_key": "seeded-grant"})["data"]["id"]
+        self.voidable_grant_id = ok("POST", "/v1/credits/createGrant", {**grant, "name": "Seeded grant to void"})["data"]["id"]
         # A fault on a path no client uses, so that it never answers for a fuzzed request.
         self.fault_id = ok("POST", "/_emulator/faults", {"method": "PATCH", "path": "/v1/never-served", "status": 418})["data"]["id"]
 
@@ -590,6 +597,7 @@ class World:
                                                   token_field="cursor", in_body=True),
             "system_notifications": lambda: self.http.post("/v2/notifications/system/list", json={}).json()["data"],
             "packages": lambda: pages("POST", "/v1/packages/list", body={"archive_filter": "ALL"}),
+            "credit grants": lambda: pages("POST", "/v1/credits/listGrants", body={}),
             "contracts on package": lambda: pages("POST", "/v1/packages/listContractsOnPackage",
                                                   body={"package_id": self.package_id, "include_archived": True}),
             "billing providers": lambda: pages("POST", "/v1/listConfiguredBillingProviders", body={}, in_body=True),
@@ -755,6 +763,21 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/v1/upsertAvalaraCredentials"): ({}, {
             "avalara_environment": "SANDBOX", "avalara_username": "fuzz", "avalara_password": "fuzz-pass",
             "delivery_method_ids": [w.delivery_method_id], "commit_transactions": True}),
+        # Credit grants
+        ("POST", "/v1/credits/createGrant"): ({}, {
+            "customer_id": w.customer_id, "name": "Fuzzed grant", "priority": 2.5, "effective_at": "2026-01-01T00:00:00Z",
+            "expires_at": "2026-12-01T00:00:00Z", "grant_amount": {"amount": 500, "credit_type_id": USD},
+            "paid_amount": {"amount": 250, "credit_type_id": USD}, "credit_grant_type": "trial", "reason": "fuzz",
+            "custom_fields": {"k": "v"}, "uniqueness_key": "fuzzed-grant"}),
+        ("POST", "/v1/credits/editGrant"): ({}, {
+            "id": w.credit_grant_id, "name": "Renamed grant", "expires_at": "2027-02-01T00:00:00Z", "credit_grant_type": "paid"}),
+        ("POST", "/v1/credits/voidGrant"): ({}, {
+            "id": w.voidable_grant_id, "release_uniqueness_key": True, "void_credit_purchase_invoice": False}),
+        ("POST", "/v1/credits/listGrants"): ({"limit": "10"}, {
+            "customer_ids": [w.customer_id], "credit_type_ids": [USD], "effective_before": "2027-01-01T00:00:00Z",
+            "not_expiring_before": "2026-01-01T00:00:00Z"}),
+        ("POST", "/v1/credits/listEntries"): ({"sort": "desc"}, {
+            "customer_ids": [w.customer_id], "credit_type_ids": [USD], "starting_on": "2025-01-01T00:00:00Z"}),
         # Packages
         ("POST", "/v1/packages/create"): ({}, {
             "name": "Fuzzed package", "contract_name": "Fuzzed contract", "rate_card_alias": "seeded-card",

@@ -75,9 +75,12 @@ struct InvoiceAdjustmentWire: Encodable {
     var creditType: CreditTypeDataWire
     var name: String
     var total: Decimal
+    var creditGrantId: String?
+    var creditGrantCustomFields: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case creditType = "credit_type", name, total
+        case creditGrantId = "credit_grant_id", creditGrantCustomFields = "credit_grant_custom_fields"
     }
 
     /// The wire form of `adjustment`.
@@ -85,6 +88,8 @@ struct InvoiceAdjustmentWire: Encodable {
         creditType = CreditTypeDataWire(adjustment.creditType)
         name = adjustment.name
         total = adjustment.total
+        creditGrantId = adjustment.creditGrantId
+        creditGrantCustomFields = adjustment.creditGrantCustomFields
     }
 }
 
