@@ -41,6 +41,7 @@ package struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Senda
         package static let startTimestamp = Column(CodingKeys.startTimestamp)
         package static let endTimestamp = Column(CodingKeys.endTimestamp)
         package static let status = Column(CodingKeys.status)
+        package static let regeneratedFromInvoiceId = Column(CodingKeys.regeneratedFromInvoiceId)
     }
 
     package enum CodingKeys: String, CodingKey {
@@ -166,14 +167,20 @@ extension AppDatabase {
         }
     }
 
-    /// Replaces an invoice with a new one (new ID) for the same period, rated from the usage as it
-    /// stands now; the original is voided. Returns the new invoice's ID.
+    /// Regenerates a voided invoice: a new one (new ID) for the same period, rated from the usage,
+    /// rates and balances as they stand now. 400 for an invoice that is not void, or that was
+    /// regenerated already. Returns the new invoice's ID.
     package func regenerateInvoice(id: String, now: Timestamp) async throws -> String {
         try await writer.write { db in
             var original = try Self.invoiceRecord(id: id, customerId: nil, db)
             try Self.settle(customerId: original.customerId, now: now, db)
             original = try Self.invoiceRecord(id: id, customerId: nil, db)
-            guard original.status != .void else { throw StoreError.invalid("Invoice \(id) is void and cannot be regenerated") }
+            guard original.status == .void else {
+                throw StoreError.invalid("Invoice \(id) is \(original.status.rawValue); only a voided invoice can be regenerated")
+            }
+            if let earlier = try InvoiceRecord.filter(InvoiceRecord.Columns.regeneratedFromInvoiceId == id).fetchOne(db) {
+                throw StoreError.invalid("Invoice \(id) was regenerated already, as \(earlier.id)")
+            }
             var replacement = original
             replacement.seq = nil
             replacement.id = UUID().uuidString.lowercased()
@@ -181,8 +188,9 @@ extension AppDatabase {
             replacement.status = .draft
             replacement.document = nil
             replacement.issuedAt = nil
-            try Self.void(&original, db)
             try replacement.insert(db)
+            // The row's sequence, which an update needs, is the database's to give.
+            replacement = try Self.invoiceRecord(id: replacement.id, customerId: nil, db)
             if original.period.finalizesAt <= now { try Self.finalize(&replacement, now: now, db) }
             return replacement.id
         }

@@ -113,6 +113,18 @@ def test_create_empty_name_is_400(client):
     assert active_count(client) == 0
 
 
+def test_create_with_revenue_system_configuration_is_refused_by_name(client, http):
+    # Nothing would read it back, so it is refused rather than dropped.
+    resp = http.post("/v1/customers", json={
+        "name": "Netsuite Co",
+        "customer_revenue_system_configurations": [
+            {"provider": "netsuite", "delivery_method": "direct_to_billing_provider",
+             "configuration": {"netsuite_customer_id": "42"}}],
+    })
+    assert "customer_revenue_system_configurations" in assert_error_response(resp, 400)["message"]
+    assert active_count(client) == 0
+
+
 @pytest.mark.parametrize("alias", ["", "a" * 129])
 def test_create_bad_alias_length_is_400(client, alias):
     with expect_api_error(400):

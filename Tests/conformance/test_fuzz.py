@@ -409,6 +409,7 @@ class World:
         self.customer_plan_id = ""
         self.finalized_invoice_id = ""
         self.draft_invoice_id = ""
+        self.void_invoice_id = ""
         self.metric_id = ""
         self.product_id = ""
         self.rate_card_id = ""
@@ -463,6 +464,9 @@ class World:
         invoices = ok("GET", f"/v1/customers/{cid}/invoices")["data"]
         self.finalized_invoice_id = next(i["id"] for i in invoices if i["status"] == "FINALIZED")
         self.draft_invoice_id = next(i["id"] for i in invoices if i["status"] == "DRAFT")
+        # January and February are finalized: February is voided, for regenerate.
+        self.void_invoice_id = [i["id"] for i in invoices if i["status"] == "FINALIZED"][1]
+        ok("POST", "/v1/invoices/void", {"id": self.void_invoice_id})
 
         self.metric_id = ok("POST", "/v1/billable-metrics/create", {
             "name": "Seeded metric", "aggregation_type": "SUM", "aggregation_key": "n",
@@ -705,7 +709,6 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
                 {"billing_provider": "stripe", "delivery_method": "direct_to_billing_provider",
                  "configuration": {"stripe_customer_id": "cus_1"}, "tax_provider": "anrok"}
             ],
-            "customer_revenue_system_configurations": [{"provider": "netsuite", "delivery_method": "direct"}],
         }),
         ("GET", "/v1/customers/{customer_id}"): ({}, NO_BODY),
         ("POST", "/v1/customers/archive"): ({}, {"id": cid}),
@@ -846,7 +849,7 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
                 {"event_type": "api_call", "timestamp": "2026-03-10T00:00:00Z", "transaction_id": "preview-1",
                  "properties": {"endpoint": "/p"}}]}),
         ("POST", "/v1/invoices/void"): ({}, {"id": w.finalized_invoice_id}),
-        ("POST", "/v1/invoices/regenerate"): ({}, {"id": w.draft_invoice_id}),
+        ("POST", "/v1/invoices/regenerate"): ({}, {"id": w.void_invoice_id}),
         # Products
         ("POST", "/v1/contract-pricing/products/create"): ({}, {
             "name": "Fuzzed product", "type": "USAGE", "billable_metric_id": API_CALLS_METRIC, "tags": ["a"],

@@ -140,13 +140,22 @@ def test_void_and_regenerate(client, http, on_growth):
     assert (jan.status, jan.total) == ("VOID", 5004)
     assert [i.id for i in invoices(client, on_growth, status="VOID")] == [jan.id]
 
+    # Only a voided invoice is regenerated (as the SDK documents): the February draft is not.
     feb = invoices(client, on_growth, status="DRAFT")[0]
-    new_id = client.v1.invoices.regenerate(id=feb.id).data.id
-    assert new_id != feb.id
+    with expect_api_error(400):
+        client.v1.invoices.regenerate(id=feb.id)
+    # January, regenerated after more of its usage arrived, is rated afresh under a new ID, and
+    # finalized at once as its period is over.
+    client.v1.usage.ingest(usage=api_calls(on_growth, 3, utc(2026, 1, 20)))
+    new_id = client.v1.invoices.regenerate(id=jan.id).data.id
+    assert new_id != jan.id
     regenerated = client.v1.customers.invoices.retrieve(customer_id=on_growth, invoice_id=new_id).data
-    assert (regenerated.status, regenerated.regenerated_from_invoice_id) == ("DRAFT", feb.id)
-    assert client.v1.customers.invoices.retrieve(customer_id=on_growth, invoice_id=feb.id).data.status == "VOID"
-    assert [i.id for i in invoices(client, on_growth, status="DRAFT")] == [new_id]
+    assert (regenerated.status, regenerated.regenerated_from_invoice_id, regenerated.total) == (
+        "FINALIZED", jan.id, 5000 + 4 + 3)
+    assert client.v1.customers.invoices.retrieve(customer_id=on_growth, invoice_id=jan.id).data.status == "VOID"
+    assert [i.id for i in invoices(client, on_growth, status="DRAFT")] == [feb.id]
+    with expect_api_error(400):
+        client.v1.invoices.regenerate(id=jan.id)
 
     with expect_api_error(400):
         client.v1.invoices.void(id=jan.id)

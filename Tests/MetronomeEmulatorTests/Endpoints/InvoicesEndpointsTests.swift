@@ -104,14 +104,19 @@ import Testing
             let again = try await client.call(.post, "/v1/invoices/void", json: #"{"id": "\#(january)"}"#)
             #expect(again.status == .badRequest && again.message != nil)
 
-            let regenerated = try await client.call(.post, "/v1/invoices/regenerate", json: #"{"id": "\#(february)"}"#)
+            // Only a voided invoice is regenerated: a new ID, rated afresh, finalized as its period is over.
+            let draft = try await client.call(.post, "/v1/invoices/regenerate", json: #"{"id": "\#(february)"}"#)
+            #expect(draft.status == .badRequest && draft.message != nil)
+            let regenerated = try await client.call(.post, "/v1/invoices/regenerate", json: #"{"id": "\#(january)"}"#)
             let newId = try #require(regenerated.data["id"] as? String)
-            #expect(newId != february)
+            #expect(newId != january)
             let fresh = try await client.call(.get, "/v1/customers/\(customer)/invoices/\(newId)").data
-            #expect(fresh["status"] as? String == "DRAFT" && fresh["regenerated_from_invoice_id"] as? String == february)
-            #expect(try await client.call(.get, "/v1/customers/\(customer)/invoices/\(february)").data["status"] as? String == "VOID")
+            #expect(fresh["status"] as? String == "FINALIZED" && fresh["regenerated_from_invoice_id"] as? String == january)
+            #expect(Self.decimal(fresh["total"]) == Self.fee + 4 * Self.centsPerCall)
+            let twice = try await client.call(.post, "/v1/invoices/regenerate", json: #"{"id": "\#(january)"}"#)
+            #expect(twice.status == .badRequest && twice.message != nil)
             let drafts = try await client.call(.get, "/v1/customers/\(customer)/invoices?status=draft").items
-            #expect(drafts.compactMap { $0["id"] as? String } == [newId])
+            #expect(drafts.compactMap { $0["id"] as? String } == [february])
 
             for path in ["/v1/invoices/void", "/v1/invoices/regenerate"] {
                 let unknown = try await client.call(.post, path, json: #"{"id": "\#(UUID().uuidString.lowercased())"}"#)

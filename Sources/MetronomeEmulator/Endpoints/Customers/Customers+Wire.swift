@@ -107,13 +107,14 @@ struct CreateCustomerRequest: Decodable {
     var customFields: [String: String]?
     var billingConfig: LegacyBillingConfigBody?
     var customerBillingProviderConfigurations: [CustomerBillingProviderConfigurationBody]?
-    var customerRevenueSystemConfigurations: [RevenueSystemConfigurationBody]?
+
+    /// Fields the emulator does not support yet: no endpoint reads a revenue system configuration.
+    static let unsupportedFields = ["customer_revenue_system_configurations"]
 
     enum CodingKeys: String, CodingKey {
         case name, ingestAliases = "ingest_aliases", externalId = "external_id", customFields = "custom_fields"
         case billingConfig = "billing_config"
         case customerBillingProviderConfigurations = "customer_billing_provider_configurations"
-        case customerRevenueSystemConfigurations = "customer_revenue_system_configurations"
     }
 
     /// The aliases the customer will hold: `external_id` first, then `ingest_aliases`, each once.
@@ -183,22 +184,6 @@ struct CustomerBillingProviderConfigurationBody: Decodable {
             deliveryMethodId: try deliveryMethodId.map { try Validate.id($0, field: "\(field).delivery_method_id") },
             configuration: .object(configuration ?? [:]), taxProvider: taxProvider?.rawValue
         )
-    }
-}
-
-/// One item of `customer_revenue_system_configurations`: checked, not kept (no endpoint reads it).
-struct RevenueSystemConfigurationBody: Decodable {
-    var provider: RevenueSystemProvider
-    var configuration: [String: JSONValue]?
-    var deliveryMethod: String?
-    var deliveryMethodId: String?
-
-    enum CodingKeys: String, CodingKey {
-        case provider, configuration, deliveryMethod = "delivery_method", deliveryMethodId = "delivery_method_id"
-    }
-
-    enum RevenueSystemProvider: String, WireEnum {
-        case netsuite
     }
 }
 

@@ -26,7 +26,9 @@ struct CustomersEndpoints {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(as: CreateCustomerRequest.self, context: context)
+        let decoded = try await request.decodeJSON(as: BodyWithFields<CreateCustomerRequest>.self, context: context)
+        try decoded.refuse(CreateCustomerRequest.unsupportedFields)
+        let body = decoded.value
         if let externalId = body.externalId {
             try Validate.length(externalId, field: "external_id", Limits.identifierLength)
         }
