@@ -258,12 +258,17 @@ def test_create_validation(http, body):
     assert_error_response(http.post("/v1/alerts/create", json=body), 400)
 
 
-def test_reads_validate_their_bodies(http, on_growth):
+def test_reads_validate_their_bodies(client, http, on_growth):
     assert_error_response(http.post("/v1/customer-alerts/list", json={}), 400)
     assert_error_response(http.post("/v1/customer-alerts/list", json={"customer_id": on_growth,
                                                                        "alert_statuses": ["SLEEPING"]}), 400)
     assert_error_response(http.post("/v1/customer-alerts/list?next_page=garbage", json={"customer_id": on_growth}), 400)
     assert_error_response(http.post("/v1/customer-alerts/get", json={"customer_id": on_growth}), 400)
+    alert_id = client.v1.alerts.create(alert_type="spend_threshold_reached", name="Refusals", threshold=1).data.id
+    for field, value in [("group_values", [{"key": "endpoint", "value": "/x"}]), ("plans_or_contracts", "PLANS"),
+                         ("seat_filter", {"seat_group_key": "team"}), ("alert_specifiers", [{"key": "k", "value": "v"}])]:
+        resp = http.post("/v1/customer-alerts/get", json={"customer_id": on_growth, "alert_id": alert_id, field: value})
+        assert field in assert_error_response(resp, 400)["message"]
     assert_error_response(http.post("/v1/customer-alerts/reset", json={"alert_id": "x", "customer_id": on_growth}), 400)
     assert_error_response(http.post("/v1/alerts/archive", json={}), 400)
 

@@ -227,3 +227,15 @@ def test_contract_credits_listed_on_request(client):
     assert credits(client, c) == []
     [row] = credits(client, c, include_contract_credits=True)
     assert row.contract is not None
+
+
+def test_access_type_spend_selects_every_balance_and_quantity_is_refused(client, http):
+    customer = client.v1.customers.create(name="Spender").data.id
+    for path, extra in [("/v1/contracts/customerBalances/list", {}), ("/v1/contracts/customerCommits/list", {}),
+                        ("/v1/contracts/customerCredits/list", {}),
+                        ("/v1/contracts/customerBalances/getNetBalance", {})]:
+        spend = http.post(path, json={"customer_id": customer, "access_type": "SPEND", **extra})
+        everything = http.post(path, json={"customer_id": customer, **extra})
+        assert spend.status_code == 200 and spend.json()["data"] == everything.json()["data"], path
+        refused = http.post(path, json={"customer_id": customer, "access_type": "QUANTITY", **extra})
+        assert "access_type" in assert_error_response(refused, 400)["message"], path

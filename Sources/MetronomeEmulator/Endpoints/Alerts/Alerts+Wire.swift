@@ -101,12 +101,14 @@ struct ListCustomerAlertsRequest: Decodable {
     }
 }
 
-/// The body of `POST /v1/customer-alerts/get` and `/reset`. The filters `get` also takes
-/// (`group_values`, `alert_specifiers`, `seat_filter`, `plans_or_contracts`) are accepted and
-/// change nothing: an alert has one state per customer here.
+/// The body of `POST /v1/customer-alerts/get` and `/reset`.
 struct CustomerAlertRequest: Decodable {
     var customerId: String
     var alertId: String
+
+    /// The filters `get` also takes, which select one of several states of an alert; an alert has
+    /// one state per customer here, so they are refused rather than ignored.
+    static let unsupportedFields = ["group_values", "alert_specifiers", "seat_filter", "plans_or_contracts"]
 
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", alertId = "alert_id"

@@ -57,7 +57,9 @@ struct AlertsEndpoints {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(as: CustomerAlertRequest.self, context: context)
+        let decoded = try await request.decodeJSON(as: BodyWithFields<CustomerAlertRequest>.self, context: context)
+        try decoded.refuse(CustomerAlertRequest.unsupportedFields)
+        let body = decoded.value
         let view = try await database.customerAlert(
             customerId: try Validate.id(body.customerId, field: "customer_id"),
             alertId: try Validate.id(body.alertId, field: "alert_id"), now: clock.now()

@@ -17,8 +17,10 @@ struct ListBalancesRequest: Decodable {
     var includeLedgers: Bool?
     var limit: Int?
     var nextPage: String?
+    var accessType: BalanceAccessTypeFilter?
 
     enum CodingKeys: String, CodingKey {
+        case accessType = "access_type"
         case customerId = "customer_id", id, coveringDate = "covering_date", startingAt = "starting_at"
         case effectiveBefore = "effective_before", excludeZeroBalances = "exclude_zero_balances"
         case includeArchived = "include_archived", includeBalance = "include_balance"
@@ -33,8 +35,10 @@ struct NetBalanceRequest: Decodable {
     var creditTypeId: String?
     var filters: [BalanceFilter]?
     var invoiceInclusionMode: InvoiceInclusionMode?
+    var accessType: BalanceAccessTypeFilter?
 
     enum CodingKeys: String, CodingKey {
+        case accessType = "access_type"
         case customerId = "customer_id", creditTypeId = "credit_type_id", filters
         case invoiceInclusionMode = "invoice_inclusion_mode"
     }

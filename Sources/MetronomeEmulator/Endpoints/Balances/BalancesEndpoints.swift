@@ -22,6 +22,7 @@ struct BalancesEndpoints {
     /// Commits and credits, in creation order, 25 a page at most.
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: ListBalancesRequest.self, context: context)
+        try body.accessType?.check()
         let page = try PageRequest(
             bodyLimit: body.limit, bodyToken: body.nextPage, list: "customer-balances",
             defaultLimit: CommitsAndCreditsEndpoints.maxPageSize, maxLimit: CommitsAndCreditsEndpoints.maxPageSize
@@ -50,6 +51,7 @@ struct BalancesEndpoints {
     /// The sum of the balances, in one credit type, of the commits and credits the filters pick.
     @Sendable func netBalance(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: NetBalanceRequest.self, context: context)
+        try body.accessType?.check()
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         let creditTypeId = try body.creditTypeId.map { try Validate.id($0, field: "credit_type_id") } ?? CreditTypes.usdCentsId
         let includeDrafts = (body.invoiceInclusionMode ?? .finalizedAndDraft) == .finalizedAndDraft

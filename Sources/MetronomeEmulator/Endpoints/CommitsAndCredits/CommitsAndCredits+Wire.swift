@@ -219,6 +219,9 @@ struct CreateCommitRequest: Decodable {
     var priority: Decimal
     var commit: CommitBody
 
+    /// Fields the emulator does not support yet (nothing would show them).
+    static let unsupportedFields = ["netsuite_sales_order_id", "salesforce_opportunity_id"]
+
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", priority
     }
@@ -245,6 +248,22 @@ struct UpdateCommitEndDateRequest: Decodable {
     }
 }
 
+/// `access_type` of the balance reads: how the balances shown are drawn down. Every commit and
+/// credit here is drawn down by spend, so SPEND selects them all and QUANTITY is refused.
+enum BalanceAccessTypeFilter: String, WireEnum {
+    case spend = "SPEND"
+    case quantity = "QUANTITY"
+
+    /// Throws the 400 for QUANTITY.
+    func check() throws {
+        if self == .quantity {
+            throw APIError.badRequest(
+                "'access_type' QUANTITY is not supported by the emulator yet: every balance here is drawn down by spend"
+            )
+        }
+    }
+}
+
 /// The body of `customerCommits/list` and `customerCredits/list`; paging is in the body.
 struct ListCommitsRequest: Decodable {
     var customerId: String
@@ -260,8 +279,10 @@ struct ListCommitsRequest: Decodable {
     var includeContractCredits: Bool?
     var limit: Int?
     var nextPage: String?
+    var accessType: BalanceAccessTypeFilter?
 
     enum CodingKeys: String, CodingKey {
+        case accessType = "access_type"
         case customerId = "customer_id", commitId = "commit_id", creditId = "credit_id", coveringDate = "covering_date"
         case startingAt = "starting_at", effectiveBefore = "effective_before", includeArchived = "include_archived"
         case includeBalance = "include_balance", includeLedgers = "include_ledgers"

@@ -27,7 +27,9 @@ struct CommitsAndCreditsEndpoints {
     }
 
     @Sendable func create(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
-        let body = try await request.decodeJSON(as: CreateCommitRequest.self, context: context)
+        let decoded = try await request.decodeJSON(as: BodyWithFields<CreateCommitRequest>.self, context: context)
+        try decoded.refuse(CreateCommitRequest.unsupportedFields)
+        let body = decoded.value
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         var terms = try body.commit.terms(kind: kind, customerId: customerId, contractId: nil, now: clock.now())
         terms.priority = body.priority
@@ -38,6 +40,7 @@ struct CommitsAndCreditsEndpoints {
     /// Lists a customer's commits or credits, with their balances now and their ledgers when asked.
     @Sendable func list(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
         let body = try await request.decodeJSON(as: ListCommitsRequest.self, context: context)
+        try body.accessType?.check()
         let list = kind == .commit ? "customer-commits" : "customer-credits"
         let page = try PageRequest(
             bodyLimit: body.limit, bodyToken: body.nextPage, list: list, defaultLimit: Self.maxPageSize, maxLimit: Self.maxPageSize

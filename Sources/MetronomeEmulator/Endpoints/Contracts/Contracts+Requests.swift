@@ -246,7 +246,7 @@ struct CreateContractRequest: Decodable {
         "billing_provider_configuration", "hierarchy_configuration", "multiplier_override_prioritization",
         "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services", "recurring_commits",
         "recurring_credits", "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
-        "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value",
+        "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value", "usage_filter",
     ]
 
     /// The only fields Metronome takes alongside `package_id` or `package_alias`.

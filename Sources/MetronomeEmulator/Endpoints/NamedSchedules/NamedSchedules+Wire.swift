@@ -8,6 +8,10 @@ struct NamedScheduleOwnerFields: Decodable {
     var contractId: String?
     var rateCardId: String?
 
+    /// `properties`, which qualifies which of several schedules of one name applies: a schedule
+    /// here has one value at a time, so it is refused rather than ignored.
+    static let unsupportedFields = ["properties"]
+
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", rateCardId = "rate_card_id"
     }

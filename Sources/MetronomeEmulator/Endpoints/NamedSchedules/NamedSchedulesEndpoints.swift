@@ -53,7 +53,9 @@ struct NamedSchedulesEndpoints {
     }
 
     @Sendable func get(_ request: Request, context: Context, kind: OwnerKind) async throws -> Response {
-        let body = try await request.decodeJSON(as: GetNamedScheduleRequest.self, context: context)
+        let decoded = try await request.decodeJSON(as: BodyWithFields<GetNamedScheduleRequest>.self, context: context)
+        try decoded.refuse(NamedScheduleOwnerFields.unsupportedFields)
+        let body = decoded.value
         var segments = try await database.namedSchedule(of: try kind.owner(body.owner), name: body.scheduleName)
         if let coveringDate = body.coveringDate {
             segments = NamedSchedule.segment(of: segments, covering: coveringDate).map { [$0] } ?? []
@@ -62,7 +64,9 @@ struct NamedSchedulesEndpoints {
     }
 
     @Sendable func update(_ request: Request, context: Context, kind: OwnerKind) async throws -> Response {
-        let body = try await request.decodeJSON(as: UpdateNamedScheduleRequest.self, context: context)
+        let decoded = try await request.decodeJSON(as: BodyWithFields<UpdateNamedScheduleRequest>.self, context: context)
+        try decoded.refuse(NamedScheduleOwnerFields.unsupportedFields)
+        let body = decoded.value
         let owner = try kind.owner(body.owner)
         try Validate.length(body.scheduleName, field: "schedule_name", 1...256)
         try Validate.range(startingAt: body.startingAt, endingBefore: body.endingBefore)
