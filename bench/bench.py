@@ -423,6 +423,24 @@ def log_level_bench(binary: Path) -> Dict[str, float]:
     }
 
 
+def launch_bench(binary: Path) -> Dict[str, float]:
+    """Launch to healthy (ms, median of 3) with the default fixtures and with CUSTOMERS fixture
+    customers, in turn."""
+    folder = fixtures_with_customers(CUSTOMERS)
+    plain, seeded = [], []
+    try:
+        for _ in range(3):
+            for args, into in (((), plain), (("--fixtures", str(folder)), seeded)):
+                server = Server(binary, *args)
+                try:
+                    into.append(server.start())
+                finally:
+                    server.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"default_fixtures_ms": statistics.median(plain), f"{CUSTOMERS}_customers_ms": statistics.median(seeded)}
+
+
 def fixtures_with_customers(count: int) -> Path:
     """A fixture folder: the project's fixtures plus `count` customers."""
     folder = Path(tempfile.mkdtemp(prefix="metronome-bench-"))
@@ -458,6 +476,8 @@ def main() -> None:
     parser.add_argument("--journal-only", action="store_true", help="run only ingest with the journal on and off")
     parser.add_argument("--namespaces-only", action="store_true", help="run only the namespace rows")
     parser.add_argument("--log-only", action="store_true", help="run only health at the default log level and at error")
+    parser.add_argument("--launch-only", action="store_true",
+                        help="run only launch to healthy with the default fixtures and with BENCH_CUSTOMERS fixture customers")
     parser.add_argument("--notifications-only", action="store_true",
                         help="run only ingest with spend alerts and the webhook delivery latency")
     args = parser.parse_args()
@@ -472,6 +492,9 @@ def main() -> None:
         return
     if args.log_only:
         print(json.dumps(log_level_bench(binary), indent=2))
+        return
+    if args.launch_only:
+        print(json.dumps(launch_bench(binary), indent=2))
         return
     if args.namespaces_only:
         print(json.dumps(namespaces_bench(binary), indent=2))
