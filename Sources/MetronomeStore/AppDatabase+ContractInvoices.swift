@@ -139,20 +139,7 @@ extension AppDatabase {
             throw StoreError.corrupt("Invoice \(record.id) lost its contract")
         }
         let period = record.period
-        var rates: [ContractRate] = []
-        if let rateCardId = contract.rateCardId {
-            let overrides = contract.overrides.map(\.domain)
-            for listing in try rateListings(
-                rateCardId: rateCardId, window: .at(period.start), selectors: [], after: nil, limit: .max, now: period.start, db
-            ) {
-                let applied = ContractRules.applyOverrides(
-                    overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: period.start
-                )
-                var rate = applied.overrideRate ?? listing.rate
-                rate.entitled = applied.entitled
-                rates.append(ContractRate(rate: rate, productType: listing.product.type, product: listing.productState))
-            }
-        }
+        let rates = try contractRates(of: contract, at: period.start, db)
         let metricIds = Set(rates.compactMap(\.product.billableMetricId))
         let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
         let usage = try metricUsage(
@@ -175,6 +162,23 @@ extension AppDatabase {
             netPaymentTermsDays: contract.netPaymentTermsDays, customFields: [:],
             regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
         )
+    }
+
+    /// The rates of a contract's rate card in force at `moment`, with the contract's overrides
+    /// applied.
+    package static func contractRates(of contract: ContractRecord, at moment: Timestamp, _ db: Database) throws -> [ContractRate] {
+        guard let rateCardId = contract.rateCardId else { return [] }
+        let overrides = contract.overrides.map(\.domain)
+        return try rateListings(
+            rateCardId: rateCardId, window: .at(moment), selectors: [], after: nil, limit: .max, now: moment, db
+        ).map { listing in
+            let applied = ContractRules.applyOverrides(
+                overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: moment
+            )
+            var rate = applied.overrideRate ?? listing.rate
+            rate.entitled = applied.entitled
+            return ContractRate(rate: rate, productType: listing.product.type, product: listing.productState)
+        }
     }
 
     /// A scheduled invoice: a commit's purchase or a scheduled charge, billed at its date.

@@ -401,3 +401,65 @@ extension AppDatabase {
         return holder.rateCardId
     }
 }
+
+// MARK: - Subscriptions
+
+/// A subscription's quantity over time, with the unit price each quantity is billed at.
+package struct SubscriptionQuantityHistory: Sendable {
+    /// One change: from `startingAt`, `quantity` at `unitPrice`.
+    package struct Entry: Sendable {
+        package var startingAt: Timestamp
+        package var quantity: Decimal
+        package var unitPrice: Decimal
+
+        /// A value with each stored property given.
+        package init(startingAt: Timestamp, quantity: Decimal, unitPrice: Decimal) {
+            self.startingAt = startingAt
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+        }
+    }
+
+    package var subscriptionId: String
+    package var fiatCreditTypeId: String
+    /// The custom pricing unit of the prices, when the subscription's rate is in one.
+    package var customCreditTypeId: String?
+    package var entries: [Entry]
+
+    /// A value with each stored property given.
+    package init(subscriptionId: String, fiatCreditTypeId: String, customCreditTypeId: String?, entries: [Entry]) {
+        self.subscriptionId = subscriptionId
+        self.fiatCreditTypeId = fiatCreditTypeId
+        self.customCreditTypeId = customCreditTypeId
+        self.entries = entries
+    }
+}
+
+extension AppDatabase {
+    /// The quantity history of a contract's subscription: its initial quantity from its start (a
+    /// contract's subscriptions change quantity only through edits, which the emulator does not
+    /// take yet), priced by the contract's subscription rate for its product then (0 without one,
+    /// as the subscription is then billed nothing). 404 for an unknown customer, contract or
+    /// subscription.
+    package func subscriptionQuantityHistory(
+        customerId: String, contractId: String, subscriptionId: String
+    ) async throws -> SubscriptionQuantityHistory {
+        try await writer.read { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            let contract = try Self.contractRecord(customerId: customerId, contractId: contractId, db)
+            guard let subscription = contract.subscriptions.map(\.domain).first(where: { $0.id == subscriptionId }) else {
+                throw StoreError.notFound("Subscription of contract \(contractId)", subscriptionId)
+            }
+            let rate = try Self.contractRates(of: contract, at: subscription.startingAt, db).first {
+                $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
+                    && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
+            }
+            let fiat = try contract.rateCardId.map { try Self.rateCardRecord(id: $0, db).fiatCreditTypeId } ?? CreditTypes.usdCentsId
+            let custom = rate?.rate.creditTypeId.flatMap { $0 == fiat ? nil : $0 }
+            return SubscriptionQuantityHistory(
+                subscriptionId: subscription.id, fiatCreditTypeId: fiat, customCreditTypeId: custom,
+                entries: [.init(startingAt: subscription.startingAt, quantity: subscription.initialQuantity, unitPrice: rate?.rate.price ?? 0)]
+            )
+        }
+    }
+}

@@ -311,3 +311,24 @@ def test_ending_a_contract_earlier_voids_later_drafts(client, http):
     statements = usage_statement(client, c.id)
     assert [(i.status, i.end_timestamp) for i in statements] == [
         ("FINALIZED", FEB), ("FINALIZED", utc(2026, 2, 15)), ("VOID", utc(2026, 4, 1))]
+
+
+def test_subscription_quantity_history(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    contract = client.v1.contracts.create(
+        customer_id=c.id, starting_at=utc(2026, 1, 15), rate_card_alias="standard",
+        subscriptions=[{"collection_schedule": "ADVANCE", "initial_quantity": 3, "proration": {"is_prorated": True},
+                        "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}}],
+    ).data.id
+    [subscription] = client.v1.contracts.retrieve(contract_id=contract, customer_id=c.id).data.subscriptions
+    history = client.v1.contracts.retrieve_subscription_quantity_history(
+        contract_id=contract, customer_id=c.id, subscription_id=subscription.id).data
+    # The standard card's seat is 2000 cents a month; without edits the quantity never changed.
+    assert (history.subscription_id, history.fiat_credit_type_id, history.custom_credit_type_id) == (
+        subscription.id, USD_CENTS_ID, None)
+    assert [(h.starting_at, [(d.quantity, d.unit_price, d.total) for d in h.data]) for h in history.history] == [
+        (utc(2026, 1, 15), [(3, 2000, 3 * 2000)])]
+    with expect_api_error(404):
+        client.v1.contracts.retrieve_subscription_quantity_history(
+            contract_id=contract, customer_id=c.id, subscription_id=str(uuid.uuid4()))

@@ -426,6 +426,7 @@ class World:
         self.package_id = ""
         self.delivery_method_id = ""
         self.credit_grant_id = ""
+        self.subscribed = ("", "", "")
         self.voidable_grant_id = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
@@ -524,6 +525,15 @@ class World:
         self.delivery_method_id = ok("POST", "/v1/setUpBillingProvider", {
             "billing_provider": "aws_marketplace", "delivery_method": "direct_to_billing_provider",
             "configuration": {"aws_external_id": "seeded", "aws_iam_role_arn": "arn:aws:iam::seeded"}})["data"]["delivery_method_id"]
+        subscriber = ok("POST", "/v1/customers", {"name": "Subscriber"})["data"]["id"]
+        subscribed_contract = ok("POST", "/v1/contracts/create", {
+            "customer_id": subscriber, "starting_at": "2026-01-01T00:00:00Z", "rate_card_id": STANDARD_RATE_CARD,
+            "subscriptions": [{"collection_schedule": "ADVANCE", "initial_quantity": 2, "proration": {"is_prorated": False},
+                               "subscription_rate": {"billing_frequency": "MONTHLY",
+                                                     "product_id": "1c7a3d2f-6b2e-4d8f-a000-000000000004"}}]})["data"]["id"]
+        subscription = ok("POST", "/v1/contracts/get", {
+            "customer_id": subscriber, "contract_id": subscribed_contract})["data"]["subscriptions"][0]["id"]
+        self.subscribed = (subscriber, subscribed_contract, subscription)
         grant = {"customer_id": self.customer_id, "name": "Seeded grant", "priority": 1, "expires_at": "2027-01-01T00:00:00Z",
                  "grant_amount": {"amount": 1000, "credit_type_id": USD},
                  "paid_amount": {"amount": 0, "credit_type_id": USD}}
@@ -904,6 +914,8 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
                                                  "void_invoices": False}),
         ("POST", "/v1/contracts/updateEndDate"): ({}, {"customer_id": cid, "contract_id": w.contract_id,
                                                        "ending_before": "2026-11-01T00:00:00Z"}),
+        ("POST", "/v1/contracts/getSubscriptionQuantityHistory"): ({}, dict(zip(
+            ("customer_id", "contract_id", "subscription_id"), w.subscribed))),
         ("POST", "/v1/contracts/getContractRateSchedule"): ({"limit": "10"}, {
             "customer_id": cid, "contract_id": w.contract_id, "at": at,
             "selectors": [{"product_id": API_CALLS_PRODUCT}]}),

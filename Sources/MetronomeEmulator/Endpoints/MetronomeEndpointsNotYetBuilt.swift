@@ -12,7 +12,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/addManualBalanceLedgerEntry"),
         (.post, "/v1/contracts/amend"),
         (.post, "/v1/contracts/createHistoricalInvoices"),
-        (.post, "/v1/contracts/getSubscriptionQuantityHistory"),
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
         (.post, "/v1/contracts/listNamedSchedules"),
         (.post, "/v1/contracts/scheduleProServicesInvoice"),

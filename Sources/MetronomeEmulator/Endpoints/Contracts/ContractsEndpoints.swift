@@ -4,7 +4,7 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule`.
+/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule|getSubscriptionQuantityHistory`.
 struct ContractsEndpoints {
     typealias Context = EmulatorRequestContext
 
@@ -23,7 +23,19 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/archive", use: archive)
         routes.post("/v1/contracts/updateEndDate", use: updateEndDate)
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
+        routes.post("/v1/contracts/getSubscriptionQuantityHistory", use: subscriptionQuantityHistory)
         return routes
+    }
+
+    /// The quantities a subscription has had, each with its unit price and total.
+    @Sendable func subscriptionQuantityHistory(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: SubscriptionHistoryRequest.self, context: context)
+        let history = try await database.subscriptionQuantityHistory(
+            customerId: try Validate.id(body.customerId, field: "customer_id"),
+            contractId: try Validate.id(body.contractId, field: "contract_id"),
+            subscriptionId: try Validate.id(body.subscriptionId, field: "subscription_id")
+        )
+        return try JSONResponse.ok(DataEnvelope(data: SubscriptionQuantityHistoryWire(history)))
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
