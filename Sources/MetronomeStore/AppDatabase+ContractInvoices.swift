@@ -10,14 +10,19 @@ package struct CommitLedgerEntry: Sendable {
     package var timestamp: Timestamp
     package var segmentId: String
     package var invoiceId: String?
+    /// A manual entry's reason.
+    package var reason: String?
 
     /// A value with each stored property given.
-    package init(type: String, amount: Decimal, timestamp: Timestamp, segmentId: String, invoiceId: String? = nil) {
+    package init(
+        type: String, amount: Decimal, timestamp: Timestamp, segmentId: String, invoiceId: String? = nil, reason: String? = nil
+    ) {
         self.type = type
         self.amount = amount
         self.timestamp = timestamp
         self.segmentId = segmentId
         self.invoiceId = invoiceId
+        self.reason = reason
     }
 }
 
@@ -219,11 +224,15 @@ extension AppDatabase {
             .filter { $0.contractId == nil || $0.contractId == contractId }
         guard !commits.isEmpty else { return [] }
         let drawn = try draws(before: record, db)
+        var adjusted: [String: Decimal] = [:]
+        for entry in try manualBalanceEntries(customerId: record.customerId, db) where entry.timestamp < record.endTimestamp {
+            adjusted[entry.segmentId, default: 0] += entry.amount
+        }
         var balances: [SegmentBalance] = []
         for commit in commits {
             for segment in commit.accessSchedule
             where segment.startingAt < record.endTimestamp && record.startTimestamp < segment.endingBefore {
-                let remaining = segment.amount - (drawn[segment.id] ?? 0)
+                let remaining = segment.amount + (adjusted[segment.id] ?? 0) - (drawn[segment.id] ?? 0)
                 if remaining > 0 { balances.append(SegmentBalance(commit: commit, segment: segment, remaining: remaining)) }
             }
         }
@@ -282,6 +291,7 @@ extension AppDatabase {
                 )))
             }
         }
+        let manual = try manualBalanceEntries(customerId: customerId, db)
         var accounts: [String: CommitAccount] = [:]
         for commit in commits {
             let prefix = commit.kind == .credit ? "CREDIT_" : (commit.type == .postpaid ? "POSTPAID_COMMIT_" : "PREPAID_COMMIT_")
@@ -292,7 +302,14 @@ extension AppDatabase {
                     type: prefix + (commit.type == .postpaid ? "INITIAL_BALANCE" : "SEGMENT_START"), amount: segment.amount,
                     timestamp: segment.startingAt, segmentId: segment.id
                 ))
-                let left = segment.amount - (drawnBySegment[segment.id] ?? 0)
+                let adjustments = manual.filter { $0.segmentId == segment.id && $0.timestamp <= now }
+                for adjustment in adjustments {
+                    entries.append(CommitLedgerEntry(
+                        type: prefix + "MANUAL", amount: adjustment.amount, timestamp: adjustment.timestamp,
+                        segmentId: segment.id, reason: adjustment.reason
+                    ))
+                }
+                let left = segment.amount + adjustments.reduce(Decimal(0)) { $0 + $1.amount } - (drawnBySegment[segment.id] ?? 0)
                 if segment.covers(now) {
                     balance += left
                 } else if segment.endingBefore <= now, left > 0 {

@@ -495,6 +495,22 @@ extension AppDatabase {
                 CREATE INDEX credit_grant_by_customer ON credit_grant(customer_id, seq);
                 """)
         }
+        migrator.registerMigration("v16 manual balance entries") { db in
+            try db.execute(sql: """
+                CREATE TABLE manual_balance_entry (
+                    seq INTEGER PRIMARY KEY,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    commit_id TEXT NOT NULL,
+                    segment_id TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    uniqueness_key TEXT UNIQUE,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX manual_balance_entry_by_customer ON manual_balance_entry(customer_id, seq);
+                """)
+        }
         return migrator
     }
 
@@ -591,6 +607,7 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     package static let stateTables = [
+        "manual_balance_entry",
         "credit_grant",
         "avalara_credentials",
         "account_billing_provider",

@@ -239,3 +239,47 @@ def test_access_type_spend_selects_every_balance_and_quantity_is_refused(client,
         assert spend.status_code == 200 and spend.json()["data"] == everything.json()["data"], path
         refused = http.post(path, json={"customer_id": customer, "access_type": "QUANTITY", **extra})
         assert "access_type" in assert_error_response(refused, 400)["message"], path
+
+
+def test_manual_balance_entries_move_the_balance_the_ledger_and_the_drawdown(client, http):
+    freeze_clock(http, JAN15)
+    c = client.v1.customers.create(name="Adjusted", ingest_aliases=[f"adjusted-{uuid.uuid4().hex[:8]}"]).data.id
+    client.v1.contracts.create(customer_id=c, starting_at=JAN1, rate_card_alias="standard")
+    cid = commit(client, c, access_schedule=access((10, JAN1, APR1)))
+    [row] = commits(client, c)
+    segment = row.access_schedule.schedule_items[0].id
+    # An outage: 8 cents taken back, dated at the segment's start by default.
+    client.v1.contracts.add_manual_balance_entry(
+        id=cid, customer_id=c, segment_id=segment, amount=-8, reason="Outage credit reversed", uniqueness_key="adj-1")
+    [row] = commits(client, c, include_balance=True, include_ledgers=True)
+    assert row.balance == 10 - 8
+    start, manual = row.ledger
+    assert (start.type, start.amount) == ("PREPAID_COMMIT_SEGMENT_START", 10)
+    assert (manual.type, manual.amount, manual.reason, manual.timestamp) == (
+        "PREPAID_COMMIT_MANUAL", -8, "Outage credit reversed", JAN1)
+    # 10 calls at 0.5 cents: the commit's 2 cents left pay for part of the 5.
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": c, "event_type": "api_call",
+         "timestamp": f"2026-01-0{2 + i % 5}T00:00:00Z", "properties": {"endpoint": "/search"}} for i in range(10)])
+    [draft] = [i for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "USAGE"]
+    assert draft.total == 5 - 2
+    # A later entry, dated now, adds back to what is left.
+    client.v1.contracts.add_manual_balance_entry(
+        id=cid, customer_id=c, segment_id=segment, amount=4, reason="Goodwill", timestamp=JAN15)
+    [row] = commits(client, c, include_balance=True)
+    assert row.balance == 10 - 8 + 4 - 5  # the draft's whole 5 is now paid from the 6
+    [draft] = [i for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "USAGE"]
+    assert draft.total == 0
+
+    with expect_api_error(409):
+        client.v1.contracts.add_manual_balance_entry(
+            id=cid, customer_id=c, segment_id=segment, amount=1, reason="again", uniqueness_key="adj-1")
+    with expect_api_error(404):
+        client.v1.contracts.add_manual_balance_entry(
+            id=cid, customer_id=c, segment_id=str(uuid.uuid4()), amount=1, reason="no such segment")
+    with expect_api_error(404):
+        client.v1.contracts.add_manual_balance_entry(
+            id=cid, customer_id=c, contract_id=str(uuid.uuid4()), segment_id=segment, amount=1, reason="wrong contract")
+    resp = http.post("/v1/contracts/addManualBalanceLedgerEntry", json={
+        "id": cid, "customer_id": c, "segment_id": segment, "amount": 1, "reason": "seats", "per_group_amounts": {"a": 1}})
+    assert "per_group_amounts" in assert_error_response(resp, 400)["message"]

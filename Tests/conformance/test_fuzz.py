@@ -416,6 +416,7 @@ class World:
         self.contract_id = ""
         self.commit_id = ""
         self.credit_id = ""
+        self.commit_segment_id = ""
         self.alert_id = ""
         self.webhook_id = ""
         self.notification_id = ""
@@ -500,6 +501,8 @@ class World:
             "access_schedule": {"schedule_items": [
                 {"amount": 1000, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-07-01T00:00:00Z"}]},
             "invoice_schedule": {"schedule_items": [{"timestamp": "2026-01-01T00:00:00Z", "amount": 900}]}})["data"]["id"]
+        self.commit_segment_id = ok("POST", "/v1/contracts/customerCommits/list", {
+            "customer_id": cid, "commit_id": self.commit_id})["data"][0]["access_schedule"]["schedule_items"][0]["id"]
         self.credit_id = ok("POST", "/v1/contracts/customerCredits/create", {
             "customer_id": cid, "priority": 2, "product_id": COMMIT_PRODUCT, "name": "Seeded credit",
             "access_schedule": {"schedule_items": [
@@ -914,6 +917,9 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
                                                  "void_invoices": False}),
         ("POST", "/v1/contracts/updateEndDate"): ({}, {"customer_id": cid, "contract_id": w.contract_id,
                                                        "ending_before": "2026-11-01T00:00:00Z"}),
+        ("POST", "/v1/contracts/addManualBalanceLedgerEntry"): ({}, {
+            "id": w.commit_id, "customer_id": cid, "segment_id": w.commit_segment_id,
+            "amount": -1.5, "reason": "Fuzzed adjustment", "timestamp": "2026-02-01T00:00:00Z", "uniqueness_key": "fuzzed-adj"}),
         ("POST", "/v1/contracts/getSubscriptionQuantityHistory"): ({}, dict(zip(
             ("customer_id", "contract_id", "subscription_id"), w.subscribed))),
         ("POST", "/v1/contracts/getContractRateSchedule"): ({"limit": "10"}, {

@@ -9,7 +9,6 @@ import MetronomeStore
 enum MetronomeEndpointsNotYetBuilt {
     /// Method and path of each, path parameters in braces.
     static let all: [(HTTPRequest.Method, String)] = [
-        (.post, "/v1/contracts/addManualBalanceLedgerEntry"),
         (.post, "/v1/contracts/amend"),
         (.post, "/v1/contracts/createHistoricalInvoices"),
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),

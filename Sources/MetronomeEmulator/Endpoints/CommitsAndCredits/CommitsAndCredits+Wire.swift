@@ -264,6 +264,40 @@ enum BalanceAccessTypeFilter: String, WireEnum {
     }
 }
 
+/// The body of `contracts/addManualBalanceLedgerEntry`.
+struct ManualBalanceEntryRequest: Decodable {
+    var id: String
+    var customerId: String
+    var segmentId: String
+    var amount: Decimal
+    var reason: String
+    var contractId: String?
+    var timestamp: Timestamp?
+    var uniquenessKey: String?
+
+    /// Per-seat amounts, for commits of seat-managed subscriptions, which the emulator does not take.
+    static let unsupportedFields = ["per_group_amounts"]
+
+    enum CodingKeys: String, CodingKey {
+        case id, customerId = "customer_id", segmentId = "segment_id", amount, reason, contractId = "contract_id"
+        case timestamp, uniquenessKey = "uniqueness_key"
+    }
+
+    /// The entry to add, each field checked.
+    func validated() throws -> NewManualBalanceEntry {
+        if let uniquenessKey {
+            try Validate.length(uniquenessKey, field: "uniqueness_key", Limits.identifierLength)
+        }
+        try Validate.length(reason, field: "reason", 1...Limits.customFieldLength)
+        return NewManualBalanceEntry(
+            customerId: try Validate.id(customerId, field: "customer_id"),
+            contractId: try contractId.map { try Validate.id($0, field: "contract_id") },
+            commitId: try Validate.id(id, field: "id"), segmentId: try Validate.id(segmentId, field: "segment_id"),
+            amount: amount, reason: reason, timestamp: timestamp, uniquenessKey: uniquenessKey
+        )
+    }
+}
+
 /// The body of `customerCommits/list` and `customerCredits/list`; paging is in the body.
 struct ListCommitsRequest: Decodable {
     var customerId: String
@@ -440,18 +474,22 @@ struct LedgerEntryWire: Encodable {
     var type: String
     var amount: Decimal
     var timestamp: Timestamp
-    var segmentId: String
+    var segmentId: String?
     var invoiceId: String?
+    var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case type, amount, timestamp, segmentId = "segment_id", invoiceId = "invoice_id"
+        case type, amount, timestamp, segmentId = "segment_id", invoiceId = "invoice_id", reason
     }
 
+    /// The wire form of `entry`; a manual entry carries its reason and, as Metronome's shape has
+    /// it, no segment.
     init(_ entry: CommitLedgerEntry) {
         type = entry.type
         amount = entry.amount
         timestamp = entry.timestamp
-        segmentId = entry.segmentId
+        segmentId = entry.reason == nil ? entry.segmentId : nil
         invoiceId = entry.invoiceId
+        reason = entry.reason
     }
 }

@@ -23,6 +23,7 @@ struct CommitsAndCreditsEndpoints {
         routes.post("/v1/contracts/customerCredits/create") { try await create($0, context: $1, kind: .credit) }
         routes.post("/v1/contracts/customerCredits/list") { try await list($0, context: $1, kind: .credit) }
         routes.post("/v1/contracts/customerCredits/updateEndDate") { try await updateEndDate($0, context: $1, kind: .credit) }
+        routes.post("/v1/contracts/addManualBalanceLedgerEntry", use: addManualBalanceEntry)
         return routes
     }
 
@@ -90,5 +91,13 @@ struct CommitsAndCreditsEndpoints {
             now: clock.now()
         )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
+    }
+
+    /// Adds a manual entry to a commit's or credit's segment; answers an empty body.
+    @Sendable func addManualBalanceEntry(_ request: Request, context: Context) async throws -> Response {
+        let decoded = try await request.decodeJSON(as: BodyWithFields<ManualBalanceEntryRequest>.self, context: context)
+        try decoded.refuse(ManualBalanceEntryRequest.unsupportedFields)
+        try await database.addManualBalanceEntry(try decoded.value.validated(), now: clock.now())
+        return JSONResponse.empty()
     }
 }
