@@ -16,7 +16,10 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
         return logger
     }()
     let namespaces = Namespaces(configuration: configuration, seed: try NamespaceSeed.load(configuration), logger: logger)
-    _ = try await namespaces.namespace(Namespaces.defaultName)
+    let defaultNamespace = try await namespaces.namespace(Namespaces.defaultName)
+    if configuration.demo {
+        try await DemoData.add(to: defaultNamespace, token: configuration.apiKeys.first ?? "demo", logger: logger)
+    }
     let services = NamespaceServices(
         namespaces: namespaces, flagDestinations: configuration.webhookDestinations, policy: WebhookDeliveryPolicy(), logger: logger
     )
