@@ -266,6 +266,14 @@
     ];
   }
 
+  // A flat price, or each tier's size and price.
+  function rateText(rate) {
+    if (rate.tiers && rate.tiers.length) {
+      return rate.tiers.map((tier) => (tier.size ? `up to ${number(tier.size)} at ` : "then ") + money(tier.price, rate.credit_type, 8)).join(", ");
+    }
+    return rate.price === undefined ? rate.rate_type : money(rate.price, rate.credit_type, 8);
+  }
+
   async function loadRates(details, rateCardId) {
     if (!details.open || details.dataset.loaded) return;
     details.dataset.loaded = "yes";
@@ -275,7 +283,7 @@
       const page = await post("/v1/contract-pricing/rate-cards/getRateSchedule?limit=100", { rate_card_id: rateCardId, starting_at: "1970-01-01T00:00:00Z" });
       holder.replaceChildren(table(["Product", "From", "Until", "Rate", "Entitled"], page.data.map((r) => h("tr", {},
         h("td", {}, r.product_name || r.product_id), h("td", {}, time(r.starting_at)), h("td", {}, time(r.ending_before)),
-        h("td", { class: "num" }, r.rate.rate_type === "FLAT" || r.rate.price !== undefined ? money(r.rate.price, r.rate.credit_type) : r.rate.rate_type),
+        h("td", { class: "num" }, rateText(r.rate)),
         h("td", {}, r.entitled ? "yes" : "no"))), "No rates."));
       if (page.next_page) holder.append(h("p", { class: "muted" }, "The first 100 rates are shown."));
     } catch (error) {
@@ -288,14 +296,14 @@
   function emulator() {
     return [
       h("h1", {}, "Notifications, requests and namespaces"),
-      section("Notifications and webhook deliveries", "notifications", async () => {
+      section("Notifications and webhook deliveries (oldest first, 25)", "notifications", async () => {
         const page = await get("/_emulator/notifications?limit=25");
         return table(["When", "Type", "Customer", "Deliveries"], page.data.map((n) => h("tr", {},
           h("td", {}, time(n.created_at)), h("td", {}, n.type), h("td", { class: "id" }, n.customer_id || "—"),
           h("td", {}, (n.deliveries || []).map((d) => h("div", {}, "webhook ", h("span", { class: "id" }, String(d.webhook_id).slice(0, 8)), " ",
             status(d.state), d.last_status ? " HTTP " + d.last_status : "", d.last_error ? " " + d.last_error : ""))))), "No notifications yet.");
       }),
-      section("Request journal (newest first)", "requests", async () => {
+      section("Request journal (newest first, 50)", "requests", async () => {
         const page = await get("/_emulator/requests?limit=50");
         return table(["When", "Request", "Status", "ms"], page.data.map((r) => h("tr", {},
           h("td", {}, time(r.received_at)), h("td", { class: "id" }, r.method, " ", r.path, r.query ? "?" + r.query : ""),

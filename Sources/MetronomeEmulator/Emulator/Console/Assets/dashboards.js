@@ -30,12 +30,12 @@ const MD = (() => {
 
   // Metronome's fiat amounts are in cents of "USD (cents)", shown in dollars (to a hundredth of a
   // cent, as rates may be fractions of a cent); other credit types show as they are.
-  function money(amount, creditType) {
+  function money(amount, creditType, maxDigits = 4) {
     if (amount === null || amount === undefined) return "—";
     const name = creditType && creditType.name;
     if (name === "USD (cents)") {
       const dollars = Number(amount) / 100;
-      const text = Math.abs(dollars).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+      const text = Math.abs(dollars).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: maxDigits });
       return (dollars < 0 ? "-$" : "$") + text;
     }
     return number(amount) + (name ? " " + name : "");
@@ -70,7 +70,7 @@ const MD = (() => {
         lines.map((line) => h("tr", {},
           h("td", {}, line.name, line.group_value ? h("span", { class: "muted" }, " (", line.group_key, ": ", line.group_value, ")") : null),
           h("td", { class: "num" }, number(line.quantity)),
-          h("td", { class: "num" }, line.unit_price === undefined ? "—" : money(line.unit_price, line.credit_type)),
+          h("td", { class: "num" }, line.unit_price === undefined ? "—" : money(line.unit_price, line.credit_type, 8)),
           h("td", { class: "num" }, money(line.total, line.credit_type)))),
         "No line items."),
       h("p", {}, "Total ", h("b", { class: "invoice-total", id: "invoice-total-" + inv.id, "data-total": inv.total }, money(inv.total, inv.credit_type))));
