@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from helpers import freeze_clock, get_clock, parse_ts, utc
-from pricing_helpers import STANDARD_RATE_CARD_ID
+from pricing_helpers import FIXTURE_PRODUCT_IDS, STANDARD_RATE_CARD_ID
 
 try:
     from selenium import webdriver
@@ -176,6 +176,22 @@ def test_an_embeddable_url_renders_the_invoices_with_the_colour_overrides(client
     browser.get(usage_url)
     wait_for(browser, "svg.usage-chart rect.bar", lambda r: float(r.get_attribute("data-value")) > 0)
     browser.save_screenshot(str(shots / "embedded-usage.png"))
+    assert console_errors(browser) == []
+
+
+def test_the_credits_dashboard_shows_each_credit_with_the_balance_the_api_reports(client, http, browser, shots):
+    customer_id, _ = customer_with_usage(client, http)
+    credit_id = client.v1.customers.credits.create(
+        customer_id=customer_id, priority=1, product_id=FIXTURE_PRODUCT_IDS["prepaid_commit"], name="Launch credit",
+        access_schedule={"schedule_items": [{"amount": 5000, "starting_at": MAR1, "ending_before": utc(2027, 1, 1)}]},
+    ).data.id
+    credit = next(c for c in client.v1.customers.credits.list(customer_id=customer_id, include_balance=True) if c.id == credit_id)
+    url = client.v1.dashboards.get_embeddable_url(customer_id=customer_id, dashboard="credits").data.url
+    browser.get(url)
+    row = wait_for(browser, f"#credits tr[data-commit-id='{credit_id}']")
+    assert "Launch credit" in row.text and money(credit.balance) in row.text
+    assert browser.find_elements(By.CSS_SELECTOR, "#commits") == []  # "credits" shows no commits
+    browser.save_screenshot(str(shots / "embedded-credits.png"))
     assert console_errors(browser) == []
 
 

@@ -188,14 +188,10 @@
         } while (cursor && windows.length < 3000);
         return usageCharts(windows);
       }),
-      section("Commits", "commits", async () => {
-        const { data } = await post("/v1/contracts/customerCommits/list", { customer_id: id, include_balance: true, include_ledgers: true, include_contract_commits: true });
-        return commitsTable(data, "No commits.");
-      }),
-      section("Credits", "credits", async () => {
-        const { data } = await post("/v1/contracts/customerCredits/list", { customer_id: id, include_balance: true, include_ledgers: true, include_contract_credits: true });
-        return commitsTable(data, "No credits.");
-      }),
+      section("Commits", "commits", () => pagedInBody("/v1/contracts/customerCommits/list",
+        { customer_id: id, include_balance: true, include_ledgers: true, include_contract_commits: true }, (data) => commitsTable(data, "No commits."))),
+      section("Credits", "credits", () => pagedInBody("/v1/contracts/customerCredits/list",
+        { customer_id: id, include_balance: true, include_ledgers: true, include_contract_credits: true }, (data) => commitsTable(data, "No credits."))),
       section("Invoices", "invoices", () => pagedList(`/v1/customers/${id}/invoices`, { sort: "date_desc" }, (data) => invoiceTable(data, (inv) => openPDF(id, inv)))),
       section("Alerts", "alerts", async () => {
         const { data } = await post("/v1/customer-alerts/list", { customer_id: id });
@@ -235,6 +231,18 @@
       const query = new URLSearchParams({ limit: "25" });
       if (cursor) query.set("next_page", cursor);
       const page = await post(path + "?" + query, body);
+      holder.replaceChildren(...[render(page.data)].flat(Infinity));
+      pager.replaceChildren(page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
+    }
+    await load(null);
+    return [holder, pager];
+  }
+
+  // A POST list paged on the server by limit and next_page in the body.
+  async function pagedInBody(path, body, render) {
+    const holder = h("div"), pager = h("div", { class: "pager" });
+    async function load(cursor) {
+      const page = await post(path, { ...body, limit: 25, ...(cursor ? { next_page: cursor } : {}) });
       holder.replaceChildren(...[render(page.data)].flat(Infinity));
       pager.replaceChildren(page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
     }
