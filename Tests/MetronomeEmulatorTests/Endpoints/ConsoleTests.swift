@@ -51,6 +51,14 @@ import Testing
             }
             #expect(try await client.call(.get, "/_emulator/customers?search=_").items.isEmpty)
             #expect(try await client.call(.get, "/_emulator/customers?limit=0").status == .badRequest)
+
+            // The console lists the journal without its bodies; their sizes stay.
+            let light = try await client.call(.get, "/_emulator/requests?limit=1&bodies=false").items.first
+            let request = try #require(light?["request"] as? [String: Any])
+            #expect(request["body"] == nil)
+            #expect((request["body_size"] as? Int ?? 0) > 0)
+            let full = try await client.call(.get, "/_emulator/requests?limit=1").items.first
+            #expect((full?["request"] as? [String: Any])?["body"] is String)
             let counts = try await client.call(.get, "/_emulator/counts").object
             #expect(counts["customers"] as? Int == 2)
             #expect((counts["products"] as? Int ?? 0) > 0)

@@ -312,7 +312,7 @@
             status(d.state), d.last_status ? " HTTP " + d.last_status : "", d.last_error ? " " + d.last_error : ""))))), "No notifications yet.");
       }),
       section("Request journal (newest first, 50)", "requests", async () => {
-        const page = await get("/_emulator/requests?limit=50");
+        const page = await get("/_emulator/requests?limit=50&bodies=false");
         return table(["When", "Request", "Status", "ms"], page.data.map((r) => h("tr", {},
           h("td", {}, time(r.received_at)), h("td", { class: "id" }, r.method, " ", r.path, r.query ? "?" + r.query : ""),
           h("td", {}, r.response ? r.response.status : "—"), h("td", { class: "num" }, number(r.duration_ms)))), "No requests yet.");
