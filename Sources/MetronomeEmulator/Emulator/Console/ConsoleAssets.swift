@@ -62,7 +62,7 @@ struct ConsoleAssets: Sendable {
             if files.isEmpty {
                 throw APIError(
                     status: .serviceUnavailable,
-                    message: "The console's files were not found beside the binary: copy \(name)'s folder, the metronome-emulator_MetronomeEmulator.resources bundle, next to it"
+                    message: "The console's files were not found: put the metronome-emulator_MetronomeEmulator.resources folder the build made next to the binary"
                 )
             }
             throw APIError.notFound("Console file", name)
