@@ -209,3 +209,16 @@ def test_the_console_asks_for_the_key_of_a_guarded_emulator(spawn_emulator, brow
     browser.save_screenshot(str(shots / "console-guarded.png"))
     # The 401s that made the console ask are the only errors the browser saw.
     assert all("401" in entry["message"] for entry in console_errors(browser))
+
+
+def test_customers_are_paged_on_the_server_newest_first(client, base_url, browser):
+    ids = [client.v1.customers.create(name=f"Paged {i:02d}").data.id for i in range(27)]
+    browser.get(base_url + "/_emulator/ui/")
+    wait_for(browser, "#customers tr[data-customer-id]")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#customers tr[data-customer-id]")
+    assert [r.get_attribute("data-customer-id") for r in rows] == ids[::-1][:25]
+    browser.find_element(By.ID, "customers-next").click()
+    wait_for(browser, f"#customers tr[data-customer-id='{ids[1]}']")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#customers tr[data-customer-id]")
+    assert [r.get_attribute("data-customer-id") for r in rows] == [ids[1], ids[0]]
+    assert console_errors(browser) == []

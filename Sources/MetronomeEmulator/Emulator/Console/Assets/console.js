@@ -131,7 +131,9 @@
           h("td", {}, c.ingest_aliases.join(", ")),
           h("td", { class: "id" }, c.id),
           h("td", {}, time(c.created_at)))), search ? "No customer matches." : "No customers yet."));
-      pager.replaceChildren(page.next_page ? h("button", { class: "secondary", id: "customers-next", onclick: () => load(page.next_page) }, "Older customers →") : "");
+      pager.replaceChildren(
+        cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← Newest") : "",
+        page.next_page ? h("button", { class: "secondary", id: "customers-next", onclick: () => load(page.next_page) }, "Older customers →") : "");
     }
     await load(null);
     return [form, list, pager];
@@ -218,7 +220,9 @@
       if (cursor) query.set("next_page", cursor);
       const page = await get(path + "?" + query);
       holder.replaceChildren(...[render(page.data)].flat(Infinity));
-      pager.replaceChildren(page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
+      pager.replaceChildren(
+        cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← First page") : "",
+        page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
     }
     await load(null);
     return [holder, pager];
@@ -232,7 +236,9 @@
       if (cursor) query.set("next_page", cursor);
       const page = await post(path + "?" + query, body);
       holder.replaceChildren(...[render(page.data)].flat(Infinity));
-      pager.replaceChildren(page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
+      pager.replaceChildren(
+        cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← First page") : "",
+        page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
     }
     await load(null);
     return [holder, pager];
@@ -244,7 +250,9 @@
     async function load(cursor) {
       const page = await post(path, { ...body, limit: 25, ...(cursor ? { next_page: cursor } : {}) });
       holder.replaceChildren(...[render(page.data)].flat(Infinity));
-      pager.replaceChildren(page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
+      pager.replaceChildren(
+        cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← First page") : "",
+        page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
     }
     await load(null);
     return [holder, pager];
