@@ -62,7 +62,8 @@ struct ConsoleAssets: Sendable {
             if files.isEmpty {
                 throw APIError(
                     status: .serviceUnavailable,
-                    message: "The console's files were not found: put the metronome-emulator_MetronomeEmulator.resources folder the build made next to the binary"
+                    message: "The console's files were not found: put the "
+                        + "metronome-emulator_MetronomeEmulator.resources folder the build made next to the binary"
                 )
             }
             throw APIError.notFound("Console file", name)

@@ -75,9 +75,10 @@ struct ConsoleEndpoints {
         case .invoices:
             wire.invoices = try await invoices(grant, now: now)
         case .usage:
-            let today = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch.floorDivided(by: Timestamp.millisecondsPerDay) * Timestamp.millisecondsPerDay)
-            let start = Timestamp(millisecondsSinceEpoch: today.millisecondsSinceEpoch - (Self.embeddedUsageDays - 1) * Timestamp.millisecondsPerDay)
-            let end = Timestamp(millisecondsSinceEpoch: today.millisecondsSinceEpoch + Timestamp.millisecondsPerDay)
+            let day = Timestamp.millisecondsPerDay
+            let today = now.millisecondsSinceEpoch.floorDivided(by: day) * day
+            let start = Timestamp(millisecondsSinceEpoch: today - (Self.embeddedUsageDays - 1) * day)
+            let end = Timestamp(millisecondsSinceEpoch: today + day)
             wire.usage = try await database.usageWindows(
                 customerIds: [grant.customerId], metricIds: [], groupBy: [:], windows: WindowSize.day.windows(from: start, to: end),
                 after: nil, limit: 10_000

@@ -76,7 +76,8 @@ struct DashboardsEndpoints {
             if let allowed {
                 guard allowed.contains(option.value) else {
                     throw APIError.badRequest(
-                        "'dashboard_options[\(index)].value' for \(option.key) must be one of: \(allowed.joined(separator: ", ")); got \"\(option.value)\""
+                        "'dashboard_options[\(index)].value' for \(option.key) must be one of: "
+                            + "\(allowed.joined(separator: ", ")); got \"\(option.value)\""
                     )
                 }
             } else {
