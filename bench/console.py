@@ -10,10 +10,12 @@ import concurrent.futures as cf
 import statistics
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 import httpx
 
 base = sys.argv[1]
+TODAY = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 h = httpx.Client(base_url=base, headers={"Authorization": "Bearer bench"}, timeout=30)
 have = h.get("/_emulator/counts").json()["customers"]
 def make(i):
@@ -37,7 +39,7 @@ cases = [
     ("POST", "/v1/contracts/customerCommits/list", {"customer_id": cid, "include_balance": True, "include_ledgers": True, "include_contract_commits": True}),
     ("POST", "/v1/contracts/customerCredits/list", {"customer_id": cid, "include_balance": True, "include_ledgers": True, "include_contract_credits": True}),
     ("POST", "/v1/customer-alerts/list", {"customer_id": cid}),
-    ("POST", "/v1/usage", {"customer_ids": [cid], "window_size": "DAY", "starting_on": "2026-11-01T00:00:00Z", "ending_before": "2026-12-01T00:00:00Z"}),
+    ("POST", "/v1/usage", {"customer_ids": [cid], "window_size": "DAY", "starting_on": (TODAY - timedelta(days=29)).isoformat(), "ending_before": (TODAY + timedelta(days=1)).isoformat()}),
 ]
 print(f"{'request':75} {'bytes':>7} {'median ms':>9} {'max ms':>7}")
 for method, path, body in cases:
