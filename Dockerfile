@@ -8,7 +8,8 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources Sources
 RUN swift build -c release --product metronome-emulator --static-swift-stdlib \
-    && cp "$(swift build -c release --show-bin-path)/metronome-emulator" /usr/local/bin/metronome-emulator
+    && cp "$(swift build -c release --show-bin-path)/metronome-emulator" /usr/local/bin/metronome-emulator \
+    && cp -R "$(swift build -c release --show-bin-path)/metronome-emulator_MetronomeEmulator.resources" /usr/local/bin/
 
 # Run stage: a slim Debian with the SQLite library, the binary and the default fixtures.
 FROM debian:bookworm-slim
@@ -17,6 +18,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --create-home --home-dir /var/lib/metronome-emulator metronome
 COPY --from=build /usr/local/bin/metronome-emulator /usr/local/bin/metronome-emulator
+# The console's pages, found beside the binary.
+COPY --from=build /usr/local/bin/metronome-emulator_MetronomeEmulator.resources /usr/local/bin/metronome-emulator_MetronomeEmulator.resources
 COPY fixtures /usr/local/share/metronome-emulator/fixtures
 USER metronome
 WORKDIR /var/lib/metronome-emulator

@@ -16,7 +16,10 @@ public func buildApplication(_ configuration: Configuration) async throws -> som
         return logger
     }()
     let namespaces = Namespaces(configuration: configuration, seed: try NamespaceSeed.load(configuration), logger: logger)
-    _ = try await namespaces.namespace(Namespaces.defaultName)
+    let defaultNamespace = try await namespaces.namespace(Namespaces.defaultName)
+    if configuration.demo {
+        try await DemoData.add(to: defaultNamespace, token: configuration.apiKeys.first ?? "demo", logger: logger)
+    }
     let services = NamespaceServices(
         namespaces: namespaces, flagDestinations: configuration.webhookDestinations, policy: WebhookDeliveryPolicy(), logger: logger
     )
@@ -55,7 +58,7 @@ func httpConfiguration(_ configuration: Configuration) -> HTTP1Channel.Configura
 /// then every resource's routes.
 func buildRouter(
     configuration: Configuration, database: AppDatabase, clock: EmulatorClock, seed: NamespaceSeed, traffic: TrafficControl,
-    alerts: AlertEvaluationQueue, namespaces: Namespaces?, logger: Logger
+    alerts: AlertEvaluationQueue, namespaces: Namespaces?, namespace: String, logger: Logger
 ) -> Router<EmulatorRequestContext> {
     let router = Router(context: EmulatorRequestContext.self)
     router.add(middleware: TrafficControlMiddleware(traffic: traffic, clock: clock, maxBodySize: configuration.maxBodySize, logger: logger))
@@ -64,6 +67,7 @@ func buildRouter(
     router.add(middleware: AuditLogMiddleware(database: database, clock: clock))
     router.addRoutes(ControlPlaneEndpoints(database: database, clock: clock, seed: seed, traffic: traffic).routes)
     router.addRoutes(SnapshotEndpoints(database: database).routes)
+    router.addRoutes(ConsoleEndpoints(database: database, clock: clock, namespace: namespace).routes)
     if let namespaces {
         router.addRoutes(NamespacesEndpoints(namespaces: namespaces).routes)
     }
@@ -90,6 +94,7 @@ func buildRouter(
     router.addRoutes(AlertsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NotificationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(AuditLogsEndpoints(database: database).routes)
+    router.addRoutes(DashboardsEndpoints(database: database, namespace: namespace).routes)
     router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
     return router
 }
@@ -104,7 +109,7 @@ public func routeTable() throws -> [String] {
         configuration: configuration, database: try AppDatabase.inMemory(), clock: EmulatorClock(), seed: .fixtures(.none),
         traffic: TrafficControl(configuration), alerts: AlertEvaluationQueue(),
         namespaces: Namespaces(configuration: configuration, seed: .fixtures(.none), logger: logger),
-        logger: logger
+        namespace: Namespaces.defaultName, logger: logger
     )
     let notBuilt = Set(MetronomeEndpointsNotYetBuilt.all.map { "\($0.0) \($0.1)" })
     return router.routes.map { route in

@@ -43,6 +43,8 @@ public struct Configuration: Sendable {
     public var webhookURLs: [String]
     /// The key that signs requests to `webhookURLs`; required when there are any.
     public var webhookSecret: String?
+    /// Whether the default namespace gets the demo customer, contract and month of usage at start.
+    public var demo: Bool
 
     /// The default body limit: 4 MiB, far above Metronome's largest request (100 usage events).
     public static let defaultMaxBodySize = 4 * 1024 * 1024
@@ -75,7 +77,8 @@ public struct Configuration: Sendable {
         journalSize: Int = Configuration.defaultJournalSize,
         latency: SimulatedLatency? = nil,
         webhookURLs: [String] = [],
-        webhookSecret: String? = nil
+        webhookSecret: String? = nil,
+        demo: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -93,6 +96,7 @@ public struct Configuration: Sendable {
         self.latency = latency
         self.webhookURLs = webhookURLs
         self.webhookSecret = webhookSecret
+        self.demo = demo
     }
 
     /// The project's `fixtures/` folder, found next to an installed binary
@@ -141,6 +145,8 @@ public struct ConfigurationFlags: Sendable {
     public var webhookURLs: [String] = []
     /// The secret signing requests to `webhookURLs`.
     public var webhookSecret: String?
+    /// Add the demo data at start.
+    public var demo = false
 
     public init() {}
 }
@@ -217,6 +223,7 @@ extension Configuration {
             ? (env("WEBHOOK_URL")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? [])
             : flags.webhookURLs
         webhookSecret = flags.webhookSecret ?? env("WEBHOOK_SECRET")
+        demo = try flags.demo || envFlag("DEMO")
         for url in webhookURLs {
             if let problem = WebhookDestination.problem(withURL: url) {
                 throw ConfigurationError(description: problem.replacingOccurrences(of: "'url'", with: "--webhook-url"))
@@ -251,6 +258,9 @@ extension Configuration {
             } else if !isDirectory.boolValue {
                 throw ConfigurationError(description: "the data directory \(dataDirectory) is a file, not a folder")
             }
+        }
+        if demo && fixturesDirectory == nil {
+            throw ConfigurationError(description: "--demo needs the default fixtures (its contract uses their Standard rate card)")
         }
         if guardsControlPlane && apiKeys.isEmpty {
             throw ConfigurationError(description: "guarding the control plane needs at least one API key")

@@ -68,6 +68,9 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The key that signs webhook requests (Metronome-Webhook-Signature); required with --webhook-url. (env: METRONOME_EMULATOR_WEBHOOK_SECRET)", valueName: "SECRET"))
     var webhookSecret: String?
 
+    @Flag(help: "Add a demo customer on a contract with a prepaid commit and a month of usage, to see in the console at /_emulator/ui/. (env: METRONOME_EMULATOR_DEMO=true)")
+    var demo = false
+
     @Flag(help: "Print every route, one per line (`METHOD /path`, with ` 501` after those not built yet), and exit.")
     var printRoutes = false
 
@@ -121,6 +124,7 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
         flags.latency = latencyMs
         flags.webhookURLs = webhookUrl
         flags.webhookSecret = webhookSecret
+        flags.demo = demo
         return try Configuration(flags: flags, environment: ProcessInfo.processInfo.environment)
     }
 }

@@ -429,6 +429,7 @@ class World:
         self.credit_grant_id = ""
         self.subscribed = ("", "", "")
         self.voidable_grant_id = ""
+        self.embed_token = ""
 
     def _ok(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         r = self.http.request(method, path, json=body, params=params)
@@ -542,6 +543,8 @@ class World:
                  "paid_amount": {"amount": 0, "credit_type_id": USD}}
         self.credit_grant_id = ok("POST", "/v1/credits/createGrant", {**grant, "uniqueness_key": "seeded-grant"})["data"]["id"]
         self.voidable_grant_id = ok("POST", "/v1/credits/createGrant", {**grant, "name": "Seeded grant to void"})["data"]["id"]
+        embed_url = ok("POST", "/v1/dashboards/getEmbeddableUrl", {"customer_id": cid, "dashboard": "commits_and_credits"})["data"]["url"]
+        self.embed_token = embed_url.rsplit("/", 1)[-1]
         # A fault on a path no client uses, so that it never answers for a fuzzed request.
         self.fault_id = ok("POST", "/_emulator/faults", {"method": "PATCH", "path": "/v1/never-served", "status": 418})["data"]["id"]
 
@@ -558,6 +561,7 @@ class World:
             "notification_id": [self.notification_id],
             "fault_id": [self.fault_id],
             "name": ["no-such-namespace"],
+            "token": [self.embed_token],
         }
 
     def fill(self, template: str) -> str:
@@ -693,6 +697,14 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/_emulator/clock"): ({}, {"now": "2026-04-01T00:00:00Z"}),
         ("POST", "/_emulator/clock/advance"): ({}, {"by": "PT1H"}),
         ("GET", "/_emulator/namespaces"): ({}, NO_BODY),
+        ("GET", "/_emulator/customers"): ({"search": "a", "limit": "10"}, NO_BODY),
+        ("GET", "/_emulator/counts"): ({}, NO_BODY),
+        ("GET", "/_emulator/ui/embed/{token}/data"): ({}, NO_BODY),
+        # Embeddable dashboards
+        ("POST", "/v1/dashboards/getEmbeddableUrl"): ({}, {
+            "customer_id": cid, "dashboard": "invoices", "color_overrides": [{"name": "Primary_medium", "value": "#ff0000"}],
+            "dashboard_options": [{"key": "invoice_status_filter", "value": "ALL"},
+                                  {"key": "show_zero_usage_line_items", "value": "true"}]}),
         ("POST", "/_emulator/webhooks"): ({}, {
             "url": "http://127.0.0.1:9/fuzzed", "secret": "fuzzed-secret", "event_types": ["invoice.finalized"]}),
         ("GET", "/_emulator/webhooks"): ({}, NO_BODY),
@@ -966,8 +978,11 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
 FUZZED = list(valid_requests(World()))
 # Covered by test_reset_takes_any_body: fuzzing it with the others would wipe the seeded world.
 # Each has its own tests of bad input in test_namespaces.py (a snapshot body is an SQLite file).
+# The console's pages and files answer HTML, JavaScript and CSS (and a redirect), not JSON: they
+# are tested in test_console.py (a real browser) and ConsoleTests.swift.
 FUZZED_ELSEWHERE = [("POST", "/_emulator/reset"), ("GET", "/_emulator/snapshot"), ("PUT", "/_emulator/snapshot"),
-                    ("DELETE", "/_emulator/namespaces/{name}")]
+                    ("DELETE", "/_emulator/namespaces/{name}"),
+                    ("GET", "/_emulator/ui"), ("GET", "/_emulator/ui/assets/{file}"), ("GET", "/_emulator/ui/embed/{token}")]
 
 
 def path_strategy(template: str, world: World) -> st.SearchStrategy:

@@ -28,6 +28,8 @@ def _routes(text: str) -> List[Tuple[str, str]]:
 # whether it needs the key; HEALTH is the one route left open.
 TOKEN_REQUIRED = _routes("""
 GET /_emulator/clock
+GET /_emulator/customers
+GET /_emulator/counts
 POST /_emulator/clock
 POST /_emulator/clock/advance
 GET /_emulator/snapshot
@@ -175,6 +177,17 @@ POST /v2/notifications/system/list
 """)
 
 
+# The console's files hold no data (its script sends the key the user types to the routes above),
+# and an embeddable dashboard's page and data are authorised by the signed grant in their URL,
+# since an iframe cannot send a header: these stay open even on a guarded control plane.
+OPEN_CONSOLE = _routes("""
+GET /_emulator/ui
+GET /_emulator/ui/assets/{file}
+GET /_emulator/ui/embed/{token}
+GET /_emulator/ui/embed/{token}/data
+""")
+
+
 TOKENS_REFUSED = [f"Bearer {OTHER}", f"Bearer {GOOD}x", f"Bearer {GOOD[:-1]}", f"Basic {GOOD}", GOOD, None,
                   "Bearer", f"Bearer {GOOD.upper()}"]
 
@@ -201,8 +214,9 @@ def _request(srv, method: str, path: str, token):
 
 def test_every_registered_route_has_auth_coverage():
     registered = set(all_routes())
-    covered = set(TOKEN_REQUIRED) | {HEALTH}
+    covered = set(TOKEN_REQUIRED) | {HEALTH} | set(OPEN_CONSOLE)
     assert len(TOKEN_REQUIRED) == len(set(TOKEN_REQUIRED)) and HEALTH not in TOKEN_REQUIRED
+    assert not set(OPEN_CONSOLE) & set(TOKEN_REQUIRED)
     missing, stale = registered - covered, covered - registered
     problems = []
     if missing:
@@ -225,6 +239,23 @@ def test_with_api_key_every_route_rejects_other_tokens(keyed, method, template):
         assert_error_response(r, 501)
     else:
         assert r.status_code != 501, f"{method} {path}: listed as built, answered 501: {r.text}"
+
+
+def test_console_files_are_open_and_embedded_dashboards_need_their_grant(keyed):
+    for token in (None, f"Bearer {OTHER}"):
+        client = keyed.clients[token]
+        page = client.get("/_emulator/ui/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert client.get("/_emulator/ui/assets/console.js").status_code == 200
+        # A made-up grant shows nothing.
+        for path in ("/_emulator/ui/embed/e30.AAAA", "/_emulator/ui/embed/e30.AAAA/data"):
+            assert_error_response(client.get(path), 404)
+    good = keyed.clients[f"Bearer {GOOD}"]
+    customer_id = good.post("/v1/customers", json={"name": "Embedded"}).json()["data"]["id"]
+    url = good.post("/v1/dashboards/getEmbeddableUrl", json={"customer_id": customer_id, "dashboard": "usage"}).json()["data"]["url"]
+    path = urllib.parse.urlsplit(url).path
+    data = keyed.clients[None].get(path + "/data")
+    assert data.status_code == 200 and data.json()["customer"]["id"] == customer_id
 
 
 def test_health_stays_open_on_a_guarded_control_plane(keyed):

@@ -11,9 +11,12 @@ import NIOCore
 /// "emulated_at", "fault"?}`.
 struct JournalEntryWire: Encodable {
     let entry: JournalEntry
+    /// Whether the bodies are written (`bodies=false` leaves them out, keeping their sizes).
+    var includesBodies = true
 
-    init(_ entry: JournalEntry) {
+    init(_ entry: JournalEntry, includesBodies: Bool = true) {
         self.entry = entry
+        self.includesBodies = includesBodies
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -23,10 +26,13 @@ struct JournalEntryWire: Encodable {
         try container.encode(entry.path, forKey: "path")
         try container.encode(entry.query, forKey: "query")
         try container.encode(
-            RequestWire(headers: HeadersWire(entry.head.headerFields), body: BodyWire(entry.requestBody)), forKey: "request"
+            RequestWire(headers: HeadersWire(entry.head.headerFields), body: BodyWire(entry.requestBody), includesBody: includesBodies),
+            forKey: "request"
         )
         if let status = entry.status {
-            try container.encode(ResponseWire(status: status, body: BodyWire(entry.responseBody)), forKey: "response")
+            try container.encode(
+                ResponseWire(status: status, body: BodyWire(entry.responseBody), includesBody: includesBodies), forKey: "response"
+            )
         } else {
             try container.encodeNil(forKey: "response")
         }
@@ -48,11 +54,12 @@ struct JournalEntryWire: Encodable {
     private struct RequestWire: Encodable {
         var headers: HeadersWire
         var body: BodyWire
+        var includesBody: Bool
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: WireKey.self)
             try container.encode(headers, forKey: "headers")
-            try container.encode(body, forKey: "body")
+            if includesBody { try container.encode(body, forKey: "body") }
             try container.encode(body.size, forKey: "body_size")
         }
     }
@@ -60,11 +67,12 @@ struct JournalEntryWire: Encodable {
     private struct ResponseWire: Encodable {
         var status: Int
         var body: BodyWire
+        var includesBody: Bool
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: WireKey.self)
             try container.encode(status, forKey: "status")
-            try container.encode(body, forKey: "body")
+            if includesBody { try container.encode(body, forKey: "body") }
             try container.encode(body.size, forKey: "body_size")
         }
     }

@@ -29,7 +29,8 @@ struct TrafficControlEndpoints {
     // MARK: - Journal
 
     /// The journal, newest first, paged by `limit` and `next_page`, filtered by `method`, `path`
-    /// (exact or with `*`), `status` and `since` (wall-clock time of arrival).
+    /// (exact or with `*`), `status` and `since` (wall-clock time of arrival); `bodies=false`
+    /// leaves the bodies out (the console's list, which would weigh up to 64 KiB a body).
     @Sendable func listRequests(_ request: Request, context: Context) async throws -> Response {
         let query = QueryParameters(request)
         let page = try PageRequest(query: query, list: Self.journalList)
@@ -49,7 +50,8 @@ struct TrafficControlEndpoints {
         )
         let (entries, more) = traffic.journal?.entries(filter: filter, before: before, limit: page.limit) ?? ([], false)
         let next = more ? entries.last.map { PageCursor(list: Self.journalList, key: [String($0.id)]) } : nil
-        return try JSONResponse.ok(Page(data: entries.map(JournalEntryWire.init), next: next))
+        let includesBodies = try query.bool("bodies") ?? true
+        return try JSONResponse.ok(Page(data: entries.map { JournalEntryWire($0, includesBodies: includesBodies) }, next: next))
     }
 
     /// Empties the journal.

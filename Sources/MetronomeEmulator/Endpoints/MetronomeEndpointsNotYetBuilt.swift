@@ -16,7 +16,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/scheduleProServicesInvoice"),
         (.post, "/v1/contracts/seatBalances/list"),
         (.post, "/v1/contracts/setUsageFilter"),
-        (.post, "/v1/dashboards/getEmbeddableUrl"),
         (.post, "/v2/contracts/commits/edit"),
         (.post, "/v2/contracts/credits/edit"),
         (.post, "/v2/contracts/edit"),

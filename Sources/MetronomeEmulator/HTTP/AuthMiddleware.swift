@@ -6,8 +6,8 @@ import MetronomeStore
 
 /// Bearer-token auth as Metronome's: every API route needs `Authorization: Bearer <token>`.
 /// With no configured keys any non-empty token is accepted; with keys, only those. The
-/// control plane under `/_emulator/` is open, unless `guardsControlPlane` is set (health stays
-/// open even then).
+/// control plane under `/_emulator/` is open, unless `guardsControlPlane` is set (health and the
+/// console's pages stay open even then).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
@@ -24,7 +24,12 @@ struct AuthMiddleware: RouterMiddleware {
         // Health stays open even when the control plane is guarded: it changes nothing and tells
         // only that the emulator is up, and health probes (Docker's HEALTHCHECK) send no token.
         let isHealth = path == ControlPlaneEndpoints.healthPath && request.method == .get
-        if !isControlPlane || (guardsControlPlane && !isHealth) {
+        // The console's files hold no data (their script sends the token the user gives to the
+        // API), and an embedded dashboard's page and data are authorised by the grant its URL
+        // carries, since an iframe cannot send a header.
+        let isConsolePage = request.method == .get
+            && (path == ConsoleEndpoints.uiPrefix || path.hasPrefix(ConsoleEndpoints.uiPrefix + "/"))
+        if !isControlPlane || (guardsControlPlane && !isHealth && !isConsolePage) {
             try authenticate(request.headers[.authorization])
         }
         return try await next(request, context)

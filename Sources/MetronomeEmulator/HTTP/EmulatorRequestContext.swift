@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
@@ -13,4 +14,16 @@ struct EmulatorRequestContext: RequestContext {
     init(source: Source) {
         self.coreContext = .init(source: source)
     }
+}
+
+extension EmulatorRequestContext {
+    /// A context for a request the emulator sends itself (the `--demo` data), with no connection.
+    init(internalRequestLogger logger: Logger) {
+        self.coreContext = .init(source: InternalRequestSource(logger: logger))
+    }
+}
+
+/// The source of a request that arrives on no connection.
+private struct InternalRequestSource: RequestContextSource {
+    var logger: Logger
 }

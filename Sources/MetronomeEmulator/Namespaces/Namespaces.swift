@@ -71,7 +71,7 @@ final class Namespaces: Sendable {
         let alerts = AlertEvaluationQueue()
         let router = buildRouter(
             configuration: configuration, database: database, clock: clock, seed: seed, traffic: traffic, alerts: alerts,
-            namespaces: name == Self.defaultName ? self : nil, logger: logger
+            namespaces: name == Self.defaultName ? self : nil, namespace: name, logger: logger
         )
         return Namespace(
             name: name, database: database, clock: clock, traffic: traffic, alerts: alerts, responder: router.buildResponder(),
