@@ -212,13 +212,12 @@
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
-  // A GET list paged on the server, 25 at a time, with a button for the next page.
-  async function pagedList(path, params, render) {
+  // A list paged on the server, 25 at a time, with buttons for the first and next pages;
+  // fetchPage(cursor) answers one page (cursor null for the first).
+  async function paged(fetchPage, render) {
     const holder = h("div"), pager = h("div", { class: "pager" });
     async function load(cursor) {
-      const query = new URLSearchParams({ limit: "25", ...params });
-      if (cursor) query.set("next_page", cursor);
-      const page = await get(path + "?" + query);
+      const page = await fetchPage(cursor);
       holder.replaceChildren(...[render(page.data)].flat(Infinity));
       pager.replaceChildren(
         cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← First page") : "",
@@ -228,34 +227,26 @@
     return [holder, pager];
   }
 
-  // A POST list paged on the server by limit and next_page in the query.
-  async function pagedPost(path, body, render) {
-    const holder = h("div"), pager = h("div", { class: "pager" });
-    async function load(cursor) {
-      const query = new URLSearchParams({ limit: "25" });
-      if (cursor) query.set("next_page", cursor);
-      const page = await post(path + "?" + query, body);
-      holder.replaceChildren(...[render(page.data)].flat(Infinity));
-      pager.replaceChildren(
-        cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← First page") : "",
-        page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
-    }
-    await load(null);
-    return [holder, pager];
+  // The query of a page: limit, and next_page when there is a cursor.
+  function pageQuery(cursor, params = {}) {
+    const query = new URLSearchParams({ limit: "25", ...params });
+    if (cursor) query.set("next_page", cursor);
+    return query;
   }
 
-  // A POST list paged on the server by limit and next_page in the body.
-  async function pagedInBody(path, body, render) {
-    const holder = h("div"), pager = h("div", { class: "pager" });
-    async function load(cursor) {
-      const page = await post(path, { ...body, limit: 25, ...(cursor ? { next_page: cursor } : {}) });
-      holder.replaceChildren(...[render(page.data)].flat(Infinity));
-      pager.replaceChildren(
-        cursor ? h("button", { class: "secondary", onclick: () => load(null) }, "← First page") : "",
-        page.next_page ? h("button", { class: "secondary", onclick: () => load(page.next_page) }, "Next page →") : "");
-    }
-    await load(null);
-    return [holder, pager];
+  // A GET list paged by limit and next_page in the query.
+  function pagedList(path, params, render) {
+    return paged((cursor) => get(path + "?" + pageQuery(cursor, params)), render);
+  }
+
+  // A POST list paged by limit and next_page in the query.
+  function pagedPost(path, body, render) {
+    return paged((cursor) => post(path + "?" + pageQuery(cursor), body), render);
+  }
+
+  // A POST list paged by limit and next_page in the body.
+  function pagedInBody(path, body, render) {
+    return paged((cursor) => post(path, { ...body, limit: 25, ...(cursor ? { next_page: cursor } : {}) }), render);
   }
 
   // MARK: catalog
