@@ -468,7 +468,7 @@ extension AppDatabase {
                 )
             }
             var content = try rated(until: cutoff)
-            let end = min(cutoff, record.endTimestamp)
+            let end = max(record.startTimestamp, min(cutoff, record.endTimestamp))
             let grants = try creditGrants(customerId: record.customerId, overlapping: record.startTimestamp..<end, db)
             if !grants.isEmpty, content.total > 0 {
                 // Each part of the period is rated on its own, so that a grant pays only for
