@@ -22,9 +22,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v2/contracts/commits/edit"),
         (.post, "/v2/contracts/credits/edit"),
         (.post, "/v2/contracts/edit"),
-        (.post, "/v2/contracts/get"),
-        (.post, "/v2/contracts/getEditHistory"),
-        (.post, "/v2/contracts/list"),
     ]
 
     /// A route answering 501 for each endpoint of `all`.
