@@ -14,7 +14,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/createHistoricalInvoices"),
         (.post, "/v1/contracts/getSubscriptionQuantityHistory"),
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
-        (.post, "/v1/contracts/listNamedSchedules"),
         (.post, "/v1/contracts/scheduleProServicesInvoice"),
         (.post, "/v1/contracts/seatBalances/list"),
         (.post, "/v1/contracts/setUsageFilter"),
