@@ -4,7 +4,7 @@ import MetronomeCodecs
 import MetronomeStore
 
 /// Named schedules of customers, contracts and rate cards: `getNamedSchedule` and `updateNamedSchedule`
-/// under each owner's path, on one machinery (`NamedSchedule.overlay`).
+/// under each owner's path, on one machinery (`NamedSchedule.overlay`); `listNamedSchedules` for contracts.
 struct NamedSchedulesEndpoints {
     typealias Context = EmulatorRequestContext
 
