@@ -66,9 +66,6 @@ struct ListContractNamedSchedulesRequest: Decodable {
     var limit: Int?
     var nextPage: String?
 
-    /// Refused by name: `updateNamedSchedule` keeps no properties, so none can be matched.
-    static let unsupportedFields = ["properties"]
-
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", scheduleName = "schedule_name"
         case coveringDate = "covering_date", limit, nextPage = "next_page"

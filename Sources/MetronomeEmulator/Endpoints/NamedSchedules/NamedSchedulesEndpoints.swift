@@ -69,7 +69,7 @@ struct NamedSchedulesEndpoints {
         let decoded = try await request.decodeJSON(
             as: BodyWithFields<ListContractNamedSchedulesRequest>.self, context: context
         )
-        try decoded.refuse(ListContractNamedSchedulesRequest.unsupportedFields)
+        try decoded.refuse(NamedScheduleOwnerFields.unsupportedFields)
         let body = decoded.value
         let list = "contract-named-schedules"
         let page = try PageRequest(
