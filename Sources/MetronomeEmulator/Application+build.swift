@@ -90,6 +90,7 @@ func buildRouter(
     router.addRoutes(InvoicesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(BalancesEndpoints(database: database, clock: clock).routes)
     router.addRoutes(ContractsEndpoints(database: database, clock: clock).routes)
+    router.addRoutes(ContractsV2Endpoints(database: database, clock: clock).routes)
     router.addRoutes(CommitsAndCreditsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(AlertsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(NotificationsEndpoints(database: database, clock: clock).routes)

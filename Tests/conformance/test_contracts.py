@@ -387,6 +387,52 @@ def test_contract_named_schedule(client):
         ns.retrieve(contract_id=cid, customer_id=customer(client, "Other"), schedule_name="tier")
 
 
+def test_list_named_schedules_of_a_customers_contracts(client):
+    c = customer(client)
+    first, second = contract(client, c), contract(client, c, starting_at=FEB1)
+    other_customer = customer(client, "Other")
+    contract(client, other_customer)
+    ns = client.v1.contracts.rate_cards.named_schedules
+    ns.update(contract_id=first, customer_id=c, schedule_name="tier", starting_at=JAN1, value={"level": 1})
+    ns.update(contract_id=first, customer_id=c, schedule_name="tier", starting_at=FEB1, value={"level": 2})
+    ns.update(contract_id=first, customer_id=c, schedule_name="discount", starting_at=FEB1, value=0.1)
+    ns.update(contract_id=second, customer_id=c, schedule_name="tier", starting_at=FEB1, ending_before=MAR1, value=3)
+
+    listed = [(s.contract_id, s.schedule_name, [(g.starting_at, g.ending_before, g.value) for g in s.segments])
+              for s in ns.list(customer_id=c)]
+    assert listed == [  # contract creation order, then schedule name
+        (first, "discount", [(FEB1, None, 0.1)]),
+        (first, "tier", [(JAN1, FEB1, {"level": 1}), (FEB1, None, {"level": 2})]),
+        (second, "tier", [(FEB1, MAR1, 3)]),
+    ]
+    assert [(s.contract_id, s.schedule_name) for s in ns.list(customer_id=c, contract_id=second)] == [(second, "tier")]
+    assert [s.contract_id for s in ns.list(customer_id=c, schedule_name="tier")] == [first, second]
+    # at most one segment for each schedule: the one covering the date, if any
+    covering = {(s.contract_id, s.schedule_name): [g.value for g in s.segments]
+                for s in ns.list(customer_id=c, covering_date=JAN15)}
+    assert covering == {(first, "discount"): [], (first, "tier"): [{"level": 1}], (second, "tier"): []}
+    page = ns.list(customer_id=c, limit=2)
+    assert len(page.data) == 2 and page.next_page
+    assert [(s.contract_id, s.schedule_name) for s in ns.list(customer_id=c, limit=2, next_page=page.next_page).data] == [
+        (second, "tier")]
+    assert list(ns.list(customer_id=other_customer)) == []
+
+
+def test_list_named_schedules_unknown_ids_and_properties(client, http):
+    c = customer(client)
+    cid = contract(client, c)
+    ns = client.v1.contracts.rate_cards.named_schedules
+    with expect_api_error(404):
+        ns.list(customer_id=str(uuid.uuid4())).data
+    with expect_api_error(404):
+        ns.list(customer_id=c, contract_id=str(uuid.uuid4())).data
+    with expect_api_error(404):
+        ns.list(customer_id=customer(client, "Other"), contract_id=cid).data
+    r = http.post("/v1/contracts/listNamedSchedules", json={"customer_id": c, "properties": {"region": "eu"}})
+    assert_error_response(r, 400)
+    assert "'properties'" in r.json()["message"] and "not supported" in r.json()["message"]
+
+
 @pytest.mark.parametrize("field,value", [
     ("recurring_commits", [{"product_id": FIXTURE_PRODUCT_IDS["prepaid_commit"], "priority": 1, "starting_at": "2026-01-01T00:00:00Z",
                             "access_amount": {"credit_type_id": USD_CENTS_ID, "unit_price": 100},

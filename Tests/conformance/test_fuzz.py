@@ -937,6 +937,14 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/v1/contracts/getContractRateSchedule"): ({"limit": "10"}, {
             "customer_id": cid, "contract_id": w.contract_id, "at": at,
             "selectors": [{"product_id": API_CALLS_PRODUCT}]}),
+        ("POST", "/v1/contracts/listNamedSchedules"): ({}, {
+            "customer_id": cid, "contract_id": w.contract_id, "schedule_name": "plan", "covering_date": at,
+            "limit": 10}),
+        ("POST", "/v2/contracts/get"): ({}, {"customer_id": cid, "contract_id": w.contract_id,
+                                             "include_balance": True, "include_ledgers": True}),
+        ("POST", "/v2/contracts/list"): ({}, {"customer_id": cid, "covering_date": at, "include_archived": True,
+                                              "include_balance": True, "include_ledgers": True, "limit": 10}),
+        ("POST", "/v2/contracts/getEditHistory"): ({}, {"customer_id": cid, "contract_id": w.contract_id}),
         # Balances, commits and credits
         ("POST", "/v1/contracts/customerBalances/list"): ({}, {
             "customer_id": cid, "covering_date": at, "include_balance": True, "include_ledgers": True,

@@ -177,7 +177,7 @@ def test_body_larger_than_max_body_size_is_413(spawn_emulator):
     "method,path",
     [
         ("POST", "/v1/contracts/amend"),
-        ("POST", "/v2/contracts/get"),
+        ("POST", "/v2/contracts/edit"),
     ],
 )
 def test_unimplemented_metronome_endpoint_is_501(http, method, path):

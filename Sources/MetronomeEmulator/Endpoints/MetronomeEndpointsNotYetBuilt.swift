@@ -12,16 +12,12 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/amend"),
         (.post, "/v1/contracts/createHistoricalInvoices"),
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
-        (.post, "/v1/contracts/listNamedSchedules"),
         (.post, "/v1/contracts/scheduleProServicesInvoice"),
         (.post, "/v1/contracts/seatBalances/list"),
         (.post, "/v1/contracts/setUsageFilter"),
         (.post, "/v2/contracts/commits/edit"),
         (.post, "/v2/contracts/credits/edit"),
         (.post, "/v2/contracts/edit"),
-        (.post, "/v2/contracts/get"),
-        (.post, "/v2/contracts/getEditHistory"),
-        (.post, "/v2/contracts/list"),
     ]
 
     /// A route answering 501 for each endpoint of `all`.

@@ -57,6 +57,40 @@ struct UpdateNamedScheduleRequest: Decodable {
     }
 }
 
+/// The body of `/v1/contracts/listNamedSchedules` (the page `next_page` and `limit` are in the body).
+struct ListContractNamedSchedulesRequest: Decodable {
+    var customerId: String
+    var contractId: String?
+    var scheduleName: String?
+    var coveringDate: Timestamp?
+    var limit: Int?
+    var nextPage: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", scheduleName = "schedule_name"
+        case coveringDate = "covering_date", limit, nextPage = "next_page"
+    }
+}
+
+/// One item of `listNamedSchedules`: a contract's named schedule and its segments.
+struct ContractNamedScheduleWire: Encodable {
+    var contractId: String
+    var scheduleName: String
+    var segments: [ScheduleSegmentWire]
+
+    enum CodingKeys: String, CodingKey {
+        case contractId = "contract_id", scheduleName = "schedule_name", segments
+    }
+
+    /// `schedule`, with only the segment covering `coveringDate` (if any) when one is given.
+    init(_ schedule: ContractNamedSchedule, covering coveringDate: Timestamp?) {
+        contractId = schedule.contractId
+        scheduleName = schedule.name
+        let segments = coveringDate.map { date in NamedSchedule.segment(of: schedule.segments, covering: date).map { [$0] } ?? [] }
+        self.segments = (segments ?? schedule.segments).map(ScheduleSegmentWire.init)
+    }
+}
+
 /// One segment of a named schedule on the wire.
 struct ScheduleSegmentWire: Encodable {
     var startingAt: Timestamp

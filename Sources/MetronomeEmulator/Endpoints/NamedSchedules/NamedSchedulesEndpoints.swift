@@ -4,7 +4,7 @@ import MetronomeCodecs
 import MetronomeStore
 
 /// Named schedules of customers, contracts and rate cards: `getNamedSchedule` and `updateNamedSchedule`
-/// under each owner's path, on one machinery (`NamedSchedule.overlay`).
+/// under each owner's path, on one machinery (`NamedSchedule.overlay`); `listNamedSchedules` for contracts.
 struct NamedSchedulesEndpoints {
     typealias Context = EmulatorRequestContext
 
@@ -47,6 +47,7 @@ struct NamedSchedulesEndpoints {
         routes.post("/v1/customers/updateNamedSchedule") { try await update($0, context: $1, kind: .customer) }
         routes.post("/v1/contracts/getNamedSchedule") { try await get($0, context: $1, kind: .contract) }
         routes.post("/v1/contracts/updateNamedSchedule") { try await update($0, context: $1, kind: .contract) }
+        routes.post("/v1/contracts/listNamedSchedules", use: listContractSchedules)
         routes.post("/v1/contract-pricing/rate-cards/getNamedSchedule") { try await get($0, context: $1, kind: .rateCard) }
         routes.post("/v1/contract-pricing/rate-cards/updateNamedSchedule") { try await update($0, context: $1, kind: .rateCard) }
         return routes
@@ -61,6 +62,33 @@ struct NamedSchedulesEndpoints {
             segments = NamedSchedule.segment(of: segments, covering: coveringDate).map { [$0] } ?? []
         }
         return try JSONResponse.ok(DataEnvelope(data: segments.map(ScheduleSegmentWire.init)))
+    }
+
+    /// The named schedules of a customer's contracts, or of one contract, a page at a time.
+    @Sendable func listContractSchedules(_ request: Request, context: Context) async throws -> Response {
+        let decoded = try await request.decodeJSON(
+            as: BodyWithFields<ListContractNamedSchedulesRequest>.self, context: context
+        )
+        try decoded.refuse(NamedScheduleOwnerFields.unsupportedFields)
+        let body = decoded.value
+        let list = "contract-named-schedules"
+        let page = try PageRequest(
+            bodyLimit: body.limit, bodyToken: body.nextPage, list: list, defaultLimit: Limits.pageSize, maxLimit: Limits.pageSize
+        )
+        let after = try page.after.map { cursor in
+            guard cursor.key.count == 2 else { throw APIError.badRequest("'next_page' is not a valid cursor") }
+            return (seq: try cursor.integer(at: 0), name: cursor.key[1])
+        }
+        let rows = try await database.contractNamedSchedules(
+            customerId: try Validate.id(body.customerId, field: "customer_id"),
+            contractId: try body.contractId.map { try Validate.id($0, field: "contract_id") }, name: body.scheduleName,
+            after: after, limit: page.fetchLimit
+        )
+        return try JSONResponse.ok(
+            Page(rows: rows, request: page, list: list, key: { [String($0.contractSeq), $0.name] }) {
+                ContractNamedScheduleWire($0, covering: body.coveringDate)
+            }
+        )
     }
 
     @Sendable func update(_ request: Request, context: Context, kind: OwnerKind) async throws -> Response {
