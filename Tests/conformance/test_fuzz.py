@@ -601,6 +601,12 @@ class World:
             now = h.get("/_emulator/clock").json()
             return now if now["frozen"] else {"frozen": False}  # the wall clock moves on its own
 
+        def credit_grants() -> Any:
+            # Without a current billing period a grant's balance is as of the moment asked, which a
+            # running clock moves on its own.
+            grants = pages("POST", "/v1/credits/listGrants", body={})
+            return [{**g, "balance": {k: v for k, v in g["balance"].items() if k != "effective_at"}} for g in grants]
+
         reads: Dict[str, Callable[[], Any]] = {
             "clock": clock,
             "credit types": lambda: pages("GET", "/v1/credit-types/list"),
@@ -618,7 +624,7 @@ class World:
                                                   token_field="cursor", in_body=True),
             "system_notifications": lambda: self.http.post("/v2/notifications/system/list", json={}).json()["data"],
             "packages": lambda: pages("POST", "/v1/packages/list", body={"archive_filter": "ALL"}),
-            "credit grants": lambda: pages("POST", "/v1/credits/listGrants", body={}),
+            "credit grants": credit_grants,
             "contracts on package": lambda: pages("POST", "/v1/packages/listContractsOnPackage",
                                                   body={"package_id": self.package_id, "include_archived": True}),
             "billing providers": lambda: pages("POST", "/v1/listConfiguredBillingProviders", body={}, in_body=True),
