@@ -562,6 +562,7 @@ class World:
             "fault_id": [self.fault_id],
             "name": ["no-such-namespace"],
             "token": [self.embed_token],
+            "file": ["console.js", "console.css"],
         }
 
     def fill(self, template: str) -> str:
