@@ -13,6 +13,12 @@ enum Validate {
         return canonical
     }
 
+    /// A filter's list of IDs: at most `Limits.idsPerFilter`, each a UUID in canonical form.
+    static func ids(_ ids: [String], field: String) throws -> [String] {
+        try count(ids, field: field, max: Limits.idsPerFilter)
+        return try ids.enumerated().map { try id($1, field: "\(field)[\($0)]") }
+    }
+
     /// `text` in lowercase if it is a UUID in its 8-4-4-4-12 hex form; nil otherwise. Checked by
     /// hand because IDs are checked on every request and Foundation's parser is slow on Linux.
     static func canonicalUUID(_ text: String) -> String? {

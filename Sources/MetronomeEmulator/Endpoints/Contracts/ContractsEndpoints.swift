@@ -134,6 +134,17 @@ struct ContractsEndpoints {
     /// The contract, with its commits' and credits' balances and ledgers when asked.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: GetContractRequest.self, context: context)
+        return try JSONResponse.ok(DataEnvelope(data: try await contract(body)))
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: ListContractsRequest.self, context: context)
+        return try JSONResponse.ok(try await contracts(body, list: "contracts") { $0 })
+    }
+
+    /// The contract `body` names, as v1 shows it, with balances and ledgers when asked; v2 reads
+    /// the same view.
+    func contract(_ body: GetContractRequest) async throws -> ContractWire {
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         let now = clock.now()
         let snapshot = try await database.contract(
@@ -141,13 +152,16 @@ struct ContractsEndpoints {
         )
         let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
         let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
-        return try JSONResponse.ok(DataEnvelope(data: ContractWire(snapshot).showing(accounts, balance: balance, ledgers: ledgers)))
+        return ContractWire(snapshot).showing(accounts, balance: balance, ledgers: ledgers)
     }
 
-    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        let body = try await request.decodeJSON(as: ListContractsRequest.self, context: context)
+    /// A page of the contracts `body` asks for, each the v1 view shaped by `shape`; `list` names
+    /// the list its cursors belong to.
+    func contracts<Item: Encodable>(
+        _ body: ListContractsRequest, list: String, _ shape: (ContractWire) -> Item
+    ) async throws -> Page<Item> {
         let page = try PageRequest(
-            bodyLimit: body.limit, bodyToken: body.cursor, tokenField: "cursor", list: "contracts",
+            bodyLimit: body.limit, bodyToken: body.cursor, tokenField: "cursor", list: list,
             defaultLimit: Self.maxPageSize, maxLimit: Self.maxPageSize
         )
         let filter = ContractListFilter(
@@ -160,11 +174,9 @@ struct ContractsEndpoints {
         )
         let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
         let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
-        return try JSONResponse.ok(
-            Page(rows: rows, request: page, list: "contracts", tokenField: .cursor, key: { [String($0.seq)] }) {
-                ContractWire($0).showing(accounts, balance: balance, ledgers: ledgers)
-            }
-        )
+        return Page(rows: rows, request: page, list: list, tokenField: .cursor, key: { [String($0.seq)] }) {
+            shape(ContractWire($0).showing(accounts, balance: balance, ledgers: ledgers))
+        }
     }
 
     /// Archives the contract and its commits and credits; its draft invoices are voided.

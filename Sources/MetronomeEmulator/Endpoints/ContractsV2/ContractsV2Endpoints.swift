@@ -25,20 +25,14 @@ struct ContractsV2Endpoints {
         return routes
     }
 
+    /// The v1 contract endpoints, whose view of a contract v2 reshapes.
+    private var v1: ContractsEndpoints { ContractsEndpoints(database: database, clock: clock) }
+
     /// The contract, with its commits' and credits' balances and ledgers when asked.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<GetContractRequest>.self, context: context)
         try decoded.refuse(Self.unsupportedGetFields)
-        let body = decoded.value
-        let customerId = try Validate.id(body.customerId, field: "customer_id")
-        let now = clock.now()
-        let snapshot = try await database.contract(
-            customerId: customerId, contractId: try Validate.id(body.contractId, field: "contract_id"), now: now
-        )
-        let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
-        let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
-        let contract = ContractWire(snapshot).showing(accounts, balance: balance, ledgers: ledgers)
-        return try JSONResponse.ok(DataEnvelope(data: ContractV2Wire(contract)))
+        return try JSONResponse.ok(DataEnvelope(data: ContractV2Wire(try await v1.contract(decoded.value))))
     }
 
     /// A page of the customer's contracts in creation order, 20 at most.
@@ -47,25 +41,7 @@ struct ContractsV2Endpoints {
         if body.coveringDate != nil, body.startingAt != nil {
             throw APIError.badRequest("Give 'covering_date' or 'starting_at', not both")
         }
-        let page = try PageRequest(
-            bodyLimit: body.limit, bodyToken: body.cursor, tokenField: "cursor", list: "contracts-v2",
-            defaultLimit: ContractsEndpoints.maxPageSize, maxLimit: ContractsEndpoints.maxPageSize
-        )
-        let filter = ContractListFilter(
-            coveringDate: body.coveringDate, startingAt: body.startingAt, includeArchived: body.includeArchived ?? false
-        )
-        let customerId = try Validate.id(body.customerId, field: "customer_id")
-        let now = clock.now()
-        let rows = try await database.contracts(
-            customerId: customerId, filter: filter, afterSeq: try page.after?.integer(at: 0), limit: page.fetchLimit, now: now
-        )
-        let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
-        let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
-        return try JSONResponse.ok(
-            Page(rows: rows, request: page, list: "contracts-v2", tokenField: .cursor, key: { [String($0.seq)] }) {
-                ContractV2Wire(ContractWire($0).showing(accounts, balance: balance, ledgers: ledgers))
-            }
-        )
+        return try JSONResponse.ok(try await v1.contracts(body, list: "contracts-v2", ContractV2Wire.init))
     }
 
     /// The edits made to the contract since its creation, which is not itself an edit. Only

@@ -48,8 +48,7 @@ struct CreateCreditGrantRequest: Decodable {
         if let effectiveAt, effectiveAt >= expiresAt {
             throw APIError.badRequest("'expires_at' must be after 'effective_at'")
         }
-        let productIds = productIds ?? []
-        try Validate.count(productIds, field: "product_ids", max: Limits.idsPerFilter)
+        let productIds = try Validate.ids(self.productIds ?? [], field: "product_ids")
         if let uniquenessKey {
             try Validate.length(uniquenessKey, field: "uniqueness_key", Limits.identifierLength)
         }
@@ -64,7 +63,7 @@ struct CreateCreditGrantRequest: Decodable {
             paidAmount: paidAmount.amount,
             paidCreditTypeId: try Validate.id(paidAmount.creditTypeId, field: "paid_amount.credit_type_id"),
             priority: priority, effectiveAt: effectiveAt, expiresAt: expiresAt,
-            productIds: try productIds.enumerated().map { try Validate.id($1, field: "product_ids[\($0)]") },
+            productIds: productIds,
             creditGrantType: creditGrantType, reason: reason, customFields: customFields ?? [:], uniquenessKey: uniquenessKey
         )
     }
@@ -113,17 +112,11 @@ struct ListCreditGrantsRequest: Decodable {
             throw APIError.badRequest("'credit_grant_ids' may not be given with 'credit_type_ids' or 'customer_ids'")
         }
         return CreditGrantFilter(
-            creditGrantIds: try Self.ids(grantIds, field: "credit_grant_ids"),
-            creditTypeIds: try Self.ids(creditTypeIds ?? [], field: "credit_type_ids"),
-            customerIds: try Self.ids(customerIds ?? [], field: "customer_ids"),
+            creditGrantIds: try Validate.ids(grantIds, field: "credit_grant_ids"),
+            creditTypeIds: try Validate.ids(creditTypeIds ?? [], field: "credit_type_ids"),
+            customerIds: try Validate.ids(customerIds ?? [], field: "customer_ids"),
             effectiveBefore: effectiveBefore, notExpiringBefore: notExpiringBefore
         )
-    }
-
-    /// `ids`, each checked, at most `Limits.idsPerFilter` of them.
-    static func ids(_ ids: [String], field: String) throws -> [String] {
-        try Validate.count(ids, field: field, max: Limits.idsPerFilter)
-        return try ids.enumerated().map { try Validate.id($1, field: "\(field)[\($0)]") }
     }
 }
 

@@ -84,8 +84,8 @@ struct CreditGrantsEndpoints {
             throw APIError.badRequest("'ending_before' must be after 'starting_on'")
         }
         let filter = CreditLedgerFilter(
-            customerIds: try ListCreditGrantsRequest.ids(body.customerIds ?? [], field: "customer_ids"),
-            creditTypeIds: try ListCreditGrantsRequest.ids(body.creditTypeIds ?? [], field: "credit_type_ids"),
+            customerIds: try Validate.ids(body.customerIds ?? [], field: "customer_ids"),
+            creditTypeIds: try Validate.ids(body.creditTypeIds ?? [], field: "credit_type_ids"),
             startingOn: body.startingOn, endingBefore: body.endingBefore, descending: descending
         )
         let rows = try await database.creditLedgers(
