@@ -36,6 +36,15 @@ package enum ContractRating {
         period: BillingPeriod, rates: [ContractRate], usage: [String: MetricUsage], fiat: InvoiceCreditType,
         creditTypeNames: [String: String]
     ) -> [InvoiceLineItem] {
+        let lines = productLines(period: period, rates: rates, usage: usage, fiat: fiat, creditTypeNames: creditTypeNames)
+        return lines + compositeLines(period: period, rates: rates, base: lines, fiat: fiat)
+    }
+
+    /// The usage lines of `rates`' usage products over `period`, in the rate card's order.
+    package static func productLines(
+        period: BillingPeriod, rates: [ContractRate], usage: [String: MetricUsage], fiat: InvoiceCreditType,
+        creditTypeNames: [String: String]
+    ) -> [InvoiceLineItem] {
         var productOrder: [String] = []
         var byProduct: [String: [ContractRate]] = [:]
         for rate in rates where rate.rate.entitled {
@@ -96,6 +105,21 @@ package enum ContractRating {
                 }
             }
         }
+        return lines
+    }
+
+    /// The lines of `rates`' composite products over `period`: each a percentage of the `base`
+    /// lines of the products it names by ID or tag.
+    package static func compositeLines(
+        period: BillingPeriod, rates: [ContractRate], base lines: [InvoiceLineItem], fiat: InvoiceCreditType
+    ) -> [InvoiceLineItem] {
+        var productOrder: [String] = []
+        var byProduct: [String: [ContractRate]] = [:]
+        for rate in rates where rate.rate.entitled {
+            if byProduct[rate.rate.productId] == nil { productOrder.append(rate.rate.productId) }
+            byProduct[rate.rate.productId, default: []].append(rate)
+        }
+        var composites: [InvoiceLineItem] = []
         for productId in productOrder {
             guard let productRates = byProduct[productId], let contractRate = productRates.first,
                 contractRate.productType.canonical == .composite, contractRate.rate.rateType == .percentage
@@ -108,13 +132,77 @@ package enum ContractRating {
                 return ids.contains(id) || !tags.isDisjoint(with: productTags)
             }.reduce(Decimal(0)) { $0 + $1.total }
             let percent = contractRate.rate.price ?? 0
-            lines.append(InvoiceLineItem(
+            composites.append(InvoiceLineItem(
                 name: contractRate.productName, total: base * percent, creditType: fiat, type: "usage", productId: productId,
                 productType: productTypeName(.composite), quantity: base, unitPrice: percent, startingAt: period.start,
                 endingBefore: period.end
             ))
         }
-        return lines
+        return composites
+    }
+
+    // MARK: - Rating over time
+
+    /// The moments strictly inside `period` where a price may change: where a rate of the card or
+    /// an override starts or ends, or a usage filter starts.
+    package static func priceChanges(
+        in period: BillingPeriod, rates: [Rate], overrides: [OverrideTerms], usageFilters: [UsageFilterTerms]
+    ) -> [Timestamp] {
+        var moments = Set<Timestamp>()
+        for rate in rates { moments.insert(rate.startingAt); if let end = rate.endingBefore { moments.insert(end) } }
+        for override in overrides {
+            moments.insert(override.startingAt)
+            if let end = override.endingBefore { moments.insert(end) }
+        }
+        for filter in usageFilters { moments.insert(filter.startingAt) }
+        return moments.filter { period.start < $0 && $0 < period.end }.sorted()
+    }
+
+    /// The windows over which each usage product is rated: `parts` (the period cut at its price
+    /// changes) with neighbours joined while the product's rates and the usage filter stay the
+    /// same. `ratesByPart` holds the contract's rates at the start of each part. Composite products
+    /// are rated over the whole period, from the rates at its start.
+    package static func ratingWindows(
+        parts: [BillingPeriod], ratesByPart: [[ContractRate]], filterByPart: [UsageFilterTerms?]
+    ) -> [(window: BillingPeriod, productIds: Set<String>)] {
+        guard let first = parts.first, let last = parts.last else { return [] }
+        var products: [String] = []
+        for rates in ratesByPart {
+            for rate in rates where rate.productType.canonical == .usage && !products.contains(rate.rate.productId) {
+                products.append(rate.rate.productId)
+            }
+        }
+        var windows: [(window: BillingPeriod, productIds: Set<String>)] = []
+        func add(_ productId: String, _ start: Timestamp, _ end: Timestamp) {
+            if let index = windows.firstIndex(where: { $0.window.start == start && $0.window.end == end }) {
+                windows[index].productIds.insert(productId)
+            } else {
+                windows.append((BillingPeriod(index: first.index, start: start, end: end), [productId]))
+            }
+        }
+        for productId in products {
+            var start = first.start
+            for index in parts.indices.dropFirst() {
+                let before = ratesByPart[index - 1].filter { $0.rate.productId == productId }.map(\.rate)
+                let after = ratesByPart[index].filter { $0.rate.productId == productId }.map(\.rate)
+                if before != after || filterByPart[index - 1] != filterByPart[index] {
+                    add(productId, start, parts[index].start)
+                    start = parts[index].start
+                }
+            }
+            add(productId, start, last.end)
+        }
+        return windows.sorted { $0.window.start < $1.window.start }
+    }
+
+    /// `usage` with only the groups `filter` lets through (all of it without a filter).
+    package static func filtered(_ usage: MetricUsage, by filter: UsageFilterTerms?) -> MetricUsage {
+        guard let filter else { return usage }
+        let values = Set(filter.groupValues)
+        var kept = usage
+        kept.buckets = usage.buckets.filter { values.contains($0.groupValues[filter.groupKey] ?? "") }
+        kept.uniqueValues = usage.uniqueValues.filter { values.contains($0.groupValues[filter.groupKey] ?? "") }
+        return kept
     }
 
     /// The subscription lines a statement period bills: each subscription period that starts in
@@ -156,6 +244,21 @@ package enum ContractRating {
             }
         }
         return lines
+    }
+
+    /// A subscription's billing periods around `now`: the one that holds it, the one before and
+    /// the one after (each cut to the subscription's own dates).
+    package static func billingPeriods(
+        of subscription: SubscriptionTerms, anchor: Timestamp, at now: Timestamp
+    ) -> (previous: BillingPeriod?, current: BillingPeriod?, next: BillingPeriod?) {
+        let cadence = BillingCadence(
+            start: subscription.startingAt, end: subscription.endingBefore, anchor: anchor,
+            length: length(of: subscription.billingFrequency)
+        )
+        guard now >= subscription.startingAt else { return (nil, nil, cadence.period(covering: subscription.startingAt)) }
+        let begun = cadence.periods(startedBefore: Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1))
+        guard let last = begun.last, last.end > now else { return (begun.last, nil, nil) }
+        return (begun.dropLast().last, last, cadence.period(covering: last.end))
     }
 
     /// The period length of a statement or subscription frequency.

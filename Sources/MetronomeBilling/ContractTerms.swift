@@ -369,6 +369,38 @@ package struct OverrideTier: Sendable, Equatable {
     }
 }
 
+/// How a contract chooses among the MULTIPLIER (and TIERED) overrides that apply to a rate.
+package enum MultiplierOverridePrioritization: String, WireEnum {
+    /// The lowest multiplier: the greatest discount. Metronome's default.
+    case lowestMultiplier = "LOWEST_MULTIPLIER"
+    /// The override of lowest `priority`; required for TIERED overrides.
+    case explicit = "EXPLICIT"
+}
+
+/// A contract's usage filter from `startingAt`: only usage whose `groupKey` property has one of
+/// `groupValues` is rated on the contract.
+package struct UsageFilterTerms: Sendable, Equatable, Codable {
+    package var groupKey: String
+    package var groupValues: [String]
+    package var startingAt: Timestamp
+
+    package enum CodingKeys: String, CodingKey {
+        case groupKey = "group_key", groupValues = "group_values", startingAt = "starting_at"
+    }
+
+    /// A value with each stored property given.
+    package init(groupKey: String, groupValues: [String], startingAt: Timestamp) {
+        self.groupKey = groupKey
+        self.groupValues = groupValues
+        self.startingAt = startingAt
+    }
+
+    /// The filter in force at `moment`: the latest to start by then (nil before the first).
+    package static func inForce(_ filters: [UsageFilterTerms], at moment: Timestamp) -> UsageFilterTerms? {
+        filters.filter { $0.startingAt <= moment }.max { $0.startingAt < $1.startingAt }
+    }
+}
+
 /// A contract's change to its rate card's rates over `[startingAt, endingBefore)`.
 package struct OverrideTerms: Sendable, Equatable {
     package var id: String
@@ -484,6 +516,9 @@ package struct ContractTerms: Sendable, Equatable {
     package var uniquenessKey: String?
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
+    package var multiplierOverridePrioritization: MultiplierOverridePrioritization
+    /// In order of `startingAt`; the first is the contract's initial filter.
+    package var usageFilters: [UsageFilterTerms]
 
     /// Whether the contract is in force at `moment`.
     package func covers(_ moment: Timestamp) -> Bool {
@@ -510,8 +545,12 @@ package struct ContractTerms: Sendable, Equatable {
         customFields: [String: String],
         uniquenessKey: String? = nil,
         createdAt: Timestamp,
-        archivedAt: Timestamp? = nil
+        archivedAt: Timestamp? = nil,
+        multiplierOverridePrioritization: MultiplierOverridePrioritization = .lowestMultiplier,
+        usageFilters: [UsageFilterTerms] = []
     ) {
+        self.multiplierOverridePrioritization = multiplierOverridePrioritization
+        self.usageFilters = usageFilters
         self.id = id
         self.customerId = customerId
         self.name = name
@@ -538,6 +577,23 @@ package struct ContractTerms: Sendable, Equatable {
 
 /// Metronome's rules for the schedules of contracts, commits and credits.
 package enum ContractRules {
+    /// Metronome's rules for choosing among multipliers: TIERED overrides need EXPLICIT
+    /// prioritization, and EXPLICIT needs a `priority` on every MULTIPLIER or TIERED override.
+    /// The message names the first override that breaks them.
+    package static func prioritizationViolation(
+        _ overrides: [OverrideTerms], _ prioritization: MultiplierOverridePrioritization, field: String
+    ) -> String? {
+        for (index, override) in overrides.enumerated() {
+            if override.type == .tiered && prioritization != .explicit {
+                return "'\(field)[\(index)]' is TIERED, which needs 'multiplier_override_prioritization' EXPLICIT"
+            }
+            if prioritization == .explicit && (override.type == .tiered || override.type == .multiplier) && override.priority == nil {
+                return "'\(field)[\(index)].priority' is required: 'multiplier_override_prioritization' is EXPLICIT"
+            }
+        }
+        return nil
+    }
+
     /// An access schedule: at least one segment, each with a non-negative amount and a
     /// non-empty range.
     package static func checkAccess(_ segments: [AccessSegment], field: String) throws(PricingRuleViolation) {
@@ -664,10 +720,12 @@ package enum ContractRules {
 
     /// The list rate `rate` as the contract's overrides in force at `moment` leave it: whether
     /// it is entitled, and the rate that replaces it (nil when no override changes the price).
-    /// An OVERWRITE beats multipliers; a product-specific override beats a tag-based one, then
-    /// the lower priority wins; among multipliers the lowest applies.
+    /// An OVERWRITE beats multipliers and tiers; a product-specific override beats a tag-based
+    /// one, then the lower priority wins. Among MULTIPLIER overrides the lowest applies, unless
+    /// prioritization is EXPLICIT: then the MULTIPLIER or TIERED override of lowest priority does.
     package static func applyOverrides(
-        _ overrides: [OverrideTerms], to rate: Rate, productTags: [String], at moment: Timestamp
+        _ overrides: [OverrideTerms], to rate: Rate, productTags: [String], at moment: Timestamp,
+        prioritization: MultiplierOverridePrioritization = .lowestMultiplier
     ) -> (entitled: Bool, overrideRate: Rate?) {
         let matching = overrides
             .filter { $0.covers(moment) && $0.applies(to: rate, productTags: productTags) && $0.target != .commitRate }
@@ -685,14 +743,52 @@ package enum ContractRules {
             replaced.entitled = entitled
             return (entitled, replaced)
         }
-        if let multiplier = matching.filter({ $0.type == .multiplier }).compactMap(\.multiplier).min() {
-            var replaced = rate
-            replaced.price = rate.price.map { $0 * multiplier }
-            replaced.tiers = rate.tiers?.map { Tier(price: $0.price * multiplier, size: $0.size) }
-            replaced.entitled = entitled
-            return (entitled, replaced)
+        switch prioritization {
+        case .lowestMultiplier:
+            if let multiplier = matching.filter({ $0.type == .multiplier }).compactMap(\.multiplier).min() {
+                var replaced = multiplied(rate, by: [OverrideTier(multiplier: multiplier)])
+                replaced.entitled = entitled
+                return (entitled, replaced)
+            }
+        case .explicit:
+            let first = matching.filter { $0.type == .multiplier || $0.type == .tiered }
+                .min { ($0.priority ?? .greatestFiniteMagnitude) < ($1.priority ?? .greatestFiniteMagnitude) }
+            if let first, let tiers = first.type == .tiered ? first.tiers : first.multiplier.map({ [OverrideTier(multiplier: $0)] }) {
+                var replaced = multiplied(rate, by: tiers)
+                replaced.entitled = entitled
+                return (entitled, replaced)
+            }
         }
         return (entitled, nil)
+    }
+
+    /// `rate` with each unit's price multiplied by the multiplier of the override tier it falls
+    /// in. One tier scales the price (or every tier's); several make a tiered rate, cut where
+    /// either the rate's tiers or the override's change.
+    package static func multiplied(_ rate: Rate, by tiers: [OverrideTier]) -> Rate {
+        var replaced = rate
+        if tiers.count == 1, let multiplier = tiers.first?.multiplier {
+            replaced.price = rate.price.map { $0 * multiplier }
+            replaced.tiers = rate.tiers?.map { Tier(price: $0.price * multiplier, size: $0.size) }
+            return replaced
+        }
+        guard rate.rateType == .flat || rate.rateType == .tiered else { return replaced }
+        let base = rate.rateType == .tiered ? rate.tiers ?? [] : [Tier(price: rate.price ?? 0)]
+        func starts(_ sizes: [Decimal?]) -> [Decimal] {
+            var start: Decimal = 0
+            return sizes.map { size in defer { start += size ?? 0 }; return start }
+        }
+        let baseStarts = starts(base.map(\.size)), overrideStarts = starts(tiers.map(\.size))
+        let cuts = Array(Set(baseStarts + overrideStarts)).sorted()
+        func index(_ starts: [Decimal], at unit: Decimal) -> Int { starts.lastIndex { $0 <= unit } ?? 0 }
+        replaced.rateType = .tiered
+        replaced.price = nil
+        replaced.tiers = cuts.enumerated().map { position, start in
+            let size = position + 1 < cuts.count ? cuts[position + 1] - start : nil
+            let price = base[index(baseStarts, at: start)].price * tiers[index(overrideStarts, at: start)].multiplier
+            return Tier(price: price, size: size)
+        }
+        return replaced
     }
 
 }

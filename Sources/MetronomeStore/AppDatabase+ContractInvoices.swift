@@ -8,14 +8,15 @@ package struct CommitLedgerEntry: Sendable {
     package var type: String
     package var amount: Decimal
     package var timestamp: Timestamp
-    package var segmentId: String
+    /// Nil for a true-up, which settles the whole commit.
+    package var segmentId: String?
     package var invoiceId: String?
     /// A manual entry's reason.
     package var reason: String?
 
     /// A value with each stored property given.
     package init(
-        type: String, amount: Decimal, timestamp: Timestamp, segmentId: String, invoiceId: String? = nil, reason: String? = nil
+        type: String, amount: Decimal, timestamp: Timestamp, segmentId: String?, invoiceId: String? = nil, reason: String? = nil
     ) {
         self.type = type
         self.amount = amount
@@ -145,12 +146,9 @@ extension AppDatabase {
         }
         let period = record.period
         let rates = try contractRates(of: contract, at: period.start, db)
-        let metricIds = Set(rates.compactMap(\.product.billableMetricId))
-        let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
-        let usage = try metricUsage(
-            metrics, refs: try customerRefs(record.customerId, db), from: period.start, to: min(cutoff, period.end), db
+        var lines = try contractUsageLines(
+            contract, period: period, ratesAtStart: rates, until: cutoff, fiat: fiat, creditTypeNames: creditTypeNames, db
         )
-        var lines = ContractRating.usageLines(period: period, rates: rates, usage: usage, fiat: fiat, creditTypeNames: creditTypeNames)
         if cutoff >= period.end || cutoff > period.start {
             lines += ContractRating.subscriptionLines(
                 period: period, subscriptions: contract.subscriptions.map(\.domain), schedule: contract.usageStatementSchedule.domain,
@@ -169,6 +167,64 @@ extension AppDatabase {
         )
     }
 
+    /// The usage and composite lines of a contract's period, rated from the usage before
+    /// `cutoff`. Each product's line splits where its rate, an override of it or the usage
+    /// filter changes, each part priced by what is in force at its start.
+    static func contractUsageLines(
+        _ contract: ContractRecord, period: BillingPeriod, ratesAtStart: [ContractRate], until cutoff: Timestamp,
+        fiat: InvoiceCreditType, creditTypeNames: [String: String], _ db: Database
+    ) throws -> [InvoiceLineItem] {
+        let refs = try customerRefs(contract.customerId, db)
+        let allMetrics = try rolledUpMetrics(db)
+        func usage(_ rates: [ContractRate], from start: Timestamp, to end: Timestamp, filter: UsageFilterTerms?) throws
+            -> [String: MetricUsage] {
+            let metricIds = Set(rates.compactMap(\.product.billableMetricId))
+            let usage = try metricUsage(allMetrics.filter { metricIds.contains($0.id) }, refs: refs, from: start, to: end, db)
+            return usage.mapValues { ContractRating.filtered($0, by: filter) }
+        }
+        let through = min(cutoff, period.end)
+        let filters = contract.usageFilters
+        var changes: [Timestamp] = []
+        if let rateCardId = contract.rateCardId {
+            let cardRates = try RateRecord.filter(RateRecord.Columns.rateCardId == rateCardId).fetchAll(db).map(\.rate)
+            changes = ContractRating.priceChanges(
+                in: period, rates: cardRates, overrides: contract.overrides.map(\.domain), usageFilters: filters
+            )
+        }
+        if changes.isEmpty {
+            let filter = UsageFilterTerms.inForce(filters, at: period.start)
+            return ContractRating.usageLines(
+                period: period, rates: ratesAtStart, usage: try usage(ratesAtStart, from: period.start, to: through, filter: filter),
+                fiat: fiat, creditTypeNames: creditTypeNames
+            )
+        }
+        let bounds = [period.start] + changes + [period.end]
+        let parts = zip(bounds, bounds.dropFirst()).map { BillingPeriod(index: period.index, start: $0, end: $1) }
+        var ratesByPart = [ratesAtStart]
+        for part in parts.dropFirst() { ratesByPart.append(try contractRates(of: contract, at: part.start, db)) }
+        let filterByPart = parts.map { UsageFilterTerms.inForce(filters, at: $0.start) }
+        var lines: [InvoiceLineItem] = []
+        for (window, productIds) in ContractRating.ratingWindows(
+            parts: parts, ratesByPart: ratesByPart, filterByPart: filterByPart
+        ) where window.start < through || window.start == period.start {
+            // A part not begun by the cutoff (a breakdown's window) has nothing to rate yet.
+            let part = parts.lastIndex { $0.start <= window.start } ?? 0
+            let rates = ratesByPart[part].filter { productIds.contains($0.rate.productId) }
+            lines += ContractRating.productLines(
+                period: window, rates: rates,
+                usage: try usage(rates, from: window.start, to: min(through, window.end), filter: filterByPart[part]),
+                fiat: fiat, creditTypeNames: creditTypeNames
+            )
+        }
+        let order = Dictionary(
+            ratesByPart.flatMap { $0 }.enumerated().map { ($1.rate.productId, $0) }, uniquingKeysWith: { first, _ in first }
+        )
+        lines = lines.enumerated().sorted {
+            (order[$0.element.productId ?? ""] ?? .max, $0.offset) < (order[$1.element.productId ?? ""] ?? .max, $1.offset)
+        }.map(\.element)
+        return lines + ContractRating.compositeLines(period: period, rates: ratesAtStart, base: lines, fiat: fiat)
+    }
+
     /// The rates of a contract's rate card in force at `moment`, with the contract's overrides
     /// applied.
     package static func contractRates(of contract: ContractRecord, at moment: Timestamp, _ db: Database) throws -> [ContractRate] {
@@ -178,7 +234,8 @@ extension AppDatabase {
             rateCardId: rateCardId, window: .at(moment), selectors: [], after: nil, limit: .max, now: moment, db
         ).map { listing in
             let applied = ContractRules.applyOverrides(
-                overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: moment
+                overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: moment,
+                prioritization: contract.multiplierOverridePrioritization
             )
             var rate = applied.overrideRate ?? listing.rate
             rate.entitled = applied.entitled
@@ -203,17 +260,66 @@ extension AppDatabase {
         if let commit = scheduled.commit {
             line.commitId = commit.id
             line.commitType = commit.kind == .credit ? "CREDIT" : (commit.type ?? .prepaid).rawValue
+            if commit.kind == .commit && commit.type == .postpaid {
+                let trueUp = try postpaidTrueUps(commit, customerId: record.customerId, db)[scheduled.item.id] ?? 0
+                line.type = Self.postpaidTrueUpLineType
+                line.total = trueUp
+                line.quantity = 1
+                line.unitPrice = trueUp
+            }
         }
         line.scheduledChargeId = scheduled.charge?.id
         return InvoiceDocument(
             id: record.id, customerId: record.customerId, creditType: creditType, lineItems: [line], status: record.status.rawValue,
-            total: scheduled.item.amount, type: "SCHEDULED", startTimestamp: record.startTimestamp, endTimestamp: record.endTimestamp,
+            total: line.total, type: "SCHEDULED", startTimestamp: record.startTimestamp, endTimestamp: record.endTimestamp,
             issuedAt: record.issuedAt, contractId: scheduled.contractId, customFields: [:],
             regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
         )
     }
 
     // MARK: - Commits and credits
+
+    /// The type of the line that bills what a postpaid commit's usage fell short of.
+    package static let postpaidTrueUpLineType = "postpaid_trueup"
+
+    /// What each invoice item of a postpaid commit bills: the part of the amount committed by its
+    /// date that the commit's usage (as rated so far, drafts included) and earlier items have not
+    /// paid for. With one item, as usual: its amount less what the commit paid for, if more.
+    static func postpaidTrueUps(_ commit: CommitTerms, customerId: String, _ db: Database) throws -> [String: Decimal] {
+        guard let items = commit.invoiceSchedule?.items.sorted(by: { $0.timestamp < $1.timestamp }) else { return [:] }
+        let used = try commitDraws(customerId: customerId, includeDrafts: true, db)
+            .filter { $0.commitId == commit.id }.reduce(Decimal(0)) { $0 + $1.amount }
+        var committed: Decimal = 0, billed: Decimal = 0
+        var trueUps: [String: Decimal] = [:]
+        for item in items {
+            committed += item.amount
+            let trueUp = max(0, committed - used - billed)
+            trueUps[item.id] = trueUp
+            billed += trueUp
+        }
+        return trueUps
+    }
+
+    /// What each segment of the customer's commits and credits paid for on each contract invoice
+    /// (void ones left out; drafts only with `includeDrafts`), in invoice order.
+    static func commitDraws(customerId: String, includeDrafts: Bool, _ db: Database) throws
+        -> [(invoice: InvoiceRecord, commitId: String, segmentId: String, amount: Decimal)] {
+        let invoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+            .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
+            .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+            .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
+        var draws: [(invoice: InvoiceRecord, commitId: String, segmentId: String, amount: Decimal)] = []
+        for invoice in invoices {
+            var byCommitSegment: [String: (commitId: String, segmentId: String, amount: Decimal)] = [:]
+            for line in try invoiceDocument(invoice, db).lineItems where line.type == "applied_commit_or_credit" {
+                guard let commitId = line.commitId, let segmentId = line.commitSegmentId else { continue }
+                byCommitSegment[segmentId, default: (commitId, segmentId, 0)].amount -= line.total
+            }
+            draws += byCommitSegment.values.sorted { $0.segmentId < $1.segmentId }.map { (invoice, $0.commitId, $0.segmentId, $0.amount) }
+        }
+        return draws
+    }
 
     /// What each segment of the customer's commits and credits had left when `record`'s period
     /// began: its amount less what earlier invoices drew. Segments that overlap the period and
@@ -270,33 +376,37 @@ extension AppDatabase {
     package static func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true, _ db: Database) throws -> [String: CommitAccount] {
         let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId).fetchAll(db).map(\.terms)
         var drawnBySegment: [String: Decimal] = [:]
-        let invoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
-            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+        var deductions: [(commitId: String, entry: CommitLedgerEntry)] = []
+        for draw in try commitDraws(customerId: customerId, includeDrafts: includeDrafts, db) {
+            drawnBySegment[draw.segmentId, default: 0] += draw.amount
+            deductions.append((draw.commitId, CommitLedgerEntry(
+                type: "AUTOMATED_INVOICE_DEDUCTION", amount: -draw.amount, timestamp: draw.invoice.startTimestamp,
+                segmentId: draw.segmentId, invoiceId: draw.invoice.id
+            )))
+        }
+        let trueUpInvoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
             .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
             .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
-            .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
-        var deductions: [(commitId: String, entry: CommitLedgerEntry)] = []
-        for invoice in invoices {
-            let document = try invoiceDocument(invoice, db)
-            var byCommitSegment: [String: (commitId: String, segmentId: String, amount: Decimal)] = [:]
-            for line in document.lineItems where line.type == "applied_commit_or_credit" {
-                guard let commitId = line.commitId, let segmentId = line.commitSegmentId else { continue }
-                byCommitSegment[segmentId, default: (commitId, segmentId, 0)].amount -= line.total
-            }
-            for draw in byCommitSegment.values.sorted(by: { $0.segmentId < $1.segmentId }) {
-                drawnBySegment[draw.segmentId, default: 0] += draw.amount
-                deductions.append((draw.commitId, CommitLedgerEntry(
-                    type: "AUTOMATED_INVOICE_DEDUCTION", amount: -draw.amount, timestamp: invoice.startTimestamp,
-                    segmentId: draw.segmentId, invoiceId: invoice.id
-                )))
-            }
-        }
+            .fetchAll(db)
         let manual = try manualBalanceEntries(customerId: customerId, db)
         var accounts: [String: CommitAccount] = [:]
         for commit in commits {
             let prefix = commit.kind == .credit ? "CREDIT_" : (commit.type == .postpaid ? "POSTPAID_COMMIT_" : "PREPAID_COMMIT_")
             var entries: [CommitLedgerEntry] = []
             var balance: Decimal = 0
+            // What a postpaid commit's usage falls short of is trued up, not expired.
+            let itemIds = Set(commit.invoiceSchedule?.items.map(\.id) ?? [])
+            let truedUp = commit.kind == .commit && commit.type == .postpaid && !itemIds.isEmpty
+            if truedUp {
+                for invoice in trueUpInvoices where itemIds.contains(invoice.sourceId) && invoice.startTimestamp <= now {
+                    let total = try invoiceDocument(invoice, db).total
+                    guard total > 0 else { continue }
+                    entries.append(CommitLedgerEntry(
+                        type: prefix + "TRUEUP", amount: -total, timestamp: invoice.startTimestamp, segmentId: nil, invoiceId: invoice.id
+                    ))
+                }
+            }
             for segment in commit.accessSchedule where segment.startingAt <= now {
                 entries.append(CommitLedgerEntry(
                     type: prefix + (commit.type == .postpaid ? "INITIAL_BALANCE" : "SEGMENT_START"), amount: segment.amount,
@@ -312,7 +422,7 @@ extension AppDatabase {
                 let left = segment.amount + adjustments.reduce(Decimal(0)) { $0 + $1.amount } - (drawnBySegment[segment.id] ?? 0)
                 if segment.covers(now) {
                     balance += left
-                } else if segment.endingBefore <= now, left > 0 {
+                } else if segment.endingBefore <= now, left > 0, !truedUp {
                     entries.append(CommitLedgerEntry(
                         type: prefix + "EXPIRATION", amount: -left, timestamp: segment.endingBefore, segmentId: segment.id
                     ))
@@ -324,7 +434,8 @@ extension AppDatabase {
                 entries.append(entry)
             }
             func rank(_ entry: CommitLedgerEntry) -> Int {
-                entry.type.hasSuffix("SEGMENT_START") || entry.type.hasSuffix("INITIAL_BALANCE") ? 0 : entry.type.hasSuffix("EXPIRATION") ? 2 : 1
+                entry.type.hasSuffix("SEGMENT_START") || entry.type.hasSuffix("INITIAL_BALANCE") ? 0
+                    : entry.type.hasSuffix("EXPIRATION") || entry.type.hasSuffix("TRUEUP") ? 2 : 1
             }
             entries.sort { ($0.timestamp, rank($0)) < ($1.timestamp, rank($1)) }
             if commit.archivedAt != nil { balance = 0 }

@@ -47,9 +47,12 @@ package struct ContractSnapshot: Sendable {
     package var names: CatalogNames
     /// The package the contract was provisioned on, if any.
     package var packageId: String?
+    /// The moment the snapshot shows the contract at: what is "current" is current then.
+    package var asOf: Timestamp
 
     /// A value with each stored property given.
-    package init(seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil) {
+    package init(seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp) {
+        self.asOf = asOf
         self.seq = seq
         self.terms = terms
         self.names = names
@@ -159,6 +162,7 @@ extension AppDatabase {
                 try from.update(db)
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
+            for filter in terms.usageFilters { try Self.checkUsageFilter(filter, rateCardId: terms.rateCardId, db) }
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
@@ -264,6 +268,41 @@ extension AppDatabase {
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)
             try Self.settle(customerId: customerId, now: now, db)
+        }
+    }
+
+    /// Rates only the usage `filter` lets through from its start; filters that started at or
+    /// after it are replaced. Drafts follow; finalized invoices keep what they billed.
+    package func setUsageFilter(customerId: String, contractId: String, _ filter: UsageFilterTerms, now: Timestamp) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            var record = try Self.activeContract(customerId: customerId, contractId: contractId, db)
+            guard record.startingAt <= filter.startingAt else {
+                throw StoreError.invalid("'starting_at' must not be before the contract's starting_at")
+            }
+            try Self.checkUsageFilter(filter, rateCardId: record.rateCardId, db)
+            try Self.settle(customerId: customerId, now: now, db)
+            record.usageFilters = record.usageFilters.filter { $0.startingAt < filter.startingAt } + [filter]
+            try record.update(db)
+            try Self.recordContractAction("edit", contract: record, now: now, db)
+            try Self.settle(customerId: customerId, now: now, db)
+        }
+    }
+
+    /// A usage filter's key must be a group key of every billable metric priced on the
+    /// contract's rate card, as Metronome requires: only then can usage be split by it.
+    static func checkUsageFilter(_ filter: UsageFilterTerms, rateCardId: String?, _ db: Database) throws {
+        guard let rateCardId else { return }
+        let productIds = Set(try RateRecord.filter(RateRecord.Columns.rateCardId == rateCardId).fetchAll(db).map(\.productId))
+        let metricIds = Set(try ProductRecord.filter(productIds.contains(ProductRecord.Columns.id)).fetchAll(db)
+            .compactMap { $0.state(at: filter.startingAt).billableMetricId })
+        let metrics = try BillableMetricRecord.filter(metricIds.contains(BillableMetricRecord.Columns.id)).fetchAll(db)
+        for metric in metrics.sorted(by: { $0.id < $1.id })
+        where !metric.definition.groupKeys.contains(where: { $0.contains(filter.groupKey) }) {
+            throw StoreError.invalid(
+                "'group_key' \(filter.groupKey) is not a group key of billable metric \(metric.id), "
+                    + "which the contract's rate card prices: a usage filter needs it on every one"
+            )
         }
     }
 
@@ -374,7 +413,7 @@ extension AppDatabase {
         let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
         return zip(records, contracts).map {
-            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id])
+            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now)
         }
     }
 

@@ -511,6 +511,12 @@ extension AppDatabase {
                 CREATE INDEX manual_balance_entry_by_customer ON manual_balance_entry(customer_id, seq);
                 """)
         }
+        migrator.registerMigration("v19 override prioritization and usage filters") { db in
+            try db.execute(sql: """
+                ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';
+                ALTER TABLE contract ADD COLUMN usage_filters TEXT NOT NULL DEFAULT '[]';
+                """)
+        }
         return migrator
     }
 

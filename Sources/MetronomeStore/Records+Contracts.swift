@@ -25,6 +25,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var uniquenessKey: String?
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
+    package var multiplierOverridePrioritization: MultiplierOverridePrioritization
+    package var usageFilters: [UsageFilterTerms]
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -42,6 +44,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case netPaymentTermsDays = "net_payment_terms_days", scheduledCharges = "scheduled_charges", discounts
         case subscriptions, overrides, transitions, customFields = "custom_fields", uniquenessKey = "uniqueness_key"
         case createdAt = "created_at", archivedAt = "archived_at"
+        case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
     }
 
     /// The row of `terms` (whose commits and credits are stored apart).
@@ -63,6 +66,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         uniquenessKey = terms.uniquenessKey
         createdAt = terms.createdAt
         archivedAt = terms.archivedAt
+        multiplierOverridePrioritization = terms.multiplierOverridePrioritization
+        usageFilters = terms.usageFilters
     }
 
     /// The contract's terms with `commitsAndCredits`, which are split by kind.
@@ -74,7 +79,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             scheduledCharges: scheduledCharges.map(\.domain), discounts: discounts.map(\.domain),
             subscriptions: subscriptions.map(\.domain), overrides: overrides.map(\.domain),
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
-            archivedAt: archivedAt
+            archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters
         )
     }
 }

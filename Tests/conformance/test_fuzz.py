@@ -414,6 +414,7 @@ class World:
         self.product_id = ""
         self.rate_card_id = ""
         self.contract_id = ""
+        self.filtered_contract_id = ""
         self.commit_id = ""
         self.credit_id = ""
         self.commit_segment_id = ""
@@ -538,6 +539,19 @@ class World:
         subscription = ok("POST", "/v1/contracts/get", {
             "customer_id": subscriber, "contract_id": subscribed_contract})["data"]["subscriptions"][0]["id"]
         self.subscribed = (subscriber, subscribed_contract, subscription)
+        # A contract on a card whose only metric groups by "project", so a usage filter may name it.
+        project_metric = ok("POST", "/v1/billable-metrics/create", {
+            "name": "Seeded by project", "aggregation_type": "COUNT", "event_type_filter": {"in_values": ["by_project"]},
+            "group_keys": [["project"]]})["data"]["id"]
+        project_product = ok("POST", "/v1/contract-pricing/products/create", {
+            "name": "Seeded by project", "type": "USAGE", "billable_metric_id": project_metric})["data"]["id"]
+        project_card = ok("POST", "/v1/contract-pricing/rate-cards/create", {"name": "Seeded by project"})["data"]["id"]
+        ok("POST", "/v1/contract-pricing/rate-cards/addRate", {
+            "rate_card_id": project_card, "product_id": project_product, "entitled": True, "rate_type": "FLAT", "price": 1,
+            "starting_at": "2026-01-01T00:00:00Z"})
+        self.filtered_contract_id = ok("POST", "/v1/contracts/create", {
+            "customer_id": cid, "starting_at": "2026-01-01T00:00:00Z", "rate_card_id": project_card,
+            "usage_filter": {"group_key": "project", "group_values": ["seeded"]}})["data"]["id"]
         grant = {"customer_id": self.customer_id, "name": "Seeded grant", "priority": 1, "expires_at": "2027-01-01T00:00:00Z",
                  "grant_amount": {"amount": 1000, "credit_type_id": USD},
                  "paid_amount": {"amount": 0, "credit_type_id": USD}}
@@ -939,6 +953,9 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/v1/contracts/addManualBalanceLedgerEntry"): ({}, {
             "id": w.commit_id, "customer_id": cid, "segment_id": w.commit_segment_id,
             "amount": -1.5, "reason": "Fuzzed adjustment", "timestamp": "2026-02-01T00:00:00Z", "uniqueness_key": "fuzzed-adj"}),
+        ("POST", "/v1/contracts/setUsageFilter"): ({}, {
+            "customer_id": cid, "contract_id": w.filtered_contract_id, "group_key": "project", "group_values": ["fuzzed"],
+            "starting_at": "2026-03-01T00:00:00Z"}),
         ("POST", "/v1/contracts/getSubscriptionQuantityHistory"): ({}, dict(zip(
             ("customer_id", "contract_id", "subscription_id"), w.subscribed))),
         ("POST", "/v1/contracts/getContractRateSchedule"): ({"limit": "10"}, {

@@ -14,7 +14,6 @@ enum MetronomeEndpointsNotYetBuilt {
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
         (.post, "/v1/contracts/scheduleProServicesInvoice"),
         (.post, "/v1/contracts/seatBalances/list"),
-        (.post, "/v1/contracts/setUsageFilter"),
         (.post, "/v2/contracts/commits/edit"),
         (.post, "/v2/contracts/credits/edit"),
         (.post, "/v2/contracts/edit"),

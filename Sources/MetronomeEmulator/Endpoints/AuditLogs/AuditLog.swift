@@ -77,6 +77,7 @@ struct AuditedRoute: Sendable {
         .init(method: .post, template: "/v1/credit-types/archive", action: "archive_pricing_unit", resourceType: "credit_type", resourceID: .body("id")),
         .init(method: .post, template: "/v1/packages/create", action: "create_package", resourceType: "package", resourceID: .created("id")),
         .init(method: .post, template: "/v1/packages/archive", action: "archive_package", resourceType: "package", resourceID: .body("package_id")),
+        .init(method: .post, template: "/v1/contracts/setUsageFilter", action: "set_usage_filter", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v1/contracts/addManualBalanceLedgerEntry", action: "add_manual_balance_ledger_entry", resourceType: "commit", resourceID: .body("id")),
         .init(method: .post, template: "/v1/credits/createGrant", action: "create_credit_grant", resourceType: "credit_grant", resourceID: .created("id")),
         .init(method: .post, template: "/v1/credits/editGrant", action: "edit_credit_grant", resourceType: "credit_grant", resourceID: .body("id")),

@@ -240,13 +240,14 @@ struct CreateContractRequest: Decodable {
     var uniquenessKey: String?
     var packageId: String?
     var packageAlias: String?
+    var multiplierOverridePrioritization: MultiplierOverridePrioritization?
+    var usageFilter: UsageFilterBody?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "billing_provider_configuration", "hierarchy_configuration", "multiplier_override_prioritization",
-        "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services", "recurring_commits",
+        "billing_provider_configuration", "hierarchy_configuration", "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services", "recurring_commits",
         "recurring_credits", "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
-        "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value", "usage_filter",
+        "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value",
     ]
 
     /// The only fields Metronome takes alongside `package_id` or `package_alias`.
@@ -261,6 +262,39 @@ struct CreateContractRequest: Decodable {
         case scheduledCharges = "scheduled_charges", discounts, subscriptions, overrides, transition
         case customFields = "custom_fields", netPaymentTermsDays = "net_payment_terms_days"
         case usageStatementSchedule = "usage_statement_schedule", uniquenessKey = "uniqueness_key"
+        case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilter = "usage_filter"
+    }
+}
+
+/// A usage filter as `contracts/create` takes it: `starting_at` defaults to the contract's start.
+struct UsageFilterBody: Decodable {
+    var groupKey: String
+    var groupValues: [String]
+    var startingAt: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case groupKey = "group_key", groupValues = "group_values", startingAt = "starting_at"
+    }
+
+    /// The filter from `startingAt` (or `defaultStart`), checked.
+    func terms(defaultStart: Timestamp, field: String) throws -> UsageFilterTerms {
+        try Validate.length(groupKey, field: "\(field)group_key", 1...Limits.identifierLength.upperBound)
+        guard !groupValues.isEmpty else { throw APIError.badRequest("'\(field)group_values' must not be empty") }
+        return UsageFilterTerms(groupKey: groupKey, groupValues: groupValues, startingAt: startingAt ?? defaultStart)
+    }
+}
+
+/// The body of `POST /v1/contracts/setUsageFilter`.
+struct SetUsageFilterRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var groupKey: String
+    var groupValues: [String]
+    var startingAt: Timestamp
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", groupKey = "group_key", groupValues = "group_values"
+        case startingAt = "starting_at"
     }
 }
 

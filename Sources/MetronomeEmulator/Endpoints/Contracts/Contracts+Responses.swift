@@ -16,6 +16,10 @@ struct ContractWire: Encodable {
     var uniquenessKey: String?
     var archivedAt: Timestamp?
     var packageId: String?
+    /// Not in v1's shape; v2 shows it.
+    var multiplierOverridePrioritization = MultiplierOverridePrioritization.lowestMultiplier
+    /// Each filter until the next starts, or the contract ends. Not in v1's shape; v2 shows it.
+    var usageFilterWindows: [ContractBodyWire.UsageFilterWire.Window] = []
 
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", amendments, initial, current, subscriptions, customFields = "custom_fields"
@@ -27,9 +31,19 @@ struct ContractWire: Encodable {
         id = terms.id
         customerId = terms.customerId
         amendments = []
-        initial = ContractBodyWire(terms, names: snapshot.names)
+        initial = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
         current = initial
-        subscriptions = terms.subscriptions.map { SubscriptionWire($0, names: snapshot.names) }
+        subscriptions = terms.subscriptions.map {
+            SubscriptionWire($0, names: snapshot.names, anchor: terms.usageStatementSchedule.billingAnchorDate, asOf: snapshot.asOf)
+        }
+        multiplierOverridePrioritization = terms.multiplierOverridePrioritization
+        let filters = terms.usageFilters
+        usageFilterWindows = filters.enumerated().map { index, filter in
+            ContractBodyWire.UsageFilterWire.Window(
+                groupKey: filter.groupKey, groupValues: filter.groupValues, startingAt: filter.startingAt,
+                endingBefore: index + 1 < filters.count ? filters[index + 1].startingAt : terms.endingBefore
+            )
+        }
         customFields = terms.customFields
         uniquenessKey = terms.uniquenessKey
         archivedAt = terms.archivedAt
@@ -73,6 +87,37 @@ struct ContractBodyWire: Encodable {
     var name: String?
     var netPaymentTermsDays: Decimal?
     var rateCardId: String?
+    var usageFilter: UsageFilterWire?
+
+    /// `usage_filter`: the first filter, the one in force now, and every later one.
+    struct UsageFilterWire: Encodable {
+        var current: Window?
+        var initial: Window
+        var updates: [Window]
+
+        /// One filter from `starting_at`; v2 also gives where it ends.
+        struct Window: Encodable {
+            var groupKey: String
+            var groupValues: [String]
+            var startingAt: Timestamp
+            var endingBefore: Timestamp?
+
+            enum CodingKeys: String, CodingKey {
+                case groupKey = "group_key", groupValues = "group_values", startingAt = "starting_at"
+                case endingBefore = "ending_before"
+            }
+        }
+
+        init?(_ filters: [UsageFilterTerms], asOf: Timestamp) {
+            func window(_ filter: UsageFilterTerms) -> Window {
+                Window(groupKey: filter.groupKey, groupValues: filter.groupValues, startingAt: filter.startingAt)
+            }
+            guard let first = filters.first else { return nil }
+            initial = window(first)
+            current = UsageFilterTerms.inForce(filters, at: asOf).map(window)
+            updates = filters.dropFirst().map(window)
+        }
+    }
 
     /// An item of `transitions`: the contract this one renews.
     struct TransitionWire: Encodable {
@@ -99,10 +144,10 @@ struct ContractBodyWire: Encodable {
         case commits, credits, createdAt = "created_at", createdBy = "created_by", overrides
         case scheduledCharges = "scheduled_charges", discounts, startingAt = "starting_at", endingBefore = "ending_before"
         case transitions, usageStatementSchedule = "usage_statement_schedule", name
-        case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id"
+        case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id", usageFilter = "usage_filter"
     }
 
-    init(_ terms: ContractTerms, names: CatalogNames) {
+    init(_ terms: ContractTerms, names: CatalogNames, asOf: Timestamp) {
         commits = terms.commits.map { CommitWire($0, names: names) }
         credits = terms.credits.map { CommitWire($0, names: names) }
         createdAt = terms.createdAt
@@ -121,6 +166,7 @@ struct ContractBodyWire: Encodable {
         name = terms.name
         netPaymentTermsDays = terms.netPaymentTermsDays
         rateCardId = terms.rateCardId
+        usageFilter = UsageFilterWire(terms.usageFilters, asOf: asOf)
     }
 }
 
@@ -145,11 +191,10 @@ struct ScheduledChargeWire: Encodable {
     }
 }
 
-/// Metronome's `Subscription`. Billing periods are left empty until the billing engine
-/// computes them.
+/// Metronome's `Subscription`.
 struct SubscriptionWire: Encodable {
     var id: String
-    var billingPeriods: [String: String]
+    var billingPeriods: BillingPeriodsWire
     var collectionSchedule: String
     var createdAt: Timestamp
     var proration: Proration
@@ -161,6 +206,29 @@ struct SubscriptionWire: Encodable {
     var name: String?
     var description: String?
     var customFields: [String: String]
+
+    /// `billing_periods`: the previous, current and next periods of the subscription.
+    struct BillingPeriodsWire: Encodable {
+        var previous: Window?
+        var current: Window?
+        var next: Window?
+
+        /// One period.
+        struct Window: Encodable {
+            var startingAt: Timestamp
+            var endingBefore: Timestamp
+
+            enum CodingKeys: String, CodingKey {
+                case startingAt = "starting_at", endingBefore = "ending_before"
+            }
+
+            init?(_ period: BillingPeriod?) {
+                guard let period else { return nil }
+                startingAt = period.start
+                endingBefore = period.end
+            }
+        }
+    }
 
     /// `proration`.
     struct Proration: Encodable {
@@ -200,9 +268,12 @@ struct SubscriptionWire: Encodable {
         case description, customFields = "custom_fields"
     }
 
-    init(_ subscription: SubscriptionTerms, names: CatalogNames) {
+    init(_ subscription: SubscriptionTerms, names: CatalogNames, anchor: Timestamp, asOf: Timestamp) {
         id = subscription.id
-        billingPeriods = [:]
+        let periods = ContractRating.billingPeriods(of: subscription, anchor: anchor, at: asOf)
+        billingPeriods = BillingPeriodsWire(
+            previous: .init(periods.previous), current: .init(periods.current), next: .init(periods.next)
+        )
         collectionSchedule = subscription.collectionSchedule
         createdAt = subscription.createdAt
         proration = Proration(invoiceBehavior: subscription.invoiceBehavior, isProrated: subscription.isProrated)

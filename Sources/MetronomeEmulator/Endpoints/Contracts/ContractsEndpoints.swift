@@ -4,7 +4,8 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule|getSubscriptionQuantityHistory`.
+/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule|getSubscriptionQuantityHistory|
+/// setUsageFilter`.
 struct ContractsEndpoints {
     typealias Context = EmulatorRequestContext
 
@@ -24,7 +25,21 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/updateEndDate", use: updateEndDate)
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
         routes.post("/v1/contracts/getSubscriptionQuantityHistory", use: subscriptionQuantityHistory)
+        routes.post("/v1/contracts/setUsageFilter", use: setUsageFilter)
         return routes
+    }
+
+    /// Rates only the usage whose `group_key` has one of `group_values` from `starting_at` on;
+    /// the filters that started later are replaced.
+    @Sendable func setUsageFilter(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.decodeJSON(as: SetUsageFilterRequest.self, context: context)
+        let filter = try UsageFilterBody(groupKey: body.groupKey, groupValues: body.groupValues, startingAt: body.startingAt)
+            .terms(defaultStart: body.startingAt, field: "")
+        try await database.setUsageFilter(
+            customerId: try Validate.id(body.customerId, field: "customer_id"),
+            contractId: try Validate.id(body.contractId, field: "contract_id"), filter, now: clock.now()
+        )
+        return try JSONResponse.ok([String: String]())
     }
 
     /// The quantities a subscription has had, each with its unit price and total.
@@ -98,8 +113,18 @@ struct ContractsEndpoints {
                     toContractId: id, type: "RENEWAL"
                 )]
             } ?? [],
-            customFields: body.customFields ?? [:], uniquenessKey: body.uniquenessKey, createdAt: now, archivedAt: nil
+            customFields: body.customFields ?? [:], uniquenessKey: body.uniquenessKey, createdAt: now, archivedAt: nil,
+            multiplierOverridePrioritization: body.multiplierOverridePrioritization ?? .lowestMultiplier,
+            usageFilters: try body.usageFilter.map { [try $0.terms(defaultStart: body.startingAt, field: "usage_filter.")] } ?? []
         )
+        if let violation = ContractRules.prioritizationViolation(
+            terms.overrides, terms.multiplierOverridePrioritization, field: "overrides"
+        ) {
+            throw APIError.badRequest(violation)
+        }
+        if let filter = terms.usageFilters.first, filter.startingAt < terms.startingAt {
+            throw APIError.badRequest("'usage_filter.starting_at' must not be before the contract's starting_at")
+        }
         let created = try await database.createContract(NewContract(terms: terms, rateCardAlias: body.rateCardAlias, package: package))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }

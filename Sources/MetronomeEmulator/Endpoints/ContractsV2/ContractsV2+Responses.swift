@@ -19,8 +19,8 @@ struct ContractV2Wire: Encodable {
     var startingAt: Timestamp
     var endingBefore: Timestamp?
     var transitions: [ContractBodyWire.TransitionWire]
-    /// The emulator keeps no usage filters (v1 `setUsageFilter` is not built), so always empty.
-    var usageFilter: [UsageFilterWire]
+    /// Each usage filter with the moment the next one (or the contract's end) takes over.
+    var usageFilter: [ContractBodyWire.UsageFilterWire.Window]
     var usageStatementSchedule: ContractBodyWire.UsageStatementScheduleWire
     var subscriptions: [SubscriptionWire]
     var customFields: [String: String]
@@ -29,17 +29,7 @@ struct ContractV2Wire: Encodable {
     var rateCardId: String?
     var uniquenessKey: String?
     var archivedAt: Timestamp?
-
-    /// An item of `usage_filter`: which usage the contract rates from `starting_at`.
-    struct UsageFilterWire: Encodable {
-        var groupKey: String
-        var groupValues: [String]
-        var startingAt: Timestamp
-
-        enum CodingKeys: String, CodingKey {
-            case groupKey = "group_key", groupValues = "group_values", startingAt = "starting_at"
-        }
-    }
+    var multiplierOverridePrioritization: MultiplierOverridePrioritization
 
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", commits, credits, createdAt = "created_at", createdBy = "created_by"
@@ -48,6 +38,7 @@ struct ContractV2Wire: Encodable {
         case usageStatementSchedule = "usage_statement_schedule", subscriptions, customFields = "custom_fields", name
         case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id"
         case uniquenessKey = "uniqueness_key", archivedAt = "archived_at"
+        case multiplierOverridePrioritization = "multiplier_override_prioritization"
     }
 
     /// The v2 shape of v1's `contract`: its `current` terms, lifted to the top level. v2's
@@ -75,7 +66,8 @@ struct ContractV2Wire: Encodable {
         startingAt = terms.startingAt
         endingBefore = terms.endingBefore
         transitions = terms.transitions
-        usageFilter = []
+        usageFilter = contract.usageFilterWindows
+        multiplierOverridePrioritization = contract.multiplierOverridePrioritization
         usageStatementSchedule = terms.usageStatementSchedule
         subscriptions = contract.subscriptions
         customFields = contract.customFields

@@ -119,8 +119,10 @@ struct InvoiceLineItemWire: Encodable {
     var subscriptionId: String?
     var customFields: [String: String]?
     var subLineItems: [SubLineItemWire]?
+    var postpaidCommit: IDPayload?
 
     enum CodingKeys: String, CodingKey {
+        case postpaidCommit = "postpaid_commit"
         case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
         case quantity, unitPrice = "unit_price", startingAt = "starting_at", endingBefore = "ending_before", tier
         case isProrated = "is_prorated", groupKey = "group_key", groupValue = "group_value"
@@ -173,6 +175,7 @@ struct InvoiceLineItemWire: Encodable {
         subscriptionId = line.subscriptionId
         customFields = line.customFields
         subLineItems = line.subLineItems?.map(SubLineItemWire.init)
+        postpaidCommit = line.type == AppDatabase.postpaidTrueUpLineType ? line.commitId.map(IDPayload.init) : nil
     }
 }
 

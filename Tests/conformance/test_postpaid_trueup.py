@@ -1,0 +1,81 @@
+"""Postpaid commits are trued up: usage is billed in arrears as it happens, and if it paid for
+less than the committed amount, the commit's invoice on its date bills the shortfall, as
+Metronome's docs say. Figures are worked out by hand below."""
+
+import uuid
+from datetime import timedelta
+
+from helpers import freeze_clock, iso, utc
+from pricing_helpers import FIXTURE_PRODUCT_IDS
+
+COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
+JAN, FEB, MAR, APR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1), utc(2026, 4, 1)
+
+
+def setup(client, http, committed):
+    """A customer on a 100¢-a-unit card with a postpaid commit of `committed` cents from Jan to Apr."""
+    freeze_clock(http, utc(2026, 1, 20))
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
+    c = client.v1.customers.create(name="Postpaid", ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, ending_before=APR, rate_card_id=card,
+        commits=[{"product_id": COMMIT_PRODUCT, "type": "POSTPAID", "name": "Minimum spend",
+                  "access_schedule": {"schedule_items": [
+                      {"amount": committed, "starting_at": iso(JAN), "ending_before": iso(APR)}]},
+                  "invoice_schedule": {"schedule_items": [{"amount": committed, "timestamp": iso(APR)}]}}]).data.id
+    return c, contract_id
+
+
+def ingest(client, customer_id, count, when):
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": "unit",
+         "timestamp": iso(when + timedelta(minutes=i))} for i in range(count)])
+
+
+def scheduled(client, customer_id):
+    [invoice] = [i for i in client.v1.customers.invoices.list(customer_id=customer_id) if i.type == "SCHEDULED"]
+    return invoice
+
+
+def test_the_shortfall_is_billed_on_the_commits_invoice_date(client, http):
+    c, contract_id = setup(client, http, committed=1000)
+    ingest(client, c, 3, utc(2026, 1, 10))  # 300¢
+    freeze_clock(http, utc(2026, 2, 10))
+    ingest(client, c, 4, utc(2026, 2, 5))  # 400¢
+
+    draft = scheduled(client, c)
+    assert (draft.status, draft.total) == ("DRAFT", 1000 - 300 - 400)  # what is not used yet
+
+    freeze_clock(http, utc(2026, 4, 3))
+    usage_totals = sorted((i.start_timestamp, i.total) for i in client.v1.customers.invoices.list(customer_id=c)
+                          if i.type == "USAGE")
+    # Usage is billed in arrears as it happens: the postpaid commit does not lower these totals.
+    assert usage_totals == [(JAN, 300), (FEB, 400), (MAR, 0)]
+    trueup = scheduled(client, c)
+    assert (trueup.status, trueup.total) == ("FINALIZED", 300)
+    [line] = trueup.line_items
+    assert (line.type, line.total, line.postpaid_commit.id) == ("postpaid_trueup", 300, line.commit_id)
+
+    [commit] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id, include_ledgers=True).data.current.commits
+    assert [(e.type, e.amount) for e in commit.ledger] == [
+        ("POSTPAID_COMMIT_INITIAL_BALANCE", 1000),
+        ("POSTPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION", -300),
+        ("POSTPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION", -400),
+        ("POSTPAID_COMMIT_TRUEUP", -300),
+    ]
+    assert commit.ledger[-1].invoice_id == trueup.id
+
+
+def test_usage_beyond_the_commitment_leaves_nothing_to_true_up(client, http):
+    c, contract_id = setup(client, http, committed=500)
+    ingest(client, c, 7, utc(2026, 1, 10))  # 700¢, of which the commit covers 500
+    freeze_clock(http, utc(2026, 4, 3))
+    trueup = scheduled(client, c)
+    assert (trueup.status, trueup.total) == ("FINALIZED", 0)
+    [commit] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id, include_ledgers=True).data.current.commits
+    assert [e.type for e in commit.ledger] == ["POSTPAID_COMMIT_INITIAL_BALANCE", "POSTPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION"]
