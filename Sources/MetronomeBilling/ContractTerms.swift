@@ -125,6 +125,8 @@ package struct CommitTerms: Sendable, Equatable {
     package var customFields: [String: String]
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
+    /// The recurring commit or credit that created it, if one did.
+    package var recurringCommitId: String?
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -163,8 +165,10 @@ package struct CommitTerms: Sendable, Equatable {
         uniquenessKey: String? = nil,
         customFields: [String: String],
         createdAt: Timestamp,
-        archivedAt: Timestamp? = nil
+        archivedAt: Timestamp? = nil,
+        recurringCommitId: String? = nil
     ) {
+        self.recurringCommitId = recurringCommitId
         self.id = id
         self.kind = kind
         self.type = type
@@ -519,6 +523,8 @@ package struct ContractTerms: Sendable, Equatable {
     package var multiplierOverridePrioritization: MultiplierOverridePrioritization
     /// In order of `startingAt`; the first is the contract's initial filter.
     package var usageFilters: [UsageFilterTerms]
+    /// Recurring commits and recurring credits, told apart by `kind`.
+    package var recurringCommits: [RecurringCommitTerms]
 
     /// Whether the contract is in force at `moment`.
     package func covers(_ moment: Timestamp) -> Bool {
@@ -547,10 +553,12 @@ package struct ContractTerms: Sendable, Equatable {
         createdAt: Timestamp,
         archivedAt: Timestamp? = nil,
         multiplierOverridePrioritization: MultiplierOverridePrioritization = .lowestMultiplier,
-        usageFilters: [UsageFilterTerms] = []
+        usageFilters: [UsageFilterTerms] = [],
+        recurringCommits: [RecurringCommitTerms] = []
     ) {
         self.multiplierOverridePrioritization = multiplierOverridePrioritization
         self.usageFilters = usageFilters
+        self.recurringCommits = recurringCommits
         self.id = id
         self.customerId = customerId
         self.name = name

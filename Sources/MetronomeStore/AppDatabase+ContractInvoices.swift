@@ -57,6 +57,7 @@ extension AppDatabase {
                 for var draft in drafts { try void(&draft, db) }
                 continue
             }
+            try createRecurringInstances(of: contract, now: now, db)
             let schedule = contract.usageStatementSchedule
             let cadence = BillingCadence(
                 start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,

@@ -163,6 +163,16 @@ extension AppDatabase {
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
             for filter in terms.usageFilters { try Self.checkUsageFilter(filter, rateCardId: terms.rateCardId, db) }
+            for recurring in terms.recurringCommits {
+                let list = recurring.kind == .credit ? "recurring_credits" : "recurring_commits"
+                _ = try Self.activeProduct(id: recurring.productId, field: "\(list).product_id", db)
+                for creditTypeId in [recurring.accessAmount.creditTypeId, recurring.invoiceAmount?.creditTypeId].compactMap({ $0 }) {
+                    _ = try Self.activeCreditTypeRecord(id: creditTypeId, db)
+                }
+                for productId in recurring.applicableProductIds ?? [] {
+                    _ = try Self.productRecord(id: productId, db)
+                }
+            }
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
@@ -170,6 +180,7 @@ extension AppDatabase {
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: terms.createdAt, db)
             }
+            try Self.createRecurringInstances(of: record, now: terms.createdAt, db)
             if let package {
                 try PackageContractRecord(packageId: package.id, contractId: terms.id, customerId: terms.customerId).insert(db)
             }
@@ -289,6 +300,45 @@ extension AppDatabase {
         }
     }
 
+    /// Creates, once each, the commits and credits of the contract's recurring ones: for every
+    /// period that starts before the recurrence ends, or, when neither it nor the contract has an
+    /// end, for every period begun by `now` (later ones as time reaches them).
+    static func createRecurringInstances(of contract: ContractRecord, now: Timestamp, _ db: Database) throws {
+        guard !contract.recurringCommits.isEmpty, contract.archivedAt == nil else { return }
+        let made = Set(try CommitRecord.filter(contract.recurringCommits.map(\.id).contains(CommitRecord.Columns.recurringCommitId))
+            .fetchAll(db).map { "\($0.recurringCommitId ?? "") \($0.accessStartingAt.millisecondsSinceEpoch)" })
+        let statementLength = ContractRating.length(of: contract.usageStatementSchedule.domain.frequency)
+        func newId() -> String { UUID().uuidString.lowercased() }
+        for recurring in contract.recurringCommits {
+            let end = recurring.endingBefore ?? contract.endingBefore
+            let limit = end ?? Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
+            for instance in recurring.instances(startedBefore: limit, contractEnd: contract.endingBefore, statementLength: statementLength)
+            where instance.start < instance.accessEnd && !made.contains("\(recurring.id) \(instance.start.millisecondsSinceEpoch)") {
+                var invoiceSchedule: InvoiceScheduleTerms?
+                if let amount = recurring.invoiceAmount, let invoice = instance.invoice {
+                    invoiceSchedule = InvoiceScheduleTerms(creditTypeId: amount.creditTypeId, items: [InvoiceItem(
+                        id: newId(), amount: invoice.quantity * invoice.unitPrice, quantity: invoice.quantity,
+                        unitPrice: invoice.unitPrice, timestamp: instance.start
+                    )], doNotInvoice: false)
+                }
+                let commit = CommitTerms(
+                    id: newId(), kind: recurring.kind, type: recurring.kind == .commit ? .prepaid : nil,
+                    customerId: contract.customerId, contractId: contract.id, productId: recurring.productId, name: recurring.name,
+                    description: recurring.description, priority: recurring.priority, creditTypeId: recurring.accessAmount.creditTypeId,
+                    accessSchedule: [AccessSegment(
+                        id: newId(), amount: instance.accessAmount, startingAt: instance.start, endingBefore: instance.accessEnd
+                    )],
+                    invoiceSchedule: invoiceSchedule,
+                    applicableProductIds: recurring.applicableProductIds, applicableProductTags: recurring.applicableProductTags,
+                    rateType: recurring.rateType, rolloverFraction: recurring.rolloverFraction, customFields: [:], createdAt: now,
+                    recurringCommitId: recurring.id
+                )
+                try CommitRecord(commit).insert(db)
+                try Self.recordCommitAction("create", commit: commit, now: now, db)
+            }
+        }
+    }
+
     /// A usage filter's key must be a group key of every billable metric priced on the
     /// contract's rate card, as Metronome requires: only then can usage be split by it.
     static func checkUsageFilter(_ filter: UsageFilterTerms, rateCardId: String?, _ db: Database) throws {
@@ -394,6 +444,7 @@ extension AppDatabase {
             productIds.formUnion((contract.scheduledCharges + contract.discounts).map(\.productId))
             productIds.formUnion(contract.subscriptions.map(\.productId))
             productIds.formUnion(contract.overrides.compactMap(\.productId))
+            productIds.formUnion(contract.recurringCommits.map(\.productId))
             creditTypeIds.formUnion((contract.scheduledCharges + contract.discounts).map(\.schedule.creditTypeId))
             creditTypeIds.formUnion(contract.overrides.compactMap { $0.overwriteRate?.creditTypeId })
         }

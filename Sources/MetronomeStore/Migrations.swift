@@ -511,10 +511,13 @@ extension AppDatabase {
                 CREATE INDEX manual_balance_entry_by_customer ON manual_balance_entry(customer_id, seq);
                 """)
         }
-        migrator.registerMigration("v19 override prioritization and usage filters") { db in
+        migrator.registerMigration("v19 override prioritization, usage filters and recurring commits") { db in
             try db.execute(sql: """
                 ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';
                 ALTER TABLE contract ADD COLUMN usage_filters TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE contract ADD COLUMN recurring_commits TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE commit_or_credit ADD COLUMN recurring_commit_id TEXT;
+                CREATE INDEX commit_or_credit_by_recurring_commit ON commit_or_credit(recurring_commit_id);
                 """)
         }
         return migrator

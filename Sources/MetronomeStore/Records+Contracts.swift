@@ -27,6 +27,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var archivedAt: Timestamp?
     package var multiplierOverridePrioritization: MultiplierOverridePrioritization
     package var usageFilters: [UsageFilterTerms]
+    package var recurringCommits: [RecurringCommitTerms]
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -45,6 +46,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case subscriptions, overrides, transitions, customFields = "custom_fields", uniquenessKey = "uniqueness_key"
         case createdAt = "created_at", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
+        case recurringCommits = "recurring_commits"
     }
 
     /// The row of `terms` (whose commits and credits are stored apart).
@@ -68,6 +70,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         archivedAt = terms.archivedAt
         multiplierOverridePrioritization = terms.multiplierOverridePrioritization
         usageFilters = terms.usageFilters
+        recurringCommits = terms.recurringCommits
     }
 
     /// The contract's terms with `commitsAndCredits`, which are split by kind.
@@ -79,7 +82,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             scheduledCharges: scheduledCharges.map(\.domain), discounts: discounts.map(\.domain),
             subscriptions: subscriptions.map(\.domain), overrides: overrides.map(\.domain),
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
-            archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters
+            archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
+            recurringCommits: recurringCommits
         )
     }
 }
@@ -114,6 +118,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var customFields: [String: String]
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
+    package var recurringCommitId: String?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -125,9 +130,11 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         package static let accessEndingBefore = Column(CodingKeys.accessEndingBefore)
         package static let uniquenessKey = Column(CodingKeys.uniquenessKey)
         package static let archivedAt = Column(CodingKeys.archivedAt)
+        package static let recurringCommitId = Column(CodingKeys.recurringCommitId)
     }
 
     package enum CodingKeys: String, CodingKey {
+        case recurringCommitId = "recurring_commit_id"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -165,6 +172,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         customFields = terms.customFields
         createdAt = terms.createdAt
         archivedAt = terms.archivedAt
+        recurringCommitId = terms.recurringCommitId
     }
 
     /// The commit or credit this row holds.
@@ -176,7 +184,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             applicableProductTags: applicableProductTags, applicableContractIds: applicableContractIds,
             specifiers: specifiers?.map(\.domain), rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
-            createdAt: createdAt, archivedAt: archivedAt
+            createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId
         )
     }
 }

@@ -69,10 +69,11 @@ struct BodyWithFields<T: Decodable>: Decodable {
         }
     }
 
-    /// Throws a 400 for the first of `unsupported` the body gave.
-    func refuse(_ unsupported: [String]) throws {
+    /// Throws a 400 for the first of `unsupported` the body gave, its name after `prefix` (the
+    /// path of a nested object, such as `commits[0].`).
+    func refuse(_ unsupported: [String], prefix: String = "") throws {
         if let field = unsupported.first(where: gave) {
-            throw APIError.unsupportedField(field)
+            throw APIError.unsupportedField(prefix + field)
         }
     }
 }

@@ -433,9 +433,11 @@ struct CommitWire: Encodable {
     var archivedAt: Timestamp?
     var balance: Decimal?
     var ledger: [LedgerEntryWire]?
+    var recurringCommitId: String?
+    var recurringCreditId: String?
 
     enum CodingKeys: String, CodingKey {
-        case balance, ledger
+        case balance, ledger, recurringCommitId = "recurring_commit_id", recurringCreditId = "recurring_credit_id"
         case id, type, product, createdAt = "created_at", createdBy = "created_by", accessSchedule = "access_schedule"
         case invoiceSchedule = "invoice_schedule", contract, invoiceContract = "invoice_contract", name, description
         case priority, applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
@@ -445,6 +447,8 @@ struct CommitWire: Encodable {
     }
 
     init(_ terms: CommitTerms, names: CatalogNames) {
+        recurringCommitId = terms.kind == .commit ? terms.recurringCommitId : nil
+        recurringCreditId = terms.kind == .credit ? terms.recurringCommitId : nil
         id = terms.id
         type = terms.kind == .credit ? "CREDIT" : (terms.type ?? .prepaid).rawValue
         product = ProductRefWire(terms.productId, names: names)

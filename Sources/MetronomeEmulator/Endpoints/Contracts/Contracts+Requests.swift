@@ -242,11 +242,13 @@ struct CreateContractRequest: Decodable {
     var packageAlias: String?
     var multiplierOverridePrioritization: MultiplierOverridePrioritization?
     var usageFilter: UsageFilterBody?
+    var recurringCommits: [BodyWithFields<RecurringCommitBody>]?
+    var recurringCredits: [BodyWithFields<RecurringCommitBody>]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "billing_provider_configuration", "hierarchy_configuration", "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services", "recurring_commits",
-        "recurring_credits", "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
+        "billing_provider_configuration", "hierarchy_configuration", "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services",
+        "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
         "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value",
     ]
 
@@ -263,6 +265,129 @@ struct CreateContractRequest: Decodable {
         case customFields = "custom_fields", netPaymentTermsDays = "net_payment_terms_days"
         case usageStatementSchedule = "usage_statement_schedule", uniquenessKey = "uniqueness_key"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilter = "usage_filter"
+        case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
+    }
+}
+
+/// An item of `recurring_commits` or `recurring_credits`: a commit or credit created each period.
+struct RecurringCommitBody: Decodable {
+    var accessAmount: AccessAmount
+    var commitDuration: CommitDuration
+    var priority: Decimal
+    var productId: String
+    var startingAt: Timestamp
+    var applicableProductIds: [String]?
+    var applicableProductTags: [String]?
+    var description: String?
+    var endingBefore: Timestamp?
+    var invoiceAmount: InvoiceAmount?
+    var name: String?
+    var proration: RecurringCommitTerms.Proration?
+    var rateType: CommitRateType?
+    var recurrenceFrequency: RecurringCommitTerms.RecurrenceFrequency?
+    var rolloverFraction: Decimal?
+
+    /// What the emulator does not honour yet: refused by name, never dropped.
+    static let unsupportedFields = [
+        "hierarchy_configuration", "netsuite_sales_order_id", "proration_rounding", "specifiers", "subscription_config",
+        "temporary_id",
+    ]
+
+    /// `access_amount`.
+    struct AccessAmount: Decodable {
+        var unitPrice: Decimal
+        var quantity: Decimal?
+        var creditTypeId: String?
+        var accessType: String?
+
+        enum CodingKeys: String, CodingKey {
+            case unitPrice = "unit_price", quantity, creditTypeId = "credit_type_id", accessType = "access_type"
+        }
+    }
+
+    /// `commit_duration`: a number of periods.
+    struct CommitDuration: Decodable {
+        var value: Decimal
+        var unit: String?
+    }
+
+    /// `invoice_amount` (commits only).
+    struct InvoiceAmount: Decodable {
+        var creditTypeId: String
+        var quantity: Decimal
+        var unitPrice: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case creditTypeId = "credit_type_id", quantity, unitPrice = "unit_price"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accessAmount = "access_amount", commitDuration = "commit_duration", priority, productId = "product_id"
+        case startingAt = "starting_at", applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", description, endingBefore = "ending_before"
+        case invoiceAmount = "invoice_amount", name, proration, rateType = "rate_type"
+        case recurrenceFrequency = "recurrence_frequency", rolloverFraction = "rollover_fraction"
+    }
+}
+
+extension BodyWithFields<RecurringCommitBody> {
+    /// The recurring commit or credit, checked; `field` prefixes field names (`recurring_commits[0].`).
+    /// Without `recurrence_frequency` its periods are the contract's usage statements, on their anchor.
+    func terms(kind: CommitKind, field: String, statementAnchor: Timestamp) throws -> RecurringCommitTerms {
+        try refuse(RecurringCommitBody.unsupportedFields + (kind == .credit ? ["invoice_amount"] : []), prefix: field)
+        let body = value
+        if let accessType = body.accessAmount.accessType, accessType.uppercased() != "SPEND" {
+            throw APIError.badRequest("'\(field)access_amount.access_type' \(accessType) is not supported by the emulator yet")
+        }
+        guard let quantity = body.accessAmount.quantity else {
+            throw APIError.badRequest("Missing required field '\(field)access_amount.quantity'")
+        }
+        guard body.accessAmount.unitPrice >= 0, quantity >= 0 else {
+            throw APIError.badRequest("'\(field)access_amount' needs unit_price and quantity >= 0")
+        }
+        if let unit = body.commitDuration.unit, unit.uppercased() != "PERIODS" {
+            throw APIError.badRequest("'\(field)commit_duration.unit' must be one of: PERIODS")
+        }
+        let periods = body.commitDuration.value
+        guard periods >= 1, periods <= 1000, periods == periods.rounded(toPlaces: 0) else {
+            throw APIError.badRequest("'\(field)commit_duration.value' must be a whole number of periods, from 1 to 1000")
+        }
+        if let end = body.endingBefore, end <= body.startingAt {
+            throw APIError.badRequest("'\(field)ending_before' must be after its starting_at")
+        }
+        if let fraction = body.rolloverFraction, !(0...1).contains(fraction) {
+            throw APIError.badRequest("'\(field)rollover_fraction' must be between 0 and 1")
+        }
+        if let invoice = body.invoiceAmount, invoice.quantity < 0 || invoice.unitPrice < 0 {
+            throw APIError.badRequest("'\(field)invoice_amount' needs unit_price and quantity >= 0")
+        }
+        return RecurringCommitTerms(
+            id: UUID().uuidString.lowercased(), kind: kind, productId: try Validate.id(body.productId, field: "\(field)product_id"),
+            name: try body.name.map { try Validate.name($0, field: "\(field)name") }, description: body.description,
+            priority: body.priority,
+            accessAmount: .init(
+                creditTypeId: try Validate.id(
+                    body.accessAmount.creditTypeId ?? CreditTypes.usdCentsId, field: "\(field)access_amount.credit_type_id"
+                ),
+                unitPrice: body.accessAmount.unitPrice, quantity: quantity
+            ),
+            commitDurationPeriods: Int(truncating: periods as NSNumber), startingAt: body.startingAt,
+            endingBefore: body.endingBefore,
+            invoiceAmount: try body.invoiceAmount.map { invoice in
+                .init(
+                    creditTypeId: try Validate.id(invoice.creditTypeId, field: "\(field)invoice_amount.credit_type_id"),
+                    unitPrice: invoice.unitPrice, quantity: invoice.quantity
+                )
+            },
+            proration: body.proration ?? .firstAndLast, recurrenceFrequency: body.recurrenceFrequency,
+            rateType: body.rateType ?? .commitRate, rolloverFraction: body.rolloverFraction,
+            applicableProductIds: try body.applicableProductIds.map { ids in
+                try ids.map { try Validate.id($0, field: "\(field)applicable_product_ids") }
+            },
+            applicableProductTags: body.applicableProductTags,
+            anchorDate: body.recurrenceFrequency == nil ? statementAnchor : body.startingAt
+        )
     }
 }
 

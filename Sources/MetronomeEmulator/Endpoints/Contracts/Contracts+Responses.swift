@@ -88,6 +88,8 @@ struct ContractBodyWire: Encodable {
     var netPaymentTermsDays: Decimal?
     var rateCardId: String?
     var usageFilter: UsageFilterWire?
+    var recurringCommits: [RecurringCommitWire]
+    var recurringCredits: [RecurringCommitWire]
 
     /// `usage_filter`: the first filter, the one in force now, and every later one.
     struct UsageFilterWire: Encodable {
@@ -145,6 +147,7 @@ struct ContractBodyWire: Encodable {
         case scheduledCharges = "scheduled_charges", discounts, startingAt = "starting_at", endingBefore = "ending_before"
         case transitions, usageStatementSchedule = "usage_statement_schedule", name
         case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id", usageFilter = "usage_filter"
+        case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
     }
 
     init(_ terms: ContractTerms, names: CatalogNames, asOf: Timestamp) {
@@ -167,6 +170,83 @@ struct ContractBodyWire: Encodable {
         netPaymentTermsDays = terms.netPaymentTermsDays
         rateCardId = terms.rateCardId
         usageFilter = UsageFilterWire(terms.usageFilters, asOf: asOf)
+        recurringCommits = terms.recurringCommits.filter { $0.kind == .commit }.map {
+            RecurringCommitWire($0, contractId: terms.id, names: names)
+        }
+        recurringCredits = terms.recurringCommits.filter { $0.kind == .credit }.map {
+            RecurringCommitWire($0, contractId: terms.id, names: names)
+        }
+    }
+}
+
+/// Metronome's `RecurringCommit` and `RecurringCredit` (a credit has no `invoice_amount`).
+struct RecurringCommitWire: Encodable {
+    var id: String
+    var accessAmount: Amount
+    var anchorDate: Timestamp
+    var commitDuration: CommitDuration
+    var priority: Decimal
+    var product: ProductRefWire
+    var rateType: CommitRateType
+    var startingAt: Timestamp
+    var applicableProductIds: [String]?
+    var applicableProductTags: [String]?
+    var contract: ContractRefWire
+    var description: String?
+    var endingBefore: Timestamp?
+    var invoiceAmount: Amount?
+    var name: String?
+    var proration: RecurringCommitTerms.Proration
+    var recurrenceFrequency: RecurringCommitTerms.RecurrenceFrequency?
+    var rolloverFraction: Decimal?
+
+    /// `access_amount` and `invoice_amount`.
+    struct Amount: Encodable {
+        var creditTypeId: String
+        var unitPrice: Decimal
+        var quantity: Decimal
+
+        enum CodingKeys: String, CodingKey {
+            case creditTypeId = "credit_type_id", unitPrice = "unit_price", quantity
+        }
+    }
+
+    /// `commit_duration`, in periods.
+    struct CommitDuration: Encodable {
+        var value: Int
+        var unit = "PERIODS"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, accessAmount = "access_amount", anchorDate = "anchor_date", commitDuration = "commit_duration", priority
+        case product, rateType = "rate_type", startingAt = "starting_at", applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", contract, description, endingBefore = "ending_before"
+        case invoiceAmount = "invoice_amount", name, proration, recurrenceFrequency = "recurrence_frequency"
+        case rolloverFraction = "rollover_fraction"
+    }
+
+    init(_ terms: RecurringCommitTerms, contractId: String, names: CatalogNames) {
+        func amount(_ amount: RecurringCommitTerms.Amount) -> Amount {
+            Amount(creditTypeId: amount.creditTypeId, unitPrice: amount.unitPrice, quantity: amount.quantity)
+        }
+        id = terms.id
+        accessAmount = amount(terms.accessAmount)
+        anchorDate = terms.anchorDate
+        commitDuration = CommitDuration(value: terms.commitDurationPeriods)
+        priority = terms.priority
+        product = ProductRefWire(terms.productId, names: names)
+        rateType = terms.rateType
+        startingAt = terms.startingAt
+        applicableProductIds = terms.applicableProductIds
+        applicableProductTags = terms.applicableProductTags
+        contract = ContractRefWire(id: contractId)
+        description = terms.description
+        endingBefore = terms.endingBefore
+        invoiceAmount = terms.invoiceAmount.map(amount)
+        name = terms.name
+        proration = terms.proration
+        recurrenceFrequency = terms.recurrenceFrequency
+        rolloverFraction = terms.rolloverFraction
     }
 }
 

@@ -115,12 +115,22 @@ struct ContractsEndpoints {
             } ?? [],
             customFields: body.customFields ?? [:], uniquenessKey: body.uniquenessKey, createdAt: now, archivedAt: nil,
             multiplierOverridePrioritization: body.multiplierOverridePrioritization ?? .lowestMultiplier,
-            usageFilters: try body.usageFilter.map { [try $0.terms(defaultStart: body.startingAt, field: "usage_filter.")] } ?? []
+            usageFilters: try body.usageFilter.map { [try $0.terms(defaultStart: body.startingAt, field: "usage_filter.")] } ?? [],
+            recurringCommits: try (body.recurringCommits ?? []).enumerated().map { index, recurring in
+                try recurring.terms(kind: .commit, field: "recurring_commits[\(index)].", statementAnchor: schedule.billingAnchorDate)
+            } + (body.recurringCredits ?? []).enumerated().map { index, recurring in
+                try recurring.terms(kind: .credit, field: "recurring_credits[\(index)].", statementAnchor: schedule.billingAnchorDate)
+            }
         )
         if let violation = ContractRules.prioritizationViolation(
             terms.overrides, terms.multiplierOverridePrioritization, field: "overrides"
         ) {
             throw APIError.badRequest(violation)
+        }
+        for (index, recurring) in terms.recurringCommits.enumerated() where recurring.startingAt < terms.startingAt {
+            let list = recurring.kind == .credit ? "recurring_credits" : "recurring_commits"
+            let position = index - (recurring.kind == .credit ? terms.recurringCommits.filter { $0.kind == .commit }.count : 0)
+            throw APIError.badRequest("'\(list)[\(position)].starting_at' must not be before the contract's starting_at")
         }
         if let filter = terms.usageFilters.first, filter.startingAt < terms.startingAt {
             throw APIError.badRequest("'usage_filter.starting_at' must not be before the contract's starting_at")

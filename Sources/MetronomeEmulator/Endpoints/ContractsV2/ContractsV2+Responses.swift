@@ -30,6 +30,8 @@ struct ContractV2Wire: Encodable {
     var uniquenessKey: String?
     var archivedAt: Timestamp?
     var multiplierOverridePrioritization: MultiplierOverridePrioritization
+    var recurringCommits: [RecurringCommitWire]
+    var recurringCredits: [RecurringCommitWire]
 
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", commits, credits, createdAt = "created_at", createdBy = "created_by"
@@ -39,6 +41,7 @@ struct ContractV2Wire: Encodable {
         case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id"
         case uniquenessKey = "uniqueness_key", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization"
+        case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
     }
 
     /// The v2 shape of v1's `contract`: its `current` terms, lifted to the top level. v2's
@@ -68,6 +71,8 @@ struct ContractV2Wire: Encodable {
         transitions = terms.transitions
         usageFilter = contract.usageFilterWindows
         multiplierOverridePrioritization = contract.multiplierOverridePrioritization
+        recurringCommits = terms.recurringCommits
+        recurringCredits = terms.recurringCredits
         usageStatementSchedule = terms.usageStatementSchedule
         subscriptions = contract.subscriptions
         customFields = contract.customFields

@@ -1,0 +1,155 @@
+import Foundation
+import MetronomeCodecs
+
+/// A contract's recurring commit or credit: the template of the commit or credit it creates for
+/// each period from `startingAt`.
+package struct RecurringCommitTerms: Sendable, Equatable, Codable {
+    package var id: String
+    package var kind: CommitKind
+    package var productId: String
+    package var name: String?
+    package var description: String?
+    package var priority: Decimal
+    package var accessAmount: Amount
+    /// How many periods each created commit or credit can be used for.
+    package var commitDurationPeriods: Int
+    package var startingAt: Timestamp
+    /// When it stops creating; nil: with the contract.
+    package var endingBefore: Timestamp?
+    package var invoiceAmount: Amount?
+    package var proration: Proration
+    /// Nil: the contract's usage statement frequency, on its billing anchor.
+    package var recurrenceFrequency: RecurrenceFrequency?
+    package var rateType: CommitRateType
+    package var rolloverFraction: Decimal?
+    package var applicableProductIds: [String]?
+    package var applicableProductTags: [String]?
+    /// Where its periods' boundaries fall.
+    package var anchorDate: Timestamp
+
+    /// `unit_price` × `quantity` of a credit type.
+    package struct Amount: Sendable, Equatable, Codable {
+        package var creditTypeId: String
+        package var unitPrice: Decimal
+        package var quantity: Decimal
+
+        package enum CodingKeys: String, CodingKey {
+            case creditTypeId = "credit_type_id", unitPrice = "unit_price", quantity
+        }
+
+        /// A value with each stored property given.
+        package init(creditTypeId: String, unitPrice: Decimal, quantity: Decimal) {
+            self.creditTypeId = creditTypeId
+            self.unitPrice = unitPrice
+            self.quantity = quantity
+        }
+    }
+
+    /// Which of the partial first and last periods get a prorated amount.
+    package enum Proration: String, WireEnum {
+        case none = "NONE"
+        case first = "FIRST"
+        case last = "LAST"
+        case firstAndLast = "FIRST_AND_LAST"
+    }
+
+    /// How often a commit or credit is created.
+    package enum RecurrenceFrequency: String, WireEnum {
+        case monthly = "MONTHLY"
+        case quarterly = "QUARTERLY"
+        case annual = "ANNUAL"
+        case weekly = "WEEKLY"
+        case daily = "DAILY"
+
+        /// The length of one period.
+        package var length: PeriodLength {
+            switch self {
+            case .monthly: .months(1)
+            case .quarterly: .months(3)
+            case .annual: .months(12)
+            case .weekly: .days(7)
+            case .daily: .days(1)
+            }
+        }
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case id, kind, productId = "product_id", name, description, priority, accessAmount = "access_amount"
+        case commitDurationPeriods = "commit_duration_periods", startingAt = "starting_at", endingBefore = "ending_before"
+        case invoiceAmount = "invoice_amount", proration, recurrenceFrequency = "recurrence_frequency", rateType = "rate_type"
+        case rolloverFraction = "rollover_fraction", applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", anchorDate = "anchor_date"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        id: String, kind: CommitKind, productId: String, name: String? = nil, description: String? = nil, priority: Decimal,
+        accessAmount: Amount, commitDurationPeriods: Int, startingAt: Timestamp, endingBefore: Timestamp? = nil,
+        invoiceAmount: Amount? = nil, proration: Proration, recurrenceFrequency: RecurrenceFrequency? = nil,
+        rateType: CommitRateType, rolloverFraction: Decimal? = nil, applicableProductIds: [String]? = nil,
+        applicableProductTags: [String]? = nil, anchorDate: Timestamp
+    ) {
+        self.id = id
+        self.kind = kind
+        self.productId = productId
+        self.name = name
+        self.description = description
+        self.priority = priority
+        self.accessAmount = accessAmount
+        self.commitDurationPeriods = commitDurationPeriods
+        self.startingAt = startingAt
+        self.endingBefore = endingBefore
+        self.invoiceAmount = invoiceAmount
+        self.proration = proration
+        self.recurrenceFrequency = recurrenceFrequency
+        self.rateType = rateType
+        self.rolloverFraction = rolloverFraction
+        self.applicableProductIds = applicableProductIds
+        self.applicableProductTags = applicableProductTags
+        self.anchorDate = anchorDate
+    }
+
+    /// One period's commit or credit, before it is given IDs.
+    package struct Instance: Sendable, Equatable {
+        package var start: Timestamp
+        /// The end of its access: `commitDurationPeriods` periods on, never past the recurrence's end.
+        package var accessEnd: Timestamp
+        package var accessAmount: Decimal
+        /// What its one invoice item bills at `start`: quantity and (prorated) unit price.
+        package var invoice: (quantity: Decimal, unitPrice: Decimal)?
+
+        package static func == (lhs: Instance, rhs: Instance) -> Bool {
+            lhs.start == rhs.start && lhs.accessEnd == rhs.accessEnd && lhs.accessAmount == rhs.accessAmount
+                && lhs.invoice?.quantity == rhs.invoice?.quantity && lhs.invoice?.unitPrice == rhs.invoice?.unitPrice
+        }
+    }
+
+    /// The commits or credits of the periods that start before `limit`, up to `end` (its own
+    /// `endingBefore`, else the contract's). A first or last period cut short gets its share
+    /// of the amounts by time, as `proration` says.
+    package func instances(startedBefore limit: Timestamp, contractEnd: Timestamp?, statementLength: PeriodLength) -> [Instance] {
+        let length = recurrenceFrequency?.length ?? statementLength
+        let end = [endingBefore, contractEnd].compactMap { $0 }.min()
+        let cadence = BillingCadence(start: startingAt, end: end, anchor: anchorDate, length: length)
+        return cadence.periods(startedBefore: limit).map { period in
+            // The whole period this one is part of: it ends at the next boundary after its start.
+            let wholeEnd = BillingCadence(start: period.start, anchor: anchorDate, length: length)
+                .periods(startedBefore: Timestamp(millisecondsSinceEpoch: period.start.millisecondsSinceEpoch + 1))[0].end
+            let wholeStart = BillingCadence.advance(wholeEnd, by: length, times: -1)
+            let cutFirst = period.start > wholeStart, cutLast = period.end < wholeEnd
+            let prorated = (cutFirst && (proration == .first || proration == .firstAndLast))
+                || (cutLast && (proration == .last || proration == .firstAndLast))
+            let fraction: Decimal = prorated
+                ? Decimal(period.end.millisecondsSinceEpoch - period.start.millisecondsSinceEpoch)
+                    / Decimal(wholeEnd.millisecondsSinceEpoch - wholeStart.millisecondsSinceEpoch)
+                : 1
+            var accessEnd = BillingCadence.advance(wholeStart, by: length, times: commitDurationPeriods)
+            if let end, end < accessEnd { accessEnd = end }
+            return Instance(
+                start: period.start, accessEnd: accessEnd,
+                accessAmount: (accessAmount.unitPrice * accessAmount.quantity * fraction).rounded(toPlaces: 10),
+                invoice: invoiceAmount.map { ($0.quantity, ($0.unitPrice * fraction).rounded(toPlaces: 10)) }
+            )
+        }
+    }
+}

@@ -1,0 +1,145 @@
+"""Recurring commits and credits: a contract's template that creates one commit or credit per
+period, prorated where a period is cut, each drawn down and invoiced like any other. Figures
+are worked out by hand below."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from helpers import expect_api_error, freeze_clock, iso, utc
+from pricing_helpers import FIXTURE_PRODUCT_IDS
+
+COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
+JAN, FEB, MAR, APR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1), utc(2026, 4, 1)
+
+
+def unit_card(client):
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
+    return card
+
+
+def customer(client):
+    return client.v1.customers.create(name="Recurring", ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data.id
+
+
+def ingest(client, customer_id, count, when):
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": "unit",
+         "timestamp": iso(when + timedelta(minutes=i))} for i in range(count)])
+
+
+def recurring(**extra):
+    return {"access_amount": {"unit_price": 1000, "quantity": 1}, "commit_duration": {"value": 1},
+            "priority": 1, "product_id": COMMIT_PRODUCT, "starting_at": iso(extra.pop("starting_at", JAN)), **extra}
+
+
+def contract_commits(client, c, contract_id, **kw):
+    return client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id, **kw).data.current.commits
+
+
+def segments(commits):
+    return sorted((s.starting_at, s.ending_before, s.amount) for cm in commits for s in cm.access_schedule.schedule_items)
+
+
+def test_a_recurring_commit_over_three_periods_draws_down_and_invoices_each(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, ending_before=APR, rate_card_id=card,
+        recurring_commits=[recurring(name="Monthly allowance", invoice_amount={
+            "credit_type_id": "2714e483-4ff1-48e4-9e25-ac732e8f24f2", "quantity": 1, "unit_price": 800})]).data.id
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    [template] = contract.current.recurring_commits
+    assert (template.access_amount.unit_price, template.access_amount.quantity, template.commit_duration.value) == (1000, 1, 1)
+    assert (template.name, template.proration, template.anchor_date, template.contract.id) == (
+        "Monthly allowance", "FIRST_AND_LAST", JAN, contract_id)
+    commits = contract.current.commits
+    assert segments(commits) == [(JAN, FEB, 1000), (FEB, MAR, 1000), (MAR, APR, 1000)]
+    assert {cm.recurring_commit_id for cm in commits} == {template.id}
+    assert {cm.type for cm in commits} == {"PREPAID"}
+
+    ingest(client, c, 3, utc(2026, 1, 10))  # 300¢, from January's commit
+    freeze_clock(http, utc(2026, 2, 20))
+    ingest(client, c, 12, utc(2026, 2, 10))  # 1200¢: February's 1000 covers 1000, January's has expired
+    usage = {i.start_timestamp: i.total for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "USAGE"}
+    assert (usage[JAN], usage[FEB]) == (0, 200)
+    purchases = sorted((i.start_timestamp, i.total) for i in client.v1.customers.invoices.list(customer_id=c)
+                       if i.type == "SCHEDULED")
+    assert purchases == [(JAN, 800), (FEB, 800), (MAR, 800)]
+
+    january = next(cm for cm in contract_commits(client, c, contract_id, include_ledgers=True)
+                   if cm.access_schedule.schedule_items[0].starting_at == JAN)
+    assert [(e.type, e.amount) for e in january.ledger] == [
+        ("PREPAID_COMMIT_SEGMENT_START", 1000), ("PREPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION", -300),
+        ("PREPAID_COMMIT_EXPIRATION", -700)]
+
+
+@pytest.mark.parametrize("proration, first, last", [
+    (None, 1000 * 17 / 31, 1000 * 14 / 31), ("FIRST", 1000 * 17 / 31, 1000), ("LAST", 1000, 1000 * 14 / 31),
+    ("NONE", 1000, 1000)])
+def test_cut_periods_are_prorated_by_time_as_asked(client, http, proration, first, last):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=utc(2026, 1, 15), ending_before=utc(2026, 3, 15), rate_card_id=card,
+        recurring_commits=[recurring(starting_at=utc(2026, 1, 15), **({"proration": proration} if proration else {}))]).data.id
+    got = segments(contract_commits(client, c, contract_id))
+    assert [(s, e) for s, e, _ in got] == [(utc(2026, 1, 15), FEB), (FEB, MAR), (MAR, utc(2026, 3, 15))]
+    assert [a for _, _, a in got] == pytest.approx([first, 1000, last])
+
+
+def test_quarterly_credits_last_two_periods_and_stop_at_the_contract_end(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    start, end = utc(2026, 1, 15), utc(2027, 1, 15)
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=start, ending_before=end, rate_card_id=card,
+        recurring_credits=[recurring(starting_at=start, recurrence_frequency="QUARTERLY", commit_duration={"value": 2})]).data.id
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    [template] = contract.current.recurring_credits
+    assert (template.recurrence_frequency, template.anchor_date) == ("QUARTERLY", start)
+    credits = contract.current.credits
+    assert {cr.recurring_credit_id for cr in credits} == {template.id}
+    assert segments(credits) == [
+        (start, utc(2026, 7, 15), 1000), (utc(2026, 4, 15), utc(2026, 10, 15), 1000),
+        (utc(2026, 7, 15), end, 1000), (utc(2026, 10, 15), end, 1000)]  # the last two are cut at the end
+    v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert [r.id for r in v2.recurring_credits] == [template.id]
+
+
+def test_an_open_ended_contract_creates_each_commit_when_its_period_begins(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card, recurring_commits=[recurring()]).data.id
+    assert segments(contract_commits(client, c, contract_id)) == [(JAN, FEB, 1000)]
+    freeze_clock(http, utc(2026, 3, 5))
+    assert segments(contract_commits(client, c, contract_id)) == [(JAN, FEB, 1000), (FEB, MAR, 1000), (MAR, APR, 1000)]
+
+
+@pytest.mark.parametrize("field, value, named", [
+    ("recurring_commits", [recurring(specifiers=[{"product_id": COMMIT_PRODUCT}])], "recurring_commits[0].specifiers"),
+    ("recurring_commits", [recurring(subscription_config={"apply_seat_increase_config": {"is_prorated": True},
+                                                          "subscription_id": "x"})], "recurring_commits[0].subscription_config"),
+    ("recurring_credits", [recurring(invoice_amount={"credit_type_id": "x", "quantity": 1, "unit_price": 1})],
+     "recurring_credits[0].invoice_amount"),
+    ("recurring_commits", [recurring(commit_duration={"value": 1.5})], "commit_duration"),
+    ("recurring_commits", [recurring(access_amount={"unit_price": 1})], "quantity"),
+    ("recurring_commits", [recurring(starting_at=utc(2025, 12, 1))], "starting_at"),
+    ("recurring_commits", [recurring(product_id=str(uuid.uuid4()))], None),
+])
+def test_what_the_emulator_cannot_honour_is_refused_and_changes_nothing(client, http, field, value, named):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    with expect_api_error(404 if named is None else 400) as info:
+        client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card, **{field: value})
+    if named:
+        assert named in info["error"].body["message"]
+    assert client.v1.contracts.list(customer_id=c).data == []
+    assert list(client.v1.customers.commits.list(customer_id=c)) == []
