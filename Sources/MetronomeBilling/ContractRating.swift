@@ -40,17 +40,23 @@ package enum ContractRating {
         return lines + compositeLines(period: period, rates: rates, base: lines, fiat: fiat)
     }
 
-    /// The usage lines of `rates`' usage products over `period`, in the rate card's order.
-    package static func productLines(
-        period: BillingPeriod, rates: [ContractRate], usage: [String: MetricUsage], fiat: InvoiceCreditType,
-        creditTypeNames: [String: String]
-    ) -> [InvoiceLineItem] {
+    /// The entitled rates of each product, and the products in the order they first appear.
+    private static func entitledRatesByProduct(_ rates: [ContractRate]) -> ([String], [String: [ContractRate]]) {
         var productOrder: [String] = []
         var byProduct: [String: [ContractRate]] = [:]
         for rate in rates where rate.rate.entitled {
             if byProduct[rate.rate.productId] == nil { productOrder.append(rate.rate.productId) }
             byProduct[rate.rate.productId, default: []].append(rate)
         }
+        return (productOrder, byProduct)
+    }
+
+    /// The usage lines of `rates`' usage products over `period`, in the rate card's order.
+    package static func productLines(
+        period: BillingPeriod, rates: [ContractRate], usage: [String: MetricUsage], fiat: InvoiceCreditType,
+        creditTypeNames: [String: String]
+    ) -> [InvoiceLineItem] {
+        let (productOrder, byProduct) = entitledRatesByProduct(rates)
         func creditType(_ rate: Rate) -> InvoiceCreditType {
             guard let id = rate.creditTypeId, id != fiat.id else { return fiat }
             return InvoiceCreditType(id: id, name: creditTypeNames[id] ?? id)
@@ -113,12 +119,7 @@ package enum ContractRating {
     package static func compositeLines(
         period: BillingPeriod, rates: [ContractRate], base lines: [InvoiceLineItem], fiat: InvoiceCreditType
     ) -> [InvoiceLineItem] {
-        var productOrder: [String] = []
-        var byProduct: [String: [ContractRate]] = [:]
-        for rate in rates where rate.rate.entitled {
-            if byProduct[rate.rate.productId] == nil { productOrder.append(rate.rate.productId) }
-            byProduct[rate.rate.productId, default: []].append(rate)
-        }
+        let (productOrder, byProduct) = entitledRatesByProduct(rates)
         var composites: [InvoiceLineItem] = []
         for productId in productOrder {
             guard let productRates = byProduct[productId], let contractRate = productRates.first,
