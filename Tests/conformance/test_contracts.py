@@ -434,9 +434,6 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("recurring_commits", [{"product_id": FIXTURE_PRODUCT_IDS["prepaid_commit"], "priority": 1, "starting_at": "2026-01-01T00:00:00Z",
-                            "access_amount": {"credit_type_id": USD_CENTS_ID, "unit_price": 100},
-                            "commit_duration": {"value": 1}}]),
     ("prepaid_balance_threshold_configuration", {"threshold_amount": 100}),
     ("scheduled_charges_on_usage_invoices", "ALL"),
     ("total_contract_value", 1000),
