@@ -4,7 +4,7 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule|getSubscriptionQuantityHistory`.
+/// Contracts: `/v1/contracts/create|get|list|amend|archive|updateEndDate|getContractRateSchedule|getSubscriptionQuantityHistory`.
 struct ContractsEndpoints {
     typealias Context = EmulatorRequestContext
 
@@ -20,6 +20,7 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/create", use: create)
         routes.post("/v1/contracts/get", use: get)
         routes.post("/v1/contracts/list", use: list)
+        routes.post("/v1/contracts/amend", use: amend)
         routes.post("/v1/contracts/archive", use: archive)
         routes.post("/v1/contracts/updateEndDate", use: updateEndDate)
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
@@ -177,6 +178,15 @@ struct ContractsEndpoints {
         return Page(rows: rows, request: page, list: list, tokenField: .cursor, key: { [String($0.seq)] }) {
             shape(ContractWire($0).showing(accounts, balance: balance, ledgers: ledgers))
         }
+    }
+
+    /// Amends the contract: adds commits, credits, overrides, scheduled charges and discounts,
+    /// kept as an amendment that v1 get and list show.
+    @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
+        let decoded = try await request.decodeJSON(as: BodyWithFields<AmendContractRequest>.self, context: context)
+        try AmendContractRequest.refuseUnsupported(decoded)
+        let id = try await database.editContract(try decoded.value.amendment(now: clock.now()))
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
     /// Archives the contract and its commits and credits; its draft invoices are voided.
