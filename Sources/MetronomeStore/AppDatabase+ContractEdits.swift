@@ -200,11 +200,12 @@ extension AppDatabase {
             }
             let now = edit.timestamp
             try Self.settle(customerId: edit.customerId, now: now, db)
+            let drafts = try Self.scheduledDrafts(customerId: edit.customerId, db)
             try Self.apply(edit, to: &record, db)
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)
             try ContractEditRecord(edit).insert(db)
-            try Self.voidOrphanedScheduledDrafts(customerId: edit.customerId, db)
+            try Self.voidOrphaned(drafts, customerId: edit.customerId, db)
             try Self.settle(customerId: edit.customerId, now: now, db)
             return edit.id
         }
@@ -217,13 +218,14 @@ extension AppDatabase {
         try await writer.write { db in
             _ = try Self.customerRecord(id: customerId, db)
             try Self.settle(customerId: customerId, now: now, db)
+            let drafts = try Self.scheduledDrafts(customerId: customerId, db)
             let terms = try Self.applyCommitEdit(change, customerId: customerId, contractId: nil, field: nil, now: now, db)
             if let contractId = terms.contractId {
                 try ContractEditRecord(ContractEdit(
                     id: editId, kind: .edit, customerId: customerId, contractId: contractId, timestamp: now, updateCommits: [change]
                 )).insert(db)
             }
-            try Self.voidOrphanedScheduledDrafts(customerId: customerId, db)
+            try Self.voidOrphaned(drafts, customerId: customerId, db)
             try Self.settle(customerId: customerId, now: now, db)
         }
     }
@@ -372,16 +374,27 @@ extension AppDatabase {
         }
     }
 
-    /// Voids the draft scheduled invoices whose schedule item an edit removed (with its commit,
-    /// charge or item), as they would otherwise bill what is no longer scheduled.
-    private static func voidOrphanedScheduledDrafts(customerId: String, _ db: Database) throws {
-        let live = Set(try scheduledItems(customerId: customerId, db).map(\.item.id))
-        let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+    /// The customer's draft scheduled invoices, each with what it shows before an edit.
+    private static func scheduledDrafts(customerId: String, _ db: Database) throws -> [(InvoiceRecord, InvoiceDocument)] {
+        try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
             .fetchAll(db)
-        for var draft in drafts where !live.contains(draft.sourceId) {
-            try void(&draft, db)
+            .map { ($0, try invoiceDocument($0, db)) }
+    }
+
+    /// Voids those of `drafts` whose schedule item an edit removed (with its commit, charge or
+    /// item), as they would otherwise bill what is no longer scheduled; each keeps what it showed
+    /// before the edit.
+    private static func voidOrphaned(_ drafts: [(InvoiceRecord, InvoiceDocument)], customerId: String, _ db: Database) throws {
+        let live = Set(try scheduledItems(customerId: customerId, db).map(\.item.id))
+        for (draft, document) in drafts where !live.contains(draft.sourceId) {
+            var record = draft
+            var voided = document
+            voided.status = InvoiceStatus.void.rawValue
+            record.status = .void
+            record.document = voided
+            try record.update(db)
         }
     }
 }
