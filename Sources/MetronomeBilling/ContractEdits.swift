@@ -26,6 +26,11 @@ package struct ScheduleItemEdit: Codable, Sendable, Equatable {
     package var startingAt: Timestamp?
     package var endingBefore: Timestamp?
 
+    enum CodingKeys: String, CodingKey {
+        case id, amount, quantity, unitPrice = "unit_price", timestamp, startingAt = "starting_at"
+        case endingBefore = "ending_before"
+    }
+
     /// A value with each stored property given.
     package init(
         id: String,
@@ -137,6 +142,13 @@ package struct CommitEdit: Codable, Sendable, Equatable {
     package var rolloverFraction: NewValue<Decimal>?
     package var invoiceContractId: String?
 
+    enum CodingKeys: String, CodingKey {
+        case id, kind, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule"
+        case applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
+        case applicableContractIds = "applicable_contract_ids", description, name, priority, productId = "product_id"
+        case rateType = "rate_type", rolloverFraction = "rollover_fraction", invoiceContractId = "invoice_contract_id"
+    }
+
     /// A value with each stored property given.
     package init(
         id: String,
@@ -208,6 +220,10 @@ package struct CommitEdit: Codable, Sendable, Equatable {
 package struct ScheduledChargeEdit: Codable, Sendable, Equatable {
     package var id: String
     package var invoiceSchedule: ScheduleEdit?
+
+    enum CodingKeys: String, CodingKey {
+        case id, invoiceSchedule = "invoice_schedule"
+    }
 
     /// A value with each stored property given.
     package init(id: String, invoiceSchedule: ScheduleEdit? = nil) {

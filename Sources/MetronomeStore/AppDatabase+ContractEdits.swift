@@ -163,6 +163,16 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var updateContractName: NewValue<String>?
     var updateNetPaymentTermsDays: NewValue<Decimal>?
 
+    enum CodingKeys: String, CodingKey {
+        case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
+        case addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
+        case archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
+        case updateCommits = "update_commits", updateScheduledCharges = "update_scheduled_charges"
+        case updateContractEndDate = "update_contract_end_date", updateContractName = "update_contract_name"
+        case updateNetPaymentTermsDays = "update_net_payment_terms_days"
+    }
+
     /// The stored shape of what `edit` changes.
     init(_ edit: ContractEdit) {
         addCommits = edit.addCommits.map(CommitRecord.init)
