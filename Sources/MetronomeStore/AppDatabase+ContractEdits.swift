@@ -30,6 +30,7 @@ package struct ContractEdit: Sendable {
     package var addOverrides: [OverrideTerms]
     package var addScheduledCharges: [ScheduledChargeTerms]
     package var addDiscounts: [ScheduledChargeTerms]
+    package var addSubscriptions: [SubscriptionTerms]
     package var archiveCommits: [String]
     package var archiveCredits: [String]
     package var archiveScheduledCharges: [String]
@@ -55,6 +56,7 @@ package struct ContractEdit: Sendable {
         addOverrides: [OverrideTerms] = [],
         addScheduledCharges: [ScheduledChargeTerms] = [],
         addDiscounts: [ScheduledChargeTerms] = [],
+        addSubscriptions: [SubscriptionTerms] = [],
         archiveCommits: [String] = [],
         archiveCredits: [String] = [],
         archiveScheduledCharges: [String] = [],
@@ -77,6 +79,7 @@ package struct ContractEdit: Sendable {
         self.addOverrides = addOverrides
         self.addScheduledCharges = addScheduledCharges
         self.addDiscounts = addDiscounts
+        self.addSubscriptions = addSubscriptions
         self.archiveCommits = archiveCommits
         self.archiveCredits = archiveCredits
         self.archiveScheduledCharges = archiveScheduledCharges
@@ -137,7 +140,8 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             id: id, kind: kind, customerId: customerId, contractId: contractId, timestamp: timestamp, startingAt: startingAt,
             uniquenessKey: uniquenessKey, addCommits: changes.addCommits.map(\.terms), addCredits: changes.addCredits.map(\.terms),
             addOverrides: changes.addOverrides.map(\.domain), addScheduledCharges: changes.addScheduledCharges.map(\.domain),
-            addDiscounts: changes.addDiscounts.map(\.domain), archiveCommits: changes.archiveCommits,
+            addDiscounts: changes.addDiscounts.map(\.domain), addSubscriptions: changes.addSubscriptions.map(\.domain),
+            archiveCommits: changes.archiveCommits,
             archiveCredits: changes.archiveCredits, archiveScheduledCharges: changes.archiveScheduledCharges,
             removeOverrides: changes.removeOverrides, updateCommits: changes.updateCommits,
             updateScheduledCharges: changes.updateScheduledCharges, updateContractEndDate: changes.updateContractEndDate,
@@ -153,6 +157,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var addOverrides: [StoredOverride]
     var addScheduledCharges: [StoredScheduledCharge]
     var addDiscounts: [StoredScheduledCharge]
+    var addSubscriptions: [StoredSubscription]
     var archiveCommits: [String]
     var archiveCredits: [String]
     var archiveScheduledCharges: [String]
@@ -166,7 +171,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
         case addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
-        case archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case addSubscriptions = "add_subscriptions", archiveCommits = "archive_commits", archiveCredits = "archive_credits"
         case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
         case updateCommits = "update_commits", updateScheduledCharges = "update_scheduled_charges"
         case updateContractEndDate = "update_contract_end_date", updateContractName = "update_contract_name"
@@ -180,6 +185,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         addOverrides = edit.addOverrides.map(StoredOverride.init)
         addScheduledCharges = edit.addScheduledCharges.map(StoredScheduledCharge.init)
         addDiscounts = edit.addDiscounts.map(StoredScheduledCharge.init)
+        addSubscriptions = edit.addSubscriptions.map(StoredSubscription.init)
         archiveCommits = edit.archiveCommits
         archiveCredits = edit.archiveCredits
         archiveScheduledCharges = edit.archiveScheduledCharges
@@ -286,6 +292,13 @@ extension AppDatabase {
         }
         record.scheduledCharges += edit.addScheduledCharges.map(StoredScheduledCharge.init)
         record.discounts += edit.addDiscounts.map(StoredScheduledCharge.init)
+        for (index, subscription) in edit.addSubscriptions.enumerated() {
+            let field = "add_subscriptions[\(index)].subscription_rate.product_id"
+            guard try activeProduct(id: subscription.productId, field: field, db).type == .subscription else {
+                throw StoreError.invalid("'\(field)' must be a SUBSCRIPTION product")
+            }
+        }
+        record.subscriptions += edit.addSubscriptions.map(StoredSubscription.init)
         for (index, change) in edit.updateScheduledCharges.enumerated() {
             let field = "update_scheduled_charges[\(index)]"
             guard let position = record.scheduledCharges.firstIndex(where: { $0.id == change.id }) else {

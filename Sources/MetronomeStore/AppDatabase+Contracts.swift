@@ -363,7 +363,7 @@ extension AppDatabase {
         let charges = contracts.flatMap { $0.scheduledCharges + $0.discounts } + edits.flatMap { $0.addScheduledCharges + $0.addDiscounts }
         let overrides = contracts.flatMap(\.overrides) + edits.flatMap(\.addOverrides)
         productIds.formUnion(charges.map(\.productId))
-        productIds.formUnion(contracts.flatMap(\.subscriptions).map(\.productId))
+        productIds.formUnion((contracts.flatMap(\.subscriptions) + edits.flatMap(\.addSubscriptions)).map(\.productId))
         productIds.formUnion(overrides.compactMap(\.productId))
         creditTypeIds.formUnion(charges.map(\.schedule.creditTypeId))
         creditTypeIds.formUnion(overrides.compactMap { $0.overwriteRate?.creditTypeId })

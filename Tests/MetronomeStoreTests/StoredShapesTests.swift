@@ -112,7 +112,7 @@ import Testing
     @Test func contractEditChangesKeepTheirKeys() throws {
         let stored = try roundTrip(StoredContractEditChanges.self, """
             {"add_commits": [], "add_credits": [], "add_overrides": [], "add_scheduled_charges": [], "add_discounts": [],
-             "archive_commits": ["c1"], "archive_credits": ["c2"], "archive_scheduled_charges": ["s1"], "remove_overrides": ["o1"],
+             "add_subscriptions": [], "archive_commits": ["c1"], "archive_credits": ["c2"], "archive_scheduled_charges": ["s1"], "remove_overrides": ["o1"],
              "update_commits": [{"id": "k1", "kind": "COMMIT",
                  "access_schedule": {"add": [{"id": "a1", "amount": 5, "starting_at": "2026-01-01T00:00:00.000Z",
                                               "ending_before": "2026-02-01T00:00:00.000Z"}],

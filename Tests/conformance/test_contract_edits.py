@@ -14,6 +14,10 @@ from helpers import assert_error_response, expect_api_error, freeze_clock, iso, 
 from pricing_helpers import FIXTURE_PRODUCT_IDS
 
 COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
+SEAT = FIXTURE_PRODUCT_IDS["seat"]
+# 2 seats, billed in advance each month at the standard rate card's 2000 cents a seat.
+SEAT_SUBSCRIPTION = {"collection_schedule": "ADVANCE", "initial_quantity": 2, "proration": {"is_prorated": False},
+                     "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}}
 JAN, FEB, MAR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1)
 JUN = utc(2026, 6, 1)
 YEAR_END = utc(2027, 1, 1)
@@ -218,6 +222,22 @@ def test_update_commits_changes_priority_and_access(client, http):
     assert (update.id, update.priority) == (commit.id, 7)
 
 
+def test_an_added_subscription_bills_on_the_draft(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard").data.id
+    [draft] = statements(client, c)
+    assert [li for li in draft.line_items if li.type == "subscription"] == []
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_subscriptions=[SEAT_SUBSCRIPTION])
+    [draft] = statements(client, c)
+    [seat] = [li for li in draft.line_items if li.type == "subscription"]
+    assert (seat.quantity, seat.unit_price, seat.total) == (2, 2000, 2 * 2000)  # a whole month: nothing prorated
+    [subscription] = v2(client, c, contract_id).subscriptions
+    assert (subscription.starting_at, subscription.subscription_rate.product.id) == (JAN, SEAT)
+    [edit] = history(client, c, contract_id)
+    assert [s.id for s in edit.add_subscriptions] == [subscription.id]
+
+
 # ====================================================================== commits/edit and credits/edit
 
 
@@ -301,7 +321,6 @@ REFUSED_EDIT_FIELDS = [
     ("add_revenue_system_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
     ("add_spend_threshold_configuration", {"is_enabled": True}),
     ("add_spend_trackers", [{"alias": "x"}]),
-    ("add_subscriptions", [{"collection_schedule": "ADVANCE"}]),
     ("allow_contract_ending_before_finalized_invoice", True),
     ("archive_spend_trackers", ["x"]),
     ("update_prepaid_balance_threshold_configuration", {"is_enabled": False}),
@@ -329,6 +348,7 @@ REFUSED_NESTED = [
     ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_scheduled_charges", "netsuite_sales_order_id", "so-1"),
     ("update_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
+    ("add_subscriptions", "seat_config", {"seat_group_key": "user"}),
 ]
 
 
@@ -342,6 +362,7 @@ def test_unsupported_nested_fields_are_refused_by_name(client, http, field, nest
         "add_scheduled_charges": {"product_id": COMMIT_PRODUCT, "schedule": {"schedule_items": [
             {"timestamp": iso(MAR), "amount": 100}]}},
         "update_commits": {"commit_id": commit.id, "name": "Changed"},
+        "add_subscriptions": SEAT_SUBSCRIPTION,
     }
     r = http.post("/v2/contracts/edit", json={
         "customer_id": c, "contract_id": contract_id, field: [{**items[field], nested: value}]})

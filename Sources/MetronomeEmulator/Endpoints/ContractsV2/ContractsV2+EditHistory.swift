@@ -14,6 +14,7 @@ struct ContractEditWire: Encodable {
     var addOverrides: [OverrideWire]?
     var addScheduledCharges: [ScheduledChargeWire]?
     var addDiscounts: [ScheduledChargeWire]?
+    var addSubscriptions: [SubscriptionWire]?
     var archiveCommits: [IDPayload]?
     var archiveCredits: [IDPayload]?
     var archiveScheduledCharges: [IDPayload]?
@@ -27,7 +28,7 @@ struct ContractEditWire: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, timestamp, uniquenessKey = "uniqueness_key", addCommits = "add_commits", addCredits = "add_credits"
         case addOverrides = "add_overrides", addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
-        case archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case addSubscriptions = "add_subscriptions", archiveCommits = "archive_commits", archiveCredits = "archive_credits"
         case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
         case updateCommits = "update_commits", updateCredits = "update_credits"
         case updateScheduledCharges = "update_scheduled_charges", updateContractEndDate = "update_contract_end_date"
@@ -46,6 +47,7 @@ struct ContractEditWire: Encodable {
         addOverrides = nonEmpty(edit.addOverrides.map { OverrideWire($0, names: names) })
         addScheduledCharges = nonEmpty(edit.addScheduledCharges.map { ScheduledChargeWire($0, names: names) })
         addDiscounts = nonEmpty(edit.addDiscounts.map { ScheduledChargeWire($0, names: names) })
+        addSubscriptions = nonEmpty(edit.addSubscriptions.map { SubscriptionWire($0, names: names) })
         archiveCommits = nonEmpty(edit.archiveCommits.map(IDPayload.init))
         archiveCredits = nonEmpty(edit.archiveCredits.map(IDPayload.init))
         archiveScheduledCharges = nonEmpty(edit.archiveScheduledCharges.map(IDPayload.init))

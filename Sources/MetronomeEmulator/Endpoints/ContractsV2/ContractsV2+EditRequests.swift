@@ -56,6 +56,8 @@ enum NestedFields {
         "override_specifiers[].any_commit_or_credit_ids", "override_specifiers[].billing_frequency",
         "override_specifiers[].commit_ids", "override_specifiers[].recurring_commit_ids",
     ]
+    /// Fields of a subscription item the emulator does not take.
+    static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "seat_config", "temporary_id"]
     /// Fields of a scheduled charge or discount item the emulator does not take.
     static let chargeItemFields = ["netsuite_sales_order_id"]
 
@@ -270,6 +272,7 @@ struct EditContractRequest: Decodable {
     var addOverrides: [OverrideBody]?
     var addScheduledCharges: [ScheduledChargeBody]?
     var addDiscounts: [ScheduledChargeBody]?
+    var addSubscriptions: [SubscriptionBody]?
     var archiveCommits: [IDBody]?
     var archiveCredits: [IDBody]?
     var archiveScheduledCharges: [IDBody]?
@@ -286,7 +289,7 @@ struct EditContractRequest: Decodable {
     static let unsupportedFields = [
         "add_billing_provider_configuration_update", "add_prepaid_balance_threshold_configuration", "add_professional_services",
         "add_recurring_commits", "add_recurring_credits", "add_reseller_royalties", "add_revenue_system_configuration_update",
-        "add_spend_threshold_configuration", "add_spend_trackers", "add_subscriptions",
+        "add_spend_threshold_configuration", "add_spend_trackers",
         "allow_contract_ending_before_finalized_invoice", "archive_spend_trackers",
         "update_prepaid_balance_threshold_configuration", "update_recurring_commits", "update_recurring_credits",
         "update_spend_threshold_configuration", "update_subscriptions",
@@ -295,7 +298,7 @@ struct EditContractRequest: Decodable {
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", addCommits = "add_commits", addCredits = "add_credits"
         case addOverrides = "add_overrides", addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
-        case archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case addSubscriptions = "add_subscriptions", archiveCommits = "archive_commits", archiveCredits = "archive_credits"
         case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
         case updateCommits = "update_commits", updateCredits = "update_credits"
         case updateScheduledCharges = "update_scheduled_charges", updateContractEndDate = "update_contract_end_date"
@@ -312,6 +315,7 @@ struct EditContractRequest: Decodable {
         addOverrides = try container.decodeIfPresent([OverrideBody].self, forKey: .addOverrides)
         addScheduledCharges = try container.decodeIfPresent([ScheduledChargeBody].self, forKey: .addScheduledCharges)
         addDiscounts = try container.decodeIfPresent([ScheduledChargeBody].self, forKey: .addDiscounts)
+        addSubscriptions = try container.decodeIfPresent([SubscriptionBody].self, forKey: .addSubscriptions)
         archiveCommits = try container.decodeIfPresent([IDBody].self, forKey: .archiveCommits)
         archiveCredits = try container.decodeIfPresent([IDBody].self, forKey: .archiveCredits)
         archiveScheduledCharges = try container.decodeIfPresent([IDBody].self, forKey: .archiveScheduledCharges)
@@ -339,10 +343,14 @@ struct EditContractRequest: Decodable {
         for field in ["update_commits", "update_credits"] {
             try NestedFields.refuse(CommitEditBody.unsupportedFields, inItemsOf: decoded.fields[field], field: field)
         }
+        try NestedFields.refuse(
+            NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["add_subscriptions"], field: "add_subscriptions"
+        )
     }
 
-    /// The edit, checked field by field, with new IDs, made at `now`.
-    func edit(now: Timestamp) throws -> ContractEdit {
+    /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
+    /// `[contractStart, contractEnd)` (what added subscriptions default to; nil when none are).
+    func edit(now: Timestamp, contractStart: Timestamp? = nil, contractEnd: Timestamp? = nil) throws -> ContractEdit {
         let customerId = try Validate.id(customerId, field: "customer_id")
         let contractId = try Validate.id(contractId, field: "contract_id")
         if let key = uniquenessKey {
@@ -374,6 +382,13 @@ struct EditContractRequest: Decodable {
             },
             addDiscounts: try (addDiscounts ?? []).enumerated().map { index, discount in
                 try discount.terms(field: "add_discounts[\(index)]")
+            },
+            addSubscriptions: try (addSubscriptions ?? []).enumerated().map { index, subscription in
+                guard let contractStart else { throw APIError.badRequest("'add_subscriptions' needs the contract's start") }
+                return try subscription.terms(
+                    field: "add_subscriptions[\(index)]", contractStart: contractStart,
+                    contractEnd: updateContractEndDate.map(\.value) ?? contractEnd, now: now
+                )
             },
             archiveCommits: try ids(archiveCommits, "archive_commits"), archiveCredits: try ids(archiveCredits, "archive_credits"),
             archiveScheduledCharges: try ids(archiveScheduledCharges, "archive_scheduled_charges"),

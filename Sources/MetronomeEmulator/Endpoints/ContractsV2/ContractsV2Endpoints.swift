@@ -65,7 +65,18 @@ struct ContractsV2Endpoints {
     @Sendable func edit(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<EditContractRequest>.self, context: context)
         try EditContractRequest.refuseUnsupported(decoded)
-        let id = try await database.editContract(try decoded.value.edit(now: clock.now()))
+        let body = decoded.value
+        let now = clock.now()
+        var span: (start: Timestamp, end: Timestamp?)?
+        if !(body.addSubscriptions ?? []).isEmpty {
+            // Added subscriptions default to the contract's range, which the store then holds.
+            let terms = try await database.contract(
+                customerId: try Validate.id(body.customerId, field: "customer_id"),
+                contractId: try Validate.id(body.contractId, field: "contract_id"), now: now
+            ).terms
+            span = (terms.startingAt, terms.endingBefore)
+        }
+        let id = try await database.editContract(try body.edit(now: now, contractStart: span?.start, contractEnd: span?.end))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
