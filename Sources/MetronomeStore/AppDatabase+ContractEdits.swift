@@ -278,10 +278,10 @@ extension AppDatabase {
             record.overrides.append(StoredOverride(override))
         }
         for id in edit.archiveScheduledCharges {
-            guard let charge = record.scheduledCharges.first(where: { $0.id == id }) else {
+            // Its invoices already finalized stay as they are; its drafts are voided below.
+            guard record.scheduledCharges.contains(where: { $0.id == id }) else {
                 throw StoreError.notFound("Scheduled charge", id)
             }
-            try checkNotInvoiced(charge.domain.schedule.items.map(\.id), field: "archive_scheduled_charges", db)
             record.scheduledCharges.removeAll { $0.id == id }
         }
         for (field, charges) in [("add_scheduled_charges", edit.addScheduledCharges), ("add_discounts", edit.addDiscounts)] {

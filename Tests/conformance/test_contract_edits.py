@@ -206,6 +206,21 @@ def test_scheduled_charges_are_added_updated_and_archived(client, http):
     assert voided.status == "VOID"
 
 
+def test_archiving_a_partly_invoiced_charge_keeps_its_finalized_invoice(client, http):
+    c, contract_id = setup(client, http, scheduled_charges=[{
+        "product_id": COMMIT_PRODUCT, "name": "Fee",
+        "schedule": {"schedule_items": [{"timestamp": iso(JAN), "amount": 400}, {"timestamp": iso(MAR), "amount": 600}]}}])
+    [charge] = v2(client, c, contract_id).scheduled_charges
+
+    def scheduled():
+        return [(i.status, i.total) for i in client.v1.customers.invoices.list(customer_id=c, contract_id=contract_id)
+                if i.type == "SCHEDULED"]
+
+    assert scheduled() == [("FINALIZED", 400), ("DRAFT", 600)]
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, archive_scheduled_charges=[{"id": charge.id}])
+    assert scheduled() == [("FINALIZED", 400), ("VOID", 600)]
+
+
 def test_update_commits_changes_priority_and_access(client, http):
     c, contract_id = setup(client, http, commits=[prepaid("Commit", 1000)])
     [commit] = v2(client, c, contract_id).commits
