@@ -41,6 +41,9 @@ package struct ContractEdit: Sendable {
     package var updateContractEndDate: NewValue<Timestamp>?
     package var updateContractName: NewValue<String>?
     package var updateNetPaymentTermsDays: NewValue<Decimal>?
+    /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
+    /// it is); not kept in the history.
+    package var allowEndingBeforeFinalizedInvoice: Bool
 
     /// A value with each stored property given.
     package init(
@@ -65,7 +68,8 @@ package struct ContractEdit: Sendable {
         updateScheduledCharges: [ScheduledChargeEdit] = [],
         updateContractEndDate: NewValue<Timestamp>? = nil,
         updateContractName: NewValue<String>? = nil,
-        updateNetPaymentTermsDays: NewValue<Decimal>? = nil
+        updateNetPaymentTermsDays: NewValue<Decimal>? = nil,
+        allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
         self.id = id
         self.kind = kind
@@ -89,6 +93,7 @@ package struct ContractEdit: Sendable {
         self.updateContractEndDate = updateContractEndDate
         self.updateContractName = updateContractName
         self.updateNetPaymentTermsDays = updateNetPaymentTermsDays
+        self.allowEndingBeforeFinalizedInvoice = allowEndingBeforeFinalizedInvoice
     }
 
     /// The IDs of the commits, credits, overrides, scheduled charges and discounts it added.
@@ -264,6 +269,9 @@ extension AppDatabase {
             if let date = end.value, date <= record.startingAt {
                 throw StoreError.invalid("'update_contract_end_date' must be after the contract's starting_at")
             }
+            if let date = end.value, !edit.allowEndingBeforeFinalizedInvoice {
+                try checkNoFinalizedInvoice(after: date, contractId: record.id, field: "update_contract_end_date", db)
+            }
             record.endingBefore = end.value
         }
         if let name = edit.updateContractName { record.name = name.value }
@@ -383,6 +391,20 @@ extension AppDatabase {
         guard let record = try request.fetchOne(db) else { throw StoreError.notFound(noun, id) }
         guard record.archivedAt == nil else { throw StoreError.invalid("\(noun) \(id) is archived") }
         return record
+    }
+
+    /// 400 if a finalized usage statement of the contract ends after `end`: what a contract end
+    /// moved before it needs `allow_..._finalized_invoice` for.
+    package static func checkNoFinalizedInvoice(after end: Timestamp, contractId: String, field: String, _ db: Database) throws {
+        if let invoice = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+            .filter(InvoiceRecord.Columns.sourceId == contractId)
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+            .filter(InvoiceRecord.Columns.endTimestamp > end)
+            .fetchOne(db) {
+            throw StoreError.invalid(
+                "'\(field)' is before the end of finalized invoice \(invoice.id); allow it to end before finalized invoices"
+            )
+        }
     }
 
     /// 400 if any of the invoice schedule items `ids` has been invoiced on a finalized invoice,

@@ -254,7 +254,8 @@ extension AppDatabase {
     /// Sets (or, with nil, removes) a contract's end; 400 if it is archived or the end is not
     /// after its start.
     package func updateContractEndDate(
-        customerId: String, contractId: String, endingBefore: Timestamp?, now: Timestamp
+        customerId: String, contractId: String, endingBefore: Timestamp?, allowEndingBeforeFinalizedInvoice: Bool = true,
+        now: Timestamp
     ) async throws {
         try await writer.write { db in
             _ = try Self.customerRecord(id: customerId, db)
@@ -263,6 +264,9 @@ extension AppDatabase {
                 throw StoreError.invalid("'ending_before' must be after the contract's starting_at")
             }
             try Self.settle(customerId: customerId, now: now, db)
+            if let endingBefore, !allowEndingBeforeFinalizedInvoice {
+                try Self.checkNoFinalizedInvoice(after: endingBefore, contractId: contractId, field: "ending_before", db)
+            }
             record.endingBefore = endingBefore
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)

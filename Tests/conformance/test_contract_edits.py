@@ -133,6 +133,24 @@ def test_end_date_name_and_payment_terms_read_back_through_v2(client, http):
     assert v2(client, c, contract_id).ending_before is None
 
 
+def test_an_end_before_a_finalized_invoice_needs_the_allow_flag(client, http):
+    c, contract_id = setup(client, http, now=utc(2026, 2, 10))
+    [jan, _] = statements(client, c)
+    assert (jan.status, jan.end_timestamp) == ("FINALIZED", FEB)
+    jan15 = utc(2026, 1, 15)
+    with expect_api_error(400):
+        client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_contract_end_date=jan15,
+                                 allow_contract_ending_before_finalized_invoice=False)
+    with expect_api_error(400):
+        client.v1.contracts.update_end_date(customer_id=c, contract_id=contract_id, ending_before=jan15,
+                                            allow_ending_before_finalized_invoice=False)
+    assert v2(client, c, contract_id).ending_before is None
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_contract_end_date=jan15)  # allowed by default
+    assert v2(client, c, contract_id).ending_before == jan15
+    [jan_after] = [i for i in statements(client, c) if i.id == jan.id]
+    assert jan_after.model_dump() == jan.model_dump()
+
+
 def test_archiving_a_commit_stops_its_drawdown(client, http):
     c, contract_id = setup(client, http, commits=[prepaid("Commit", 5000)])
     ingest(client, c, 30, utc(2026, 1, 5))
@@ -336,7 +354,6 @@ REFUSED_EDIT_FIELDS = [
     ("add_revenue_system_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
     ("add_spend_threshold_configuration", {"is_enabled": True}),
     ("add_spend_trackers", [{"alias": "x"}]),
-    ("allow_contract_ending_before_finalized_invoice", True),
     ("archive_spend_trackers", ["x"]),
     ("update_prepaid_balance_threshold_configuration", {"is_enabled": False}),
     ("update_recurring_commits", [{"recurring_commit_id": str(uuid.uuid4())}]),

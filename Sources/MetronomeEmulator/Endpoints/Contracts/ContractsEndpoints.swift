@@ -204,7 +204,7 @@ struct ContractsEndpoints {
         let id = try Validate.id(body.contractId, field: "contract_id")
         try await database.updateContractEndDate(
             customerId: try Validate.id(body.customerId, field: "customer_id"), contractId: id, endingBefore: body.endingBefore,
-            now: clock.now()
+            allowEndingBeforeFinalizedInvoice: body.allowEndingBeforeFinalizedInvoice ?? true, now: clock.now()
         )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }

@@ -283,6 +283,7 @@ struct EditContractRequest: Decodable {
     var updateContractEndDate: NewValue<Timestamp>?
     var updateContractName: NewValue<String>?
     var updateNetPaymentTermsDays: NewValue<Decimal>?
+    var allowContractEndingBeforeFinalizedInvoice: Bool?
     var uniquenessKey: String?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
@@ -290,7 +291,7 @@ struct EditContractRequest: Decodable {
         "add_billing_provider_configuration_update", "add_prepaid_balance_threshold_configuration", "add_professional_services",
         "add_recurring_commits", "add_recurring_credits", "add_reseller_royalties", "add_revenue_system_configuration_update",
         "add_spend_threshold_configuration", "add_spend_trackers",
-        "allow_contract_ending_before_finalized_invoice", "archive_spend_trackers",
+        "archive_spend_trackers",
         "update_prepaid_balance_threshold_configuration", "update_recurring_commits", "update_recurring_credits",
         "update_spend_threshold_configuration", "update_subscriptions",
     ]
@@ -304,10 +305,14 @@ struct EditContractRequest: Decodable {
         case updateScheduledCharges = "update_scheduled_charges", updateContractEndDate = "update_contract_end_date"
         case updateContractName = "update_contract_name", updateNetPaymentTermsDays = "update_net_payment_terms_days"
         case uniquenessKey = "uniqueness_key"
+        case allowContractEndingBeforeFinalizedInvoice = "allow_contract_ending_before_finalized_invoice"
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        allowContractEndingBeforeFinalizedInvoice = try container.decodeIfPresent(
+            Bool.self, forKey: .allowContractEndingBeforeFinalizedInvoice
+        )
         customerId = try container.decode(String.self, forKey: .customerId)
         contractId = try container.decode(String.self, forKey: .contractId)
         addCommits = try container.decodeIfPresent([CommitBody].self, forKey: .addCommits)
@@ -402,7 +407,8 @@ struct EditContractRequest: Decodable {
                 try change.edit(field: "update_scheduled_charges[\(index)].")
             },
             updateContractEndDate: updateContractEndDate, updateContractName: name,
-            updateNetPaymentTermsDays: updateNetPaymentTermsDays
+            updateNetPaymentTermsDays: updateNetPaymentTermsDays,
+            allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
         )
     }
 }
