@@ -132,7 +132,10 @@ extension AppDatabase {
         switch record.sourceKind {
         case .customerPlan: return nil
         case .contract: return record.sourceId
-        case .scheduledItem: return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId
+        case .scheduledItem:
+            // An invoice kept (finalized or void) after an edit removed its item still names its contract.
+            return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId
+                ?? record.document?.contractId
         }
     }
 

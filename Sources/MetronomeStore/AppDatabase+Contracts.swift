@@ -49,14 +49,20 @@ package struct ContractSnapshot: Sendable {
     package var packageId: String?
     /// The moment the snapshot shows the contract at: what is "current" is current then.
     package var asOf: Timestamp
+    /// The contract's edits and amendments, oldest first.
+    package var edits: [ContractEdit]
 
     /// A value with each stored property given.
-    package init(seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp) {
+    package init(
+        seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp, edits: [ContractEdit] = []
+    ) {
         self.asOf = asOf
+        self.edits = edits
         self.seq = seq
         self.terms = terms
         self.names = names
         self.packageId = packageId
+        self.edits = edits
     }
 }
 
@@ -266,7 +272,8 @@ extension AppDatabase {
     /// Sets (or, with nil, removes) a contract's end; 400 if it is archived or the end is not
     /// after its start.
     package func updateContractEndDate(
-        customerId: String, contractId: String, endingBefore: Timestamp?, now: Timestamp
+        customerId: String, contractId: String, endingBefore: Timestamp?, allowEndingBeforeFinalizedInvoice: Bool = true,
+        now: Timestamp
     ) async throws {
         try await writer.write { db in
             _ = try Self.customerRecord(id: customerId, db)
@@ -275,9 +282,16 @@ extension AppDatabase {
                 throw StoreError.invalid("'ending_before' must be after the contract's starting_at")
             }
             try Self.settle(customerId: customerId, now: now, db)
+            if let endingBefore, !allowEndingBeforeFinalizedInvoice {
+                try Self.checkNoFinalizedInvoice(after: endingBefore, contractId: contractId, field: "ending_before", db)
+            }
             record.endingBefore = endingBefore
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)
+            try ContractEditRecord(ContractEdit(
+                id: UUID().uuidString.lowercased(), kind: .edit, customerId: customerId, contractId: contractId, timestamp: now,
+                updateContractEndDate: NewValue(endingBefore)
+            )).insert(db)
             try Self.settle(customerId: customerId, now: now, db)
         }
     }
@@ -436,18 +450,20 @@ extension AppDatabase {
     }
 
     /// The names of every product and credit type `contracts` and `commits` refer to.
-    package static func catalogNames(contracts: [ContractTerms], commits: [CommitTerms], now: Timestamp, _ db: Database) throws -> CatalogNames {
-        let allCommits = commits + contracts.flatMap { $0.commits + $0.credits }
+    package static func catalogNames(
+        contracts: [ContractTerms], commits: [CommitTerms], edits: [ContractEdit] = [], now: Timestamp, _ db: Database
+    ) throws -> CatalogNames {
+        let allCommits = commits + contracts.flatMap { $0.commits + $0.credits } + edits.flatMap { $0.addCommits + $0.addCredits }
         var productIds = Set(allCommits.map(\.productId))
         var creditTypeIds = Set(allCommits.map(\.creditTypeId))
-        for contract in contracts {
-            productIds.formUnion((contract.scheduledCharges + contract.discounts).map(\.productId))
-            productIds.formUnion(contract.subscriptions.map(\.productId))
-            productIds.formUnion(contract.overrides.compactMap(\.productId))
-            productIds.formUnion(contract.recurringCommits.map(\.productId))
-            creditTypeIds.formUnion((contract.scheduledCharges + contract.discounts).map(\.schedule.creditTypeId))
-            creditTypeIds.formUnion(contract.overrides.compactMap { $0.overwriteRate?.creditTypeId })
-        }
+        let charges = contracts.flatMap { $0.scheduledCharges + $0.discounts } + edits.flatMap { $0.addScheduledCharges + $0.addDiscounts }
+        let overrides = contracts.flatMap(\.overrides) + edits.flatMap(\.addOverrides)
+        productIds.formUnion(charges.map(\.productId))
+        productIds.formUnion((contracts.flatMap(\.subscriptions) + edits.flatMap(\.addSubscriptions)).map(\.productId))
+        productIds.formUnion(overrides.compactMap(\.productId))
+        productIds.formUnion(contracts.flatMap(\.recurringCommits).map(\.productId))
+        creditTypeIds.formUnion(charges.map(\.schedule.creditTypeId))
+        creditTypeIds.formUnion(overrides.compactMap { $0.overwriteRate?.creditTypeId })
         let products = try ProductRecord.filter(productIds.contains(ProductRecord.Columns.id)).fetchAll(db)
         return CatalogNames(
             products: Dictionary(
@@ -460,11 +476,12 @@ extension AppDatabase {
     private static func snapshots(of records: [ContractRecord], now: Timestamp, _ db: Database) throws -> [ContractSnapshot] {
         let commits = try commitsByContract(ids: records.map(\.id), includeArchived: true, db)
         let contracts = records.map { $0.terms(commitsAndCredits: commits[$0.id] ?? []) }
-        let names = try catalogNames(contracts: contracts, commits: [], now: now, db)
+        let edits = try editsByContract(ids: records.map(\.id), db)
+        let names = try catalogNames(contracts: contracts, commits: [], edits: edits.values.flatMap { $0 }, now: now, db)
         let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
         return zip(records, contracts).map {
-            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now)
+            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now, edits: edits[$1.id] ?? [])
         }
     }
 

@@ -511,6 +511,23 @@ extension AppDatabase {
                 CREATE INDEX manual_balance_entry_by_customer ON manual_balance_entry(customer_id, seq);
                 """)
         }
+        migrator.registerMigration("v17 contract edits") { db in
+            try db.execute(sql: """
+                CREATE TABLE contract_edit (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    contract_id TEXT NOT NULL REFERENCES contract(id) ON DELETE CASCADE,
+                    timestamp INTEGER NOT NULL,
+                    starting_at INTEGER,
+                    uniqueness_key TEXT,
+                    changes TEXT NOT NULL
+                );
+                CREATE INDEX contract_edit_by_contract ON contract_edit(contract_id, seq);
+                CREATE INDEX contract_edit_by_key ON contract_edit(customer_id, uniqueness_key);
+                """)
+        }
         migrator.registerMigration("v19 override prioritization, usage filters and recurring commits") { db in
             try db.execute(sql: """
                 ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';
@@ -630,6 +647,7 @@ extension AppDatabase {
         "notification_config",
         "audit_log",
         "system_notification_disabled",
+        "contract_edit",
         "commit_or_credit",
         "contract",
         "customer_alert_state",

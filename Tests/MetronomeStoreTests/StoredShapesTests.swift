@@ -108,4 +108,41 @@ import Testing
             """)
         #expect(minimal.domain == Rate(productId: "p1", entitled: false, rateType: .flat, startingAt: start))
     }
+
+    @Test func contractEditChangesKeepTheirKeys() throws {
+        let stored = try roundTrip(StoredContractEditChanges.self, """
+            {"add_commits": [], "add_credits": [], "add_overrides": [], "add_scheduled_charges": [], "add_discounts": [],
+             "add_subscriptions": [], "archive_commits": ["c1"], "archive_credits": ["c2"], "archive_scheduled_charges": ["s1"], "remove_overrides": ["o1"],
+             "update_commits": [{"id": "k1", "kind": "COMMIT",
+                 "access_schedule": {"add": [{"id": "a1", "amount": 5, "starting_at": "2026-01-01T00:00:00.000Z",
+                                              "ending_before": "2026-02-01T00:00:00.000Z"}],
+                                     "update": [{"id": "a0", "amount": 7}], "remove": ["a2"]},
+                 "invoice_schedule": {"add": [{"id": "i1", "quantity": 2, "unit_price": 3, "timestamp": "2026-01-01T00:00:00.000Z"}],
+                                      "update": [], "remove": []},
+                 "applicable_product_ids": {"value": ["p1"]}, "applicable_product_tags": {}, "applicable_contract_ids": {"value": []},
+                 "description": "d", "name": "n", "priority": {"value": 2}, "product_id": "p2", "rate_type": "LIST_RATE",
+                 "rollover_fraction": {}, "invoice_contract_id": "k9"}],
+             "update_scheduled_charges": [{"id": "s2", "invoice_schedule": {"add": [], "update": [], "remove": ["i2"]}}],
+             "update_contract_end_date": {"value": "2026-02-01T00:00:00.000Z"}, "update_contract_name": {},
+             "update_net_payment_terms_days": {"value": 30}}
+            """)
+        let edit = ContractEditRecord(ContractEdit(id: "e", kind: .edit, customerId: "c", contractId: "k", timestamp: start))
+        #expect(edit.changes.updateCommits.isEmpty)
+        #expect(stored.archiveCommits == ["c1"] && stored.removeOverrides == ["o1"])
+        #expect(stored.updateCommits == [CommitEdit(
+            id: "k1", kind: .commit,
+            accessSchedule: ScheduleEdit(
+                add: [ScheduleItemEdit(id: "a1", amount: 5, startingAt: start, endingBefore: end)],
+                update: [ScheduleItemEdit(id: "a0", amount: 7)], remove: ["a2"]
+            ),
+            invoiceSchedule: ScheduleEdit(add: [ScheduleItemEdit(id: "i1", quantity: 2, unitPrice: 3, timestamp: start)], update: [], remove: []),
+            applicableProductIds: NewValue(["p1"]), applicableProductTags: NewValue(nil), applicableContractIds: NewValue([]),
+            description: "d", name: "n", priority: NewValue(2), productId: "p2", rateType: .listRate, rolloverFraction: NewValue(nil),
+            invoiceContractId: "k9"
+        )])
+        #expect(stored.updateScheduledCharges == [ScheduledChargeEdit(id: "s2", invoiceSchedule: ScheduleEdit(add: [], update: [], remove: ["i2"]))])
+        #expect(stored.updateContractEndDate == NewValue(end))
+        #expect(stored.updateContractName == NewValue(nil))
+        #expect(stored.updateNetPaymentTermsDays == NewValue(30))
+    }
 }

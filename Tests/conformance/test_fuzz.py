@@ -969,6 +969,16 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
         ("POST", "/v2/contracts/list"): ({}, {"customer_id": cid, "covering_date": at, "include_archived": True,
                                               "include_balance": True, "include_ledgers": True, "limit": 10}),
         ("POST", "/v2/contracts/getEditHistory"): ({}, {"customer_id": cid, "contract_id": w.contract_id}),
+        ("POST", "/v2/contracts/edit"): ({}, {
+            "customer_id": cid, "contract_id": w.contract_id, "update_contract_name": "Fuzzed edit",
+            "add_overrides": [{"starting_at": "2026-02-01T00:00:00Z", "product_id": API_CALLS_PRODUCT, "multiplier": 0.9}]}),
+        ("POST", "/v2/contracts/commits/edit"): ({}, {
+            "customer_id": cid, "commit_id": w.commit_id, "name": "Fuzzed commit edit", "priority": 3}),
+        ("POST", "/v2/contracts/credits/edit"): ({}, {
+            "customer_id": cid, "credit_id": w.credit_id, "name": "Fuzzed credit edit"}),
+        ("POST", "/v1/contracts/amend"): ({}, {
+            "customer_id": cid, "contract_id": w.contract_id, "starting_at": "2026-02-01T00:00:00Z",
+            "overrides": [{"starting_at": "2026-02-01T00:00:00Z", "product_id": API_CALLS_PRODUCT, "multiplier": 0.8}]}),
         # Balances, commits and credits
         ("POST", "/v1/contracts/customerBalances/list"): ({}, {
             "customer_id": cid, "covering_date": at, "include_balance": True, "include_ledgers": True,

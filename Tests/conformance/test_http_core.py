@@ -176,8 +176,7 @@ def test_body_larger_than_max_body_size_is_413(spawn_emulator):
 @pytest.mark.parametrize(
     "method,path",
     [
-        ("POST", "/v1/contracts/amend"),
-        ("POST", "/v2/contracts/edit"),
+        ("POST", "/v1/contracts/seatBalances/list"),
     ],
 )
 def test_unimplemented_metronome_endpoint_is_501(http, method, path):
@@ -188,7 +187,8 @@ def test_unimplemented_metronome_endpoint_is_501(http, method, path):
 def test_unimplemented_endpoint_via_sdk_is_501(client):
     c = client.v1.customers.create(name="c").data
     with expect_api_error(501):
-        client.v1.contracts.amend(contract_id=c.id, customer_id=c.id, starting_at="2026-01-01T00:00:00Z")
+        client.v1.contracts.set_usage_filter(
+            contract_id=c.id, customer_id=c.id, group_key="region", group_values=["eu"], starting_at="2026-01-01T00:00:00Z")
 
 
 # ---------------------------------------------------------------- array query params

@@ -9,14 +9,10 @@ import MetronomeStore
 enum MetronomeEndpointsNotYetBuilt {
     /// Method and path of each, path parameters in braces.
     static let all: [(HTTPRequest.Method, String)] = [
-        (.post, "/v1/contracts/amend"),
         (.post, "/v1/contracts/createHistoricalInvoices"),
         (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
         (.post, "/v1/contracts/scheduleProServicesInvoice"),
         (.post, "/v1/contracts/seatBalances/list"),
-        (.post, "/v2/contracts/commits/edit"),
-        (.post, "/v2/contracts/credits/edit"),
-        (.post, "/v2/contracts/edit"),
     ]
 
     /// A route answering 501 for each endpoint of `all`.

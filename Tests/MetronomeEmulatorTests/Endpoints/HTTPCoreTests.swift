@@ -40,7 +40,7 @@ import Testing
             let unknown = try await client.call(.get, "/v1/nothing-here")
             #expect(unknown.status == .notFound)
             #expect(unknown.message?.contains("/v1/nothing-here") == true)
-            let unbuilt = try await client.call(.post, "/v1/contracts/amend", json: "{}")
+            let unbuilt = try await client.call(.post, "/v1/contracts/seatBalances/list", json: "{}")
             #expect(unbuilt.status == .notImplemented)
             #expect(unbuilt.message?.contains("not implement") == true)
         }

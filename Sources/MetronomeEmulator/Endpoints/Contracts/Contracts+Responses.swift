@@ -3,12 +3,14 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Metronome's `Contract`: the contract as created (`initial`) and as it stands (`current`);
-/// the emulator keeps no amendments, so both show the same terms.
+/// Metronome's `Contract`: the contract as it stands (`current`), the amendments v1
+/// `contracts/amend` made, and `initial`: the current terms without the commits, credits,
+/// overrides and charges that amendments and edits added (other changes, such as a new end date
+/// or an archived commit, show in both).
 struct ContractWire: Encodable {
     var id: String
     var customerId: String
-    var amendments: [ContractBodyWire]
+    var amendments: [AmendmentWire]
     var initial: ContractBodyWire
     var current: ContractBodyWire
     var subscriptions: [SubscriptionWire]
@@ -30,9 +32,16 @@ struct ContractWire: Encodable {
         let terms = snapshot.terms
         id = terms.id
         customerId = terms.customerId
-        amendments = []
-        initial = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
-        current = initial
+        amendments = snapshot.edits.filter { $0.kind == .amendment }.map { AmendmentWire($0, names: snapshot.names) }
+        let added = snapshot.edits.reduce(into: Set<String>()) { $0.formUnion($1.addedIds) }
+        var initialTerms = terms
+        initialTerms.commits.removeAll { added.contains($0.id) }
+        initialTerms.credits.removeAll { added.contains($0.id) }
+        initialTerms.overrides.removeAll { added.contains($0.id) }
+        initialTerms.scheduledCharges.removeAll { added.contains($0.id) }
+        initialTerms.discounts.removeAll { added.contains($0.id) }
+        initial = ContractBodyWire(initialTerms, names: snapshot.names, asOf: snapshot.asOf)
+        current = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
         subscriptions = terms.subscriptions.map {
             SubscriptionWire($0, names: snapshot.names, anchor: terms.usageStatementSchedule.billingAnchorDate, asOf: snapshot.asOf)
         }
@@ -66,7 +75,8 @@ extension ContractWire {
         var copy = self
         copy.initial.commits = show(initial.commits)
         copy.initial.credits = show(initial.credits)
-        copy.current = copy.initial
+        copy.current.commits = show(current.commits)
+        copy.current.credits = show(current.credits)
         return copy
     }
 }
@@ -466,5 +476,37 @@ struct ContractRateWire: Encodable {
         billingFrequency = listing.rate.billingFrequency
         commitRate = listing.rate.commitRate.map(CommitRateWire.init)
         pricingGroupValues = listing.rate.pricingGroupValues
+    }
+}
+
+/// An item of a contract's `amendments`: what one v1 `contracts/amend` added, from its
+/// `starting_at`.
+struct AmendmentWire: Encodable {
+    var id: String
+    var commits: [CommitWire]
+    var credits: [CommitWire]
+    var overrides: [OverrideWire]
+    var scheduledCharges: [ScheduledChargeWire]
+    var discounts: [ScheduledChargeWire]
+    var createdAt: Timestamp
+    var createdBy: String
+    var startingAt: Timestamp
+
+    enum CodingKeys: String, CodingKey {
+        case id, commits, credits, overrides, scheduledCharges = "scheduled_charges", discounts, createdAt = "created_at"
+        case createdBy = "created_by", startingAt = "starting_at"
+    }
+
+    /// `amendment` on the wire, its products and credit types named from `names`.
+    init(_ amendment: ContractEdit, names: CatalogNames) {
+        id = amendment.id
+        commits = amendment.addCommits.map { CommitWire($0, names: names) }
+        credits = amendment.addCredits.map { CommitWire($0, names: names) }
+        overrides = amendment.addOverrides.map { OverrideWire($0, names: names) }
+        scheduledCharges = amendment.addScheduledCharges.map { ScheduledChargeWire($0, names: names) }
+        discounts = amendment.addDiscounts.map { ScheduledChargeWire($0, names: names) }
+        createdAt = amendment.timestamp
+        createdBy = AppDatabase.apiAuthor
+        startingAt = amendment.startingAt ?? amendment.timestamp
     }
 }

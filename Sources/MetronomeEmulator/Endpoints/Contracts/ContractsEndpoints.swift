@@ -4,8 +4,8 @@ import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
 
-/// Contracts: `/v1/contracts/create|get|list|archive|updateEndDate|getContractRateSchedule|getSubscriptionQuantityHistory|
-/// setUsageFilter`.
+/// Contracts: `/v1/contracts/create|get|list|amend|archive|updateEndDate|getContractRateSchedule|
+/// getSubscriptionQuantityHistory|setUsageFilter`.
 struct ContractsEndpoints {
     typealias Context = EmulatorRequestContext
 
@@ -21,6 +21,7 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/create", use: create)
         routes.post("/v1/contracts/get", use: get)
         routes.post("/v1/contracts/list", use: list)
+        routes.post("/v1/contracts/amend", use: amend)
         routes.post("/v1/contracts/archive", use: archive)
         routes.post("/v1/contracts/updateEndDate", use: updateEndDate)
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
@@ -214,6 +215,15 @@ struct ContractsEndpoints {
         }
     }
 
+    /// Amends the contract: adds commits, credits, overrides, scheduled charges and discounts,
+    /// kept as an amendment that v1 get and list show.
+    @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
+        let decoded = try await request.decodeJSON(as: BodyWithFields<AmendContractRequest>.self, context: context)
+        try AmendContractRequest.refuseUnsupported(decoded)
+        let id = try await database.editContract(try decoded.value.amendment(now: clock.now()))
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
+    }
+
     /// Archives the contract and its commits and credits; its draft invoices are voided.
     @Sendable func archive(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: ArchiveContractRequest.self, context: context)
@@ -229,7 +239,7 @@ struct ContractsEndpoints {
         let id = try Validate.id(body.contractId, field: "contract_id")
         try await database.updateContractEndDate(
             customerId: try Validate.id(body.customerId, field: "customer_id"), contractId: id, endingBefore: body.endingBefore,
-            now: clock.now()
+            allowEndingBeforeFinalizedInvoice: body.allowEndingBeforeFinalizedInvoice ?? true, now: clock.now()
         )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }

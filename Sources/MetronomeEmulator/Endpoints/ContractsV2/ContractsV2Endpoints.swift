@@ -5,7 +5,8 @@ import MetronomeCodecs
 import MetronomeStore
 
 /// Contracts in Metronome's v2 shape: `/v2/contracts/get|list|getEditHistory`, read from the
-/// contracts v1 `contracts/create` stores.
+/// contracts v1 `contracts/create` stores, and their edits: `/v2/contracts/edit`,
+/// `/v2/contracts/commits/edit` and `/v2/contracts/credits/edit`.
 struct ContractsV2Endpoints {
     typealias Context = EmulatorRequestContext
 
@@ -22,6 +23,9 @@ struct ContractsV2Endpoints {
         routes.post("/v2/contracts/get", use: get)
         routes.post("/v2/contracts/list", use: list)
         routes.post("/v2/contracts/getEditHistory", use: editHistory)
+        routes.post("/v2/contracts/edit", use: edit)
+        routes.post("/v2/contracts/commits/edit", use: editCommit)
+        routes.post("/v2/contracts/credits/edit", use: editCredit)
         return routes
     }
 
@@ -44,16 +48,62 @@ struct ContractsV2Endpoints {
         return try JSONResponse.ok(try await v1.contracts(body, list: "contracts-v2", ContractV2Wire.init))
     }
 
-    /// The edits made to the contract since its creation, which is not itself an edit. Only
-    /// v2 `contracts/edit` makes edits, and the emulator does not serve it yet, so the list
-    /// is empty; 404 for an unknown customer or contract.
+    /// The edits made to the contract since its creation (which is not itself an edit), oldest
+    /// first: those of `contracts/edit`, of `commits/edit` and `credits/edit` on its commits and
+    /// credits, v1 `updateEndDate` and v1 amendments. 404 for an unknown customer or contract.
     @Sendable func editHistory(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: GetContractEditHistoryRequest.self, context: context)
-        _ = try await database.contract(
+        let snapshot = try await database.contract(
             customerId: try Validate.id(body.customerId, field: "customer_id"),
             contractId: try Validate.id(body.contractId, field: "contract_id"), now: clock.now()
         )
-        return try JSONResponse.ok(DataEnvelope(data: [Never]()))
+        return try JSONResponse.ok(DataEnvelope(data: snapshot.edits.map {
+            ContractEditWire(
+                $0, names: snapshot.names, anchor: snapshot.terms.usageStatementSchedule.billingAnchorDate, asOf: snapshot.asOf
+            )
+        }))
+    }
+
+    /// Edits a contract from now on: adds, archives, removes and updates its commits, credits,
+    /// overrides, scheduled charges and discounts, and changes its name, end and payment terms.
+    @Sendable func edit(_ request: Request, context: Context) async throws -> Response {
+        let decoded = try await request.decodeJSON(as: BodyWithFields<EditContractRequest>.self, context: context)
+        try EditContractRequest.refuseUnsupported(decoded)
+        let body = decoded.value
+        let now = clock.now()
+        var span: (start: Timestamp, end: Timestamp?)?
+        if !(body.addSubscriptions ?? []).isEmpty {
+            // Added subscriptions default to the contract's range, which the store then holds.
+            let terms = try await database.contract(
+                customerId: try Validate.id(body.customerId, field: "customer_id"),
+                contractId: try Validate.id(body.contractId, field: "contract_id"), now: now
+            ).terms
+            span = (terms.startingAt, terms.endingBefore)
+        }
+        let id = try await database.editContract(try body.edit(now: now, contractStart: span?.start, contractEnd: span?.end))
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
+    }
+
+    /// Edits one commit: its access and invoice schedules, products and other terms.
+    @Sendable func editCommit(_ request: Request, context: Context) async throws -> Response {
+        try await editCommitOrCredit(request, context: context, kind: .commit)
+    }
+
+    /// Edits one credit: its access schedule, products and other terms.
+    @Sendable func editCredit(_ request: Request, context: Context) async throws -> Response {
+        try await editCommitOrCredit(request, context: context, kind: .credit)
+    }
+
+    /// Edits the commit or credit the body names; answers its ID.
+    private func editCommitOrCredit(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
+        let decoded = try await request.decodeJSON(as: BodyWithFields<EditCommitRequest>.self, context: context)
+        try decoded.refuse(CommitEditBody.unsupportedFields)
+        let change = try decoded.value.change.edit(kind: kind)
+        try await database.editCommitOrCredit(
+            customerId: try Validate.id(decoded.value.customerId, field: "customer_id"), change: change,
+            editId: UUID().uuidString.lowercased(), now: clock.now()
+        )
+        return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: change.id)))
     }
 }
 

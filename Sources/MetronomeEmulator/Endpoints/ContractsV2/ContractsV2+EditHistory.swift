@@ -1,0 +1,160 @@
+import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
+/// An item of `getEditHistory`: one edit (or v1 amendment) and what it did; what it added is
+/// shown as it was added.
+struct ContractEditWire: Encodable {
+    var id: String
+    var timestamp: Timestamp
+    var uniquenessKey: String?
+    var addCommits: [CommitWire]?
+    var addCredits: [CommitWire]?
+    var addOverrides: [OverrideWire]?
+    var addScheduledCharges: [ScheduledChargeWire]?
+    var addDiscounts: [ScheduledChargeWire]?
+    var addSubscriptions: [SubscriptionWire]?
+    var archiveCommits: [IDPayload]?
+    var archiveCredits: [IDPayload]?
+    var archiveScheduledCharges: [IDPayload]?
+    var removeOverrides: [IDPayload]?
+    var updateCommits: [CommitEditWire]?
+    var updateCredits: [CommitEditWire]?
+    var updateScheduledCharges: [ScheduledChargeEditWire]?
+    var updateContractEndDate: Timestamp?
+    var updateContractName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, timestamp, uniquenessKey = "uniqueness_key", addCommits = "add_commits", addCredits = "add_credits"
+        case addOverrides = "add_overrides", addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
+        case addSubscriptions = "add_subscriptions", archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
+        case updateCommits = "update_commits", updateCredits = "update_credits"
+        case updateScheduledCharges = "update_scheduled_charges", updateContractEndDate = "update_contract_end_date"
+        case updateContractName = "update_contract_name"
+    }
+
+    /// `edit` on the wire, its products and credit types named from `names`, subscriptions' billing
+    /// periods counted from `anchor` as of `asOf`; lists it has nothing in are left out.
+    init(_ edit: ContractEdit, names: CatalogNames, anchor: Timestamp, asOf: Timestamp) {
+        func nonEmpty<T>(_ items: [T]) -> [T]? { items.isEmpty ? nil : items }
+        id = edit.id
+        timestamp = edit.timestamp
+        uniquenessKey = edit.uniquenessKey
+        addCommits = nonEmpty(edit.addCommits.map { CommitWire($0, names: names) })
+        addCredits = nonEmpty(edit.addCredits.map { CommitWire($0, names: names) })
+        addOverrides = nonEmpty(edit.addOverrides.map { OverrideWire($0, names: names) })
+        addScheduledCharges = nonEmpty(edit.addScheduledCharges.map { ScheduledChargeWire($0, names: names) })
+        addDiscounts = nonEmpty(edit.addDiscounts.map { ScheduledChargeWire($0, names: names) })
+        addSubscriptions = nonEmpty(edit.addSubscriptions.map { SubscriptionWire($0, names: names, anchor: anchor, asOf: asOf) })
+        archiveCommits = nonEmpty(edit.archiveCommits.map(IDPayload.init))
+        archiveCredits = nonEmpty(edit.archiveCredits.map(IDPayload.init))
+        archiveScheduledCharges = nonEmpty(edit.archiveScheduledCharges.map(IDPayload.init))
+        removeOverrides = nonEmpty(edit.removeOverrides.map(IDPayload.init))
+        updateCommits = nonEmpty(edit.updateCommits.filter { $0.kind == .commit }.map(CommitEditWire.init))
+        updateCredits = nonEmpty(edit.updateCommits.filter { $0.kind == .credit }.map(CommitEditWire.init))
+        updateScheduledCharges = nonEmpty(edit.updateScheduledCharges.map(ScheduledChargeEditWire.init))
+        updateContractEndDate = edit.updateContractEndDate?.value
+        updateContractName = edit.updateContractName?.value
+    }
+}
+
+/// A schedule edit on the wire: items added, updated and removed.
+struct ScheduleEditWire: Encodable {
+    var addScheduleItems: [Item]?
+    var updateScheduleItems: [Item]?
+    var removeScheduleItems: [IDPayload]?
+
+    /// An item added or changed, with the fields it gave.
+    struct Item: Encodable {
+        var id: String
+        var amount: Decimal?
+        var quantity: Decimal?
+        var unitPrice: Decimal?
+        var timestamp: Timestamp?
+        var startingAt: Timestamp?
+        var endingBefore: Timestamp?
+
+        enum CodingKeys: String, CodingKey {
+            case id, amount, quantity, unitPrice = "unit_price", timestamp, startingAt = "starting_at"
+            case endingBefore = "ending_before"
+        }
+
+        /// `item` on the wire.
+        init(_ item: ScheduleItemEdit) {
+            id = item.id
+            amount = item.amount
+            quantity = item.quantity
+            unitPrice = item.unitPrice
+            timestamp = item.timestamp
+            startingAt = item.startingAt
+            endingBefore = item.endingBefore
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case addScheduleItems = "add_schedule_items", updateScheduleItems = "update_schedule_items"
+        case removeScheduleItems = "remove_schedule_items"
+    }
+
+    /// `edit` on the wire.
+    init(_ edit: ScheduleEdit) {
+        addScheduleItems = edit.add.isEmpty ? nil : edit.add.map(Item.init)
+        updateScheduleItems = edit.update.isEmpty ? nil : edit.update.map(Item.init)
+        removeScheduleItems = edit.remove.isEmpty ? nil : edit.remove.map(IDPayload.init)
+    }
+}
+
+/// An item of an edit's `update_commits` or `update_credits`: the fields it changed.
+struct CommitEditWire: Encodable {
+    var id: String
+    var accessSchedule: ScheduleEditWire?
+    var invoiceSchedule: ScheduleEditWire?
+    var applicableProductIds: [String]?
+    var applicableProductTags: [String]?
+    var description: String?
+    var name: String?
+    var priority: Decimal?
+    var productId: String?
+    var rateType: CommitRateType?
+    var rolloverFraction: Decimal?
+
+    enum CodingKeys: String, CodingKey {
+        case id, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule"
+        case applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
+        case description, name, priority, productId = "product_id", rateType = "rate_type"
+        case rolloverFraction = "rollover_fraction"
+    }
+
+    /// `edit` on the wire (a field it cleared is left out).
+    init(_ edit: CommitEdit) {
+        id = edit.id
+        accessSchedule = edit.accessSchedule.map(ScheduleEditWire.init)
+        invoiceSchedule = edit.invoiceSchedule.map(ScheduleEditWire.init)
+        applicableProductIds = edit.applicableProductIds?.value
+        applicableProductTags = edit.applicableProductTags?.value
+        description = edit.description
+        name = edit.name
+        priority = edit.priority?.value
+        productId = edit.productId
+        rateType = edit.rateType
+        rolloverFraction = edit.rolloverFraction?.value
+    }
+}
+
+/// An item of an edit's `update_scheduled_charges`.
+struct ScheduledChargeEditWire: Encodable {
+    var id: String
+    var invoiceSchedule: ScheduleEditWire?
+
+    enum CodingKeys: String, CodingKey {
+        case id, invoiceSchedule = "invoice_schedule"
+    }
+
+    /// `edit` on the wire.
+    init(_ edit: ScheduledChargeEdit) {
+        id = edit.id
+        invoiceSchedule = edit.invoiceSchedule.map(ScheduleEditWire.init)
+    }
+}

@@ -1,0 +1,475 @@
+import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import MetronomeStore
+
+// MARK: - Fields refused inside items
+
+/// Refusal of fields nested in a body's items, which `BodyWithFields.refuse` (top level only)
+/// cannot see.
+enum NestedFields {
+    /// Throws a 400 for the first of `paths` given in an item of the array `items`, naming it
+    /// `field[index].path`. A path goes through objects with `.`; a component ending in `[]`
+    /// goes through every item of an array.
+    static func refuse(_ paths: [String], inItemsOf items: JSONValue?, field: String) throws {
+        guard case .array(let list)? = items else { return }
+        for (index, item) in list.enumerated() {
+            try refuse(paths, in: item, field: "\(field)[\(index)]")
+        }
+    }
+
+    /// Throws a 400 for the first of `paths` that the object `value` gave, naming it `field.path`.
+    static func refuse(_ paths: [String], in value: JSONValue?, field: String) throws {
+        guard let value else { return }
+        for path in paths where gave(value, path.split(separator: ".").map(String.init)) {
+            throw APIError.unsupportedField("\(field).\(path.replacingOccurrences(of: "[]", with: ""))")
+        }
+    }
+
+    /// Whether `value` gives `path` a value: not null, and not an empty array or object.
+    private static func gave(_ value: JSONValue, _ path: [String]) -> Bool {
+        guard case .object(let members) = value, let first = path.first else { return false }
+        let key = first.hasSuffix("[]") ? String(first.dropLast(2)) : first
+        guard let child = members[key] else { return false }
+        let rest = Array(path.dropFirst())
+        if first.hasSuffix("[]") {
+            guard case .array(let items) = child else { return false }
+            return items.contains { rest.isEmpty ? true : gave($0, rest) }
+        }
+        guard rest.isEmpty else { return gave(child, rest) }
+        switch child {
+        case .null: return false
+        case .array(let items): return !items.isEmpty
+        case .object(let members): return !members.isEmpty
+        default: return true
+        }
+    }
+
+    /// Fields of a commit or credit item (of `add_commits`, `add_credits`, v1 amend's `commits`
+    /// and `credits`) the emulator does not take.
+    static let commitItemFields = [
+        "amount", "hierarchy_configuration", "netsuite_sales_order_id", "payment_gate_config", "spend_tracker_attributes",
+        "temporary_id",
+    ]
+    /// Fields of an override item the emulator does not take.
+    static let overrideItemFields = [
+        "override_specifiers[].any_commit_or_credit_ids", "override_specifiers[].billing_frequency",
+        "override_specifiers[].commit_ids", "override_specifiers[].recurring_commit_ids",
+    ]
+    /// Fields of a subscription item the emulator does not take.
+    static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "seat_config", "temporary_id"]
+    /// Fields of a scheduled charge or discount item the emulator does not take.
+    static let chargeItemFields = ["netsuite_sales_order_id"]
+
+    /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
+    /// balance here is drawn down by spend.
+    static func refuseQuantityAccess(inItemsOf items: JSONValue?, field: String) throws {
+        guard case .array(let list)? = items else { return }
+        for (index, item) in list.enumerated() {
+            if case .object(let members) = item, case .object(let schedule)? = members["access_schedule"],
+               case .string(let type)? = schedule["access_type"], type.uppercased() == "QUANTITY" {
+                throw APIError.unsupportedField("\(field)[\(index)].access_schedule.access_type QUANTITY")
+            }
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The new value of a nullable field an edit may set: nil when the field is absent, a
+    /// `NewValue` holding nil when it is null.
+    func decodeNewValue<Value: Codable & Sendable & Equatable>(_ type: Value.Type, forKey key: Key) throws -> NewValue<Value>? {
+        guard contains(key) else { return nil }
+        return NewValue(try decodeIfPresent(type, forKey: key))
+    }
+}
+
+// MARK: - Schedule and commit edits
+
+/// `access_schedule` or `invoice_schedule` of a commit edit, or `invoice_schedule` of a
+/// scheduled charge edit: items to add, update and remove.
+struct ScheduleEditBody: Decodable {
+    var addScheduleItems: [Item]?
+    var updateScheduleItems: [Item]?
+    var removeScheduleItems: [Removal]?
+
+    /// An item to add (no `id`) or update (`id` required): an access segment's amount and range,
+    /// or an invoice item's timestamp and amount or quantity and unit price.
+    struct Item: Decodable {
+        var id: String?
+        var amount: Decimal?
+        var quantity: Decimal?
+        var unitPrice: Decimal?
+        var timestamp: Timestamp?
+        var startingAt: Timestamp?
+        var endingBefore: Timestamp?
+
+        enum CodingKeys: String, CodingKey {
+            case id, amount, quantity, unitPrice = "unit_price", timestamp, startingAt = "starting_at"
+            case endingBefore = "ending_before"
+        }
+    }
+
+    /// An item to remove.
+    struct Removal: Decodable {
+        var id: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case addScheduleItems = "add_schedule_items", updateScheduleItems = "update_schedule_items"
+        case removeScheduleItems = "remove_schedule_items"
+    }
+
+    /// The edit, new items given new IDs; `field` names the schedule in errors.
+    func edit(field: String) throws -> ScheduleEdit {
+        ScheduleEdit(
+            add: (addScheduleItems ?? []).map { item in
+                ScheduleItemEdit(
+                    id: UUID().uuidString.lowercased(), amount: item.amount, quantity: item.quantity, unitPrice: item.unitPrice,
+                    timestamp: item.timestamp, startingAt: item.startingAt, endingBefore: item.endingBefore
+                )
+            },
+            update: try (updateScheduleItems ?? []).enumerated().map { index, item in
+                guard let id = item.id else {
+                    throw APIError.badRequest("Missing required field '\(field).update_schedule_items[\(index)].id'")
+                }
+                return ScheduleItemEdit(
+                    id: try Validate.id(id, field: "\(field).update_schedule_items[\(index)].id"), amount: item.amount,
+                    quantity: item.quantity, unitPrice: item.unitPrice, timestamp: item.timestamp, startingAt: item.startingAt,
+                    endingBefore: item.endingBefore
+                )
+            },
+            remove: try (removeScheduleItems ?? []).enumerated().map { index, item in
+                try Validate.id(item.id, field: "\(field).remove_schedule_items[\(index)].id")
+            }
+        )
+    }
+}
+
+/// An item of `update_commits` or `update_credits`, or the body of `commits/edit` and
+/// `credits/edit`: what to change of one commit or credit.
+struct CommitEditBody: Decodable {
+    var commitId: String?
+    var creditId: String?
+    var accessSchedule: ScheduleEditBody?
+    var invoiceSchedule: ScheduleEditBody?
+    var applicableProductIds: NewValue<[String]>?
+    var applicableProductTags: NewValue<[String]>?
+    var applicableContractIds: NewValue<[String]>?
+    var description: String?
+    var name: String?
+    var priority: NewValue<Decimal>?
+    var productId: String?
+    var rateType: CommitRateType?
+    var rolloverFraction: NewValue<Decimal>?
+    var invoiceContractId: String?
+
+    /// Fields of a commit or credit edit the emulator does not take.
+    static let unsupportedFields = ["hierarchy_configuration", "netsuite_sales_order_id", "specifiers"]
+
+    enum CodingKeys: String, CodingKey {
+        case commitId = "commit_id", creditId = "credit_id", accessSchedule = "access_schedule"
+        case invoiceSchedule = "invoice_schedule", applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
+        case description, name, priority, productId = "product_id", rateType = "rate_type"
+        case rolloverFraction = "rollover_fraction", invoiceContractId = "invoice_contract_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        commitId = try container.decodeIfPresent(String.self, forKey: .commitId)
+        creditId = try container.decodeIfPresent(String.self, forKey: .creditId)
+        accessSchedule = try container.decodeIfPresent(ScheduleEditBody.self, forKey: .accessSchedule)
+        invoiceSchedule = try container.decodeIfPresent(ScheduleEditBody.self, forKey: .invoiceSchedule)
+        applicableProductIds = try container.decodeNewValue([String].self, forKey: .applicableProductIds)
+        applicableProductTags = try container.decodeNewValue([String].self, forKey: .applicableProductTags)
+        applicableContractIds = try container.decodeNewValue([String].self, forKey: .applicableContractIds)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        priority = try container.decodeNewValue(Decimal.self, forKey: .priority)
+        productId = try container.decodeIfPresent(String.self, forKey: .productId)
+        rateType = try container.decodeIfPresent(CommitRateType.self, forKey: .rateType)
+        rolloverFraction = try container.decodeNewValue(Decimal.self, forKey: .rolloverFraction)
+        invoiceContractId = try container.decodeIfPresent(String.self, forKey: .invoiceContractId)
+    }
+
+    /// The edit of the commit (or credit) this names; `field` prefixes field names (e.g.
+    /// `update_commits[0].`).
+    func edit(kind: CommitKind, field: String = "") throws -> CommitEdit {
+        let idField = kind == .commit ? "commit_id" : "credit_id"
+        guard let id = kind == .commit ? commitId : creditId else {
+            throw APIError.badRequest("Missing required field '\(field)\(idField)'")
+        }
+        if kind == .credit, invoiceSchedule != nil {
+            throw APIError.badRequest("'\(field)invoice_schedule': a credit has no invoice schedule")
+        }
+        if let name { _ = try Validate.name(name, field: "\(field)name") }
+        return CommitEdit(
+            id: try Validate.id(id, field: "\(field)\(idField)"), kind: kind,
+            accessSchedule: try accessSchedule?.edit(field: "\(field)access_schedule"),
+            invoiceSchedule: try invoiceSchedule?.edit(field: "\(field)invoice_schedule"),
+            applicableProductIds: try applicableProductIds.map { change in
+                NewValue(try change.value?.map { try Validate.id($0, field: "\(field)applicable_product_ids") })
+            },
+            applicableProductTags: applicableProductTags,
+            applicableContractIds: try applicableContractIds.map { change in
+                NewValue(try change.value?.map { try Validate.id($0, field: "\(field)applicable_contract_ids") })
+            },
+            description: description, name: name, priority: priority,
+            productId: try productId.map { try Validate.id($0, field: "\(field)product_id") }, rateType: rateType,
+            rolloverFraction: rolloverFraction,
+            invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") }
+        )
+    }
+}
+
+/// The body of `commits/edit` and `credits/edit`: the commit's (or credit's) edit and its customer.
+struct EditCommitRequest: Decodable {
+    var customerId: String
+    var change: CommitEditBody
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        customerId = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .customerId)
+        change = try CommitEditBody(from: decoder)
+    }
+}
+
+/// An item of `update_scheduled_charges`.
+struct ScheduledChargeEditBody: Decodable {
+    var scheduledChargeId: String
+    var invoiceSchedule: ScheduleEditBody?
+
+    enum CodingKeys: String, CodingKey {
+        case scheduledChargeId = "scheduled_charge_id", invoiceSchedule = "invoice_schedule"
+    }
+
+    /// The edit; `field` prefixes field names.
+    func edit(field: String) throws -> ScheduledChargeEdit {
+        ScheduledChargeEdit(
+            id: try Validate.id(scheduledChargeId, field: "\(field)scheduled_charge_id"),
+            invoiceSchedule: try invoiceSchedule?.edit(field: "\(field)invoice_schedule")
+        )
+    }
+}
+
+/// `{"id": ...}`: an item of `archive_commits`, `archive_credits`, `archive_scheduled_charges`
+/// and `remove_overrides`.
+struct IDBody: Decodable {
+    var id: String
+}
+
+// MARK: - Contract edits
+
+/// The body of `POST /v2/contracts/edit`.
+struct EditContractRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var addCommits: [CommitBody]?
+    var addCredits: [CommitBody]?
+    var addOverrides: [OverrideBody]?
+    var addScheduledCharges: [ScheduledChargeBody]?
+    var addDiscounts: [ScheduledChargeBody]?
+    var addSubscriptions: [SubscriptionBody]?
+    var archiveCommits: [IDBody]?
+    var archiveCredits: [IDBody]?
+    var archiveScheduledCharges: [IDBody]?
+    var removeOverrides: [IDBody]?
+    var updateCommits: [CommitEditBody]?
+    var updateCredits: [CommitEditBody]?
+    var updateScheduledCharges: [ScheduledChargeEditBody]?
+    var updateContractEndDate: NewValue<Timestamp>?
+    var updateContractName: NewValue<String>?
+    var updateNetPaymentTermsDays: NewValue<Decimal>?
+    var allowContractEndingBeforeFinalizedInvoice: Bool?
+    var uniquenessKey: String?
+
+    /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
+    static let unsupportedFields = [
+        "add_billing_provider_configuration_update", "add_prepaid_balance_threshold_configuration", "add_professional_services",
+        "add_recurring_commits", "add_recurring_credits", "add_reseller_royalties", "add_revenue_system_configuration_update",
+        "add_spend_threshold_configuration", "add_spend_trackers",
+        "archive_spend_trackers",
+        "update_prepaid_balance_threshold_configuration", "update_recurring_commits", "update_recurring_credits",
+        "update_spend_threshold_configuration", "update_subscriptions",
+    ]
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", addCommits = "add_commits", addCredits = "add_credits"
+        case addOverrides = "add_overrides", addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
+        case addSubscriptions = "add_subscriptions", archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
+        case updateCommits = "update_commits", updateCredits = "update_credits"
+        case updateScheduledCharges = "update_scheduled_charges", updateContractEndDate = "update_contract_end_date"
+        case updateContractName = "update_contract_name", updateNetPaymentTermsDays = "update_net_payment_terms_days"
+        case uniquenessKey = "uniqueness_key"
+        case allowContractEndingBeforeFinalizedInvoice = "allow_contract_ending_before_finalized_invoice"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        allowContractEndingBeforeFinalizedInvoice = try container.decodeIfPresent(
+            Bool.self, forKey: .allowContractEndingBeforeFinalizedInvoice
+        )
+        customerId = try container.decode(String.self, forKey: .customerId)
+        contractId = try container.decode(String.self, forKey: .contractId)
+        addCommits = try container.decodeIfPresent([CommitBody].self, forKey: .addCommits)
+        addCredits = try container.decodeIfPresent([CommitBody].self, forKey: .addCredits)
+        addOverrides = try container.decodeIfPresent([OverrideBody].self, forKey: .addOverrides)
+        addScheduledCharges = try container.decodeIfPresent([ScheduledChargeBody].self, forKey: .addScheduledCharges)
+        addDiscounts = try container.decodeIfPresent([ScheduledChargeBody].self, forKey: .addDiscounts)
+        addSubscriptions = try container.decodeIfPresent([SubscriptionBody].self, forKey: .addSubscriptions)
+        archiveCommits = try container.decodeIfPresent([IDBody].self, forKey: .archiveCommits)
+        archiveCredits = try container.decodeIfPresent([IDBody].self, forKey: .archiveCredits)
+        archiveScheduledCharges = try container.decodeIfPresent([IDBody].self, forKey: .archiveScheduledCharges)
+        removeOverrides = try container.decodeIfPresent([IDBody].self, forKey: .removeOverrides)
+        updateCommits = try container.decodeIfPresent([CommitEditBody].self, forKey: .updateCommits)
+        updateCredits = try container.decodeIfPresent([CommitEditBody].self, forKey: .updateCredits)
+        updateScheduledCharges = try container.decodeIfPresent([ScheduledChargeEditBody].self, forKey: .updateScheduledCharges)
+        updateContractEndDate = try container.decodeNewValue(Timestamp.self, forKey: .updateContractEndDate)
+        updateContractName = try container.decodeNewValue(String.self, forKey: .updateContractName)
+        updateNetPaymentTermsDays = try container.decodeNewValue(Decimal.self, forKey: .updateNetPaymentTermsDays)
+        uniquenessKey = try container.decodeIfPresent(String.self, forKey: .uniquenessKey)
+    }
+
+    /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
+    static func refuseUnsupported(_ decoded: BodyWithFields<EditContractRequest>) throws {
+        try decoded.refuse(unsupportedFields)
+        for field in ["add_commits", "add_credits"] {
+            try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
+            try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
+        }
+        try NestedFields.refuse(NestedFields.overrideItemFields, inItemsOf: decoded.fields["add_overrides"], field: "add_overrides")
+        for field in ["add_scheduled_charges", "add_discounts", "update_scheduled_charges"] {
+            try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
+        }
+        for field in ["update_commits", "update_credits"] {
+            try NestedFields.refuse(CommitEditBody.unsupportedFields, inItemsOf: decoded.fields[field], field: field)
+        }
+        try NestedFields.refuse(
+            NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["add_subscriptions"], field: "add_subscriptions"
+        )
+    }
+
+    /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
+    /// `[contractStart, contractEnd)` (what added subscriptions default to; nil when none are).
+    func edit(now: Timestamp, contractStart: Timestamp? = nil, contractEnd: Timestamp? = nil) throws -> ContractEdit {
+        let customerId = try Validate.id(customerId, field: "customer_id")
+        let contractId = try Validate.id(contractId, field: "contract_id")
+        if let key = uniquenessKey {
+            try Validate.length(key, field: "uniqueness_key", Limits.identifierLength)
+        }
+        if let days = updateNetPaymentTermsDays?.value, days < 0 {
+            throw APIError.badRequest("'update_net_payment_terms_days' must be >= 0")
+        }
+        let name = try updateContractName.map { change in
+            NewValue(try change.value.map { try Validate.name($0, field: "update_contract_name") })
+        }
+        func ids(_ items: [IDBody]?, _ field: String) throws -> [String] {
+            try (items ?? []).enumerated().map { index, item in try Validate.id(item.id, field: "\(field)[\(index)].id") }
+        }
+        return ContractEdit(
+            id: UUID().uuidString.lowercased(), kind: .edit, customerId: customerId, contractId: contractId, timestamp: now,
+            uniquenessKey: uniquenessKey,
+            addCommits: try (addCommits ?? []).enumerated().map { index, commit in
+                try commit.terms(kind: .commit, customerId: customerId, contractId: contractId, now: now, field: "add_commits[\(index)].")
+            },
+            addCredits: try (addCredits ?? []).enumerated().map { index, credit in
+                try credit.terms(kind: .credit, customerId: customerId, contractId: contractId, now: now, field: "add_credits[\(index)].")
+            },
+            addOverrides: try (addOverrides ?? []).enumerated().map { index, override in
+                try override.terms(field: "add_overrides[\(index)]", now: now)
+            },
+            addScheduledCharges: try (addScheduledCharges ?? []).enumerated().map { index, charge in
+                try charge.terms(field: "add_scheduled_charges[\(index)]")
+            },
+            addDiscounts: try (addDiscounts ?? []).enumerated().map { index, discount in
+                try discount.terms(field: "add_discounts[\(index)]")
+            },
+            addSubscriptions: try (addSubscriptions ?? []).enumerated().map { index, subscription in
+                guard let contractStart else { throw APIError.badRequest("'add_subscriptions' needs the contract's start") }
+                return try subscription.terms(
+                    field: "add_subscriptions[\(index)]", contractStart: contractStart,
+                    contractEnd: updateContractEndDate.map(\.value) ?? contractEnd, now: now
+                )
+            },
+            archiveCommits: try ids(archiveCommits, "archive_commits"), archiveCredits: try ids(archiveCredits, "archive_credits"),
+            archiveScheduledCharges: try ids(archiveScheduledCharges, "archive_scheduled_charges"),
+            removeOverrides: try ids(removeOverrides, "remove_overrides"),
+            updateCommits: try (updateCommits ?? []).enumerated().map { index, change in
+                try change.edit(kind: .commit, field: "update_commits[\(index)].")
+            } + (updateCredits ?? []).enumerated().map { index, change in
+                try change.edit(kind: .credit, field: "update_credits[\(index)].")
+            },
+            updateScheduledCharges: try (updateScheduledCharges ?? []).enumerated().map { index, change in
+                try change.edit(field: "update_scheduled_charges[\(index)].")
+            },
+            updateContractEndDate: updateContractEndDate, updateContractName: name,
+            updateNetPaymentTermsDays: updateNetPaymentTermsDays,
+            allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
+        )
+    }
+}
+
+/// The body of `POST /v1/contracts/amend`: what an amendment adds, from `starting_at`.
+struct AmendContractRequest: Decodable {
+    var customerId: String
+    var contractId: String
+    var startingAt: Timestamp
+    var commits: [CommitBody]?
+    var credits: [CommitBody]?
+    var overrides: [OverrideBody]?
+    var scheduledCharges: [ScheduledChargeBody]?
+    var discounts: [ScheduledChargeBody]?
+
+    /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
+    static let unsupportedFields = [
+        "custom_fields", "netsuite_sales_order_id", "professional_services", "reseller_royalties", "salesforce_opportunity_id",
+        "total_contract_value",
+    ]
+
+    enum CodingKeys: String, CodingKey {
+        case customerId = "customer_id", contractId = "contract_id", startingAt = "starting_at", commits, credits, overrides
+        case scheduledCharges = "scheduled_charges", discounts
+    }
+
+    /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
+    static func refuseUnsupported(_ decoded: BodyWithFields<AmendContractRequest>) throws {
+        try decoded.refuse(unsupportedFields)
+        for field in ["commits", "credits"] {
+            try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
+            try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
+        }
+        try NestedFields.refuse(NestedFields.overrideItemFields, inItemsOf: decoded.fields["overrides"], field: "overrides")
+        for field in ["scheduled_charges", "discounts"] {
+            try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
+        }
+    }
+
+    /// The amendment, checked field by field, with new IDs, made at `now`.
+    func amendment(now: Timestamp) throws -> ContractEdit {
+        let customerId = try Validate.id(customerId, field: "customer_id")
+        let contractId = try Validate.id(contractId, field: "contract_id")
+        return ContractEdit(
+            id: UUID().uuidString.lowercased(), kind: .amendment, customerId: customerId, contractId: contractId, timestamp: now,
+            startingAt: startingAt,
+            addCommits: try (commits ?? []).enumerated().map { index, commit in
+                try commit.terms(kind: .commit, customerId: customerId, contractId: contractId, now: now, field: "commits[\(index)].")
+            },
+            addCredits: try (credits ?? []).enumerated().map { index, credit in
+                try credit.terms(kind: .credit, customerId: customerId, contractId: contractId, now: now, field: "credits[\(index)].")
+            },
+            addOverrides: try (overrides ?? []).enumerated().map { index, override in
+                try override.terms(field: "overrides[\(index)]", now: now)
+            },
+            addScheduledCharges: try (scheduledCharges ?? []).enumerated().map { index, charge in
+                try charge.terms(field: "scheduled_charges[\(index)]")
+            },
+            addDiscounts: try (discounts ?? []).enumerated().map { index, discount in
+                try discount.terms(field: "discounts[\(index)]")
+            }
+        )
+    }
+}

@@ -1,0 +1,450 @@
+import Foundation
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+// MARK: - Edits
+
+/// Whether a change to a contract came from v2 `contracts/edit` (or another edit route) or from
+/// v1 `contracts/amend`.
+package enum ContractEditKind: String, WireEnum {
+    case edit = "EDIT"
+    case amendment = "AMENDMENT"
+}
+
+/// A change to a contract, checked field by field by its endpoint (new IDs generated): what to
+/// add, archive, remove and update. The store applies it from `timestamp` on and keeps it as the
+/// contract's history.
+package struct ContractEdit: Sendable {
+    package var id: String
+    package var kind: ContractEditKind
+    package var customerId: String
+    package var contractId: String
+    /// When the edit was made (the emulated clock's now).
+    package var timestamp: Timestamp
+    /// An amendment's `starting_at`.
+    package var startingAt: Timestamp?
+    package var uniquenessKey: String?
+    package var addCommits: [CommitTerms]
+    package var addCredits: [CommitTerms]
+    package var addOverrides: [OverrideTerms]
+    package var addScheduledCharges: [ScheduledChargeTerms]
+    package var addDiscounts: [ScheduledChargeTerms]
+    package var addSubscriptions: [SubscriptionTerms]
+    package var archiveCommits: [String]
+    package var archiveCredits: [String]
+    package var archiveScheduledCharges: [String]
+    package var removeOverrides: [String]
+    /// Changes to commits and credits (each says which kind it edits).
+    package var updateCommits: [CommitEdit]
+    package var updateScheduledCharges: [ScheduledChargeEdit]
+    package var updateContractEndDate: NewValue<Timestamp>?
+    package var updateContractName: NewValue<String>?
+    package var updateNetPaymentTermsDays: NewValue<Decimal>?
+    /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
+    /// it is); not kept in the history.
+    package var allowEndingBeforeFinalizedInvoice: Bool
+
+    /// A value with each stored property given.
+    package init(
+        id: String,
+        kind: ContractEditKind,
+        customerId: String,
+        contractId: String,
+        timestamp: Timestamp,
+        startingAt: Timestamp? = nil,
+        uniquenessKey: String? = nil,
+        addCommits: [CommitTerms] = [],
+        addCredits: [CommitTerms] = [],
+        addOverrides: [OverrideTerms] = [],
+        addScheduledCharges: [ScheduledChargeTerms] = [],
+        addDiscounts: [ScheduledChargeTerms] = [],
+        addSubscriptions: [SubscriptionTerms] = [],
+        archiveCommits: [String] = [],
+        archiveCredits: [String] = [],
+        archiveScheduledCharges: [String] = [],
+        removeOverrides: [String] = [],
+        updateCommits: [CommitEdit] = [],
+        updateScheduledCharges: [ScheduledChargeEdit] = [],
+        updateContractEndDate: NewValue<Timestamp>? = nil,
+        updateContractName: NewValue<String>? = nil,
+        updateNetPaymentTermsDays: NewValue<Decimal>? = nil,
+        allowEndingBeforeFinalizedInvoice: Bool = true
+    ) {
+        self.id = id
+        self.kind = kind
+        self.customerId = customerId
+        self.contractId = contractId
+        self.timestamp = timestamp
+        self.startingAt = startingAt
+        self.uniquenessKey = uniquenessKey
+        self.addCommits = addCommits
+        self.addCredits = addCredits
+        self.addOverrides = addOverrides
+        self.addScheduledCharges = addScheduledCharges
+        self.addDiscounts = addDiscounts
+        self.addSubscriptions = addSubscriptions
+        self.archiveCommits = archiveCommits
+        self.archiveCredits = archiveCredits
+        self.archiveScheduledCharges = archiveScheduledCharges
+        self.removeOverrides = removeOverrides
+        self.updateCommits = updateCommits
+        self.updateScheduledCharges = updateScheduledCharges
+        self.updateContractEndDate = updateContractEndDate
+        self.updateContractName = updateContractName
+        self.updateNetPaymentTermsDays = updateNetPaymentTermsDays
+        self.allowEndingBeforeFinalizedInvoice = allowEndingBeforeFinalizedInvoice
+    }
+
+    /// The IDs of the commits, credits, overrides, scheduled charges and discounts it added.
+    package var addedIds: Set<String> {
+        Set((addCommits + addCredits).map(\.id) + addOverrides.map(\.id) + (addScheduledCharges + addDiscounts).map(\.id))
+    }
+}
+
+/// A row of `contract_edit`: one edit or amendment of a contract, with what it changed.
+package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "contract_edit"
+    package var seq: Int64?
+    package var id: String
+    package var kind: ContractEditKind
+    package var customerId: String
+    package var contractId: String
+    package var timestamp: Timestamp
+    package var startingAt: Timestamp?
+    package var uniquenessKey: String?
+    package var changes: StoredContractEditChanges
+
+    package enum Columns {
+        package static let seq = Column(CodingKeys.seq)
+        package static let customerId = Column(CodingKeys.customerId)
+        package static let contractId = Column(CodingKeys.contractId)
+        package static let uniquenessKey = Column(CodingKeys.uniquenessKey)
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case seq, id, kind, customerId = "customer_id", contractId = "contract_id", timestamp, startingAt = "starting_at"
+        case uniquenessKey = "uniqueness_key", changes
+    }
+
+    /// The row of `edit`.
+    package init(_ edit: ContractEdit) {
+        id = edit.id
+        kind = edit.kind
+        customerId = edit.customerId
+        contractId = edit.contractId
+        timestamp = edit.timestamp
+        startingAt = edit.startingAt
+        uniquenessKey = edit.uniquenessKey
+        changes = StoredContractEditChanges(edit)
+    }
+
+    /// The edit this row holds.
+    package var edit: ContractEdit {
+        ContractEdit(
+            id: id, kind: kind, customerId: customerId, contractId: contractId, timestamp: timestamp, startingAt: startingAt,
+            uniquenessKey: uniquenessKey, addCommits: changes.addCommits.map(\.terms), addCredits: changes.addCredits.map(\.terms),
+            addOverrides: changes.addOverrides.map(\.domain), addScheduledCharges: changes.addScheduledCharges.map(\.domain),
+            addDiscounts: changes.addDiscounts.map(\.domain), addSubscriptions: changes.addSubscriptions.map(\.domain),
+            archiveCommits: changes.archiveCommits,
+            archiveCredits: changes.archiveCredits, archiveScheduledCharges: changes.archiveScheduledCharges,
+            removeOverrides: changes.removeOverrides, updateCommits: changes.updateCommits,
+            updateScheduledCharges: changes.updateScheduledCharges, updateContractEndDate: changes.updateContractEndDate,
+            updateContractName: changes.updateContractName, updateNetPaymentTermsDays: changes.updateNetPaymentTermsDays
+        )
+    }
+}
+
+/// What an edit changed, as stored: what it added as it was then, and what it removed or changed.
+package struct StoredContractEditChanges: Codable, Sendable {
+    var addCommits: [CommitRecord]
+    var addCredits: [CommitRecord]
+    var addOverrides: [StoredOverride]
+    var addScheduledCharges: [StoredScheduledCharge]
+    var addDiscounts: [StoredScheduledCharge]
+    var addSubscriptions: [StoredSubscription]
+    var archiveCommits: [String]
+    var archiveCredits: [String]
+    var archiveScheduledCharges: [String]
+    var removeOverrides: [String]
+    var updateCommits: [CommitEdit]
+    var updateScheduledCharges: [ScheduledChargeEdit]
+    var updateContractEndDate: NewValue<Timestamp>?
+    var updateContractName: NewValue<String>?
+    var updateNetPaymentTermsDays: NewValue<Decimal>?
+
+    enum CodingKeys: String, CodingKey {
+        case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
+        case addScheduledCharges = "add_scheduled_charges", addDiscounts = "add_discounts"
+        case addSubscriptions = "add_subscriptions", archiveCommits = "archive_commits", archiveCredits = "archive_credits"
+        case archiveScheduledCharges = "archive_scheduled_charges", removeOverrides = "remove_overrides"
+        case updateCommits = "update_commits", updateScheduledCharges = "update_scheduled_charges"
+        case updateContractEndDate = "update_contract_end_date", updateContractName = "update_contract_name"
+        case updateNetPaymentTermsDays = "update_net_payment_terms_days"
+    }
+
+    /// The stored shape of what `edit` changes.
+    init(_ edit: ContractEdit) {
+        addCommits = edit.addCommits.map(CommitRecord.init)
+        addCredits = edit.addCredits.map(CommitRecord.init)
+        addOverrides = edit.addOverrides.map(StoredOverride.init)
+        addScheduledCharges = edit.addScheduledCharges.map(StoredScheduledCharge.init)
+        addDiscounts = edit.addDiscounts.map(StoredScheduledCharge.init)
+        addSubscriptions = edit.addSubscriptions.map(StoredSubscription.init)
+        archiveCommits = edit.archiveCommits
+        archiveCredits = edit.archiveCredits
+        archiveScheduledCharges = edit.archiveScheduledCharges
+        removeOverrides = edit.removeOverrides
+        updateCommits = edit.updateCommits
+        updateScheduledCharges = edit.updateScheduledCharges
+        updateContractEndDate = edit.updateContractEndDate
+        updateContractName = edit.updateContractName
+        updateNetPaymentTermsDays = edit.updateNetPaymentTermsDays
+    }
+}
+
+extension AppDatabase {
+    /// Applies an edit (or amendment) to a contract from its timestamp on and records it; returns
+    /// its ID. Draft invoices follow (they are rated from the contract as it stands); finalized
+    /// ones keep what they were finalized with. 404 for an unknown customer, contract or item
+    /// named; 400 if the contract is archived, an item is archived already, or a change would
+    /// touch an invoice already finalized; 409 for a reused uniqueness key.
+    package func editContract(_ edit: ContractEdit) async throws -> String {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: edit.customerId, db)
+            var record = try Self.contractRecord(customerId: edit.customerId, contractId: edit.contractId, db)
+            guard record.archivedAt == nil else { throw StoreError.invalid("Contract \(edit.contractId) is archived") }
+            if let key = edit.uniquenessKey, try ContractEditRecord
+                .filter(ContractEditRecord.Columns.customerId == edit.customerId && ContractEditRecord.Columns.uniquenessKey == key)
+                .fetchCount(db) > 0 {
+                throw StoreError.conflict(Self.uniquenessKeyUsedMessage)
+            }
+            let now = edit.timestamp
+            try Self.settle(customerId: edit.customerId, now: now, db)
+            let drafts = try Self.scheduledDrafts(customerId: edit.customerId, db)
+            try Self.apply(edit, to: &record, db)
+            try record.update(db)
+            try Self.recordContractAction("edit", contract: record, now: now, db)
+            try ContractEditRecord(edit).insert(db)
+            try Self.voidOrphaned(drafts, customerId: edit.customerId, db)
+            try Self.settle(customerId: edit.customerId, now: now, db)
+            return edit.id
+        }
+    }
+
+    /// Edits one commit or credit of a customer (contract-level or not) at `now`; a
+    /// contract-level one's edit goes into its contract's edit history under `editId`. 404 for
+    /// an unknown customer or commit, 400 as `editContract`.
+    package func editCommitOrCredit(customerId: String, change: CommitEdit, editId: String, now: Timestamp) async throws {
+        try await writer.write { db in
+            _ = try Self.customerRecord(id: customerId, db)
+            try Self.settle(customerId: customerId, now: now, db)
+            let drafts = try Self.scheduledDrafts(customerId: customerId, db)
+            let terms = try Self.applyCommitEdit(change, customerId: customerId, contractId: nil, field: nil, now: now, db)
+            if let contractId = terms.contractId {
+                try ContractEditRecord(ContractEdit(
+                    id: editId, kind: .edit, customerId: customerId, contractId: contractId, timestamp: now, updateCommits: [change]
+                )).insert(db)
+            }
+            try Self.voidOrphaned(drafts, customerId: customerId, db)
+            try Self.settle(customerId: customerId, now: now, db)
+        }
+    }
+
+    // MARK: - Helpers inside a transaction
+
+    /// The edits and amendments of the contracts `ids`, by contract, oldest first.
+    package static func editsByContract(ids: [String], _ db: Database) throws -> [String: [ContractEdit]] {
+        guard !ids.isEmpty else { return [:] }
+        let records = try ContractEditRecord.filter(ids.contains(ContractEditRecord.Columns.contractId))
+            .order(ContractEditRecord.Columns.seq).fetchAll(db)
+        return Dictionary(grouping: records.map(\.edit), by: \.contractId)
+    }
+
+    /// Applies `edit` to `record` (the contract's own row, updated by the caller) and to the
+    /// commit and credit rows it names.
+    private static func apply(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
+        let now = edit.timestamp
+        if let end = edit.updateContractEndDate {
+            if let date = end.value, date <= record.startingAt {
+                throw StoreError.invalid("'update_contract_end_date' must be after the contract's starting_at")
+            }
+            if let date = end.value, !edit.allowEndingBeforeFinalizedInvoice {
+                try checkNoFinalizedInvoice(after: date, contractId: record.id, field: "update_contract_end_date", db)
+            }
+            record.endingBefore = end.value
+        }
+        if let name = edit.updateContractName { record.name = name.value }
+        if let days = edit.updateNetPaymentTermsDays { record.netPaymentTermsDays = days.value }
+        for id in edit.removeOverrides {
+            guard record.overrides.contains(where: { $0.id == id }) else { throw StoreError.notFound("Override", id) }
+            record.overrides.removeAll { $0.id == id }
+        }
+        for override in edit.addOverrides {
+            if let productId = override.productId { _ = try productRecord(id: productId, db) }
+            if let creditTypeId = override.overwriteRate?.creditTypeId { _ = try activeCreditTypeRecord(id: creditTypeId, db) }
+            record.overrides.append(StoredOverride(override))
+        }
+        if let violation = ContractRules.prioritizationViolation(
+            edit.addOverrides, record.multiplierOverridePrioritization, field: edit.kind == .amendment ? "overrides" : "add_overrides"
+        ) {
+            throw StoreError.invalid(violation)
+        }
+        for id in edit.archiveScheduledCharges {
+            // Its invoices already finalized stay as they are; its drafts are voided below.
+            guard record.scheduledCharges.contains(where: { $0.id == id }) else {
+                throw StoreError.notFound("Scheduled charge", id)
+            }
+            record.scheduledCharges.removeAll { $0.id == id }
+        }
+        for (field, charges) in [("add_scheduled_charges", edit.addScheduledCharges), ("add_discounts", edit.addDiscounts)] {
+            for (index, charge) in charges.enumerated() {
+                _ = try activeProduct(id: charge.productId, field: "\(field)[\(index)].product_id", db)
+                _ = try activeCreditTypeRecord(id: charge.schedule.creditTypeId, db)
+            }
+        }
+        record.scheduledCharges += edit.addScheduledCharges.map(StoredScheduledCharge.init)
+        record.discounts += edit.addDiscounts.map(StoredScheduledCharge.init)
+        for (index, subscription) in edit.addSubscriptions.enumerated() {
+            let field = "add_subscriptions[\(index)].subscription_rate.product_id"
+            guard try activeProduct(id: subscription.productId, field: field, db).type == .subscription else {
+                throw StoreError.invalid("'\(field)' must be a SUBSCRIPTION product")
+            }
+        }
+        record.subscriptions += edit.addSubscriptions.map(StoredSubscription.init)
+        for (index, change) in edit.updateScheduledCharges.enumerated() {
+            let field = "update_scheduled_charges[\(index)]"
+            guard let position = record.scheduledCharges.firstIndex(where: { $0.id == change.id }) else {
+                throw StoreError.notFound("Scheduled charge", change.id)
+            }
+            try checkNotInvoiced(change.invoiceSchedule?.touchedIds ?? [], field: field, db)
+            do throws(PricingRuleViolation) {
+                record.scheduledCharges[position] = StoredScheduledCharge(
+                    try change.applied(to: record.scheduledCharges[position].domain, field: field)
+                )
+            } catch {
+                throw StoreError.invalid(error.message)
+            }
+        }
+        for (kind, ids) in [(CommitKind.commit, edit.archiveCommits), (.credit, edit.archiveCredits)] {
+            for id in ids {
+                var commit = try commitRecord(id: id, kind: kind, customerId: edit.customerId, contractId: edit.contractId, db)
+                commit.archivedAt = now
+                try commit.update(db)
+                try recordCommitAction("archive", commit: commit.terms, now: now, db)
+            }
+        }
+        for (field, added) in [("add_commits", edit.addCommits), ("add_credits", edit.addCredits)] {
+            for (index, terms) in added.enumerated() {
+                try checkCommitReferences(terms, field: "\(field)[\(index)]", db)
+                try CommitRecord(terms).insert(db)
+                try recordCommitAction("create", commit: terms, now: now, db)
+            }
+        }
+        var offsets: [CommitKind: Int] = [:]
+        for change in edit.updateCommits {
+            let offset = offsets[change.kind, default: 0]
+            offsets[change.kind] = offset + 1
+            let field = "\(change.kind == .commit ? "update_commits" : "update_credits")[\(offset)]"
+            _ = try applyCommitEdit(change, customerId: edit.customerId, contractId: edit.contractId, field: field, now: now, db)
+        }
+    }
+
+    /// Applies `change` to its commit or credit (of contract `contractId` when given) and saves
+    /// it; returns the edited terms. `field` prefixes field names in errors.
+    private static func applyCommitEdit(
+        _ change: CommitEdit, customerId: String, contractId: String?, field: String?, now: Timestamp, _ db: Database
+    ) throws -> CommitTerms {
+        var record = try commitRecord(id: change.id, kind: change.kind, customerId: customerId, contractId: contractId, db)
+        let prefix = field.map { "\($0)." } ?? ""
+        try checkNotInvoiced(change.invoiceSchedule?.touchedIds ?? [], field: "\(prefix)invoice_schedule", db)
+        let edited: CommitTerms
+        do throws(PricingRuleViolation) {
+            edited = try change.applied(to: record.terms, field: field ?? change.kind.rawValue.lowercased())
+        } catch {
+            throw StoreError.invalid(error.message)
+        }
+        if change.productId != nil {
+            let product = try activeProduct(id: edited.productId, field: "\(prefix)product_id", db)
+            guard product.type == .fixed else {
+                throw StoreError.invalid("'\(prefix)product_id' must be a FIXED product; \(edited.productId) is \(product.type.rawValue)")
+            }
+        }
+        for productId in change.applicableProductIds?.value ?? [] {
+            _ = try productRecord(id: productId, db)
+        }
+        for id in (change.applicableContractIds?.value ?? []) + [change.invoiceContractId].compactMap({ $0 }) {
+            _ = try contractRecord(customerId: customerId, contractId: id, db)
+        }
+        let seq = record.seq
+        record = CommitRecord(edited)
+        record.seq = seq
+        try record.update(db)
+        try recordCommitAction("edit", commit: edited, now: now, db)
+        return edited
+    }
+
+    /// The commit (or credit) `id` of the customer, of contract `contractId` when given, that is
+    /// not archived; 404 if there is none, 400 if it is archived.
+    private static func commitRecord(
+        id: String, kind: CommitKind, customerId: String, contractId: String?, _ db: Database
+    ) throws -> CommitRecord {
+        var request = CommitRecord.filter(CommitRecord.Columns.id == id && CommitRecord.Columns.customerId == customerId)
+            .filter(CommitRecord.Columns.kind == kind.rawValue)
+        if let contractId { request = request.filter(CommitRecord.Columns.contractId == contractId) }
+        let noun = kind == .commit ? "Commit" : "Credit"
+        guard let record = try request.fetchOne(db) else { throw StoreError.notFound(noun, id) }
+        guard record.archivedAt == nil else { throw StoreError.invalid("\(noun) \(id) is archived") }
+        return record
+    }
+
+    /// 400 if a finalized usage statement of the contract ends after `end`: what a contract end
+    /// moved before it needs `allow_..._finalized_invoice` for.
+    package static func checkNoFinalizedInvoice(after end: Timestamp, contractId: String, field: String, _ db: Database) throws {
+        if let invoice = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+            .filter(InvoiceRecord.Columns.sourceId == contractId)
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+            .filter(InvoiceRecord.Columns.endTimestamp > end)
+            .fetchOne(db) {
+            throw StoreError.invalid(
+                "'\(field)' is before the end of finalized invoice \(invoice.id); allow it to end before finalized invoices"
+            )
+        }
+    }
+
+    /// 400 if any of the invoice schedule items `ids` has been invoiced on a finalized invoice,
+    /// which never changes.
+    private static func checkNotInvoiced(_ ids: [String], field: String, _ db: Database) throws {
+        guard !ids.isEmpty else { return }
+        if let invoiced = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
+            .filter(ids.contains(InvoiceRecord.Columns.sourceId))
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+            .fetchOne(db) {
+            throw StoreError.invalid("'\(field)': schedule item \(invoiced.sourceId) is on finalized invoice \(invoiced.id)")
+        }
+    }
+
+    /// The customer's draft scheduled invoices, each with what it shows before an edit.
+    private static func scheduledDrafts(customerId: String, _ db: Database) throws -> [(InvoiceRecord, InvoiceDocument)] {
+        try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
+            .fetchAll(db)
+            .map { ($0, try invoiceDocument($0, db)) }
+    }
+
+    /// Voids those of `drafts` whose schedule item an edit removed (with its commit, charge or
+    /// item), as they would otherwise bill what is no longer scheduled; each keeps what it showed
+    /// before the edit.
+    private static func voidOrphaned(_ drafts: [(InvoiceRecord, InvoiceDocument)], customerId: String, _ db: Database) throws {
+        let live = Set(try scheduledItems(customerId: customerId, db).map(\.item.id))
+        for (draft, document) in drafts where !live.contains(draft.sourceId) {
+            var record = draft
+            var voided = document
+            voided.status = InvoiceStatus.void.rawValue
+            record.status = .void
+            record.document = voided
+            try record.update(db)
+        }
+    }
+}
