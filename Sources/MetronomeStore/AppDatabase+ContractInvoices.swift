@@ -129,7 +129,7 @@ extension AppDatabase {
     package static func contractId(of record: InvoiceRecord, _ db: Database) throws -> String? {
         switch record.sourceKind {
         case .customerPlan: return nil
-        case .contract: return record.sourceId
+        case .contract, .historical: return record.sourceId
         case .scheduledItem: return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId
         }
     }

@@ -92,6 +92,9 @@ package enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConverti
     case customerPlan = "customer_plan"
     case contract
     case scheduledItem = "scheduled_item"
+    /// An invoice made by `contracts/createHistoricalInvoices`: its source is the contract, and
+    /// it is finalized from the start (its `document` is all it is).
+    case historical
 }
 
 /// Where an invoice stands.
@@ -177,6 +180,9 @@ extension AppDatabase {
             original = try Self.invoiceRecord(id: id, customerId: nil, db)
             guard original.status == .void else {
                 throw StoreError.invalid("Invoice \(id) is \(original.status.rawValue); only a voided invoice can be regenerated")
+            }
+            guard original.sourceKind != .historical else {
+                throw StoreError.invalid("Invoice \(id) is a historical invoice; there is nothing to regenerate it from")
             }
             if let earlier = try InvoiceRecord.filter(InvoiceRecord.Columns.regeneratedFromInvoiceId == id).fetchOne(db) {
                 throw StoreError.invalid("Invoice \(id) was regenerated already, as \(earlier.id)")
@@ -513,6 +519,8 @@ extension AppDatabase {
             return try ratedContractInvoice(record, until: cutoff, fiat: fiat, creditTypeNames: creditTypeNames, db)
         case .scheduledItem:
             return try scheduledInvoice(record, fiat: fiat, creditTypeNames: creditTypeNames, db)
+        case .historical:
+            return try historicalInvoice(record, until: cutoff)
         }
     }
 

@@ -332,3 +332,108 @@ def test_subscription_quantity_history(client, http):
     with expect_api_error(404):
         client.v1.contracts.retrieve_subscription_quantity_history(
             contract_id=contract, customer_id=c.id, subscription_id=str(uuid.uuid4()))
+
+
+# --------------------------------------------------------------------------------------
+# Historical invoices (contracts/createHistoricalInvoices)
+
+
+def historical_setup(client, http):
+    """A contract from January 2026 on a card with a FLAT product at 100 cents and a TIERED
+    product (first 10 units at 50 cents, then 20 cents), the clock in March."""
+    freeze_clock(http, utc(2026, 3, 10))
+    card, flat = dollar_per_unit(client)
+    metric = client.v1.billable_metrics.create(
+        name=f"tiered-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["t"]}).data.id
+    tiered = client.v1.contracts.products.create(name="Tiered", type="USAGE", billable_metric_id=metric).data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=tiered, entitled=True, rate_type="TIERED", starting_at=utc(2025, 1, 1),
+        tiers=[{"size": 10, "price": 50}, {"price": 20}])
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c.id, starting_at=JAN, rate_card_id=card).data.id
+    return c, contract_id, flat, tiered
+
+
+def historical(c, contract_id, lines, start=JAN, end=FEB, **extra):
+    return {"customer_id": c.id, "contract_id": contract_id, "credit_type_id": USD_CENTS_ID,
+            "inclusive_start_date": start, "exclusive_end_date": end, "issue_date": end, "usage_line_items": lines,
+            **extra}
+
+
+def usage_line(product, quantity, start=JAN, end=FEB, **extra):
+    return {"product_id": product, "quantity": quantity, "inclusive_start_date": start, "exclusive_end_date": end,
+            **extra}
+
+
+def test_historical_invoices_are_finalized_priced_at_the_contract_rates_and_listed(client, http):
+    c, contract_id, flat, tiered = historical_setup(client, http)
+    made = client.v1.contracts.create_historical_invoices(preview=False, invoices=[
+        historical(c, contract_id, [usage_line(flat, 7), usage_line(tiered, 15)], custom_fields={"source": "migration"}),
+        historical(c, contract_id, [usage_line(flat, 2, FEB, MAR)], start=FEB, end=MAR),
+    ]).data
+    january, february = made
+    assert (january.status, january.type, january.contract_id, january.customer_id) == (
+        "FINALIZED", "USAGE", contract_id, c.id)
+    assert (january.start_timestamp, january.end_timestamp, january.issued_at) == (JAN, FEB, FEB)
+    assert january.custom_fields == {"source": "migration"}
+    assert january.credit_type.id == USD_CENTS_ID
+    assert [(li.product_id, li.quantity, li.unit_price, li.total) for li in january.line_items] == [
+        (flat, 7, 100, 7 * 100), (tiered, 10, 50, 10 * 50), (tiered, 5, 20, 5 * 20)]
+    assert [li.tier.level for li in january.line_items[1:]] == [1, 2]
+    assert january.total == 7 * 100 + 10 * 50 + 5 * 20
+    assert february.total == 2 * 100
+
+    listed = {i.id: i for i in invoices(client, c.id)}
+    assert listed[january.id].total == january.total and listed[january.id].status == "FINALIZED"
+    assert listed[february.id].total == 2 * 100
+    by_contract = {i.id for i in invoices(client, c.id, contract_id=contract_id)}
+    assert {january.id, february.id} <= by_contract
+    got = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=january.id).data
+    assert [(li.quantity, li.total) for li in got.line_items] == [(7, 700), (10, 500), (5, 100)]
+
+    # Finalized invoices never change; voided, a historical invoice keeps what it showed and
+    # cannot be regenerated (there is no usage to rate it from).
+    client.v1.invoices.void(id=february.id)
+    assert client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=february.id).data.status == "VOID"
+    with expect_api_error(400):
+        client.v1.invoices.regenerate(id=february.id)
+
+
+def test_a_historical_invoice_preview_keeps_nothing(client, http):
+    c, contract_id, flat, _ = historical_setup(client, http)
+    before = [i.id for i in invoices(client, c.id)]
+    [preview] = client.v1.contracts.create_historical_invoices(
+        preview=True, invoices=[historical(c, contract_id, [usage_line(flat, 3)])]).data
+    assert preview.total == 3 * 100
+    assert [i.id for i in invoices(client, c.id)] == before
+    with expect_api_error(404):
+        client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=preview.id)
+
+
+def test_bad_historical_invoices_are_400_and_keep_nothing(client, http):
+    c, contract_id, flat, tiered = historical_setup(client, http)
+    before = [i.id for i in invoices(client, c.id)]
+    good = historical(c, contract_id, [usage_line(flat, 1)])
+    refused = {
+        "billable_status": [good, historical(c, contract_id, [usage_line(flat, 1)], billable_status="unbillable")],
+        "breakdown_granularity": [good, historical(c, contract_id, [usage_line(flat, 1)], breakdown_granularity="DAY")],
+        "subtotals_with_quantity": [good, historical(c, contract_id, [usage_line(
+            flat, 1, subtotals_with_quantity=[{"inclusive_start_date": JAN, "exclusive_end_date": FEB, "quantity": 1}])])],
+    }
+    for field, batch in refused.items():
+        with expect_api_error(400) as error:
+            client.v1.contracts.create_historical_invoices(preview=False, invoices=batch)
+        assert field in error["error"].body["message"]
+    for batch in (
+        [good, historical(c, contract_id, [usage_line(flat, 1)], start=FEB, end=utc(2026, 4, 1))],  # not past yet
+        [good, historical(c, contract_id, [usage_line(flat, 1, FEB, MAR)])],  # line outside its invoice
+        [good, historical(c, contract_id, [usage_line(COMMIT_PRODUCT, 1)])],  # no rate for the product
+        [historical(c, contract_id, [usage_line(flat, 1)], start=FEB, end=JAN)],  # backwards
+        [],
+    ):
+        with expect_api_error(400):
+            client.v1.contracts.create_historical_invoices(preview=False, invoices=batch)
+    with expect_api_error(404):
+        client.v1.contracts.create_historical_invoices(preview=False, invoices=[
+            good, historical(c, str(uuid.uuid4()), [usage_line(flat, 1)])])
+    assert [i.id for i in invoices(client, c.id)] == before

@@ -941,6 +941,13 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
             "amount": -1.5, "reason": "Fuzzed adjustment", "timestamp": "2026-02-01T00:00:00Z", "uniqueness_key": "fuzzed-adj"}),
         ("POST", "/v1/contracts/getSubscriptionQuantityHistory"): ({}, dict(zip(
             ("customer_id", "contract_id", "subscription_id"), w.subscribed))),
+        ("POST", "/v1/contracts/createHistoricalInvoices"): ({}, {"preview": False, "invoices": [{
+            "customer_id": cid, "contract_id": w.contract_id, "credit_type_id": USD,
+            "inclusive_start_date": "2026-01-01T00:00:00Z", "exclusive_end_date": "2026-02-01T00:00:00Z",
+            "issue_date": "2026-02-01T00:00:00Z", "billable_status": "billable", "custom_fields": {"source": "fuzz"},
+            "usage_line_items": [{"product_id": API_CALLS_PRODUCT, "quantity": 12,
+                                  "inclusive_start_date": "2026-01-01T00:00:00Z",
+                                  "exclusive_end_date": "2026-02-01T00:00:00Z"}]}]}),
         ("POST", "/v1/contracts/getContractRateSchedule"): ({"limit": "10"}, {
             "customer_id": cid, "contract_id": w.contract_id, "at": at,
             "selectors": [{"product_id": API_CALLS_PRODUCT}]}),

@@ -24,6 +24,7 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/updateEndDate", use: updateEndDate)
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
         routes.post("/v1/contracts/getSubscriptionQuantityHistory", use: subscriptionQuantityHistory)
+        routes.post("/v1/contracts/createHistoricalInvoices", use: createHistoricalInvoices)
         return routes
     }
 
