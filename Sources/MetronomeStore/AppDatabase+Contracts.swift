@@ -11,12 +11,18 @@ package struct NewContract: Sendable {
     package var rateCardAlias: String?
     /// The package whose terms the contract takes, in place of those of `terms`.
     package var package: PackageReference?
+    /// Its professional services terms.
+    package var professionalServices: [ProfessionalServiceTerms]
 
     /// A value with each stored property given.
-    package init(terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil) {
+    package init(
+        terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil,
+        professionalServices: [ProfessionalServiceTerms] = []
+    ) {
         self.terms = terms
         self.rateCardAlias = rateCardAlias
         self.package = package
+        self.professionalServices = professionalServices
     }
 }
 
@@ -47,13 +53,19 @@ package struct ContractSnapshot: Sendable {
     package var names: CatalogNames
     /// The package the contract was provisioned on, if any.
     package var packageId: String?
+    /// Its professional services terms.
+    package var professionalServices: [ProfessionalServiceTerms]
 
     /// A value with each stored property given.
-    package init(seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil) {
+    package init(
+        seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil,
+        professionalServices: [ProfessionalServiceTerms] = []
+    ) {
         self.seq = seq
         self.terms = terms
         self.names = names
         self.packageId = packageId
+        self.professionalServices = professionalServices
     }
 }
 
@@ -162,6 +174,7 @@ extension AppDatabase {
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
+            try Self.insertProfessionalServices(new.professionalServices, contractId: terms.id, customerId: terms.customerId, db)
             for commit in terms.commits + terms.credits {
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: terms.createdAt, db)
@@ -373,8 +386,12 @@ extension AppDatabase {
         let names = try catalogNames(contracts: contracts, commits: [], now: now, db)
         let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
+        let professionalServices = try professionalServices(contractIds: records.map(\.id), db)
         return zip(records, contracts).map {
-            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id])
+            ContractSnapshot(
+                seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id],
+                professionalServices: professionalServices[$1.id] ?? []
+            )
         }
     }
 

@@ -95,6 +95,12 @@ package enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConverti
     /// An invoice made by `contracts/createHistoricalInvoices`: its source is the contract, and
     /// it is finalized from the start (its `document` is all it is).
     case historical
+    /// A professional services invoice scheduled with `contracts/scheduleProServicesInvoice`: its
+    /// source is the contract; its `document` is kept from the start, and it finalizes at its date.
+    case professionalServices = "professional_services"
+
+    /// Whether the invoice finalizes on its date (its start), not after its period and grace.
+    package var finalizesOnItsDate: Bool { self == .scheduledItem || self == .professionalServices }
 }
 
 /// Where an invoice stands.
@@ -361,9 +367,11 @@ extension AppDatabase {
         let overdue = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
             .filter(
-                (InvoiceRecord.Columns.sourceKind != InvoiceSourceKind.scheduledItem.rawValue
+                (![InvoiceSourceKind.scheduledItem.rawValue, InvoiceSourceKind.professionalServices.rawValue]
+                    .contains(InvoiceRecord.Columns.sourceKind)
                     && InvoiceRecord.Columns.endTimestamp <= now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds)
-                    || (InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue
+                    || ([InvoiceSourceKind.scheduledItem.rawValue, InvoiceSourceKind.professionalServices.rawValue]
+                        .contains(InvoiceRecord.Columns.sourceKind)
                         && InvoiceRecord.Columns.startTimestamp <= now)
             )
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)
@@ -421,7 +429,7 @@ extension AppDatabase {
     /// transaction (created at `now`, the emulated moment the finalization was noticed).
     private static func finalize(_ record: inout InvoiceRecord, now: Timestamp, _ db: Database) throws {
         record.status = .finalized
-        record.issuedAt = record.sourceKind == .scheduledItem ? record.startTimestamp : record.period.finalizesAt
+        record.issuedAt = record.sourceKind.finalizesOnItsDate ? record.startTimestamp : record.period.finalizesAt
         var document = try invoiceDocument(record, db)
         document.status = InvoiceStatus.finalized.rawValue
         document.issuedAt = record.issuedAt
@@ -521,6 +529,9 @@ extension AppDatabase {
             return try scheduledInvoice(record, fiat: fiat, creditTypeNames: creditTypeNames, db)
         case .historical:
             return try historicalInvoice(record, until: cutoff)
+        case .professionalServices:
+            guard let document = record.document else { throw StoreError.corrupt("Invoice \(record.id) lost its content") }
+            return document
         }
     }
 

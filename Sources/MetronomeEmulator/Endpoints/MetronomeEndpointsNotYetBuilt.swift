@@ -10,9 +10,6 @@ enum MetronomeEndpointsNotYetBuilt {
     /// Method and path of each, path parameters in braces.
     static let all: [(HTTPRequest.Method, String)] = [
         (.post, "/v1/contracts/amend"),
-        (.post, "/v1/contracts/getSubscriptionSeatsHistory"),
-        (.post, "/v1/contracts/scheduleProServicesInvoice"),
-        (.post, "/v1/contracts/seatBalances/list"),
         (.post, "/v1/contracts/setUsageFilter"),
         (.post, "/v2/contracts/commits/edit"),
         (.post, "/v2/contracts/credits/edit"),

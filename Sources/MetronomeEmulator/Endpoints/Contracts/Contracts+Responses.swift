@@ -28,6 +28,7 @@ struct ContractWire: Encodable {
         customerId = terms.customerId
         amendments = []
         initial = ContractBodyWire(terms, names: snapshot.names)
+        initial.professionalServices = snapshot.professionalServices.map(ProServiceWire.init)
         current = initial
         subscriptions = terms.subscriptions.map { SubscriptionWire($0, names: snapshot.names) }
         customFields = terms.customFields
@@ -73,6 +74,7 @@ struct ContractBodyWire: Encodable {
     var name: String?
     var netPaymentTermsDays: Decimal?
     var rateCardId: String?
+    var professionalServices: [ProServiceWire] = []
 
     /// An item of `transitions`: the contract this one renews.
     struct TransitionWire: Encodable {
@@ -100,6 +102,7 @@ struct ContractBodyWire: Encodable {
         case scheduledCharges = "scheduled_charges", discounts, startingAt = "starting_at", endingBefore = "ending_before"
         case transitions, usageStatementSchedule = "usage_statement_schedule", name
         case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id"
+        case professionalServices = "professional_services"
     }
 
     init(_ terms: ContractTerms, names: CatalogNames) {
@@ -197,7 +200,19 @@ struct SubscriptionWire: Encodable {
         case id, billingPeriods = "billing_periods", collectionSchedule = "collection_schedule", createdAt = "created_at"
         case proration, quantityManagementMode = "quantity_management_mode", quantitySchedule = "quantity_schedule"
         case startingAt = "starting_at", endingBefore = "ending_before", subscriptionRate = "subscription_rate", name
-        case description, customFields = "custom_fields"
+        case description, customFields = "custom_fields", seatConfig = "seat_config"
+    }
+
+    /// `seat_config` of a SEAT_BASED subscription: the usage property naming a seat.
+    var seatConfig: SeatConfig?
+
+    /// `seat_config`.
+    struct SeatConfig: Encodable {
+        var seatGroupKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case seatGroupKey = "seat_group_key"
+        }
     }
 
     init(_ subscription: SubscriptionTerms, names: CatalogNames) {
@@ -216,6 +231,7 @@ struct SubscriptionWire: Encodable {
         name = subscription.name
         description = subscription.description
         customFields = subscription.customFields
+        seatConfig = subscription.seatConfig.map { SeatConfig(seatGroupKey: $0.seatGroupKey) }
     }
 }
 

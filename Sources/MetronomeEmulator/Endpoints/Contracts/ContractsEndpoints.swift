@@ -25,6 +25,9 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
         routes.post("/v1/contracts/getSubscriptionQuantityHistory", use: subscriptionQuantityHistory)
         routes.post("/v1/contracts/createHistoricalInvoices", use: createHistoricalInvoices)
+        routes.post("/v1/contracts/scheduleProServicesInvoice", use: scheduleProServicesInvoice)
+        routes.post("/v1/contracts/getSubscriptionSeatsHistory", use: subscriptionSeatsHistory)
+        routes.post("/v1/contracts/seatBalances/list", use: seatBalances)
         return routes
     }
 
@@ -101,7 +104,12 @@ struct ContractsEndpoints {
             } ?? [],
             customFields: body.customFields ?? [:], uniquenessKey: body.uniquenessKey, createdAt: now, archivedAt: nil
         )
-        let created = try await database.createContract(NewContract(terms: terms, rateCardAlias: body.rateCardAlias, package: package))
+        let professionalServices = try (body.professionalServices ?? []).enumerated().map { index, service in
+            try service.terms(field: "professional_services[\(index)]")
+        }
+        let created = try await database.createContract(NewContract(
+            terms: terms, rateCardAlias: body.rateCardAlias, package: package, professionalServices: professionalServices
+        ))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }
 

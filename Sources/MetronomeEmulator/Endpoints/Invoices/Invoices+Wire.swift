@@ -119,6 +119,9 @@ struct InvoiceLineItemWire: Encodable {
     var subscriptionId: String?
     var customFields: [String: String]?
     var subLineItems: [SubLineItemWire]?
+    var professionalServiceId: String?
+    var professionalServiceCustomFields: [String: String]?
+    var metadata: String?
 
     enum CodingKeys: String, CodingKey {
         case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
@@ -128,6 +131,8 @@ struct InvoiceLineItemWire: Encodable {
         case appliedCommitOrCredit = "applied_commit_or_credit", commitId = "commit_id", commitType = "commit_type"
         case commitSegmentId = "commit_segment_id", scheduledChargeId = "scheduled_charge_id"
         case subscriptionId = "subscription_id", customFields = "custom_fields", subLineItems = "sub_line_items"
+        case professionalServiceId = "professional_service_id"
+        case professionalServiceCustomFields = "professional_service_custom_fields", metadata
     }
 
     /// The tier of a graduated rate a line bills.
@@ -173,6 +178,9 @@ struct InvoiceLineItemWire: Encodable {
         subscriptionId = line.subscriptionId
         customFields = line.customFields
         subLineItems = line.subLineItems?.map(SubLineItemWire.init)
+        professionalServiceId = line.professionalServiceId
+        professionalServiceCustomFields = line.professionalServiceCustomFields
+        metadata = line.metadata
     }
 }
 
