@@ -289,6 +289,21 @@ package struct SubscriptionTerms: Sendable, Equatable {
     package var description: String?
     package var customFields: [String: String]
     package var createdAt: Timestamp
+    /// The seats of a SEAT_BASED subscription; nil for QUANTITY_ONLY.
+    package var seatConfig: SeatConfig?
+
+    /// A SEAT_BASED subscription's seats: the IDs assigned from its start, and the usage
+    /// property that names a seat.
+    package struct SeatConfig: Sendable, Equatable {
+        package var initialSeatIds: [String]
+        package var seatGroupKey: String
+
+        /// A value with each stored property given.
+        package init(initialSeatIds: [String], seatGroupKey: String) {
+            self.initialSeatIds = initialSeatIds
+            self.seatGroupKey = seatGroupKey
+        }
+    }
 
     /// A value with each stored property given.
     package init(
@@ -305,8 +320,10 @@ package struct SubscriptionTerms: Sendable, Equatable {
         name: String? = nil,
         description: String? = nil,
         customFields: [String: String],
-        createdAt: Timestamp
+        createdAt: Timestamp,
+        seatConfig: SeatConfig? = nil
     ) {
+        self.seatConfig = seatConfig
         self.id = id
         self.productId = productId
         self.billingFrequency = billingFrequency

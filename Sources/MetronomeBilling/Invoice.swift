@@ -132,6 +132,11 @@ package struct InvoiceLineItem: Sendable {
     package var subscriptionId: String?
     package var customFields: [String: String]?
     package var subLineItems: [SubLineItem]?
+    /// Set on the lines of a professional services invoice.
+    package var professionalServiceId: String?
+    package var professionalServiceCustomFields: [String: String]?
+    /// The caller's own text for a professional services line.
+    package var metadata: String?
 
     /// The tier of a graduated rate a line bills: its level (from 1) and first unit.
     package struct LineItemTier: Sendable {
@@ -184,7 +189,10 @@ package struct InvoiceLineItem: Sendable {
         scheduledChargeId: String? = nil,
         subscriptionId: String? = nil,
         customFields: [String: String]? = nil,
-        subLineItems: [SubLineItem]? = nil
+        subLineItems: [SubLineItem]? = nil,
+        professionalServiceId: String? = nil,
+        professionalServiceCustomFields: [String: String]? = nil,
+        metadata: String? = nil
     ) {
         self.name = name
         self.total = total
@@ -210,6 +218,9 @@ package struct InvoiceLineItem: Sendable {
         self.subscriptionId = subscriptionId
         self.customFields = customFields
         self.subLineItems = subLineItems
+        self.professionalServiceId = professionalServiceId
+        self.professionalServiceCustomFields = professionalServiceCustomFields
+        self.metadata = metadata
     }
 }
 

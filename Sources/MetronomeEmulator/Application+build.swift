@@ -96,7 +96,7 @@ func buildRouter(
     router.addRoutes(NotificationsEndpoints(database: database, clock: clock).routes)
     router.addRoutes(AuditLogsEndpoints(database: database).routes)
     router.addRoutes(DashboardsEndpoints(database: database, namespace: namespace).routes)
-    router.addRoutes(MetronomeEndpointsNotYetBuilt.routes)
+    router.addRoutes(MetronomeEndpointsNotYetBuilt.routes())
     return router
 }
 

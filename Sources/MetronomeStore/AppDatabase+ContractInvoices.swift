@@ -51,7 +51,8 @@ extension AppDatabase {
             if contract.archivedAt != nil {
                 let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
                     .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
-                    .filter([InvoiceSourceKind.contract.rawValue, InvoiceSourceKind.scheduledItem.rawValue]
+                    .filter([InvoiceSourceKind.contract.rawValue, InvoiceSourceKind.scheduledItem.rawValue,
+                             InvoiceSourceKind.professionalServices.rawValue]
                         .contains(InvoiceRecord.Columns.sourceKind))
                     .fetchAll(db).filter { try contractId(of: $0, db) == contract.id }
                 for var draft in drafts { try void(&draft, db) }
@@ -131,7 +132,7 @@ extension AppDatabase {
     package static func contractId(of record: InvoiceRecord, _ db: Database) throws -> String? {
         switch record.sourceKind {
         case .customerPlan: return nil
-        case .contract: return record.sourceId
+        case .contract, .historical, .professionalServices: return record.sourceId
         case .scheduledItem:
             // An invoice kept (finalized or void) after an edit removed its item still names its contract.
             return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId

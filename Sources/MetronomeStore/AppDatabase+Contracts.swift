@@ -11,12 +11,18 @@ package struct NewContract: Sendable {
     package var rateCardAlias: String?
     /// The package whose terms the contract takes, in place of those of `terms`.
     package var package: PackageReference?
+    /// Its professional services terms.
+    package var professionalServices: [ProfessionalServiceTerms]
 
     /// A value with each stored property given.
-    package init(terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil) {
+    package init(
+        terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil,
+        professionalServices: [ProfessionalServiceTerms] = []
+    ) {
         self.terms = terms
         self.rateCardAlias = rateCardAlias
         self.package = package
+        self.professionalServices = professionalServices
     }
 }
 
@@ -51,18 +57,21 @@ package struct ContractSnapshot: Sendable {
     package var asOf: Timestamp
     /// The contract's edits and amendments, oldest first.
     package var edits: [ContractEdit]
+    /// Its professional services terms.
+    package var professionalServices: [ProfessionalServiceTerms]
 
     /// A value with each stored property given.
     package init(
-        seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp, edits: [ContractEdit] = []
+        seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp, edits: [ContractEdit] = [],
+        professionalServices: [ProfessionalServiceTerms] = []
     ) {
         self.asOf = asOf
-        self.edits = edits
         self.seq = seq
         self.terms = terms
         self.names = names
         self.packageId = packageId
         self.edits = edits
+        self.professionalServices = professionalServices
     }
 }
 
@@ -182,6 +191,7 @@ extension AppDatabase {
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
+            try Self.insertProfessionalServices(new.professionalServices, contractId: terms.id, customerId: terms.customerId, db)
             for commit in terms.commits + terms.credits {
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: terms.createdAt, db)
@@ -480,8 +490,12 @@ extension AppDatabase {
         let names = try catalogNames(contracts: contracts, commits: [], edits: edits.values.flatMap { $0 }, now: now, db)
         let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
+        let professionalServices = try professionalServices(contractIds: records.map(\.id), db)
         return zip(records, contracts).map {
-            ContractSnapshot(seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now, edits: edits[$1.id] ?? [])
+            ContractSnapshot(
+                seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now, edits: edits[$1.id] ?? [],
+                professionalServices: professionalServices[$1.id] ?? []
+            )
         }
     }
 

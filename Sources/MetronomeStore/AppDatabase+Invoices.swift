@@ -92,6 +92,15 @@ package enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConverti
     case customerPlan = "customer_plan"
     case contract
     case scheduledItem = "scheduled_item"
+    /// An invoice made by `contracts/createHistoricalInvoices`: its source is the contract, and
+    /// it is finalized from the start (its `document` is all it is).
+    case historical
+    /// A professional services invoice scheduled with `contracts/scheduleProServicesInvoice`: its
+    /// source is the contract; its `document` is kept from the start, and it finalizes at its date.
+    case professionalServices = "professional_services"
+
+    /// Whether the invoice finalizes on its date (its start), not after its period and grace.
+    package var finalizesOnItsDate: Bool { self == .scheduledItem || self == .professionalServices }
 }
 
 /// Where an invoice stands.
@@ -177,6 +186,9 @@ extension AppDatabase {
             original = try Self.invoiceRecord(id: id, customerId: nil, db)
             guard original.status == .void else {
                 throw StoreError.invalid("Invoice \(id) is \(original.status.rawValue); only a voided invoice can be regenerated")
+            }
+            guard original.sourceKind != .historical else {
+                throw StoreError.invalid("Invoice \(id) is a historical invoice; there is nothing to regenerate it from")
             }
             if let earlier = try InvoiceRecord.filter(InvoiceRecord.Columns.regeneratedFromInvoiceId == id).fetchOne(db) {
                 throw StoreError.invalid("Invoice \(id) was regenerated already, as \(earlier.id)")
@@ -355,9 +367,11 @@ extension AppDatabase {
         let overdue = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
             .filter(
-                (InvoiceRecord.Columns.sourceKind != InvoiceSourceKind.scheduledItem.rawValue
+                (![InvoiceSourceKind.scheduledItem.rawValue, InvoiceSourceKind.professionalServices.rawValue]
+                    .contains(InvoiceRecord.Columns.sourceKind)
                     && InvoiceRecord.Columns.endTimestamp <= now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds)
-                    || (InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue
+                    || ([InvoiceSourceKind.scheduledItem.rawValue, InvoiceSourceKind.professionalServices.rawValue]
+                        .contains(InvoiceRecord.Columns.sourceKind)
                         && InvoiceRecord.Columns.startTimestamp <= now)
             )
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)
@@ -415,7 +429,7 @@ extension AppDatabase {
     /// transaction (created at `now`, the emulated moment the finalization was noticed).
     private static func finalize(_ record: inout InvoiceRecord, now: Timestamp, _ db: Database) throws {
         record.status = .finalized
-        record.issuedAt = record.sourceKind == .scheduledItem ? record.startTimestamp : record.period.finalizesAt
+        record.issuedAt = record.sourceKind.finalizesOnItsDate ? record.startTimestamp : record.period.finalizesAt
         var document = try invoiceDocument(record, db)
         document.status = InvoiceStatus.finalized.rawValue
         document.issuedAt = record.issuedAt
@@ -513,6 +527,11 @@ extension AppDatabase {
             return try ratedContractInvoice(record, until: cutoff, fiat: fiat, creditTypeNames: creditTypeNames, db)
         case .scheduledItem:
             return try scheduledInvoice(record, fiat: fiat, creditTypeNames: creditTypeNames, db)
+        case .historical:
+            return try historicalInvoice(record, until: cutoff)
+        case .professionalServices:
+            guard let document = record.document else { throw StoreError.corrupt("Invoice \(record.id) lost its content") }
+            return document
         }
     }
 

@@ -111,7 +111,7 @@ extension AppDatabase {
         candidates += try offsetMoments(of: customer, after: moment, db)
         for draft in try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue).fetchAll(db) {
-            consider(draft.sourceKind == .scheduledItem ? draft.startTimestamp : draft.period.finalizesAt)
+            consider(draft.sourceKind.finalizesOnItsDate ? draft.startTimestamp : draft.period.finalizesAt)
         }
         return candidates.min()
     }

@@ -528,6 +528,23 @@ extension AppDatabase {
                 CREATE INDEX contract_edit_by_key ON contract_edit(customer_id, uniqueness_key);
                 """)
         }
+        migrator.registerMigration("v18 historical invoices and professional services") { db in
+            try db.execute(sql: """
+                CREATE TABLE professional_service (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    contract_id TEXT NOT NULL REFERENCES contract(id) ON DELETE CASCADE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    product_id TEXT NOT NULL,
+                    max_amount TEXT NOT NULL,
+                    quantity TEXT NOT NULL,
+                    unit_price TEXT NOT NULL,
+                    description TEXT,
+                    custom_fields TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX professional_service_by_contract ON professional_service(contract_id, seq);
+                """)
+        }
         migrator.registerMigration("v19 override prioritization, usage filters and recurring commits") { db in
             try db.execute(sql: """
                 ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';
@@ -633,6 +650,7 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     package static let stateTables = [
+        "professional_service",
         "manual_balance_entry",
         "credit_grant",
         "avalara_credentials",

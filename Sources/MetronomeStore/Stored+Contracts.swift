@@ -171,12 +171,24 @@ package struct StoredSubscription: Codable, Sendable {
     var description: String?
     var customFields: [String: String]
     var createdAt: Timestamp
+    /// Absent from subscriptions stored before seats were kept.
+    var seatConfig: StoredSeatConfig?
+
+    /// A SEAT_BASED subscription's seats, as stored.
+    struct StoredSeatConfig: Codable, Sendable {
+        var initialSeatIds: [String]
+        var seatGroupKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case initialSeatIds = "initial_seat_ids", seatGroupKey = "seat_group_key"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, productId = "product_id", billingFrequency = "billing_frequency", collectionSchedule = "collection_schedule"
         case isProrated = "is_prorated", invoiceBehavior = "invoice_behavior", quantityManagementMode = "quantity_management_mode"
         case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
-        case customFields = "custom_fields", createdAt = "created_at"
+        case customFields = "custom_fields", createdAt = "created_at", seatConfig = "seat_config"
     }
 
     /// The stored shape of `subscription`.
@@ -195,6 +207,9 @@ package struct StoredSubscription: Codable, Sendable {
         description = subscription.description
         customFields = subscription.customFields
         createdAt = subscription.createdAt
+        seatConfig = subscription.seatConfig.map {
+            StoredSeatConfig(initialSeatIds: $0.initialSeatIds, seatGroupKey: $0.seatGroupKey)
+        }
     }
 
     /// The subscription this holds.
@@ -203,7 +218,8 @@ package struct StoredSubscription: Codable, Sendable {
             id: id, productId: productId, billingFrequency: billingFrequency, collectionSchedule: collectionSchedule,
             isProrated: isProrated, invoiceBehavior: invoiceBehavior, quantityManagementMode: quantityManagementMode,
             initialQuantity: initialQuantity, startingAt: startingAt, endingBefore: endingBefore, name: name,
-            description: description, customFields: customFields, createdAt: createdAt
+            description: description, customFields: customFields, createdAt: createdAt,
+            seatConfig: seatConfig.map { .init(initialSeatIds: $0.initialSeatIds, seatGroupKey: $0.seatGroupKey) }
         )
     }
 }

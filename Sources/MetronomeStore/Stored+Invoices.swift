@@ -146,6 +146,9 @@ struct StoredInvoiceLineItem: Codable, Sendable {
     var subscriptionId: String?
     var customFields: [String: String]?
     var subLineItems: [StoredSubLineItem]?
+    var professionalServiceId: String?
+    var professionalServiceCustomFields: [String: String]?
+    var metadata: String?
 
     enum CodingKeys: String, CodingKey {
         case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
@@ -155,6 +158,8 @@ struct StoredInvoiceLineItem: Codable, Sendable {
         case appliedCommitOrCredit = "applied_commit_or_credit", commitId = "commit_id", commitType = "commit_type"
         case commitSegmentId = "commit_segment_id", scheduledChargeId = "scheduled_charge_id"
         case subscriptionId = "subscription_id", customFields = "custom_fields", subLineItems = "sub_line_items"
+        case professionalServiceId = "professional_service_id"
+        case professionalServiceCustomFields = "professional_service_custom_fields", metadata
     }
 
     /// A line's tier as stored.
@@ -200,6 +205,9 @@ struct StoredInvoiceLineItem: Codable, Sendable {
         subscriptionId = line.subscriptionId
         customFields = line.customFields
         subLineItems = line.subLineItems?.map(StoredSubLineItem.init)
+        professionalServiceId = line.professionalServiceId
+        professionalServiceCustomFields = line.professionalServiceCustomFields
+        metadata = line.metadata
     }
 
     /// The line this holds.
@@ -212,7 +220,9 @@ struct StoredInvoiceLineItem: Codable, Sendable {
             presentationGroupValues: presentationGroupValues,
             appliedCommitOrCredit: appliedCommitOrCredit.map { .init(id: $0.id, type: $0.type) }, commitId: commitId,
             commitType: commitType, commitSegmentId: commitSegmentId, scheduledChargeId: scheduledChargeId,
-            subscriptionId: subscriptionId, customFields: customFields, subLineItems: subLineItems?.map(\.domain)
+            subscriptionId: subscriptionId, customFields: customFields, subLineItems: subLineItems?.map(\.domain),
+            professionalServiceId: professionalServiceId, professionalServiceCustomFields: professionalServiceCustomFields,
+            metadata: metadata
         )
     }
 }

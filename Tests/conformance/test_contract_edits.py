@@ -271,6 +271,22 @@ def test_an_added_subscription_bills_on_the_draft(client, http):
     assert [s.id for s in edit.add_subscriptions] == [subscription.id]
 
 
+def test_an_added_seat_based_subscription_keeps_its_seats(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard").data.id
+    seated = {**SEAT_SUBSCRIPTION, "quantity_management_mode": "SEAT_BASED",
+              "seat_config": {"initial_seat_ids": ["ann", "bo"], "seat_group_key": "user_id"}}
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_subscriptions=[seated])
+    [subscription] = v2(client, c, contract_id).subscriptions
+    history = client.v1.contracts.get_subscription_seats_history(
+        customer_id=c, contract_id=contract_id, subscription_id=subscription.id).data
+    assert [(h.assigned_seat_ids, h.total_quantity) for h in history] == [(["ann", "bo"], 2)]
+    with expect_api_error(400):  # SEAT_BASED without its seats
+        client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_subscriptions=[
+            {**SEAT_SUBSCRIPTION, "quantity_management_mode": "SEAT_BASED"}])
+
+
 # ====================================================================== commits/edit and credits/edit
 
 
@@ -380,7 +396,7 @@ REFUSED_NESTED = [
     ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_scheduled_charges", "netsuite_sales_order_id", "so-1"),
     ("update_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
-    ("add_subscriptions", "seat_config", {"seat_group_key": "user"}),
+    ("add_subscriptions", "billing_cycle_config", {"frequency": "MONTHLY"}),
 ]
 
 

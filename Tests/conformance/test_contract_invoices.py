@@ -332,3 +332,265 @@ def test_subscription_quantity_history(client, http):
     with expect_api_error(404):
         client.v1.contracts.retrieve_subscription_quantity_history(
             contract_id=contract, customer_id=c.id, subscription_id=str(uuid.uuid4()))
+
+
+# --------------------------------------------------------------------------------------
+# Historical invoices (contracts/createHistoricalInvoices)
+
+
+def historical_setup(client, http):
+    """A contract from January 2026 on a card with a FLAT product at 100 cents and a TIERED
+    product (first 10 units at 50 cents, then 20 cents), the clock in March."""
+    freeze_clock(http, utc(2026, 3, 10))
+    card, flat = dollar_per_unit(client)
+    metric = client.v1.billable_metrics.create(
+        name=f"tiered-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["t"]}).data.id
+    tiered = client.v1.contracts.products.create(name="Tiered", type="USAGE", billable_metric_id=metric).data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=tiered, entitled=True, rate_type="TIERED", starting_at=utc(2025, 1, 1),
+        tiers=[{"size": 10, "price": 50}, {"price": 20}])
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c.id, starting_at=JAN, rate_card_id=card).data.id
+    return c, contract_id, flat, tiered
+
+
+def historical(c, contract_id, lines, start=JAN, end=FEB, **extra):
+    return {"customer_id": c.id, "contract_id": contract_id, "credit_type_id": USD_CENTS_ID,
+            "inclusive_start_date": start, "exclusive_end_date": end, "issue_date": end, "usage_line_items": lines,
+            **extra}
+
+
+def usage_line(product, quantity, start=JAN, end=FEB, **extra):
+    return {"product_id": product, "quantity": quantity, "inclusive_start_date": start, "exclusive_end_date": end,
+            **extra}
+
+
+def test_historical_invoices_are_finalized_priced_at_the_contract_rates_and_listed(client, http):
+    c, contract_id, flat, tiered = historical_setup(client, http)
+    made = client.v1.contracts.create_historical_invoices(preview=False, invoices=[
+        historical(c, contract_id, [usage_line(flat, 7), usage_line(tiered, 15)], custom_fields={"source": "migration"}),
+        historical(c, contract_id, [usage_line(flat, 2, FEB, MAR)], start=FEB, end=MAR),
+    ]).data
+    january, february = made
+    assert (january.status, january.type, january.contract_id, january.customer_id) == (
+        "FINALIZED", "USAGE", contract_id, c.id)
+    assert (january.start_timestamp, january.end_timestamp, january.issued_at) == (JAN, FEB, FEB)
+    assert january.custom_fields == {"source": "migration"}
+    assert january.credit_type.id == USD_CENTS_ID
+    assert [(li.product_id, li.quantity, li.unit_price, li.total) for li in january.line_items] == [
+        (flat, 7, 100, 7 * 100), (tiered, 10, 50, 10 * 50), (tiered, 5, 20, 5 * 20)]
+    assert [li.tier.level for li in january.line_items[1:]] == [1, 2]
+    assert january.total == 7 * 100 + 10 * 50 + 5 * 20
+    assert february.total == 2 * 100
+
+    listed = {i.id: i for i in invoices(client, c.id)}
+    assert listed[january.id].total == january.total and listed[january.id].status == "FINALIZED"
+    assert listed[february.id].total == 2 * 100
+    by_contract = {i.id for i in invoices(client, c.id, contract_id=contract_id)}
+    assert {january.id, february.id} <= by_contract
+    got = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=january.id).data
+    assert [(li.quantity, li.total) for li in got.line_items] == [(7, 700), (10, 500), (5, 100)]
+
+    # Finalized invoices never change; voided, a historical invoice keeps what it showed and
+    # cannot be regenerated (there is no usage to rate it from).
+    client.v1.invoices.void(id=february.id)
+    assert client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=february.id).data.status == "VOID"
+    with expect_api_error(400):
+        client.v1.invoices.regenerate(id=february.id)
+
+
+def test_a_historical_invoice_preview_keeps_nothing(client, http):
+    c, contract_id, flat, _ = historical_setup(client, http)
+    before = [i.id for i in invoices(client, c.id)]
+    [preview] = client.v1.contracts.create_historical_invoices(
+        preview=True, invoices=[historical(c, contract_id, [usage_line(flat, 3)])]).data
+    assert preview.total == 3 * 100
+    assert [i.id for i in invoices(client, c.id)] == before
+    with expect_api_error(404):
+        client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=preview.id)
+
+
+def test_bad_historical_invoices_are_400_and_keep_nothing(client, http):
+    c, contract_id, flat, tiered = historical_setup(client, http)
+    before = [i.id for i in invoices(client, c.id)]
+    good = historical(c, contract_id, [usage_line(flat, 1)])
+    refused = {
+        "billable_status": [good, historical(c, contract_id, [usage_line(flat, 1)], billable_status="unbillable")],
+        "breakdown_granularity": [good, historical(c, contract_id, [usage_line(flat, 1)], breakdown_granularity="DAY")],
+        "subtotals_with_quantity": [good, historical(c, contract_id, [usage_line(
+            flat, 1, subtotals_with_quantity=[{"inclusive_start_date": JAN, "exclusive_end_date": FEB, "quantity": 1}])])],
+    }
+    for field, batch in refused.items():
+        with expect_api_error(400) as error:
+            client.v1.contracts.create_historical_invoices(preview=False, invoices=batch)
+        assert field in error["error"].body["message"]
+    for batch in (
+        [good, historical(c, contract_id, [usage_line(flat, 1)], start=FEB, end=utc(2026, 4, 1))],  # not past yet
+        [good, historical(c, contract_id, [usage_line(flat, 1, FEB, MAR)])],  # line outside its invoice
+        [good, historical(c, contract_id, [usage_line(COMMIT_PRODUCT, 1)])],  # no rate for the product
+        [historical(c, contract_id, [usage_line(flat, 1)], start=FEB, end=JAN)],  # backwards
+        [],
+    ):
+        with expect_api_error(400):
+            client.v1.contracts.create_historical_invoices(preview=False, invoices=batch)
+    with expect_api_error(404):
+        client.v1.contracts.create_historical_invoices(preview=False, invoices=[
+            good, historical(c, str(uuid.uuid4()), [usage_line(flat, 1)])])
+    assert [i.id for i in invoices(client, c.id)] == before
+
+
+# --------------------------------------------------------------------------------------
+# Professional services (contracts/create `professional_services`, scheduleProServicesInvoice)
+
+
+def consulting_contract(client, http):
+    """A contract with one professional services term: 10 hours at $150, up to $2,000."""
+    freeze_clock(http, utc(2026, 1, 20))
+    product = client.v1.contracts.products.create(name="Consulting", type="PROFESSIONAL_SERVICE").data.id
+    c = customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c.id, starting_at=JAN, professional_services=[
+        {"product_id": product, "max_amount": 200000, "quantity": 10, "unit_price": 15000, "description": "Onboarding",
+         "custom_fields": {"sow": "42"}}]).data.id
+    return c, contract_id, product
+
+
+def test_professional_services_are_read_back_and_invoiced(client, http):
+    c, contract_id, product = consulting_contract(client, http)
+    contract = client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data
+    [service] = contract.initial.professional_services
+    assert (service.product_id, service.max_amount, service.quantity, service.unit_price, service.description,
+            service.custom_fields) == (product, 200000, 10, 15000, "Onboarding", {"sow": "42"})
+    assert contract.current.professional_services[0].id == service.id
+    [listed] = client.v1.contracts.list(customer_id=c.id).data
+    assert [s.id for s in listed.initial.professional_services] == [service.id]
+
+    # Issued in the past: finalized at once. 3 hours at the term's price, and a fixed amount.
+    [invoice] = client.v1.contracts.schedule_pro_services_invoice(
+        customer_id=c.id, contract_id=contract_id, issued_at=utc(2026, 1, 10), line_items=[
+            {"professional_service_id": service.id, "quantity": 3, "metadata": "week 1"},
+            {"professional_service_id": service.id, "amount": 5000}]).data
+    assert (invoice.status, invoice.contract_id, invoice.issued_at) == ("FINALIZED", contract_id, utc(2026, 1, 10))
+    assert [(li.professional_service_id, li.quantity, li.unit_price, li.total, li.metadata) for li in invoice.line_items] == [
+        (service.id, 3, 15000, 3 * 15000, "week 1"), (service.id, 1, 5000, 5000, None)]
+    assert invoice.line_items[0].professional_service_custom_fields == {"sow": "42"}
+    assert invoice.total == 3 * 15000 + 5000
+    assert invoice.id in {i.id for i in invoices(client, c.id)}
+
+    # Issued in the future: a draft until its date, then finalized. unit_price overrides the term's.
+    [scheduled] = client.v1.contracts.schedule_pro_services_invoice(
+        customer_id=c.id, contract_id=contract_id, issued_at=utc(2026, 2, 1), line_items=[
+            {"professional_service_id": service.id, "quantity": 2, "unit_price": 10000}]).data
+    assert (scheduled.status, scheduled.total) == ("DRAFT", 2 * 10000)
+    freeze_clock(http, utc(2026, 2, 1, 1))
+    got = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=scheduled.id).data
+    assert (got.status, got.issued_at, got.total) == ("FINALIZED", utc(2026, 2, 1), 2 * 10000)
+
+
+def test_pro_services_invoice_bad_input_is_4xx_and_keeps_nothing(client, http):
+    c, contract_id, _ = consulting_contract(client, http)
+    [service] = client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data.initial.professional_services
+    before = [i.id for i in invoices(client, c.id)]
+
+    def schedule(*lines, **extra):
+        return client.v1.contracts.schedule_pro_services_invoice(
+            customer_id=c.id, contract_id=contract_id, issued_at=utc(2026, 1, 10), line_items=list(lines), **extra)
+
+    ok = {"professional_service_id": service.id, "amount": 1000}
+    # 150,000 + 60,000 is more than the term's max_amount of 200,000.
+    for lines in ([ok, {"professional_service_id": service.id, "quantity": 10}, {"professional_service_id": service.id,
+                                                                                "quantity": 4}],
+                  [{"professional_service_id": service.id, "amount": 100, "quantity": 1}],
+                  [{"professional_service_id": service.id}],
+                  []):
+        with expect_api_error(400):
+            schedule(*lines)
+    for field, line in (("amendment_id", {**ok, "amendment_id": str(uuid.uuid4())}),
+                        ("netsuite_invoice_billing_start", {**ok, "netsuite_invoice_billing_start": iso(JAN)})):
+        with expect_api_error(400) as error:
+            schedule(line)
+        assert field in error["error"].body["message"]
+    with expect_api_error(400) as error:
+        schedule(ok, netsuite_invoice_header_start=JAN)
+    assert "netsuite_invoice_header_start" in error["error"].body["message"]
+    with expect_api_error(404):
+        schedule({"professional_service_id": str(uuid.uuid4()), "amount": 1})
+    assert [i.id for i in invoices(client, c.id)] == before
+    with expect_api_error(400) as error:
+        client.v1.contracts.create(customer_id=c.id, starting_at=JAN, professional_services=[
+            {"product_id": service.product_id, "max_amount": 1, "quantity": 1, "unit_price": 1,
+             "netsuite_sales_order_id": "SO-1"}])
+    assert "netsuite_sales_order_id" in error["error"].body["message"]
+    with expect_api_error(400):  # not a PROFESSIONAL_SERVICE product
+        client.v1.contracts.create(customer_id=c.id, starting_at=JAN, professional_services=[
+            {"product_id": COMMIT_PRODUCT, "max_amount": 1, "quantity": 1, "unit_price": 1}])
+
+
+# --------------------------------------------------------------------------------------
+# Seat-based subscriptions (getSubscriptionSeatsHistory, seatBalances/list)
+
+
+def seat_subscription(mode="SEAT_BASED", **extra):
+    return {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True}, "quantity_management_mode": mode,
+            "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}, **extra}
+
+
+def test_seat_based_subscription_history_and_balances(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    seats = ["user-1", "user-2", "user-3"]
+    contract_id = client.v1.contracts.create(
+        customer_id=c.id, starting_at=JAN, ending_before=YEAR_END, rate_card_alias="standard", subscriptions=[
+            seat_subscription(seat_config={"initial_seat_ids": seats, "seat_group_key": "user_id"}),
+            seat_subscription("QUANTITY_ONLY", initial_quantity=4)]).data.id
+    seated, counted = client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data.subscriptions
+    assert (seated.quantity_management_mode, seated.seat_config.seat_group_key) == ("SEAT_BASED", "user_id")
+    assert seated.quantity_schedule[0].quantity == len(seats)  # a seat-based quantity is its number of seats
+
+    history = client.v1.contracts.get_subscription_seats_history(
+        customer_id=c.id, contract_id=contract_id, subscription_id=seated.id)
+    assert [(h.starting_at, h.ending_before, h.assigned_seat_ids, h.total_quantity) for h in history.data] == [
+        (JAN, YEAR_END, seats, 3)]
+    assert history.next_page is None
+    assert client.v1.contracts.get_subscription_seats_history(
+        customer_id=c.id, contract_id=contract_id, subscription_id=seated.id, covering_date=YEAR_END).data == []
+    with expect_api_error(400):  # QUANTITY_ONLY has no seats
+        client.v1.contracts.get_subscription_seats_history(
+            customer_id=c.id, contract_id=contract_id, subscription_id=counted.id)
+    with expect_api_error(404):
+        client.v1.contracts.get_subscription_seats_history(
+            customer_id=c.id, contract_id=contract_id, subscription_id=str(uuid.uuid4()))
+
+    first = client.v1.contracts.list_seat_balances(customer_id=c.id, contract_id=contract_id, limit=2,
+                                                   include_credits_and_commits=True)
+    assert [(s.seat_id, s.balances, s.commits, s.credits) for s in first.data] == [
+        ("user-1", [], [], []), ("user-2", [], [], [])]
+    assert (first.pagination.seats_included, first.pagination.seats_available_for_next_page) == (2, 1)
+    rest = client.v1.contracts.list_seat_balances(customer_id=c.id, contract_id=contract_id,
+                                                  cursor=first.pagination.next_page)
+    assert [s.seat_id for s in rest.data] == ["user-3"] and rest.pagination.next_page is None
+    picked = client.v1.contracts.list_seat_balances(customer_id=c.id, contract_id=contract_id,
+                                                    seat_ids=["user-2", "nobody"], skip_missing_seat_ids=True)
+    assert [s.seat_id for s in picked.data] == ["user-2"]
+    with expect_api_error(400):
+        client.v1.contracts.list_seat_balances(customer_id=c.id, contract_id=contract_id, seat_ids=["nobody"])
+    with expect_api_error(400):  # not a SEAT_BASED subscription
+        client.v1.contracts.list_seat_balances(customer_id=c.id, contract_id=contract_id, subscription_ids=[counted.id])
+
+    plain = client.v1.contracts.create(customer_id=c.id, starting_at=JAN).data.id
+    empty = client.v1.contracts.list_seat_balances(customer_id=c.id, contract_id=plain)
+    assert (empty.data, empty.pagination.seats_included, empty.pagination.next_page) == ([], 0, None)
+
+
+def test_seat_based_subscriptions_need_their_seats(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    for subscription in (
+        seat_subscription(),  # SEAT_BASED without seat_config
+        seat_subscription("QUANTITY_ONLY", seat_config={"initial_seat_ids": ["a"], "seat_group_key": "user_id"}),
+        seat_subscription(initial_quantity=5, seat_config={"initial_seat_ids": ["a"], "seat_group_key": "user_id"}),
+        seat_subscription(seat_config={"initial_seat_ids": ["a", "a"], "seat_group_key": "user_id"}),
+    ):
+        with expect_api_error(400):
+            client.v1.contracts.create(customer_id=c.id, starting_at=JAN, rate_card_alias="standard",
+                                       subscriptions=[subscription])
+    assert client.v1.contracts.list(customer_id=c.id).data == []

@@ -429,6 +429,8 @@ class World:
         self.delivery_method_id = ""
         self.credit_grant_id = ""
         self.subscribed = ("", "", "")
+        self.pro_services = ("", "", "")
+        self.seated = ("", "", "")
         self.voidable_grant_id = ""
         self.embed_token = ""
 
@@ -552,6 +554,23 @@ class World:
         self.filtered_contract_id = ok("POST", "/v1/contracts/create", {
             "customer_id": cid, "starting_at": "2026-01-01T00:00:00Z", "rate_card_id": project_card,
             "usage_filter": {"group_key": "project", "group_values": ["seeded"]}})["data"]["id"]
+        consulted = ok("POST", "/v1/customers", {"name": "Consulted"})["data"]["id"]
+        consulting = ok("POST", "/v1/contract-pricing/products/create", {
+            "name": "Consulting", "type": "PROFESSIONAL_SERVICE"})["data"]["id"]
+        consulted_contract = ok("POST", "/v1/contracts/create", {
+            "customer_id": consulted, "starting_at": "2026-01-01T00:00:00Z", "rate_card_id": STANDARD_RATE_CARD,
+            "professional_services": [
+                {"product_id": consulting, "max_amount": 100000, "quantity": 10, "unit_price": 5000,
+                 "description": "Onboarding", "custom_fields": {}}],
+            "subscriptions": [{"collection_schedule": "ADVANCE", "proration": {"is_prorated": True},
+                               "quantity_management_mode": "SEAT_BASED",
+                               "seat_config": {"initial_seat_ids": ["seat-a", "seat-b"], "seat_group_key": "user_id"},
+                               "subscription_rate": {"billing_frequency": "MONTHLY",
+                                                     "product_id": "1c7a3d2f-6b2e-4d8f-a000-000000000004"}}]})["data"]["id"]
+        consulted_view = ok("POST", "/v1/contracts/get", {"customer_id": consulted, "contract_id": consulted_contract})["data"]
+        service = consulted_view["initial"]["professional_services"][0]["id"]
+        self.pro_services = (consulted, consulted_contract, service)
+        self.seated = (consulted, consulted_contract, consulted_view["subscriptions"][0]["id"])
         grant = {"customer_id": self.customer_id, "name": "Seeded grant", "priority": 1, "expires_at": "2027-01-01T00:00:00Z",
                  "grant_amount": {"amount": 1000, "credit_type_id": USD},
                  "paid_amount": {"amount": 0, "credit_type_id": USD}}
@@ -958,6 +977,24 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
             "starting_at": "2026-03-01T00:00:00Z"}),
         ("POST", "/v1/contracts/getSubscriptionQuantityHistory"): ({}, dict(zip(
             ("customer_id", "contract_id", "subscription_id"), w.subscribed))),
+        ("POST", "/v1/contracts/scheduleProServicesInvoice"): ({}, {
+            "customer_id": w.pro_services[0], "contract_id": w.pro_services[1], "issued_at": "2026-02-01T00:00:00Z",
+            "line_items": [{"professional_service_id": w.pro_services[2], "quantity": 2, "unit_price": 4000,
+                            "metadata": "fuzzed"}]}),
+        ("POST", "/v1/contracts/getSubscriptionSeatsHistory"): ({}, {
+            **dict(zip(("customer_id", "contract_id", "subscription_id"), w.seated)),
+            "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-06-01T00:00:00Z", "limit": 10}),
+        ("POST", "/v1/contracts/seatBalances/list"): ({}, {
+            "customer_id": w.seated[0], "contract_id": w.seated[1], "subscription_ids": [w.seated[2]],
+            "seat_ids": ["seat-a", "seat-z"], "skip_missing_seat_ids": True, "include_credits_and_commits": True,
+            "include_ledgers": True, "covering_date": at, "limit": 10}),
+        ("POST", "/v1/contracts/createHistoricalInvoices"): ({}, {"preview": False, "invoices": [{
+            "customer_id": cid, "contract_id": w.contract_id, "credit_type_id": USD,
+            "inclusive_start_date": "2026-01-01T00:00:00Z", "exclusive_end_date": "2026-02-01T00:00:00Z",
+            "issue_date": "2026-02-01T00:00:00Z", "billable_status": "billable", "custom_fields": {"source": "fuzz"},
+            "usage_line_items": [{"product_id": API_CALLS_PRODUCT, "quantity": 12,
+                                  "inclusive_start_date": "2026-01-01T00:00:00Z",
+                                  "exclusive_end_date": "2026-02-01T00:00:00Z"}]}]}),
         ("POST", "/v1/contracts/getContractRateSchedule"): ({"limit": "10"}, {
             "customer_id": cid, "contract_id": w.contract_id, "at": at,
             "selectors": [{"product_id": API_CALLS_PRODUCT}]}),

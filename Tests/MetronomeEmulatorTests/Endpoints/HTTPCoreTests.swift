@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
 @testable import MetronomeEmulator
 import MetronomeBilling
 import MetronomeCodecs
@@ -40,9 +43,16 @@ import Testing
             let unknown = try await client.call(.get, "/v1/nothing-here")
             #expect(unknown.status == .notFound)
             #expect(unknown.message?.contains("/v1/nothing-here") == true)
-            let unbuilt = try await client.call(.post, "/v1/contracts/seatBalances/list", json: "{}")
+        }
+        // Every endpoint of today's SDK is built, so the 501 answer is tried on an endpoint made up here.
+        let router = Router(context: EmulatorRequestContext.self)
+        router.add(middleware: APIEdgeMiddleware(maxBodySize: 1024, logger: Logger(label: "test")))
+        router.addRoutes(MetronomeEndpointsNotYetBuilt.routes([(.post, "/v9/widgets/list")]))
+        try await Application(router: router).test(.router) { client async throws in
+            let unbuilt = try await client.call(.post, "/v9/widgets/list", json: "{}")
             #expect(unbuilt.status == .notImplemented)
             #expect(unbuilt.message?.contains("not implement") == true)
+            #expect(unbuilt.message?.contains("/v9/widgets/list") == true)
         }
     }
 

@@ -59,6 +59,8 @@ struct AuditedRoute: Sendable {
         .init(method: .post, template: "/v1/contracts/create", action: "create_contract", resourceType: "contract", resourceID: .created("id")),
         .init(method: .post, template: "/v1/contracts/archive", action: "archive_contract", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v1/contracts/updateEndDate", action: "update_contract_end_date", resourceType: "contract", resourceID: .body("contract_id")),
+        .init(method: .post, template: "/v1/contracts/createHistoricalInvoices", action: "create_historical_invoices", resourceType: "invoice", resourceID: .none),
+        .init(method: .post, template: "/v1/contracts/scheduleProServicesInvoice", action: "schedule_pro_services_invoice", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v1/contracts/updateNamedSchedule", action: "update_named_schedule", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v1/contracts/amend", action: "amend_contract", resourceType: "contract", resourceID: .body("contract_id")),
         .init(method: .post, template: "/v2/contracts/edit", action: "edit_contract", resourceType: "contract", resourceID: .body("contract_id")),

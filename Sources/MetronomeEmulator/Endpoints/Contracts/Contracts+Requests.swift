@@ -48,6 +48,17 @@ struct SubscriptionBody: Decodable {
     var name: String?
     var description: String?
     var customFields: [String: String]?
+    var seatConfig: SeatConfigBody?
+
+    /// The seats of a SEAT_BASED subscription.
+    struct SeatConfigBody: Decodable {
+        var initialSeatIds: [String]
+        var seatGroupKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case initialSeatIds = "initial_seat_ids", seatGroupKey = "seat_group_key"
+        }
+    }
 
     /// When the subscription bills: at the start or the end of each period.
     enum CollectionSchedule: String, WireEnum {
@@ -91,6 +102,7 @@ struct SubscriptionBody: Decodable {
         case collectionSchedule = "collection_schedule", proration, subscriptionRate = "subscription_rate"
         case startingAt = "starting_at", endingBefore = "ending_before", initialQuantity = "initial_quantity"
         case quantityManagementMode = "quantity_management_mode", name, description, customFields = "custom_fields"
+        case seatConfig = "seat_config"
     }
 
     /// The subscription, over the contract's range unless it gives its own.
@@ -100,7 +112,18 @@ struct SubscriptionBody: Decodable {
         if let end, end <= start {
             throw APIError.badRequest("'\(field).ending_before' must be after its starting_at")
         }
-        let quantity = initialQuantity ?? 1
+        let mode = quantityManagementMode ?? .quantityOnly
+        let seats = try seatConfig.map { try SubscriptionBody.seats($0, field: "\(field).seat_config") }
+        switch (mode, seats) {
+        case (.seatBased, nil): throw APIError.badRequest("'\(field).seat_config' is required with SEAT_BASED")
+        case (.quantityOnly, _?): throw APIError.badRequest("'\(field).seat_config' is for SEAT_BASED subscriptions only")
+        default: break
+        }
+        // A seat-based subscription's quantity is its number of seats.
+        if let seats, let initialQuantity, initialQuantity != Decimal(seats.initialSeatIds.count) {
+            throw APIError.badRequest("'\(field).initial_quantity' must equal the number of initial_seat_ids, or be left out")
+        }
+        let quantity = seats.map { Decimal($0.initialSeatIds.count) } ?? initialQuantity ?? 1
         guard quantity >= 0 else { throw APIError.badRequest("'\(field).initial_quantity' must be >= 0") }
         return SubscriptionTerms(
             id: UUID().uuidString.lowercased(),
@@ -110,8 +133,20 @@ struct SubscriptionBody: Decodable {
             invoiceBehavior: (proration.invoiceBehavior ?? .billImmediately).rawValue,
             quantityManagementMode: (quantityManagementMode ?? .quantityOnly).rawValue, initialQuantity: quantity,
             startingAt: start, endingBefore: end, name: name, description: description, customFields: customFields ?? [:],
-            createdAt: now
+            createdAt: now, seatConfig: seats
         )
+    }
+
+    /// The seats `body` gives, checked: distinct, non-empty IDs and a non-empty group key.
+    static func seats(_ body: SeatConfigBody, field: String) throws -> SubscriptionTerms.SeatConfig {
+        guard !body.seatGroupKey.isEmpty else { throw APIError.badRequest("'\(field).seat_group_key' must not be empty") }
+        guard body.initialSeatIds.allSatisfy({ !$0.isEmpty }) else {
+            throw APIError.badRequest("'\(field).initial_seat_ids' must not hold an empty ID")
+        }
+        guard Set(body.initialSeatIds).count == body.initialSeatIds.count else {
+            throw APIError.badRequest("'\(field).initial_seat_ids' must not repeat an ID")
+        }
+        return SubscriptionTerms.SeatConfig(initialSeatIds: body.initialSeatIds, seatGroupKey: body.seatGroupKey)
     }
 }
 
@@ -244,10 +279,11 @@ struct CreateContractRequest: Decodable {
     var usageFilter: UsageFilterBody?
     var recurringCommits: [BodyWithFields<RecurringCommitBody>]?
     var recurringCredits: [BodyWithFields<RecurringCommitBody>]?
+    var professionalServices: [ProfessionalServiceBody]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "billing_provider_configuration", "hierarchy_configuration", "netsuite_sales_order_id", "prepaid_balance_threshold_configuration", "professional_services",
+        "billing_provider_configuration", "hierarchy_configuration", "netsuite_sales_order_id", "prepaid_balance_threshold_configuration",
         "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
         "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value",
     ]
@@ -264,6 +300,7 @@ struct CreateContractRequest: Decodable {
         case scheduledCharges = "scheduled_charges", discounts, subscriptions, overrides, transition
         case customFields = "custom_fields", netPaymentTermsDays = "net_payment_terms_days"
         case usageStatementSchedule = "usage_statement_schedule", uniquenessKey = "uniqueness_key"
+        case professionalServices = "professional_services"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilter = "usage_filter"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
     }

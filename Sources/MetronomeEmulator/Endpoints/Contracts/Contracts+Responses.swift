@@ -41,7 +41,9 @@ struct ContractWire: Encodable {
         initialTerms.scheduledCharges.removeAll { added.contains($0.id) }
         initialTerms.discounts.removeAll { added.contains($0.id) }
         initial = ContractBodyWire(initialTerms, names: snapshot.names, asOf: snapshot.asOf)
+        initial.professionalServices = snapshot.professionalServices.map(ProServiceWire.init)
         current = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
+        current.professionalServices = initial.professionalServices
         subscriptions = terms.subscriptions.map {
             SubscriptionWire($0, names: snapshot.names, anchor: terms.usageStatementSchedule.billingAnchorDate, asOf: snapshot.asOf)
         }
@@ -97,6 +99,7 @@ struct ContractBodyWire: Encodable {
     var name: String?
     var netPaymentTermsDays: Decimal?
     var rateCardId: String?
+    var professionalServices: [ProServiceWire] = []
     var usageFilter: UsageFilterWire?
     var recurringCommits: [RecurringCommitWire]
     var recurringCredits: [RecurringCommitWire]
@@ -158,6 +161,7 @@ struct ContractBodyWire: Encodable {
         case transitions, usageStatementSchedule = "usage_statement_schedule", name
         case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id", usageFilter = "usage_filter"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
+        case professionalServices = "professional_services"
     }
 
     init(_ terms: ContractTerms, names: CatalogNames, asOf: Timestamp) {
@@ -355,7 +359,19 @@ struct SubscriptionWire: Encodable {
         case id, billingPeriods = "billing_periods", collectionSchedule = "collection_schedule", createdAt = "created_at"
         case proration, quantityManagementMode = "quantity_management_mode", quantitySchedule = "quantity_schedule"
         case startingAt = "starting_at", endingBefore = "ending_before", subscriptionRate = "subscription_rate", name
-        case description, customFields = "custom_fields"
+        case description, customFields = "custom_fields", seatConfig = "seat_config"
+    }
+
+    /// `seat_config` of a SEAT_BASED subscription: the usage property naming a seat.
+    var seatConfig: SeatConfig?
+
+    /// `seat_config`.
+    struct SeatConfig: Encodable {
+        var seatGroupKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case seatGroupKey = "seat_group_key"
+        }
     }
 
     init(_ subscription: SubscriptionTerms, names: CatalogNames, anchor: Timestamp, asOf: Timestamp) {
@@ -377,6 +393,7 @@ struct SubscriptionWire: Encodable {
         name = subscription.name
         description = subscription.description
         customFields = subscription.customFields
+        seatConfig = subscription.seatConfig.map { SeatConfig(seatGroupKey: $0.seatGroupKey) }
     }
 }
 

@@ -27,6 +27,10 @@ struct ContractsEndpoints {
         routes.post("/v1/contracts/getContractRateSchedule", use: rateSchedule)
         routes.post("/v1/contracts/getSubscriptionQuantityHistory", use: subscriptionQuantityHistory)
         routes.post("/v1/contracts/setUsageFilter", use: setUsageFilter)
+        routes.post("/v1/contracts/createHistoricalInvoices", use: createHistoricalInvoices)
+        routes.post("/v1/contracts/scheduleProServicesInvoice", use: scheduleProServicesInvoice)
+        routes.post("/v1/contracts/getSubscriptionSeatsHistory", use: subscriptionSeatsHistory)
+        routes.post("/v1/contracts/seatBalances/list", use: seatBalances)
         return routes
     }
 
@@ -136,7 +140,12 @@ struct ContractsEndpoints {
         if let filter = terms.usageFilters.first, filter.startingAt < terms.startingAt {
             throw APIError.badRequest("'usage_filter.starting_at' must not be before the contract's starting_at")
         }
-        let created = try await database.createContract(NewContract(terms: terms, rateCardAlias: body.rateCardAlias, package: package))
+        let professionalServices = try (body.professionalServices ?? []).enumerated().map { index, service in
+            try service.terms(field: "professional_services[\(index)]")
+        }
+        let created = try await database.createContract(NewContract(
+            terms: terms, rateCardAlias: body.rateCardAlias, package: package, professionalServices: professionalServices
+        ))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }
 

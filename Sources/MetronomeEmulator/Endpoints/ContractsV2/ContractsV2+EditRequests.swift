@@ -57,7 +57,7 @@ enum NestedFields {
         "override_specifiers[].commit_ids", "override_specifiers[].recurring_commit_ids",
     ]
     /// Fields of a subscription item the emulator does not take.
-    static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "seat_config", "temporary_id"]
+    static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
     /// Fields of a scheduled charge or discount item the emulator does not take.
     static let chargeItemFields = ["netsuite_sales_order_id"]
 

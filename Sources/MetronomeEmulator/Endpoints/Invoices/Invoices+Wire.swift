@@ -120,6 +120,9 @@ struct InvoiceLineItemWire: Encodable {
     var customFields: [String: String]?
     var subLineItems: [SubLineItemWire]?
     var postpaidCommit: IDPayload?
+    var professionalServiceId: String?
+    var professionalServiceCustomFields: [String: String]?
+    var metadata: String?
 
     enum CodingKeys: String, CodingKey {
         case postpaidCommit = "postpaid_commit"
@@ -130,6 +133,8 @@ struct InvoiceLineItemWire: Encodable {
         case appliedCommitOrCredit = "applied_commit_or_credit", commitId = "commit_id", commitType = "commit_type"
         case commitSegmentId = "commit_segment_id", scheduledChargeId = "scheduled_charge_id"
         case subscriptionId = "subscription_id", customFields = "custom_fields", subLineItems = "sub_line_items"
+        case professionalServiceId = "professional_service_id"
+        case professionalServiceCustomFields = "professional_service_custom_fields", metadata
     }
 
     /// The tier of a graduated rate a line bills.
@@ -176,6 +181,9 @@ struct InvoiceLineItemWire: Encodable {
         customFields = line.customFields
         subLineItems = line.subLineItems?.map(SubLineItemWire.init)
         postpaidCommit = line.type == AppDatabase.postpaidTrueUpLineType ? line.commitId.map(IDPayload.init) : nil
+        professionalServiceId = line.professionalServiceId
+        professionalServiceCustomFields = line.professionalServiceCustomFields
+        metadata = line.metadata
     }
 }
 
