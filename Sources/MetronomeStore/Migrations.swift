@@ -511,8 +511,9 @@ extension AppDatabase {
                 CREATE INDEX manual_balance_entry_by_customer ON manual_balance_entry(customer_id, seq);
                 """)
         }
-        migrator.registerMigration("v19 override prioritization, usage filters and recurring commits") { db in
+        migrator.registerMigration("v19 override prioritization, usage filters, recurring commits and recharges") { db in
             try db.execute(sql: """
+                ALTER TABLE contract ADD COLUMN prepaid_balance_threshold TEXT;
                 ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';
                 ALTER TABLE contract ADD COLUMN usage_filters TEXT NOT NULL DEFAULT '[]';
                 ALTER TABLE contract ADD COLUMN recurring_commits TEXT NOT NULL DEFAULT '[]';
