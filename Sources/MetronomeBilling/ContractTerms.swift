@@ -542,6 +542,7 @@ package struct ContractTerms: Sendable, Equatable {
     package var usageFilters: [UsageFilterTerms]
     /// Recurring commits and recurring credits, told apart by `kind`.
     package var recurringCommits: [RecurringCommitTerms]
+    package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
 
     /// Whether the contract is in force at `moment`.
     package func covers(_ moment: Timestamp) -> Bool {
@@ -571,8 +572,10 @@ package struct ContractTerms: Sendable, Equatable {
         archivedAt: Timestamp? = nil,
         multiplierOverridePrioritization: MultiplierOverridePrioritization = .lowestMultiplier,
         usageFilters: [UsageFilterTerms] = [],
-        recurringCommits: [RecurringCommitTerms] = []
+        recurringCommits: [RecurringCommitTerms] = [],
+        prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil
     ) {
+        self.prepaidBalanceThreshold = prepaidBalanceThreshold
         self.multiplierOverridePrioritization = multiplierOverridePrioritization
         self.usageFilters = usageFilters
         self.recurringCommits = recurringCommits

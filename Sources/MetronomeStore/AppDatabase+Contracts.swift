@@ -178,6 +178,12 @@ extension AppDatabase {
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
             for filter in terms.usageFilters { try Self.checkUsageFilter(filter, rateCardId: terms.rateCardId, db) }
+            if let threshold = terms.prepaidBalanceThreshold {
+                let field = "prepaid_balance_threshold_configuration"
+                _ = try Self.activeProduct(id: threshold.commit.productId, field: "\(field).commit.product_id", db)
+                if let creditTypeId = threshold.customCreditTypeId { _ = try Self.activeCreditTypeRecord(id: creditTypeId, db) }
+                for productId in threshold.commit.applicableProductIds ?? [] { _ = try Self.productRecord(id: productId, db) }
+            }
             for recurring in terms.recurringCommits {
                 let list = recurring.kind == .credit ? "recurring_credits" : "recurring_commits"
                 _ = try Self.activeProduct(id: recurring.productId, field: "\(list).product_id", db)

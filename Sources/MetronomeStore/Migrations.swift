@@ -545,8 +545,9 @@ extension AppDatabase {
                 CREATE INDEX professional_service_by_contract ON professional_service(contract_id, seq);
                 """)
         }
-        migrator.registerMigration("v19 override prioritization, usage filters and recurring commits") { db in
+        migrator.registerMigration("v19 override prioritization, usage filters, recurring commits and recharges") { db in
             try db.execute(sql: """
+                ALTER TABLE contract ADD COLUMN prepaid_balance_threshold TEXT;
                 ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';
                 ALTER TABLE contract ADD COLUMN usage_filters TEXT NOT NULL DEFAULT '[]';
                 ALTER TABLE contract ADD COLUMN recurring_commits TEXT NOT NULL DEFAULT '[]';

@@ -28,6 +28,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var multiplierOverridePrioritization: MultiplierOverridePrioritization
     package var usageFilters: [UsageFilterTerms]
     package var recurringCommits: [RecurringCommitTerms]
+    package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -46,7 +47,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case subscriptions, overrides, transitions, customFields = "custom_fields", uniquenessKey = "uniqueness_key"
         case createdAt = "created_at", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
-        case recurringCommits = "recurring_commits"
+        case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
     }
 
     /// The row of `terms` (whose commits and credits are stored apart).
@@ -71,6 +72,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         multiplierOverridePrioritization = terms.multiplierOverridePrioritization
         usageFilters = terms.usageFilters
         recurringCommits = terms.recurringCommits
+        prepaidBalanceThreshold = terms.prepaidBalanceThreshold
     }
 
     /// The contract's terms with `commitsAndCredits`, which are split by kind.
@@ -83,7 +85,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             subscriptions: subscriptions.map(\.domain), overrides: overrides.map(\.domain),
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
-            recurringCommits: recurringCommits
+            recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold
         )
     }
 }

@@ -434,7 +434,6 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("prepaid_balance_threshold_configuration", {"threshold_amount": 100}),
     ("scheduled_charges_on_usage_invoices", "ALL"),
     ("total_contract_value", 1000),
     ("salesforce_opportunity_id", "opp-1"),

@@ -2,7 +2,8 @@ import Logging
 import MetronomeStore
 import Synchronization
 
-/// The customers (by ingest reference) whose alerts await evaluation after ingest, coalesced:
+/// The customers (by ingest reference) whose alerts (and prepaid balance recharges) await
+/// evaluation after ingest, coalesced:
 /// however many batches name a customer before the evaluator's next pass, it is evaluated once,
 /// so that ingest never waits on alert evaluation and a busy customer is not rated per batch.
 final class AlertEvaluationQueue: Sendable {
@@ -38,6 +39,7 @@ final class AlertEvaluationQueue: Sendable {
             let refs = take()
             guard !refs.isEmpty else { continue }
             do {
+                try await database.rechargeBalances(customerRefs: refs, now: clock.now())
                 try await database.evaluateAlerts(customerRefs: refs, now: clock.now())
             } catch is CancellationError {
                 return  // shutting down

@@ -18,6 +18,7 @@ struct ContractWire: Encodable {
     var uniquenessKey: String?
     var archivedAt: Timestamp?
     var packageId: String?
+    var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     /// Not in v1's shape; v2 shows it.
     var multiplierOverridePrioritization = MultiplierOverridePrioritization.lowestMultiplier
     /// Each filter until the next starts, or the contract ends. Not in v1's shape; v2 shows it.
@@ -26,6 +27,7 @@ struct ContractWire: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", amendments, initial, current, subscriptions, customFields = "custom_fields"
         case uniquenessKey = "uniqueness_key", archivedAt = "archived_at", packageId = "package_id"
+        case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
     }
 
     init(_ snapshot: ContractSnapshot) {
@@ -59,6 +61,7 @@ struct ContractWire: Encodable {
         uniquenessKey = terms.uniquenessKey
         archivedAt = terms.archivedAt
         packageId = snapshot.packageId
+        prepaidBalanceThresholdConfiguration = current.prepaidBalanceThresholdConfiguration
     }
 }
 
@@ -103,6 +106,7 @@ struct ContractBodyWire: Encodable {
     var usageFilter: UsageFilterWire?
     var recurringCommits: [RecurringCommitWire]
     var recurringCredits: [RecurringCommitWire]
+    var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
 
     /// `usage_filter`: the first filter, the one in force now, and every later one.
     struct UsageFilterWire: Encodable {
@@ -162,6 +166,7 @@ struct ContractBodyWire: Encodable {
         case netPaymentTermsDays = "net_payment_terms_days", rateCardId = "rate_card_id", usageFilter = "usage_filter"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case professionalServices = "professional_services"
+        case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
     }
 
     init(_ terms: ContractTerms, names: CatalogNames, asOf: Timestamp) {
@@ -190,6 +195,72 @@ struct ContractBodyWire: Encodable {
         recurringCredits = terms.recurringCommits.filter { $0.kind == .credit }.map {
             RecurringCommitWire($0, contractId: terms.id, names: names)
         }
+        prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThreshold.map(PrepaidBalanceThresholdWire.init)
+    }
+}
+
+/// Metronome's `PrepaidBalanceThresholdConfiguration`.
+struct PrepaidBalanceThresholdWire: Encodable {
+    var commit: Commit
+    var isEnabled: Bool
+    var paymentGateConfig: PaymentGateConfig
+    var rechargeToAmount: Decimal
+    var thresholdAmount: Decimal
+    var customCreditTypeId: String?
+
+    /// `commit`: what each recharge creates.
+    struct Commit: Encodable {
+        var productId: String
+        var name: String?
+        var description: String?
+        var priority: Decimal?
+        var applicableProductIds: [String]?
+        var applicableProductTags: [String]?
+        var rateType: CommitRateType?
+        var rolloverFraction: Decimal?
+        var duration: Duration?
+
+        /// `duration`.
+        struct Duration: Encodable {
+            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
+            var value: Int
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
+            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
+            case duration
+        }
+    }
+
+    /// `payment_gate_config`.
+    struct PaymentGateConfig: Encodable {
+        var paymentGateType: String
+
+        enum CodingKeys: String, CodingKey {
+            case paymentGateType = "payment_gate_type"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
+        case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
+        case customCreditTypeId = "custom_credit_type_id"
+    }
+
+    init(_ threshold: PrepaidBalanceThreshold) {
+        let template = threshold.commit
+        commit = Commit(
+            productId: template.productId, name: template.name, description: template.description, priority: template.priority,
+            applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
+            rateType: template.rateType, rolloverFraction: template.rolloverFraction,
+            duration: template.duration.map { Commit.Duration(unit: $0.unit, value: $0.value) }
+        )
+        isEnabled = threshold.isEnabled
+        paymentGateConfig = PaymentGateConfig(paymentGateType: threshold.paymentGateType)
+        rechargeToAmount = threshold.rechargeToAmount
+        thresholdAmount = threshold.thresholdAmount
+        customCreditTypeId = threshold.customCreditTypeId
     }
 }
 

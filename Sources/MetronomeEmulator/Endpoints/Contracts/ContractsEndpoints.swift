@@ -125,7 +125,8 @@ struct ContractsEndpoints {
                 try recurring.terms(kind: .commit, field: "recurring_commits[\(index)].", statementAnchor: schedule.billingAnchorDate)
             } + (body.recurringCredits ?? []).enumerated().map { index, recurring in
                 try recurring.terms(kind: .credit, field: "recurring_credits[\(index)].", statementAnchor: schedule.billingAnchorDate)
-            }
+            },
+            prepaidBalanceThreshold: try body.prepaidBalanceThresholdConfiguration?.terms()
         )
         if let violation = ContractRules.prioritizationViolation(
             terms.overrides, terms.multiplierOverridePrioritization, field: "overrides"

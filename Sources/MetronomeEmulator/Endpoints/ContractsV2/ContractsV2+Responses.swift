@@ -32,6 +32,7 @@ struct ContractV2Wire: Encodable {
     var multiplierOverridePrioritization: MultiplierOverridePrioritization
     var recurringCommits: [RecurringCommitWire]
     var recurringCredits: [RecurringCommitWire]
+    var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
 
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", commits, credits, createdAt = "created_at", createdBy = "created_by"
@@ -42,6 +43,7 @@ struct ContractV2Wire: Encodable {
         case uniquenessKey = "uniqueness_key", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
+        case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
     }
 
     /// The v2 shape of v1's `contract`: its `current` terms, lifted to the top level. v2's
@@ -73,6 +75,7 @@ struct ContractV2Wire: Encodable {
         multiplierOverridePrioritization = contract.multiplierOverridePrioritization
         recurringCommits = terms.recurringCommits
         recurringCredits = terms.recurringCredits
+        prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThresholdConfiguration
         usageStatementSchedule = terms.usageStatementSchedule
         subscriptions = contract.subscriptions
         customFields = contract.customFields

@@ -1,0 +1,144 @@
+"""Auto-recharge (`prepaid_balance_threshold_configuration`): when the balance of the contract's
+and the customer's commits and credits falls to `threshold_amount`, a commit tops it up to
+`recharge_to_amount` and is invoiced at once, as Metronome's prepaid balance thresholds guide
+describes. Figures are worked out by hand below."""
+
+import time
+import uuid
+from datetime import timedelta
+
+from helpers import expect_api_error, freeze_clock, iso, utc
+from pricing_helpers import FIXTURE_PRODUCT_IDS
+
+COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
+JAN = utc(2026, 1, 1)
+NOW = utc(2026, 1, 10)
+
+
+def unit_card(client):
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
+    return card
+
+
+def threshold(**extra):
+    return {"commit": {"product_id": COMMIT_PRODUCT}, "is_enabled": True, "payment_gate_config": {"payment_gate_type": "NONE"},
+            "threshold_amount": 1000, "recharge_to_amount": 5000, **extra}
+
+
+def ingest(client, customer_id, count):
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": "unit",
+         "timestamp": iso(NOW - timedelta(hours=1) + timedelta(seconds=i))} for i in range(count)])
+
+
+def commits(client, c, contract_id):
+    return client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.commits
+
+
+def access(client, c, contract_id, count):
+    """The access amounts of the contract's commits, oldest first, once there are `count`: recharges
+    after ingest are evaluated just after it answers."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = sorted(commits(client, c, contract_id), key=lambda cm: cm.created_at or cm.access_schedule.schedule_items[0].starting_at)
+        if len(found) >= count or time.monotonic() > deadline:
+            return [cm.access_schedule.schedule_items[0].amount for cm in found]
+        time.sleep(0.05)
+
+
+def scheduled_totals(client, c):
+    return sorted((i.total, i.status) for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "SCHEDULED")
+
+
+def test_a_recharge_at_creation_and_two_as_usage_draws_the_balance_down(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Recharged").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card, prepaid_balance_threshold_configuration=threshold()).data.id
+
+    # Created with no balance: 0 is at or below the threshold, so it is topped up to 5000 at once.
+    assert access(client, c, contract_id, 1) == [5000]
+    [first] = commits(client, c, contract_id)
+    [segment] = first.access_schedule.schedule_items
+    assert (first.type, first.priority, first.product.id) == ("PREPAID", 100, COMMIT_PRODUCT)  # priority defaults to 100
+    assert (segment.starting_at, segment.ending_before) == (NOW, utc(2027, 1, 10))  # one year by default
+    assert scheduled_totals(client, c) == [(5000, "FINALIZED")]
+
+    ingest(client, c, 40)  # 40 × 100¢ = 4000¢: 5000 − 4000 = 1000 left, at the threshold
+    assert access(client, c, contract_id, 2) == [5000, 5000 - 1000]
+    ingest(client, c, 45)  # 4500¢ more: 9000 − 8500 = 500 left, below it
+    assert access(client, c, contract_id, 3) == [5000, 4000, 5000 - 500]
+    assert scheduled_totals(client, c) == [(4000, "FINALIZED"), (4500, "FINALIZED"), (5000, "FINALIZED")]
+
+    balance = client.v1.contracts.get_net_balance(customer_id=c).data.balance
+    assert balance == 5000  # topped up to recharge_to_amount
+    [usage] = [i for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "USAGE"]
+    assert usage.total == 0  # the 8500¢ of usage is paid by the recharges
+
+
+def test_the_customers_own_commits_count_towards_the_balance(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Committed").data.id
+    client.v1.customers.commits.create(
+        customer_id=c, type="PREPAID", priority=1, product_id=COMMIT_PRODUCT,
+        access_schedule={"schedule_items": [{"amount": 3000, "starting_at": iso(JAN), "ending_before": iso(utc(2027, 1, 1))}]})
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card, prepaid_balance_threshold_configuration=threshold()).data.id
+    assert access(client, c, contract_id, 0) == []  # 3000 is above the threshold
+    ingest(client, c, 25)  # 2500¢: 500 left
+    assert access(client, c, contract_id, 1) == [5000 - 500]
+
+
+def test_a_disabled_configuration_is_kept_and_never_recharges(client, http):
+    freeze_clock(http, NOW)
+    c = client.v1.customers.create(name="Disabled").data.id
+    config = threshold(is_enabled=False, threshold_amount=600, recharge_to_amount=2500,
+                       commit={"product_id": COMMIT_PRODUCT, "name": "Top-up", "priority": 5,
+                               "duration": {"unit": "MONTHS", "value": 3}})
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_alias="standard", prepaid_balance_threshold_configuration=config).data.id
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    for shown in (contract.prepaid_balance_threshold_configuration, contract.current.prepaid_balance_threshold_configuration,
+                  client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.prepaid_balance_threshold_configuration):
+        assert (shown.is_enabled, shown.threshold_amount, shown.recharge_to_amount) == (False, 600, 2500)
+        assert (shown.commit.name, shown.commit.priority, shown.commit.duration.unit, shown.commit.duration.value) == (
+            "Top-up", 5, "MONTHS", 3)
+        assert shown.payment_gate_config.payment_gate_type == "NONE"
+    assert contract.current.commits == []
+
+
+def test_a_recharge_commit_takes_the_configured_name_priority_and_duration(client, http):
+    freeze_clock(http, NOW)
+    c = client.v1.customers.create(name="Configured").data.id
+    config = threshold(commit={"product_id": COMMIT_PRODUCT, "name": "Top-up", "priority": 5,
+                               "duration": {"unit": "MONTHS", "value": 3}})
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_alias="standard", prepaid_balance_threshold_configuration=config).data.id
+    assert access(client, c, contract_id, 1) == [5000]
+    [commit] = commits(client, c, contract_id)
+    [segment] = commit.access_schedule.schedule_items
+    assert (commit.name, commit.priority, segment.ending_before) == ("Top-up", 5, utc(2026, 4, 10))
+
+
+def test_bad_configurations_are_refused_and_create_nothing(client, http):
+    freeze_clock(http, NOW)
+    c = client.v1.customers.create(name="Refused").data.id
+    for config, named, status in [
+        (threshold(threshold_amount=400), "threshold_amount", 400),  # below Metronome's $5
+        (threshold(threshold_amount=1000, recharge_to_amount=1999), "recharge_to_amount", 400),  # not $10 above it
+        (threshold(payment_gate_config={"payment_gate_type": "STRIPE"}), "payment_gate_type", 400),
+        (threshold(discount_configuration={"payment_fraction": 0.9}), "discount_configuration", 400),
+        (threshold(commit={"product_id": str(uuid.uuid4())}), "product_id", 404),
+    ]:
+        with expect_api_error(status) as caught:
+            client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard",
+                                       prepaid_balance_threshold_configuration=config)
+        assert named in caught["error"].body["message"] or status == 404
+    assert client.v1.contracts.list(customer_id=c).data == []
