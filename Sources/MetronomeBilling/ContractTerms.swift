@@ -543,6 +543,29 @@ package struct ContractTerms: Sendable, Equatable {
     /// Recurring commits and recurring credits, told apart by `kind`.
     package var recurringCommits: [RecurringCommitTerms]
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
+    /// Whether invoice schedule items dated at the end of a usage statement's period go on that
+    /// statement instead of invoices of their own (`scheduled_charges_on_usage_invoices` ALL).
+    package var scheduledChargesOnUsageInvoices: Bool
+    package var salesReferences: SalesReferences
+
+    /// What a contract records for other systems: kept and shown, never rated.
+    package struct SalesReferences: Sendable, Equatable, Codable {
+        package var totalContractValue: Decimal?
+        package var salesforceOpportunityId: String?
+        package var netsuiteSalesOrderId: String?
+
+        package enum CodingKeys: String, CodingKey {
+            case totalContractValue = "total_contract_value", salesforceOpportunityId = "salesforce_opportunity_id"
+            case netsuiteSalesOrderId = "netsuite_sales_order_id"
+        }
+
+        /// A value with each stored property given.
+        package init(totalContractValue: Decimal? = nil, salesforceOpportunityId: String? = nil, netsuiteSalesOrderId: String? = nil) {
+            self.totalContractValue = totalContractValue
+            self.salesforceOpportunityId = salesforceOpportunityId
+            self.netsuiteSalesOrderId = netsuiteSalesOrderId
+        }
+    }
 
     /// Whether the contract is in force at `moment`.
     package func covers(_ moment: Timestamp) -> Bool {
@@ -573,9 +596,13 @@ package struct ContractTerms: Sendable, Equatable {
         multiplierOverridePrioritization: MultiplierOverridePrioritization = .lowestMultiplier,
         usageFilters: [UsageFilterTerms] = [],
         recurringCommits: [RecurringCommitTerms] = [],
-        prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil
+        prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil,
+        scheduledChargesOnUsageInvoices: Bool = false,
+        salesReferences: SalesReferences = SalesReferences()
     ) {
         self.prepaidBalanceThreshold = prepaidBalanceThreshold
+        self.scheduledChargesOnUsageInvoices = scheduledChargesOnUsageInvoices
+        self.salesReferences = salesReferences
         self.multiplierOverridePrioritization = multiplierOverridePrioritization
         self.usageFilters = usageFilters
         self.recurringCommits = recurringCommits

@@ -66,7 +66,7 @@ extension AppDatabase {
             )
             try openPeriods(cadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId, db)
         }
-        for item in try scheduledItems(customerId: customerId, db) {
+        for item in try scheduledItems(customerId: customerId, db) where !isConsolidated(item, contracts: contracts) {
             let opened = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
                 .filter(InvoiceRecord.Columns.sourceId == item.item.id).fetchCount(db) > 0
             guard !opened else { continue }
@@ -100,6 +100,23 @@ extension AppDatabase {
             self.charge = charge
             self.creditTypeId = creditTypeId
         }
+    }
+
+    /// Whether `item` goes on its contract's usage statement rather than an invoice of its own:
+    /// the contract consolidates (`scheduled_charges_on_usage_invoices` ALL) and the item is dated
+    /// at the end of one of its periods. A postpaid commit's true-up keeps its own invoice, as it
+    /// depends on what the statements draw from the commit.
+    static func isConsolidated(_ item: ScheduledItem, contracts: [ContractRecord]) -> Bool {
+        guard item.commit?.type != .postpaid || item.commit?.kind == .credit,
+              let contract = contracts.first(where: { $0.id == item.contractId }), contract.scheduledChargesOnUsageInvoices
+        else { return false }
+        let schedule = contract.usageStatementSchedule
+        let cadence = BillingCadence(
+            start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,
+            length: ContractRating.length(of: schedule.frequency)
+        )
+        let justBefore = Timestamp(millisecondsSinceEpoch: item.item.timestamp.millisecondsSinceEpoch - 1)
+        return cadence.period(covering: justBefore)?.end == item.item.timestamp
     }
 
     /// Every invoice schedule item of the customer's live contracts and commits.
@@ -162,7 +179,14 @@ extension AppDatabase {
         }
         let balances = try segmentBalances(for: record, contractId: contract.id, db)
         let tags = Dictionary(rates.map { ($0.rate.productId, $0.product.tags ?? []) }, uniquingKeysWith: { first, _ in first })
-        let drawn = Drawdown.apply(to: lines, balances: balances, contractId: contract.id, tags: tags)
+        var drawn = Drawdown.apply(to: lines, balances: balances, contractId: contract.id, tags: tags)
+        if contract.scheduledChargesOnUsageInvoices {
+            // Charges are not paid for by commits and credits, so they join after the drawdown.
+            for scheduled in try scheduledItems(customerId: record.customerId, db)
+            where scheduled.item.timestamp == period.end && isConsolidated(scheduled, contracts: [contract]) {
+                drawn.lines.append(try scheduledLine(scheduled, customerId: record.customerId, creditTypeNames: creditTypeNames, db))
+            }
+        }
         return InvoiceDocument(
             id: record.id, customerId: record.customerId, creditType: fiat, lineItems: drawn.lines,
             status: record.status.rawValue, total: Drawdown.total(of: drawn.lines, creditTypeId: fiat.id), type: "USAGE",
@@ -253,6 +277,21 @@ extension AppDatabase {
                                  _ db: Database) throws -> InvoiceDocument {
         guard let scheduled = try scheduledItems(customerId: record.customerId, db).first(where: { $0.item.id == record.sourceId })
         else { throw StoreError.corrupt("Invoice \(record.id) lost its schedule") }
+        let line = try scheduledLine(scheduled, customerId: record.customerId, creditTypeNames: creditTypeNames, db)
+        let creditType = line.creditType
+        return InvoiceDocument(
+            id: record.id, customerId: record.customerId, creditType: creditType, lineItems: [line], status: record.status.rawValue,
+            total: line.total, type: "SCHEDULED", startTimestamp: record.startTimestamp, endTimestamp: record.endTimestamp,
+            issuedAt: record.issuedAt, contractId: scheduled.contractId, customFields: [:],
+            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
+        )
+    }
+
+    /// The line billing one invoice schedule item: a commit's purchase (or a postpaid commit's
+    /// true-up) or a scheduled charge.
+    static func scheduledLine(
+        _ scheduled: ScheduledItem, customerId: String, creditTypeNames: [String: String], _ db: Database
+    ) throws -> InvoiceLineItem {
         let creditType = InvoiceCreditType(id: scheduled.creditTypeId, name: creditTypeNames[scheduled.creditTypeId] ?? scheduled.creditTypeId)
         let productId = scheduled.commit?.productId ?? scheduled.charge?.productId ?? ""
         let productName = try ProductRecord.filter(ProductRecord.Columns.id == productId).fetchOne(db)?.state(at: scheduled.item.timestamp).name
@@ -266,7 +305,7 @@ extension AppDatabase {
             line.commitId = commit.id
             line.commitType = commit.kind == .credit ? "CREDIT" : (commit.type ?? .prepaid).rawValue
             if commit.kind == .commit && commit.type == .postpaid {
-                let trueUp = try postpaidTrueUps(commit, customerId: record.customerId, db)[scheduled.item.id] ?? 0
+                let trueUp = try postpaidTrueUps(commit, customerId: customerId, db)[scheduled.item.id] ?? 0
                 line.type = Self.postpaidTrueUpLineType
                 line.total = trueUp
                 line.quantity = 1
@@ -274,12 +313,7 @@ extension AppDatabase {
             }
         }
         line.scheduledChargeId = scheduled.charge?.id
-        return InvoiceDocument(
-            id: record.id, customerId: record.customerId, creditType: creditType, lineItems: [line], status: record.status.rawValue,
-            total: line.total, type: "SCHEDULED", startTimestamp: record.startTimestamp, endTimestamp: record.endTimestamp,
-            issuedAt: record.issuedAt, contractId: scheduled.contractId, customFields: [:],
-            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
-        )
+        return line
     }
 
     // MARK: - Commits and credits

@@ -29,6 +29,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var usageFilters: [UsageFilterTerms]
     package var recurringCommits: [RecurringCommitTerms]
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
+    package var scheduledChargesOnUsageInvoices: Bool
+    package var salesReferences: ContractTerms.SalesReferences
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -48,6 +50,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case createdAt = "created_at", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
         case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
+        case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
     /// The row of `terms` (whose commits and credits are stored apart).
@@ -73,6 +76,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         usageFilters = terms.usageFilters
         recurringCommits = terms.recurringCommits
         prepaidBalanceThreshold = terms.prepaidBalanceThreshold
+        scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
+        salesReferences = terms.salesReferences
     }
 
     /// The contract's terms with `commitsAndCredits`, which are split by kind.
@@ -85,7 +90,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             subscriptions: subscriptions.map(\.domain), overrides: overrides.map(\.domain),
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
-            recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold
+            recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold,
+            scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
         )
     }
 }

@@ -281,13 +281,22 @@ struct CreateContractRequest: Decodable {
     var recurringCredits: [BodyWithFields<RecurringCommitBody>]?
     var professionalServices: [ProfessionalServiceBody]?
     var prepaidBalanceThresholdConfiguration: BodyWithFields<PrepaidBalanceThresholdBody>?
+    var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
+    var totalContractValue: Decimal?
+    var salesforceOpportunityId: String?
+    var netsuiteSalesOrderId: String?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "billing_provider_configuration", "hierarchy_configuration", "netsuite_sales_order_id",
-        "reseller_royalties", "revenue_system_configuration", "salesforce_opportunity_id",
-        "scheduled_charges_on_usage_invoices", "spend_threshold_configuration", "spend_trackers", "total_contract_value",
+        "billing_provider_configuration", "hierarchy_configuration",
+        "reseller_royalties", "revenue_system_configuration",
+        "spend_threshold_configuration", "spend_trackers",
     ]
+
+    /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.
+    enum ScheduledChargesOnUsageInvoices: String, WireEnum {
+        case all = "ALL"
+    }
 
     /// The only fields Metronome takes alongside `package_id` or `package_alias`.
     static let fieldsAllowedWithPackage: Set<String> = [
@@ -305,6 +314,8 @@ struct CreateContractRequest: Decodable {
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilter = "usage_filter"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
+        case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 }
 

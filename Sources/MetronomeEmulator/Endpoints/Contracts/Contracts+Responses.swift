@@ -19,6 +19,7 @@ struct ContractWire: Encodable {
     var archivedAt: Timestamp?
     var packageId: String?
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
+    var scheduledChargesOnUsageInvoices: String?
     /// Not in v1's shape; v2 shows it.
     var multiplierOverridePrioritization = MultiplierOverridePrioritization.lowestMultiplier
     /// Each filter until the next starts, or the contract ends. Not in v1's shape; v2 shows it.
@@ -28,6 +29,7 @@ struct ContractWire: Encodable {
         case id, customerId = "customer_id", amendments, initial, current, subscriptions, customFields = "custom_fields"
         case uniquenessKey = "uniqueness_key", archivedAt = "archived_at", packageId = "package_id"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices"
     }
 
     init(_ snapshot: ContractSnapshot) {
@@ -62,6 +64,7 @@ struct ContractWire: Encodable {
         archivedAt = terms.archivedAt
         packageId = snapshot.packageId
         prepaidBalanceThresholdConfiguration = current.prepaidBalanceThresholdConfiguration
+        scheduledChargesOnUsageInvoices = current.scheduledChargesOnUsageInvoices
     }
 }
 
@@ -107,6 +110,10 @@ struct ContractBodyWire: Encodable {
     var recurringCommits: [RecurringCommitWire]
     var recurringCredits: [RecurringCommitWire]
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
+    var scheduledChargesOnUsageInvoices: String?
+    var totalContractValue: Decimal?
+    var salesforceOpportunityId: String?
+    var netsuiteSalesOrderId: String?
 
     /// `usage_filter`: the first filter, the one in force now, and every later one.
     struct UsageFilterWire: Encodable {
@@ -167,6 +174,8 @@ struct ContractBodyWire: Encodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case professionalServices = "professional_services"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
+        case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     init(_ terms: ContractTerms, names: CatalogNames, asOf: Timestamp) {
@@ -196,6 +205,10 @@ struct ContractBodyWire: Encodable {
             RecurringCommitWire($0, contractId: terms.id, names: names)
         }
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThreshold.map(PrepaidBalanceThresholdWire.init)
+        scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices ? "ALL" : nil
+        totalContractValue = terms.salesReferences.totalContractValue
+        salesforceOpportunityId = terms.salesReferences.salesforceOpportunityId
+        netsuiteSalesOrderId = terms.salesReferences.netsuiteSalesOrderId
     }
 }
 

@@ -126,7 +126,12 @@ struct ContractsEndpoints {
             } + (body.recurringCredits ?? []).enumerated().map { index, recurring in
                 try recurring.terms(kind: .credit, field: "recurring_credits[\(index)].", statementAnchor: schedule.billingAnchorDate)
             },
-            prepaidBalanceThreshold: try body.prepaidBalanceThresholdConfiguration?.terms()
+            prepaidBalanceThreshold: try body.prepaidBalanceThresholdConfiguration?.terms(),
+            scheduledChargesOnUsageInvoices: body.scheduledChargesOnUsageInvoices == .all,
+            salesReferences: .init(
+                totalContractValue: body.totalContractValue, salesforceOpportunityId: body.salesforceOpportunityId,
+                netsuiteSalesOrderId: body.netsuiteSalesOrderId
+            )
         )
         if let violation = ContractRules.prioritizationViolation(
             terms.overrides, terms.multiplierOverridePrioritization, field: "overrides"

@@ -33,6 +33,11 @@ struct ContractV2Wire: Encodable {
     var recurringCommits: [RecurringCommitWire]
     var recurringCredits: [RecurringCommitWire]
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
+    var professionalServices: [ProServiceWire]
+    var scheduledChargesOnUsageInvoices: String?
+    var totalContractValue: Decimal?
+    var salesforceOpportunityId: String?
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
         case id, customerId = "customer_id", commits, credits, createdAt = "created_at", createdBy = "created_by"
@@ -44,6 +49,9 @@ struct ContractV2Wire: Encodable {
         case multiplierOverridePrioritization = "multiplier_override_prioritization"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case professionalServices = "professional_services"
+        case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
+        case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// The v2 shape of v1's `contract`: its `current` terms, lifted to the top level. v2's
@@ -76,6 +84,11 @@ struct ContractV2Wire: Encodable {
         recurringCommits = terms.recurringCommits
         recurringCredits = terms.recurringCredits
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThresholdConfiguration
+        professionalServices = terms.professionalServices
+        scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
+        totalContractValue = terms.totalContractValue
+        salesforceOpportunityId = terms.salesforceOpportunityId
+        netsuiteSalesOrderId = terms.netsuiteSalesOrderId
         usageStatementSchedule = terms.usageStatementSchedule
         subscriptions = contract.subscriptions
         customFields = contract.customFields

@@ -1,0 +1,85 @@
+"""`scheduled_charges_on_usage_invoices: ALL`: scheduled charges and commit purchases dated at the
+end of a usage statement's period go on that statement, not invoices of their own (the charge's
+`timestamp` must match the usage invoice's `ending_before`, as the SDK's docstring says). Figures
+are worked out by hand below."""
+
+import uuid
+from datetime import timedelta
+
+from helpers import freeze_clock, iso, utc
+from pricing_helpers import FIXTURE_PRODUCT_IDS
+
+COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
+JAN, FEB, MAR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1)
+
+
+def unit_card(client):
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
+    client.v1.contracts.rate_cards.rates.add(
+        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
+    return card
+
+
+def charge(name, when, unit_price):
+    return {"product_id": COMMIT_PRODUCT, "name": name,
+            "schedule": {"schedule_items": [{"timestamp": iso(when), "quantity": 1, "unit_price": unit_price}]}}
+
+
+def setup(client, http, **extra):
+    freeze_clock(http, utc(2026, 1, 20))
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Consolidated").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, ending_before=MAR, rate_card_id=card,
+        scheduled_charges=[charge("Onboarding", FEB, 2500), charge("Mid-month", utc(2026, 1, 15), 700)],
+        commits=[{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "priority": 1, "name": "February commit",
+                  "access_schedule": {"schedule_items": [{"amount": 1000, "starting_at": iso(FEB), "ending_before": iso(MAR)}]},
+                  "invoice_schedule": {"schedule_items": [{"timestamp": iso(FEB), "amount": 1000}]}}],
+        **extra).data.id
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": c, "event_type": "unit",
+         "timestamp": iso(utc(2026, 1, 10) + timedelta(minutes=i))} for i in range(3)])  # 3 × 100¢ in January
+    freeze_clock(http, utc(2026, 2, 3))  # January's statement finalized
+    return c, contract_id
+
+
+def test_charges_dated_at_a_period_end_join_its_usage_statement(client, http):
+    c, contract_id = setup(client, http, scheduled_charges_on_usage_invoices="ALL")
+    invoices = list(client.v1.customers.invoices.list(customer_id=c))
+    [january] = [i for i in invoices if i.type == "USAGE" and i.start_timestamp == JAN]
+    assert january.status == "FINALIZED"
+    assert sorted((li.type, li.total) for li in january.line_items if li.total) == [
+        ("commit_purchase", 1000), ("scheduled", 2500), ("usage", 300)]
+    assert january.total == 300 + 2500 + 1000
+    # The mid-month charge is not at a period's end, so it keeps an invoice of its own.
+    assert sorted(i.total for i in invoices if i.type == "SCHEDULED") == [700]
+
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert contract.scheduled_charges_on_usage_invoices == "ALL"
+    assert contract.current.scheduled_charges_on_usage_invoices == "ALL"
+    assert client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.scheduled_charges_on_usage_invoices == "ALL"
+
+
+def test_without_it_each_charge_has_an_invoice_of_its_own(client, http):
+    c, contract_id = setup(client, http)
+    invoices = list(client.v1.customers.invoices.list(customer_id=c))
+    [january] = [i for i in invoices if i.type == "USAGE" and i.start_timestamp == JAN]
+    assert january.total == 300
+    assert sorted(i.total for i in invoices if i.type == "SCHEDULED") == [700, 1000, 2500]
+    assert client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.scheduled_charges_on_usage_invoices is None
+
+
+def test_references_for_other_systems_are_kept_and_read_back(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = client.v1.customers.create(name="Referenced").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_alias="standard", total_contract_value=120000,
+        salesforce_opportunity_id="006-opp", netsuite_sales_order_id="SO-42").data.id
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    for shown in (contract.initial, contract.current, v2):
+        assert (shown.total_contract_value, shown.salesforce_opportunity_id, shown.netsuite_sales_order_id) == (
+            120000, "006-opp", "SO-42")
