@@ -543,6 +543,7 @@ package struct ContractTerms: Sendable, Equatable {
     /// Recurring commits and recurring credits, told apart by `kind`.
     package var recurringCommits: [RecurringCommitTerms]
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
+    package var spendThreshold: SpendThreshold?
     /// Whether invoice schedule items dated at the end of a usage statement's period go on that
     /// statement instead of invoices of their own (`scheduled_charges_on_usage_invoices` ALL).
     package var scheduledChargesOnUsageInvoices: Bool
@@ -597,10 +598,12 @@ package struct ContractTerms: Sendable, Equatable {
         usageFilters: [UsageFilterTerms] = [],
         recurringCommits: [RecurringCommitTerms] = [],
         prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil,
+        spendThreshold: SpendThreshold? = nil,
         scheduledChargesOnUsageInvoices: Bool = false,
         salesReferences: SalesReferences = SalesReferences()
     ) {
         self.prepaidBalanceThreshold = prepaidBalanceThreshold
+        self.spendThreshold = spendThreshold
         self.scheduledChargesOnUsageInvoices = scheduledChargesOnUsageInvoices
         self.salesReferences = salesReferences
         self.multiplierOverridePrioritization = multiplierOverridePrioritization

@@ -184,6 +184,9 @@ extension AppDatabase {
                 if let creditTypeId = threshold.customCreditTypeId { _ = try Self.activeCreditTypeRecord(id: creditTypeId, db) }
                 for productId in threshold.commit.applicableProductIds ?? [] { _ = try Self.productRecord(id: productId, db) }
             }
+            if let threshold = terms.spendThreshold {
+                _ = try Self.activeProduct(id: threshold.commit.productId, field: "spend_threshold_configuration.commit.product_id", db)
+            }
             for recurring in terms.recurringCommits {
                 let list = recurring.kind == .credit ? "recurring_credits" : "recurring_commits"
                 _ = try Self.activeProduct(id: recurring.productId, field: "\(list).product_id", db)

@@ -60,8 +60,8 @@ extension AppDatabase {
         ).map { Timestamp(millisecondsSinceEpoch: $0) }
         guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { return }
         try settleInvoices(customerId: customerId, now: now, db)
-        if customer.archivedAt == nil, try rechargeBalances(customerId: customerId, now: now, db) {
-            try settleInvoices(customerId: customerId, now: now, db)  // the recharges' invoices
+        if customer.archivedAt == nil, try billThresholds(customerId: customerId, now: now, db) {
+            try settleInvoices(customerId: customerId, now: now, db)  // the threshold commits' invoices
         }
         var due: Timestamp?
         if customer.archivedAt == nil {

@@ -29,6 +29,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var usageFilters: [UsageFilterTerms]
     package var recurringCommits: [RecurringCommitTerms]
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
+    package var spendThreshold: SpendThreshold?
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: ContractTerms.SalesReferences
 
@@ -50,6 +51,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case createdAt = "created_at", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
         case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
+        case spendThreshold = "spend_threshold"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
@@ -76,6 +78,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         usageFilters = terms.usageFilters
         recurringCommits = terms.recurringCommits
         prepaidBalanceThreshold = terms.prepaidBalanceThreshold
+        spendThreshold = terms.spendThreshold
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         salesReferences = terms.salesReferences
     }
@@ -90,7 +93,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             subscriptions: subscriptions.map(\.domain), overrides: overrides.map(\.domain),
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
-            recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold,
+            recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold, spendThreshold: spendThreshold,
             scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
         )
     }

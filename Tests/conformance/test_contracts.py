@@ -436,8 +436,8 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 @pytest.mark.parametrize("field,value", [
     ("reseller_royalties", [{"fraction": 0.1, "netsuite_reseller_id": "r-1", "reseller_type": "AWS",
                              "starting_at": "2026-01-01T00:00:00Z"}]),
-    ("spend_threshold_configuration", {"commit": {"product_id": FIXTURE_PRODUCT_IDS["prepaid_commit"]}, "is_enabled": True,
-                                       "payment_gate_config": {"payment_gate_type": "NONE"}, "threshold_amount": 1000}),
+    ("spend_trackers", [{"alias": "promo-cap", "credit_type_id": USD_CENTS_ID, "reset_frequency": "BILLING_PERIOD",
+                         "applicable_spend_specifiers": [{"spend_type": "COMMIT_PURCHASE"}]}]),
 ])
 def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, field, value):
     customer = http.post("/v1/customers", json={"name": f"Refused {field}"}).json()["data"]["id"]

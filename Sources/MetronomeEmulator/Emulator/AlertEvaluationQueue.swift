@@ -39,7 +39,7 @@ final class AlertEvaluationQueue: Sendable {
             let refs = take()
             guard !refs.isEmpty else { continue }
             do {
-                try await database.rechargeBalances(customerRefs: refs, now: clock.now())
+                try await database.billThresholds(customerRefs: refs, now: clock.now())
                 try await database.evaluateAlerts(customerRefs: refs, now: clock.now())
             } catch is CancellationError {
                 return  // shutting down

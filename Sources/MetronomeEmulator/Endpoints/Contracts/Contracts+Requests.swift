@@ -281,6 +281,7 @@ struct CreateContractRequest: Decodable {
     var recurringCredits: [BodyWithFields<RecurringCommitBody>]?
     var professionalServices: [ProfessionalServiceBody]?
     var prepaidBalanceThresholdConfiguration: BodyWithFields<PrepaidBalanceThresholdBody>?
+    var spendThresholdConfiguration: BodyWithFields<SpendThresholdBody>?
     var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -289,8 +290,7 @@ struct CreateContractRequest: Decodable {
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
         "billing_provider_configuration", "hierarchy_configuration",
-        "reseller_royalties", "revenue_system_configuration",
-        "spend_threshold_configuration", "spend_trackers",
+        "reseller_royalties", "revenue_system_configuration", "spend_trackers",
     ]
 
     /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.
@@ -314,120 +314,9 @@ struct CreateContractRequest: Decodable {
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilter = "usage_filter"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case spendThresholdConfiguration = "spend_threshold_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
-    }
-}
-
-/// `prepaid_balance_threshold_configuration`: auto-recharge of the contract's prepaid balance.
-struct PrepaidBalanceThresholdBody: Decodable {
-    var commit: BodyWithFields<CommitTemplate>
-    var isEnabled: Bool
-    var paymentGateConfig: BodyWithFields<PaymentGateConfig>
-    var rechargeToAmount: Decimal
-    var thresholdAmount: Decimal
-    var customCreditTypeId: String?
-
-    /// What the emulator does not honour yet: refused by name, never dropped.
-    static let unsupportedFields = ["discount_configuration", "threshold_balance_specifiers"]
-
-    /// `commit`: the commit each recharge creates.
-    struct CommitTemplate: Decodable {
-        var productId: String
-        var name: String?
-        var description: String?
-        var priority: Decimal?
-        var applicableProductIds: [String]?
-        var applicableProductTags: [String]?
-        var rateType: CommitRateType?
-        var rolloverFraction: Decimal?
-        var duration: Duration?
-
-        /// `duration`: how long each recharge's commit can be used.
-        struct Duration: Decodable {
-            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
-            var value: Int
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
-            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
-            case duration
-        }
-    }
-
-    /// `payment_gate_config`: only NONE, as the emulator collects no payments.
-    struct PaymentGateConfig: Decodable {
-        var paymentGateType: String
-        var taxType: String?
-
-        enum CodingKeys: String, CodingKey {
-            case paymentGateType = "payment_gate_type", taxType = "tax_type"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
-        case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
-        case customCreditTypeId = "custom_credit_type_id"
-    }
-}
-
-extension BodyWithFields<PrepaidBalanceThresholdBody> {
-    /// The auto-recharge, checked; field names start with `prepaid_balance_threshold_configuration.`.
-    func terms() throws -> PrepaidBalanceThreshold {
-        let field = "prepaid_balance_threshold_configuration."
-        try refuse(PrepaidBalanceThresholdBody.unsupportedFields, prefix: field)
-        try value.commit.refuse(["specifiers"], prefix: field + "commit.")
-        try value.paymentGateConfig.refuse(["stripe_config", "precalculated_tax_config"], prefix: field + "payment_gate_config.")
-        let gate = value.paymentGateConfig.value
-        guard gate.paymentGateType.uppercased() == "NONE" else {
-            throw APIError.badRequest(
-                "'\(field)payment_gate_config.payment_gate_type' \(gate.paymentGateType) is not supported by the emulator yet: "
-                    + "it collects no payments, so only NONE is"
-            )
-        }
-        if let tax = gate.taxType, tax.uppercased() != "NONE" {
-            throw APIError.badRequest("'\(field)payment_gate_config.tax_type' \(tax) is not supported by the emulator yet")
-        }
-        let body = value
-        guard body.thresholdAmount >= 0, body.rechargeToAmount > body.thresholdAmount else {
-            throw APIError.badRequest("'\(field)recharge_to_amount' must be more than 'threshold_amount', which must be >= 0")
-        }
-        // Metronome's minimums, in dollars: a threshold of $5, and a recharge-to $10 above it.
-        if body.customCreditTypeId == nil || body.customCreditTypeId == CreditTypes.usdCentsId {
-            guard body.thresholdAmount >= 500 else {
-                throw APIError.badRequest("'\(field)threshold_amount' must be at least 500 (USD cents): Metronome's minimum is $5")
-            }
-            guard body.rechargeToAmount >= body.thresholdAmount + 1000 else {
-                throw APIError.badRequest(
-                    "'\(field)recharge_to_amount' must be at least 1000 (USD cents) above 'threshold_amount': Metronome's minimum is $10"
-                )
-            }
-        }
-        let commit = body.commit.value
-        if let duration = commit.duration, duration.value < 1 {
-            throw APIError.badRequest("'\(field)commit.duration.value' must be >= 1")
-        }
-        if let fraction = commit.rolloverFraction, !(0...1).contains(fraction) {
-            throw APIError.badRequest("'\(field)commit.rollover_fraction' must be between 0 and 1")
-        }
-        return PrepaidBalanceThreshold(
-            isEnabled: body.isEnabled, thresholdAmount: body.thresholdAmount, rechargeToAmount: body.rechargeToAmount,
-            customCreditTypeId: try body.customCreditTypeId.map { try Validate.id($0, field: "\(field)custom_credit_type_id") },
-            paymentGateType: "NONE",
-            commit: .init(
-                productId: try Validate.id(commit.productId, field: "\(field)commit.product_id"),
-                name: try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }, description: commit.description,
-                priority: commit.priority,
-                applicableProductIds: try commit.applicableProductIds.map { ids in
-                    try ids.map { try Validate.id($0, field: "\(field)commit.applicable_product_ids") }
-                },
-                applicableProductTags: commit.applicableProductTags, rateType: commit.rateType,
-                rolloverFraction: commit.rolloverFraction,
-                duration: commit.duration.map { .init(unit: $0.unit, value: $0.value) }
-            )
-        )
     }
 }
 

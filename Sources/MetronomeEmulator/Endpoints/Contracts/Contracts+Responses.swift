@@ -19,6 +19,7 @@ struct ContractWire: Encodable {
     var archivedAt: Timestamp?
     var packageId: String?
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
+    var spendThresholdConfiguration: SpendThresholdWire?
     var scheduledChargesOnUsageInvoices: String?
     /// Not in v1's shape; v2 shows it.
     var multiplierOverridePrioritization = MultiplierOverridePrioritization.lowestMultiplier
@@ -29,6 +30,7 @@ struct ContractWire: Encodable {
         case id, customerId = "customer_id", amendments, initial, current, subscriptions, customFields = "custom_fields"
         case uniquenessKey = "uniqueness_key", archivedAt = "archived_at", packageId = "package_id"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case spendThresholdConfiguration = "spend_threshold_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices"
     }
 
@@ -65,6 +67,7 @@ struct ContractWire: Encodable {
         packageId = snapshot.packageId
         prepaidBalanceThresholdConfiguration = current.prepaidBalanceThresholdConfiguration
         scheduledChargesOnUsageInvoices = current.scheduledChargesOnUsageInvoices
+        spendThresholdConfiguration = current.spendThresholdConfiguration
     }
 }
 
@@ -110,6 +113,7 @@ struct ContractBodyWire: Encodable {
     var recurringCommits: [RecurringCommitWire]
     var recurringCredits: [RecurringCommitWire]
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
+    var spendThresholdConfiguration: SpendThresholdWire?
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -174,6 +178,7 @@ struct ContractBodyWire: Encodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case professionalServices = "professional_services"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
+        case spendThresholdConfiguration = "spend_threshold_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
@@ -205,75 +210,11 @@ struct ContractBodyWire: Encodable {
             RecurringCommitWire($0, contractId: terms.id, names: names)
         }
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThreshold.map(PrepaidBalanceThresholdWire.init)
+        spendThresholdConfiguration = terms.spendThreshold.map(SpendThresholdWire.init)
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices ? "ALL" : nil
         totalContractValue = terms.salesReferences.totalContractValue
         salesforceOpportunityId = terms.salesReferences.salesforceOpportunityId
         netsuiteSalesOrderId = terms.salesReferences.netsuiteSalesOrderId
-    }
-}
-
-/// Metronome's `PrepaidBalanceThresholdConfiguration`.
-struct PrepaidBalanceThresholdWire: Encodable {
-    var commit: Commit
-    var isEnabled: Bool
-    var paymentGateConfig: PaymentGateConfig
-    var rechargeToAmount: Decimal
-    var thresholdAmount: Decimal
-    var customCreditTypeId: String?
-
-    /// `commit`: what each recharge creates.
-    struct Commit: Encodable {
-        var productId: String
-        var name: String?
-        var description: String?
-        var priority: Decimal?
-        var applicableProductIds: [String]?
-        var applicableProductTags: [String]?
-        var rateType: CommitRateType?
-        var rolloverFraction: Decimal?
-        var duration: Duration?
-
-        /// `duration`.
-        struct Duration: Encodable {
-            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
-            var value: Int
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
-            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
-            case duration
-        }
-    }
-
-    /// `payment_gate_config`.
-    struct PaymentGateConfig: Encodable {
-        var paymentGateType: String
-
-        enum CodingKeys: String, CodingKey {
-            case paymentGateType = "payment_gate_type"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
-        case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
-        case customCreditTypeId = "custom_credit_type_id"
-    }
-
-    init(_ threshold: PrepaidBalanceThreshold) {
-        let template = threshold.commit
-        commit = Commit(
-            productId: template.productId, name: template.name, description: template.description, priority: template.priority,
-            applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
-            rateType: template.rateType, rolloverFraction: template.rolloverFraction,
-            duration: template.duration.map { Commit.Duration(unit: $0.unit, value: $0.value) }
-        )
-        isEnabled = threshold.isEnabled
-        paymentGateConfig = PaymentGateConfig(paymentGateType: threshold.paymentGateType)
-        rechargeToAmount = threshold.rechargeToAmount
-        thresholdAmount = threshold.thresholdAmount
-        customCreditTypeId = threshold.customCreditTypeId
     }
 }
 

@@ -127,6 +127,7 @@ struct ContractsEndpoints {
                 try recurring.terms(kind: .credit, field: "recurring_credits[\(index)].", statementAnchor: schedule.billingAnchorDate)
             },
             prepaidBalanceThreshold: try body.prepaidBalanceThresholdConfiguration?.terms(),
+            spendThreshold: try body.spendThresholdConfiguration?.terms(),
             scheduledChargesOnUsageInvoices: body.scheduledChargesOnUsageInvoices == .all,
             salesReferences: .init(
                 totalContractValue: body.totalContractValue, salesforceOpportunityId: body.salesforceOpportunityId,

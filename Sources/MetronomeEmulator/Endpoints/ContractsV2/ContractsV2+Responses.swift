@@ -34,6 +34,7 @@ struct ContractV2Wire: Encodable {
     var recurringCredits: [RecurringCommitWire]
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     var professionalServices: [ProServiceWire]
+    var spendThresholdConfiguration: SpendThresholdWire?
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -49,7 +50,7 @@ struct ContractV2Wire: Encodable {
         case multiplierOverridePrioritization = "multiplier_override_prioritization"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
-        case professionalServices = "professional_services"
+        case professionalServices = "professional_services", spendThresholdConfiguration = "spend_threshold_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
@@ -85,6 +86,7 @@ struct ContractV2Wire: Encodable {
         recurringCredits = terms.recurringCredits
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThresholdConfiguration
         professionalServices = terms.professionalServices
+        spendThresholdConfiguration = terms.spendThresholdConfiguration
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         totalContractValue = terms.totalContractValue
         salesforceOpportunityId = terms.salesforceOpportunityId

@@ -1,0 +1,152 @@
+import Foundation
+import MetronomeCodecs
+
+/// A contract's auto-recharge (`prepaid_balance_threshold_configuration`): when its prepaid
+/// balance falls to `thresholdAmount`, a commit tops it up to `rechargeToAmount` and is invoiced.
+package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
+    package var isEnabled: Bool
+    package var thresholdAmount: Decimal
+    package var rechargeToAmount: Decimal
+    /// The unit of the amounts; nil: the contract's fiat (USD cents).
+    package var customCreditTypeId: String?
+    package var paymentGateType: String
+    package var commit: ThresholdCommit
+
+    /// The commit each recharge creates.
+    package struct ThresholdCommit: Sendable, Equatable, Codable {
+        package var productId: String
+        package var name: String?
+        package var description: String?
+        package var priority: Decimal?
+        package var applicableProductIds: [String]?
+        package var applicableProductTags: [String]?
+        package var rateType: CommitRateType?
+        package var rolloverFraction: Decimal?
+        /// How long the commit can be used, from the recharge; nil: one year.
+        package var duration: Duration?
+
+        /// A length of time in whole units.
+        package struct Duration: Sendable, Equatable, Codable {
+            package var unit: Unit
+            package var value: Int
+
+            /// DAYS, WEEKS, MONTHS or YEARS.
+            package enum Unit: String, WireEnum {
+                case days = "DAYS", weeks = "WEEKS", months = "MONTHS", years = "YEARS"
+            }
+
+            /// A value with each stored property given.
+            package init(unit: Unit, value: Int) {
+                self.unit = unit
+                self.value = value
+            }
+
+            /// `moment` moved on by this duration.
+            package func after(_ moment: Timestamp) -> Timestamp {
+                switch unit {
+                case .days: BillingCadence.advance(moment, by: .days(value), times: 1)
+                case .weeks: BillingCadence.advance(moment, by: .days(7 * value), times: 1)
+                case .months: BillingCadence.advance(moment, by: .months(value), times: 1)
+                case .years: BillingCadence.advance(moment, by: .months(12 * value), times: 1)
+                }
+            }
+        }
+
+        package enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
+            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
+            case duration
+        }
+
+        /// A value with each stored property given.
+        package init(
+            productId: String, name: String? = nil, description: String? = nil, priority: Decimal? = nil,
+            applicableProductIds: [String]? = nil, applicableProductTags: [String]? = nil, rateType: CommitRateType? = nil,
+            rolloverFraction: Decimal? = nil, duration: Duration? = nil
+        ) {
+            self.productId = productId
+            self.name = name
+            self.description = description
+            self.priority = priority
+            self.applicableProductIds = applicableProductIds
+            self.applicableProductTags = applicableProductTags
+            self.rateType = rateType
+            self.rolloverFraction = rolloverFraction
+            self.duration = duration
+        }
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount"
+        case customCreditTypeId = "custom_credit_type_id", paymentGateType = "payment_gate_type", commit
+    }
+
+    /// A value with each stored property given.
+    package init(
+        isEnabled: Bool, thresholdAmount: Decimal, rechargeToAmount: Decimal, customCreditTypeId: String? = nil,
+        paymentGateType: String, commit: ThresholdCommit
+    ) {
+        self.isEnabled = isEnabled
+        self.thresholdAmount = thresholdAmount
+        self.rechargeToAmount = rechargeToAmount
+        self.customCreditTypeId = customCreditTypeId
+        self.paymentGateType = paymentGateType
+        self.commit = commit
+    }
+
+    /// What a recharge adds when the balance is `balance`: up to `rechargeToAmount`, once the
+    /// balance has fallen to the threshold; nil when it has not (or recharging is off).
+    package func recharge(balance: Decimal) -> Decimal? {
+        guard isEnabled, balance <= thresholdAmount, rechargeToAmount > balance else { return nil }
+        return rechargeToAmount - balance
+    }
+}
+
+/// A contract's spend threshold billing (`spend_threshold_configuration`): when the usage spend
+/// its commits and credits have not paid for reaches `thresholdAmount` within a period, a
+/// commit for that spend is issued and invoiced, bringing what is outstanding back to zero.
+package struct SpendThreshold: Sendable, Equatable, Codable {
+    package var isEnabled: Bool
+    package var thresholdAmount: Decimal
+    package var paymentGateType: String
+    package var commit: Commit
+
+    /// The commit each threshold charge creates.
+    package struct Commit: Sendable, Equatable, Codable {
+        package var productId: String
+        package var name: String?
+        package var description: String?
+        package var priority: Decimal?
+
+        package enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority
+        }
+
+        /// A value with each stored property given.
+        package init(productId: String, name: String? = nil, description: String? = nil, priority: Decimal? = nil) {
+            self.productId = productId
+            self.name = name
+            self.description = description
+            self.priority = priority
+        }
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", paymentGateType = "payment_gate_type", commit
+    }
+
+    /// A value with each stored property given.
+    package init(isEnabled: Bool, thresholdAmount: Decimal, paymentGateType: String, commit: Commit) {
+        self.isEnabled = isEnabled
+        self.thresholdAmount = thresholdAmount
+        self.paymentGateType = paymentGateType
+        self.commit = commit
+    }
+
+    /// What a threshold charge bills when `outstanding` has not been paid for: all of it, once
+    /// it has reached the threshold; nil before (or when threshold billing is off).
+    package func charge(outstanding: Decimal) -> Decimal? {
+        guard isEnabled, outstanding > 0, outstanding >= thresholdAmount else { return nil }
+        return outstanding
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+
+// Threshold billing on contracts: auto-recharge (`prepaid_balance_threshold_configuration`) and
+// spend thresholds (`spend_threshold_configuration`), as create takes them and as contracts show them.
+
+/// `payment_gate_config` of a threshold configuration.
+struct PaymentGateConfigBody: Decodable {
+    var paymentGateType: String
+    var taxType: String?
+
+    enum CodingKeys: String, CodingKey {
+        case paymentGateType = "payment_gate_type", taxType = "tax_type"
+    }
+}
+
+extension BodyWithFields<PaymentGateConfigBody> {
+    /// Only NONE (and no tax) is honoured: the emulator collects no payments. `field` prefixes names.
+    func checkUngated(field: String) throws {
+        try refuse(["stripe_config", "precalculated_tax_config"], prefix: field)
+        guard value.paymentGateType.uppercased() == "NONE" else {
+            throw APIError.badRequest(
+                "'\(field)payment_gate_type' \(value.paymentGateType) is not supported by the emulator yet: "
+                    + "it collects no payments, so only NONE is"
+            )
+        }
+        if let tax = value.taxType, tax.uppercased() != "NONE" {
+            throw APIError.badRequest("'\(field)tax_type' \(tax) is not supported by the emulator yet")
+        }
+    }
+}
+
+/// `prepaid_balance_threshold_configuration`: auto-recharge of the contract's prepaid balance.
+struct PrepaidBalanceThresholdBody: Decodable {
+    var commit: BodyWithFields<CommitTemplate>
+    var isEnabled: Bool
+    var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>
+    var rechargeToAmount: Decimal
+    var thresholdAmount: Decimal
+    var customCreditTypeId: String?
+
+    /// What the emulator does not honour yet: refused by name, never dropped.
+    static let unsupportedFields = ["discount_configuration", "threshold_balance_specifiers"]
+
+    /// `commit`: the commit each recharge creates.
+    struct CommitTemplate: Decodable {
+        var productId: String
+        var name: String?
+        var description: String?
+        var priority: Decimal?
+        var applicableProductIds: [String]?
+        var applicableProductTags: [String]?
+        var rateType: CommitRateType?
+        var rolloverFraction: Decimal?
+        var duration: Duration?
+
+        /// `duration`: how long each recharge's commit can be used.
+        struct Duration: Decodable {
+            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
+            var value: Int
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
+            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
+            case duration
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
+        case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
+        case customCreditTypeId = "custom_credit_type_id"
+    }
+}
+
+extension BodyWithFields<PrepaidBalanceThresholdBody> {
+    /// The auto-recharge, checked; field names start with `prepaid_balance_threshold_configuration.`.
+    func terms() throws -> PrepaidBalanceThreshold {
+        let field = "prepaid_balance_threshold_configuration."
+        try refuse(PrepaidBalanceThresholdBody.unsupportedFields, prefix: field)
+        try value.commit.refuse(["specifiers"], prefix: field + "commit.")
+        try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
+        let body = value
+        guard body.thresholdAmount >= 0, body.rechargeToAmount > body.thresholdAmount else {
+            throw APIError.badRequest("'\(field)recharge_to_amount' must be more than 'threshold_amount', which must be >= 0")
+        }
+        // Metronome's minimums, in dollars: a threshold of $5, and a recharge-to $10 above it.
+        if body.customCreditTypeId == nil || body.customCreditTypeId == CreditTypes.usdCentsId {
+            guard body.thresholdAmount >= 500 else {
+                throw APIError.badRequest("'\(field)threshold_amount' must be at least 500 (USD cents): Metronome's minimum is $5")
+            }
+            guard body.rechargeToAmount >= body.thresholdAmount + 1000 else {
+                throw APIError.badRequest(
+                    "'\(field)recharge_to_amount' must be at least 1000 (USD cents) above 'threshold_amount': Metronome's minimum is $10"
+                )
+            }
+        }
+        let commit = body.commit.value
+        if let duration = commit.duration, duration.value < 1 {
+            throw APIError.badRequest("'\(field)commit.duration.value' must be >= 1")
+        }
+        if let fraction = commit.rolloverFraction, !(0...1).contains(fraction) {
+            throw APIError.badRequest("'\(field)commit.rollover_fraction' must be between 0 and 1")
+        }
+        return PrepaidBalanceThreshold(
+            isEnabled: body.isEnabled, thresholdAmount: body.thresholdAmount, rechargeToAmount: body.rechargeToAmount,
+            customCreditTypeId: try body.customCreditTypeId.map { try Validate.id($0, field: "\(field)custom_credit_type_id") },
+            paymentGateType: "NONE",
+            commit: .init(
+                productId: try Validate.id(commit.productId, field: "\(field)commit.product_id"),
+                name: try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }, description: commit.description,
+                priority: commit.priority,
+                applicableProductIds: try commit.applicableProductIds.map { ids in
+                    try ids.map { try Validate.id($0, field: "\(field)commit.applicable_product_ids") }
+                },
+                applicableProductTags: commit.applicableProductTags, rateType: commit.rateType,
+                rolloverFraction: commit.rolloverFraction,
+                duration: commit.duration.map { .init(unit: $0.unit, value: $0.value) }
+            )
+        )
+    }
+}
+
+/// `spend_threshold_configuration`: spend threshold billing.
+struct SpendThresholdBody: Decodable {
+    var commit: CommitTemplate
+    var isEnabled: Bool
+    var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>
+    var thresholdAmount: Decimal
+
+    /// What the emulator does not honour yet: refused by name, never dropped.
+    static let unsupportedFields = ["discount_configuration"]
+
+    /// `commit`: the commit each threshold charge creates.
+    struct CommitTemplate: Decodable {
+        var productId: String
+        var name: String?
+        var description: String?
+        var priority: Decimal?
+
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
+    }
+}
+
+extension BodyWithFields<SpendThresholdBody> {
+    /// The spend threshold, checked; field names start with `spend_threshold_configuration.`.
+    func terms() throws -> SpendThreshold {
+        let field = "spend_threshold_configuration."
+        try refuse(SpendThresholdBody.unsupportedFields, prefix: field)
+        try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
+        guard value.thresholdAmount > 0 else { throw APIError.badRequest("'\(field)threshold_amount' must be > 0") }
+        let commit = value.commit
+        return SpendThreshold(
+            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, paymentGateType: "NONE",
+            commit: .init(
+                productId: try Validate.id(commit.productId, field: "\(field)commit.product_id"),
+                name: try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }, description: commit.description,
+                priority: commit.priority
+            )
+        )
+    }
+}
+
+/// Metronome's `PrepaidBalanceThresholdConfiguration`.
+struct PrepaidBalanceThresholdWire: Encodable {
+    var commit: Commit
+    var isEnabled: Bool
+    var paymentGateConfig: PaymentGateConfig
+    var rechargeToAmount: Decimal
+    var thresholdAmount: Decimal
+    var customCreditTypeId: String?
+
+    /// `commit`: what each recharge creates.
+    struct Commit: Encodable {
+        var productId: String
+        var name: String?
+        var description: String?
+        var priority: Decimal?
+        var applicableProductIds: [String]?
+        var applicableProductTags: [String]?
+        var rateType: CommitRateType?
+        var rolloverFraction: Decimal?
+        var duration: Duration?
+
+        /// `duration`.
+        struct Duration: Encodable {
+            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
+            var value: Int
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
+            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
+            case duration
+        }
+    }
+
+    /// `payment_gate_config`.
+    struct PaymentGateConfig: Encodable {
+        var paymentGateType: String
+
+        enum CodingKeys: String, CodingKey {
+            case paymentGateType = "payment_gate_type"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
+        case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
+        case customCreditTypeId = "custom_credit_type_id"
+    }
+
+    init(_ threshold: PrepaidBalanceThreshold) {
+        let template = threshold.commit
+        commit = Commit(
+            productId: template.productId, name: template.name, description: template.description, priority: template.priority,
+            applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
+            rateType: template.rateType, rolloverFraction: template.rolloverFraction,
+            duration: template.duration.map { Commit.Duration(unit: $0.unit, value: $0.value) }
+        )
+        isEnabled = threshold.isEnabled
+        paymentGateConfig = PaymentGateConfig(paymentGateType: threshold.paymentGateType)
+        rechargeToAmount = threshold.rechargeToAmount
+        thresholdAmount = threshold.thresholdAmount
+        customCreditTypeId = threshold.customCreditTypeId
+    }
+}
+
+/// Metronome's `SpendThresholdConfiguration`.
+struct SpendThresholdWire: Encodable {
+    var commit: Commit
+    var isEnabled: Bool
+    var paymentGateConfig: PrepaidBalanceThresholdWire.PaymentGateConfig
+    var thresholdAmount: Decimal
+
+    /// `commit`: what each threshold charge creates.
+    struct Commit: Encodable {
+        var productId: String
+        var name: String?
+        var description: String?
+        var priority: Decimal?
+
+        enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
+    }
+
+    init(_ threshold: SpendThreshold) {
+        let template = threshold.commit
+        commit = Commit(productId: template.productId, name: template.name, description: template.description, priority: template.priority)
+        isEnabled = threshold.isEnabled
+        paymentGateConfig = .init(paymentGateType: threshold.paymentGateType)
+        thresholdAmount = threshold.thresholdAmount
+    }
+}
