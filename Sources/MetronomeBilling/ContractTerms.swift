@@ -544,6 +544,7 @@ package struct ContractTerms: Sendable, Equatable {
     package var recurringCommits: [RecurringCommitTerms]
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
     package var spendThreshold: SpendThreshold?
+    package var resellerRoyalties: [ResellerRoyaltyTerms]
     /// Whether invoice schedule items dated at the end of a usage statement's period go on that
     /// statement instead of invoices of their own (`scheduled_charges_on_usage_invoices` ALL).
     package var scheduledChargesOnUsageInvoices: Bool
@@ -599,11 +600,13 @@ package struct ContractTerms: Sendable, Equatable {
         recurringCommits: [RecurringCommitTerms] = [],
         prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil,
         spendThreshold: SpendThreshold? = nil,
+        resellerRoyalties: [ResellerRoyaltyTerms] = [],
         scheduledChargesOnUsageInvoices: Bool = false,
         salesReferences: SalesReferences = SalesReferences()
     ) {
         self.prepaidBalanceThreshold = prepaidBalanceThreshold
         self.spendThreshold = spendThreshold
+        self.resellerRoyalties = resellerRoyalties
         self.scheduledChargesOnUsageInvoices = scheduledChargesOnUsageInvoices
         self.salesReferences = salesReferences
         self.multiplierOverridePrioritization = multiplierOverridePrioritization
@@ -849,4 +852,60 @@ package enum ContractRules {
         return replaced
     }
 
+}
+
+/// A reseller royalty of a contract (`reseller_royalties`): the share of the contract's billings
+/// owed to the marketplace that resold it, over a window. Kept and shown; it changes no invoice.
+package struct ResellerRoyaltyTerms: Sendable, Equatable, Codable {
+    package var resellerType: ResellerType
+    package var fraction: Decimal
+    package var netsuiteResellerId: String
+    package var startingAt: Timestamp
+    package var endingBefore: Timestamp?
+    package var applicableProductIds: [String]?
+    package var applicableProductTags: [String]?
+    package var awsAccountNumber: String?
+    package var awsOfferId: String?
+    package var awsPayerReferenceId: String?
+    package var gcpAccountId: String?
+    package var gcpOfferId: String?
+    package var resellerContractValue: Decimal?
+
+    /// The marketplaces Metronome reports royalties to.
+    package enum ResellerType: String, WireEnum {
+        case aws = "AWS", awsProService = "AWS_PRO_SERVICE", gcp = "GCP", gcpProService = "GCP_PRO_SERVICE"
+
+        /// Whether the reseller is AWS (else GCP).
+        package var isAWS: Bool { self == .aws || self == .awsProService }
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case resellerType = "reseller_type", fraction, netsuiteResellerId = "netsuite_reseller_id", startingAt = "starting_at"
+        case endingBefore = "ending_before", applicableProductIds = "applicable_product_ids"
+        case applicableProductTags = "applicable_product_tags", awsAccountNumber = "aws_account_number", awsOfferId = "aws_offer_id"
+        case awsPayerReferenceId = "aws_payer_reference_id", gcpAccountId = "gcp_account_id", gcpOfferId = "gcp_offer_id"
+        case resellerContractValue = "reseller_contract_value"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        resellerType: ResellerType, fraction: Decimal, netsuiteResellerId: String, startingAt: Timestamp, endingBefore: Timestamp? = nil,
+        applicableProductIds: [String]? = nil, applicableProductTags: [String]? = nil, awsAccountNumber: String? = nil,
+        awsOfferId: String? = nil, awsPayerReferenceId: String? = nil, gcpAccountId: String? = nil, gcpOfferId: String? = nil,
+        resellerContractValue: Decimal? = nil
+    ) {
+        self.resellerType = resellerType
+        self.fraction = fraction
+        self.netsuiteResellerId = netsuiteResellerId
+        self.startingAt = startingAt
+        self.endingBefore = endingBefore
+        self.applicableProductIds = applicableProductIds
+        self.applicableProductTags = applicableProductTags
+        self.awsAccountNumber = awsAccountNumber
+        self.awsOfferId = awsOfferId
+        self.awsPayerReferenceId = awsPayerReferenceId
+        self.gcpAccountId = gcpAccountId
+        self.gcpOfferId = gcpOfferId
+        self.resellerContractValue = resellerContractValue
+    }
 }

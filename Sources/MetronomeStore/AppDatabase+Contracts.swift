@@ -184,6 +184,11 @@ extension AppDatabase {
                 if let creditTypeId = threshold.customCreditTypeId { _ = try Self.activeCreditTypeRecord(id: creditTypeId, db) }
                 for productId in threshold.commit.applicableProductIds ?? [] { _ = try Self.productRecord(id: productId, db) }
             }
+            for (index, royalty) in terms.resellerRoyalties.enumerated() {
+                for productId in royalty.applicableProductIds ?? [] {
+                    _ = try Self.activeProduct(id: productId, field: "reseller_royalties[\(index)].applicable_product_ids", db)
+                }
+            }
             if let threshold = terms.spendThreshold {
                 _ = try Self.activeProduct(id: threshold.commit.productId, field: "spend_threshold_configuration.commit.product_id", db)
             }

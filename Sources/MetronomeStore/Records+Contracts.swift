@@ -30,6 +30,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var recurringCommits: [RecurringCommitTerms]
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
     package var spendThreshold: SpendThreshold?
+    package var resellerRoyalties: [ResellerRoyaltyTerms]
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: ContractTerms.SalesReferences
 
@@ -51,7 +52,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case createdAt = "created_at", archivedAt = "archived_at"
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
         case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
-        case spendThreshold = "spend_threshold"
+        case spendThreshold = "spend_threshold", resellerRoyalties = "reseller_royalties"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
@@ -79,6 +80,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         recurringCommits = terms.recurringCommits
         prepaidBalanceThreshold = terms.prepaidBalanceThreshold
         spendThreshold = terms.spendThreshold
+        resellerRoyalties = terms.resellerRoyalties
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         salesReferences = terms.salesReferences
     }
@@ -94,6 +96,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
             recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold, spendThreshold: spendThreshold,
+            resellerRoyalties: resellerRoyalties,
             scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
         )
     }

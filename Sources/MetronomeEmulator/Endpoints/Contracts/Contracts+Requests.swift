@@ -282,6 +282,7 @@ struct CreateContractRequest: Decodable {
     var professionalServices: [ProfessionalServiceBody]?
     var prepaidBalanceThresholdConfiguration: BodyWithFields<PrepaidBalanceThresholdBody>?
     var spendThresholdConfiguration: BodyWithFields<SpendThresholdBody>?
+    var resellerRoyalties: [ResellerRoyaltyBody]?
     var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -290,7 +291,7 @@ struct CreateContractRequest: Decodable {
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
         "billing_provider_configuration", "hierarchy_configuration",
-        "reseller_royalties", "revenue_system_configuration", "spend_trackers",
+        "revenue_system_configuration", "spend_trackers",
     ]
 
     /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.
@@ -314,7 +315,7 @@ struct CreateContractRequest: Decodable {
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilter = "usage_filter"
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
-        case spendThresholdConfiguration = "spend_threshold_configuration"
+        case spendThresholdConfiguration = "spend_threshold_configuration", resellerRoyalties = "reseller_royalties"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }

@@ -114,6 +114,7 @@ struct ContractBodyWire: Encodable {
     var recurringCredits: [RecurringCommitWire]
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     var spendThresholdConfiguration: SpendThresholdWire?
+    var resellerRoyalties: [ResellerRoyaltyWire]
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -178,7 +179,7 @@ struct ContractBodyWire: Encodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case professionalServices = "professional_services"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
-        case spendThresholdConfiguration = "spend_threshold_configuration"
+        case spendThresholdConfiguration = "spend_threshold_configuration", resellerRoyalties = "reseller_royalties"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
@@ -211,6 +212,7 @@ struct ContractBodyWire: Encodable {
         }
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThreshold.map(PrepaidBalanceThresholdWire.init)
         spendThresholdConfiguration = terms.spendThreshold.map(SpendThresholdWire.init)
+        resellerRoyalties = terms.resellerRoyalties.map(ResellerRoyaltyWire.init)
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices ? "ALL" : nil
         totalContractValue = terms.salesReferences.totalContractValue
         salesforceOpportunityId = terms.salesReferences.salesforceOpportunityId

@@ -128,6 +128,9 @@ struct ContractsEndpoints {
             },
             prepaidBalanceThreshold: try body.prepaidBalanceThresholdConfiguration?.terms(),
             spendThreshold: try body.spendThresholdConfiguration?.terms(),
+            resellerRoyalties: try (body.resellerRoyalties ?? []).enumerated().map { index, royalty in
+                try royalty.terms(field: "reseller_royalties[\(index)]")
+            },
             scheduledChargesOnUsageInvoices: body.scheduledChargesOnUsageInvoices == .all,
             salesReferences: .init(
                 totalContractValue: body.totalContractValue, salesforceOpportunityId: body.salesforceOpportunityId,

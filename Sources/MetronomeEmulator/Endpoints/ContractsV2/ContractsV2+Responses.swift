@@ -35,6 +35,7 @@ struct ContractV2Wire: Encodable {
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     var professionalServices: [ProServiceWire]
     var spendThresholdConfiguration: SpendThresholdWire?
+    var resellerRoyalties: [ResellerRoyaltiesV2Wire]
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -51,6 +52,7 @@ struct ContractV2Wire: Encodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case professionalServices = "professional_services", spendThresholdConfiguration = "spend_threshold_configuration"
+        case resellerRoyalties = "reseller_royalties"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
@@ -87,6 +89,7 @@ struct ContractV2Wire: Encodable {
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThresholdConfiguration
         professionalServices = terms.professionalServices
         spendThresholdConfiguration = terms.spendThresholdConfiguration
+        resellerRoyalties = ResellerRoyaltiesV2Wire.grouped(terms.resellerRoyalties)
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         totalContractValue = terms.totalContractValue
         salesforceOpportunityId = terms.salesforceOpportunityId

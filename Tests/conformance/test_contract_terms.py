@@ -1,7 +1,8 @@
-"""`scheduled_charges_on_usage_invoices: ALL`: scheduled charges and commit purchases dated at the
-end of a usage statement's period go on that statement, not invoices of their own (the charge's
-`timestamp` must match the usage invoice's `ending_before`, as the SDK's docstring says). Figures
-are worked out by hand below."""
+"""Terms of `contracts/create` beyond pricing: `scheduled_charges_on_usage_invoices: ALL`
+(scheduled charges and commit purchases dated at the end of a usage statement's period go on that
+statement, not invoices of their own: the charge's `timestamp` must match the usage invoice's
+`ending_before`, as the SDK's docstring says), references for other systems, and reseller
+royalties. Figures are worked out by hand below."""
 
 import uuid
 from datetime import timedelta
@@ -83,3 +84,37 @@ def test_references_for_other_systems_are_kept_and_read_back(client, http):
     for shown in (contract.initial, contract.current, v2):
         assert (shown.total_contract_value, shown.salesforce_opportunity_id, shown.netsuite_sales_order_id) == (
             120000, "006-opp", "SO-42")
+
+
+def test_reseller_royalties_are_kept_and_read_back_in_each_version(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = client.v1.customers.create(name="Resold").data.id
+    aws = {"fraction": 0.2, "netsuite_reseller_id": "aws-reseller", "reseller_type": "AWS", "starting_at": iso(JAN),
+           "ending_before": iso(FEB), "aws_options": {"aws_account_number": "123456789012", "aws_offer_id": "offer-1"},
+           "applicable_product_ids": [FIXTURE_PRODUCT_IDS["api_calls"]]}
+    later = {"fraction": 0.15, "netsuite_reseller_id": "aws-reseller", "reseller_type": "AWS", "starting_at": iso(FEB)}
+    gcp = {"fraction": 0.1, "netsuite_reseller_id": "gcp-reseller", "reseller_type": "GCP", "starting_at": iso(JAN),
+           "gcp_options": {"gcp_account_id": "acct", "gcp_offer_id": "g-offer"}, "reseller_contract_value": 5000}
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard",
+                                             reseller_royalties=[aws, gcp, later]).data.id
+    current = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current
+    assert [(r.reseller_type, r.fraction, r.starting_at, r.ending_before) for r in current.reseller_royalties] == [
+        ("AWS", 0.2, JAN, FEB), ("GCP", 0.1, JAN, None), ("AWS", 0.15, FEB, None)]
+    first, second, _ = current.reseller_royalties
+    assert (first.aws_account_number, first.aws_offer_id, first.applicable_product_ids) == (
+        "123456789012", "offer-1", [FIXTURE_PRODUCT_IDS["api_calls"]])
+    assert (second.gcp_account_id, second.gcp_offer_id, second.reseller_contract_value) == ("acct", "g-offer", 5000)
+    v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert [(r.reseller_type, [s.fraction for s in r.segments]) for r in v2.reseller_royalties] == [
+        ("AWS", [0.2, 0.15]), ("GCP", [0.1])]
+
+
+def test_bad_reseller_royalties_are_refused(client, http):
+    c = client.v1.customers.create(name="Resold badly").data.id
+    base = {"fraction": 0.2, "netsuite_reseller_id": "r", "reseller_type": "GCP", "starting_at": iso(JAN)}
+    for royalty in ({**base, "fraction": 1.5}, {**base, "ending_before": iso(JAN)},
+                    {**base, "aws_options": {"aws_offer_id": "x"}}, {**base, "reseller_type": "AZURE"}):
+        r = http.post("/v1/contracts/create", json={"customer_id": c, "starting_at": iso(JAN), "rate_card_alias": "standard",
+                                                    "reseller_royalties": [royalty]})
+        assert r.status_code == 400, r.text
+    assert http.post("/v1/contracts/list", json={"customer_id": c}).json()["data"] == []
