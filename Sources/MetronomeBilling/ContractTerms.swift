@@ -545,6 +545,8 @@ package struct ContractTerms: Sendable, Equatable {
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
     package var spendThreshold: SpendThreshold?
     package var resellerRoyalties: [ResellerRoyaltyTerms]
+    /// The customer's billing provider configuration the contract's invoices go to.
+    package var billingProviderConfigurationId: String?
     /// Whether invoice schedule items dated at the end of a usage statement's period go on that
     /// statement instead of invoices of their own (`scheduled_charges_on_usage_invoices` ALL).
     package var scheduledChargesOnUsageInvoices: Bool
@@ -601,12 +603,14 @@ package struct ContractTerms: Sendable, Equatable {
         prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil,
         spendThreshold: SpendThreshold? = nil,
         resellerRoyalties: [ResellerRoyaltyTerms] = [],
+        billingProviderConfigurationId: String? = nil,
         scheduledChargesOnUsageInvoices: Bool = false,
         salesReferences: SalesReferences = SalesReferences()
     ) {
         self.prepaidBalanceThreshold = prepaidBalanceThreshold
         self.spendThreshold = spendThreshold
         self.resellerRoyalties = resellerRoyalties
+        self.billingProviderConfigurationId = billingProviderConfigurationId
         self.scheduledChargesOnUsageInvoices = scheduledChargesOnUsageInvoices
         self.salesReferences = salesReferences
         self.multiplierOverridePrioritization = multiplierOverridePrioritization

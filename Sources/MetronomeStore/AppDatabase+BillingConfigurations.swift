@@ -196,3 +196,49 @@ extension AppDatabase {
         return method
     }
 }
+
+extension AppDatabase {
+    /// The ID of the customer's live billing provider configuration a contract names, by `id` or
+    /// by provider and delivery method (which must match exactly one); nil when it names none.
+    static func contractBillingProviderConfiguration(
+        customerId: String, id: String?, named: (provider: String, deliveryMethod: String)?, _ db: Database
+    ) throws -> String? {
+        let field = "billing_provider_configuration"
+        let live = BillingProviderConfigurationRecord
+            .filter(BillingProviderConfigurationRecord.Columns.customerId == customerId)
+            .filter(BillingProviderConfigurationRecord.Columns.archivedAt == nil)
+        if let id {
+            guard try live.filter(BillingProviderConfigurationRecord.Columns.id == id).fetchCount(db) == 1 else {
+                throw StoreError.invalid("'\(field).billing_provider_configuration_id' \(id) is not a live configuration of customer \(customerId)")
+            }
+            return id
+        }
+        guard let named else { return nil }
+        let methods = try DeliveryMethodRecord.filter(DeliveryMethodRecord.Columns.deliveryMethod == named.deliveryMethod)
+            .fetchAll(db).map(\.id)
+        let matches = try live.filter(BillingProviderConfigurationRecord.Columns.billingProvider == named.provider)
+            .filter(methods.contains(BillingProviderConfigurationRecord.Columns.deliveryMethodId)).fetchAll(db)
+        guard matches.count == 1 else {
+            throw StoreError.invalid(
+                "'\(field)': customer \(customerId) has \(matches.count) live configurations for \(named.provider) "
+                    + "by \(named.deliveryMethod); exactly one is needed (or give billing_provider_configuration_id)"
+            )
+        }
+        return matches[0].id
+    }
+
+    /// The billing provider configurations `ids` with their delivery methods, archived ones included.
+    static func billingProviderConfigurationSnapshots(ids: Set<String>, _ db: Database) throws -> [String: BillingProviderConfigurationSnapshot] {
+        guard !ids.isEmpty else { return [:] }
+        let records = try BillingProviderConfigurationRecord.filter(ids.contains(BillingProviderConfigurationRecord.Columns.id)).fetchAll(db)
+        let methods = try DeliveryMethodRecord.filter(Set(records.map(\.deliveryMethodId)).contains(DeliveryMethodRecord.Columns.id)).fetchAll(db)
+        let methodsById = Dictionary(methods.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var snapshots: [String: BillingProviderConfigurationSnapshot] = [:]
+        for record in records {
+            if let method = methodsById[record.deliveryMethodId] {
+                snapshots[record.id] = BillingProviderConfigurationSnapshot(record: record, deliveryMethod: method)
+            }
+        }
+        return snapshots
+    }
+}

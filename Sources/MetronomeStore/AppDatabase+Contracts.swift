@@ -13,16 +13,20 @@ package struct NewContract: Sendable {
     package var package: PackageReference?
     /// Its professional services terms.
     package var professionalServices: [ProfessionalServiceTerms]
+    /// The customer's billing provider configuration to bill through, named by provider and
+    /// delivery method rather than by ID (which goes in `terms`).
+    package var billingProvider: (provider: String, deliveryMethod: String)?
 
     /// A value with each stored property given.
     package init(
         terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil,
-        professionalServices: [ProfessionalServiceTerms] = []
+        professionalServices: [ProfessionalServiceTerms] = [], billingProvider: (provider: String, deliveryMethod: String)? = nil
     ) {
         self.terms = terms
         self.rateCardAlias = rateCardAlias
         self.package = package
         self.professionalServices = professionalServices
+        self.billingProvider = billingProvider
     }
 }
 
@@ -59,12 +63,15 @@ package struct ContractSnapshot: Sendable {
     package var edits: [ContractEdit]
     /// Its professional services terms.
     package var professionalServices: [ProfessionalServiceTerms]
+    /// The customer's billing provider configuration the contract bills through, if it names one.
+    package var billingProviderConfiguration: BillingProviderConfigurationSnapshot?
 
     /// A value with each stored property given.
     package init(
         seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp, edits: [ContractEdit] = [],
-        professionalServices: [ProfessionalServiceTerms] = []
+        professionalServices: [ProfessionalServiceTerms] = [], billingProviderConfiguration: BillingProviderConfigurationSnapshot? = nil
     ) {
+        self.billingProviderConfiguration = billingProviderConfiguration
         self.asOf = asOf
         self.seq = seq
         self.terms = terms
@@ -184,6 +191,9 @@ extension AppDatabase {
                 if let creditTypeId = threshold.customCreditTypeId { _ = try Self.activeCreditTypeRecord(id: creditTypeId, db) }
                 for productId in threshold.commit.applicableProductIds ?? [] { _ = try Self.productRecord(id: productId, db) }
             }
+            terms.billingProviderConfigurationId = try Self.contractBillingProviderConfiguration(
+                customerId: terms.customerId, id: terms.billingProviderConfigurationId, named: new.billingProvider, db
+            )
             for (index, royalty) in terms.resellerRoyalties.enumerated() {
                 for productId in royalty.applicableProductIds ?? [] {
                     _ = try Self.activeProduct(id: productId, field: "reseller_royalties[\(index)].applicable_product_ids", db)
@@ -505,10 +515,12 @@ extension AppDatabase {
         let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
         let professionalServices = try professionalServices(contractIds: records.map(\.id), db)
+        let billingProviders = try billingProviderConfigurationSnapshots(ids: Set(records.compactMap(\.billingProviderConfigurationId)), db)
         return zip(records, contracts).map {
             ContractSnapshot(
                 seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now, edits: edits[$1.id] ?? [],
-                professionalServices: professionalServices[$1.id] ?? []
+                professionalServices: professionalServices[$1.id] ?? [],
+                billingProviderConfiguration: $1.billingProviderConfigurationId.flatMap { billingProviders[$0] }
             )
         }
     }

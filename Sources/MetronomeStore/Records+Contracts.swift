@@ -31,6 +31,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
     package var spendThreshold: SpendThreshold?
     package var resellerRoyalties: [ResellerRoyaltyTerms]
+    package var billingProviderConfigurationId: String?
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: ContractTerms.SalesReferences
 
@@ -53,6 +54,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
         case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
         case spendThreshold = "spend_threshold", resellerRoyalties = "reseller_royalties"
+        case billingProviderConfigurationId = "billing_provider_configuration_id"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
@@ -81,6 +83,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         prepaidBalanceThreshold = terms.prepaidBalanceThreshold
         spendThreshold = terms.spendThreshold
         resellerRoyalties = terms.resellerRoyalties
+        billingProviderConfigurationId = terms.billingProviderConfigurationId
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         salesReferences = terms.salesReferences
     }
@@ -96,7 +99,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
             recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold, spendThreshold: spendThreshold,
-            resellerRoyalties: resellerRoyalties,
+            resellerRoyalties: resellerRoyalties, billingProviderConfigurationId: billingProviderConfigurationId,
             scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
         )
     }

@@ -118,3 +118,42 @@ def test_bad_reseller_royalties_are_refused(client, http):
                                                     "reseller_royalties": [royalty]})
         assert r.status_code == 400, r.text
     assert http.post("/v1/contracts/list", json={"customer_id": c}).json()["data"] == []
+
+
+def stripe_configuration(client, c, customer_id):
+    return client.v1.customers.set_billing_configurations(data=[{
+        "customer_id": customer_id, "billing_provider": "stripe", "delivery_method": "direct_to_billing_provider",
+        "configuration": {"stripe_customer_id": f"cus_{c}", "stripe_collection_method": "charge_automatically"}}]).data[0].id
+
+
+def test_a_contract_bills_through_the_customers_billing_provider_configuration(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = client.v1.customers.create(name="Billed via Stripe").data.id
+    configuration_id = stripe_configuration(client, "a", c)
+    by_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard",
+                                       billing_provider_configuration={"billing_provider_configuration_id": configuration_id}).data.id
+    by_name = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard",
+                                         billing_provider_configuration={"billing_provider": "stripe",
+                                                                         "delivery_method": "direct_to_billing_provider"}).data.id
+    for contract_id in (by_id, by_name):
+        shown = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.customer_billing_provider_configuration
+        assert (shown.id, shown.billing_provider, shown.delivery_method, shown.customer_id) == (
+            configuration_id, "stripe", "direct_to_billing_provider", c)
+        v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+        assert v2.customer_billing_provider_configuration.id == configuration_id
+    plain = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard").data.id
+    assert client.v1.contracts.retrieve(customer_id=c, contract_id=plain).data.customer_billing_provider_configuration is None
+
+
+def test_a_billing_provider_configuration_the_customer_lacks_is_refused(client, http):
+    c = client.v1.customers.create(name="No provider").data.id
+    other = client.v1.customers.create(name="Other").data.id
+    others = stripe_configuration(client, "b", other)
+    for choice in ({"billing_provider_configuration_id": others},  # another customer's
+                   {"billing_provider": "stripe", "delivery_method": "direct_to_billing_provider"},  # none of its own
+                   {"billing_provider": "stripe"},  # no delivery method
+                   {"billing_provider_configuration_id": others, "billing_provider": "stripe"}):
+        r = http.post("/v1/contracts/create", json={"customer_id": c, "starting_at": iso(JAN), "rate_card_alias": "standard",
+                                                    "billing_provider_configuration": choice})
+        assert r.status_code == 400 and "billing_provider_configuration" in r.json()["message"], r.text
+    assert http.post("/v1/contracts/list", json={"customer_id": c}).json()["data"] == []

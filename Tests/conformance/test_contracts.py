@@ -434,8 +434,7 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("reseller_royalties", [{"fraction": 0.1, "netsuite_reseller_id": "r-1", "reseller_type": "AWS",
-                             "starting_at": "2026-01-01T00:00:00Z"}]),
+    ("revenue_system_configuration", {"provider": "netsuite", "delivery_method": "direct_to_billing_provider"}),
     ("spend_trackers", [{"alias": "promo-cap", "credit_type_id": USD_CENTS_ID, "reset_frequency": "BILLING_PERIOD",
                          "applicable_spend_specifiers": [{"spend_type": "COMMIT_PURCHASE"}]}]),
 ])

@@ -283,6 +283,31 @@ struct CreateContractRequest: Decodable {
     var prepaidBalanceThresholdConfiguration: BodyWithFields<PrepaidBalanceThresholdBody>?
     var spendThresholdConfiguration: BodyWithFields<SpendThresholdBody>?
     var resellerRoyalties: [ResellerRoyaltyBody]?
+    var billingProviderConfiguration: BillingProviderChoice?
+
+    /// `billing_provider_configuration`: a configuration of the customer's, by ID or by provider
+    /// and delivery method.
+    struct BillingProviderChoice: Decodable {
+        var billingProvider: BillingProviderType?
+        var billingProviderConfigurationId: String?
+        var deliveryMethod: DeliveryMethod?
+
+        enum CodingKeys: String, CodingKey {
+            case billingProvider = "billing_provider", billingProviderConfigurationId = "billing_provider_configuration_id"
+            case deliveryMethod = "delivery_method"
+        }
+
+        /// The configuration's ID, or its provider and delivery method; checked.
+        func choice() throws -> (id: String?, named: (provider: String, deliveryMethod: String)?) {
+            let field = "billing_provider_configuration"
+            switch (billingProviderConfigurationId, billingProvider, deliveryMethod) {
+            case (let id?, nil, nil): return (try Validate.id(id, field: "\(field).billing_provider_configuration_id"), nil)
+            case (nil, let provider?, let method?): return (nil, (provider.rawValue, method.rawValue))
+            case (_?, _, _): throw APIError.badRequest("'\(field)': give billing_provider_configuration_id, or billing_provider and delivery_method, not both")
+            default: throw APIError.badRequest("'\(field)' needs billing_provider_configuration_id, or billing_provider and delivery_method")
+            }
+        }
+    }
     var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -290,7 +315,7 @@ struct CreateContractRequest: Decodable {
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "billing_provider_configuration", "hierarchy_configuration",
+        "hierarchy_configuration",
         "revenue_system_configuration", "spend_trackers",
     ]
 
@@ -316,6 +341,7 @@ struct CreateContractRequest: Decodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case spendThresholdConfiguration = "spend_threshold_configuration", resellerRoyalties = "reseller_royalties"
+        case billingProviderConfiguration = "billing_provider_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }

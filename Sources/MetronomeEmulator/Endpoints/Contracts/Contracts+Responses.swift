@@ -21,6 +21,7 @@ struct ContractWire: Encodable {
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     var spendThresholdConfiguration: SpendThresholdWire?
     var scheduledChargesOnUsageInvoices: String?
+    var customerBillingProviderConfiguration: BillingProviderConfigurationWire?
     /// Not in v1's shape; v2 shows it.
     var multiplierOverridePrioritization = MultiplierOverridePrioritization.lowestMultiplier
     /// Each filter until the next starts, or the contract ends. Not in v1's shape; v2 shows it.
@@ -32,6 +33,7 @@ struct ContractWire: Encodable {
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case spendThresholdConfiguration = "spend_threshold_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices"
+        case customerBillingProviderConfiguration = "customer_billing_provider_configuration"
     }
 
     init(_ snapshot: ContractSnapshot) {
@@ -68,6 +70,7 @@ struct ContractWire: Encodable {
         prepaidBalanceThresholdConfiguration = current.prepaidBalanceThresholdConfiguration
         scheduledChargesOnUsageInvoices = current.scheduledChargesOnUsageInvoices
         spendThresholdConfiguration = current.spendThresholdConfiguration
+        customerBillingProviderConfiguration = snapshot.billingProviderConfiguration.map(BillingProviderConfigurationWire.init)
     }
 }
 

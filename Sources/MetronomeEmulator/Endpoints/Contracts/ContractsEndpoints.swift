@@ -85,6 +85,7 @@ struct ContractsEndpoints {
         } catch {
             throw APIError.badRequest(error.message)
         }
+        let billingProvider = try body.billingProviderConfiguration?.choice()
         let terms = ContractTerms(
             id: id, customerId: customerId, name: try body.name.map { try Validate.name($0) }, startingAt: body.startingAt,
             endingBefore: body.endingBefore, rateCardId: try body.rateCardId.map { try Validate.id($0, field: "rate_card_id") },
@@ -131,6 +132,7 @@ struct ContractsEndpoints {
             resellerRoyalties: try (body.resellerRoyalties ?? []).enumerated().map { index, royalty in
                 try royalty.terms(field: "reseller_royalties[\(index)]")
             },
+            billingProviderConfigurationId: billingProvider?.id,
             scheduledChargesOnUsageInvoices: body.scheduledChargesOnUsageInvoices == .all,
             salesReferences: .init(
                 totalContractValue: body.totalContractValue, salesforceOpportunityId: body.salesforceOpportunityId,
@@ -154,7 +156,8 @@ struct ContractsEndpoints {
             try service.terms(field: "professional_services[\(index)]")
         }
         let created = try await database.createContract(NewContract(
-            terms: terms, rateCardAlias: body.rateCardAlias, package: package, professionalServices: professionalServices
+            terms: terms, rateCardAlias: body.rateCardAlias, package: package, professionalServices: professionalServices,
+            billingProvider: billingProvider?.named
         ))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }
