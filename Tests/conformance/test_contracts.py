@@ -445,3 +445,45 @@ def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, f
     assert_error_response(r, 400)
     assert f"'{field}'" in r.json()["message"] and "not supported" in r.json()["message"]
     assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []
+
+
+@pytest.mark.parametrize("field,item,named", [
+    ("commits", {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "temporary_id": "t-1",
+                 "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": "2026-01-01T00:00:00Z",
+                                                         "ending_before": "2026-02-01T00:00:00Z"}]}}, "commits[0].temporary_id"),
+    ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
+        {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
+     "credits[0].access_schedule.access_type QUANTITY"),
+    ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "multiplier": 0.5,
+                   "override_specifiers": [{"product_id": API_CALLS, "commit_ids": ["c-1"]}]}, "overrides[0].override_specifiers.commit_ids"),
+    ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "product_id": API_CALLS, "multiplier": 0.5, "is_commit_specific": True},
+     "overrides[0].is_commit_specific"),
+    ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "product_id": API_CALLS, "multiplier": 0.5, "target": "COMMIT_RATE"},
+     "overrides[0].target COMMIT_RATE"),
+    ("scheduled_charges", {"product_id": COMMIT_PRODUCT, "netsuite_sales_order_id": "so-1", "schedule": {"schedule_items": [
+        {"timestamp": "2026-02-01T00:00:00Z", "amount": 100}]}}, "scheduled_charges[0].netsuite_sales_order_id"),
+    ("subscriptions", {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True, "rounding": {
+        "decimal_places": 2, "rounding_method": "HALF_UP"}}, "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}},
+     "subscriptions[0].proration.rounding"),
+])
+def test_nested_fields_not_honoured_yet_are_refused_by_name(http, field, item, named):
+    customer = http.post("/v1/customers", json={"name": f"Nested {named}"}).json()["data"]["id"]
+    r = http.post("/v1/contracts/create", json={"customer_id": customer, "starting_at": "2026-01-01T00:00:00Z",
+                                                "rate_card_alias": "standard", field: [item]})
+    assert_error_response(r, 400)
+    assert f"'{named}'" in r.json()["message"] and "not supported" in r.json()["message"]
+    assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []
+
+
+def test_transition_and_statement_schedule_options_not_honoured_yet_are_refused(http):
+    customer = http.post("/v1/customers", json={"name": "Nested options"}).json()["data"]["id"]
+    base = {"customer_id": customer, "starting_at": "2026-01-01T00:00:00Z", "rate_card_alias": "standard"}
+    for extra, named in [
+        ({"transition": {"from_contract_id": "6a37bb88-8538-48c5-b37b-a41c836328bd", "type": "RENEWAL",
+                         "future_invoice_behavior": {"trueup": "REMOVE"}}}, "transition.future_invoice_behavior"),
+        ({"usage_statement_schedule": {"frequency": "MONTHLY", "invoice_generation_starting_at": "2026-01-01T00:00:00Z"}},
+         "usage_statement_schedule.invoice_generation_starting_at"),
+    ]:
+        r = http.post("/v1/contracts/create", json={**base, **extra})
+        assert_error_response(r, 400)
+        assert f"'{named}'" in r.json()["message"]

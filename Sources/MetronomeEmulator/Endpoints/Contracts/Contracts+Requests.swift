@@ -215,6 +215,10 @@ struct OverrideBody: Decodable {
     /// The override, its type inferred from what it sets when not given; `field` prefixes
     /// field names.
     func terms(field: String, now: Timestamp) throws -> OverrideTerms {
+        // Commit-specific overrides (and COMMIT_RATE targets, which need them) price only usage
+        // drawn from given commits; the emulator cannot name commits in a specifier yet.
+        if isCommitSpecific == true { throw APIError.unsupportedField("\(field).is_commit_specific") }
+        if target == .commitRate { throw APIError.unsupportedField("\(field).target COMMIT_RATE") }
         if let endingBefore, endingBefore <= startingAt {
             throw APIError.badRequest("'\(field).ending_before' must be after its starting_at")
         }
@@ -318,6 +322,24 @@ struct CreateContractRequest: Decodable {
         "hierarchy_configuration",
         "revenue_system_configuration", "spend_trackers",
     ]
+
+    /// Refuses, by name, what the items of the body give that the emulator does not honour yet.
+    static func refuseNested(_ decoded: BodyWithFields<CreateContractRequest>) throws {
+        for field in ["commits", "credits"] {
+            try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
+            try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
+        }
+        try NestedFields.refuse(NestedFields.overrideItemFields, inItemsOf: decoded.fields["overrides"], field: "overrides")
+        for field in ["scheduled_charges", "discounts"] {
+            try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
+        }
+        try NestedFields.refuse(NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["subscriptions"], field: "subscriptions")
+        try NestedFields.refuse(["netsuite_sales_order_id"], inItemsOf: decoded.fields["professional_services"], field: "professional_services")
+        try NestedFields.refuse(["future_invoice_behavior"], in: decoded.fields["transition"], field: "transition")
+        try NestedFields.refuse(
+            ["invoice_generation_starting_at"], in: decoded.fields["usage_statement_schedule"], field: "usage_statement_schedule"
+        )
+    }
 
     /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.
     enum ScheduledChargesOnUsageInvoices: String, WireEnum {

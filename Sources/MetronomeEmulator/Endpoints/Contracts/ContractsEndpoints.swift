@@ -62,6 +62,7 @@ struct ContractsEndpoints {
         let decoded = try await request.decodeJSON(as: BodyWithFields<CreateContractRequest>.self, context: context)
         let body = decoded.value
         try decoded.refuse(CreateContractRequest.unsupportedFields)
+        try CreateContractRequest.refuseNested(decoded)
         let package = try Self.packageReference(decoded)
         let now = clock.now()
         let id = UUID().uuidString.lowercased()
