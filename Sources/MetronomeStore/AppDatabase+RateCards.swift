@@ -120,7 +120,7 @@ extension AppDatabase {
     }
 
     /// Changes a rate card's name, description or aliases, and adds credit type conversions.
-    /// 400 if it is archived or a conversion exists already; 409 if an alias clashes.
+    /// 400 if it is archived or a conversion exists already.
     package func updateRateCard(id: String, changes: RateCardChanges) async throws {
         try await writer.write { db in
             var record = try Self.activeRateCard(id: id, db)
@@ -363,8 +363,10 @@ extension AppDatabase {
         }
     }
 
-    /// Replaces a card's aliases; 409 if another active rate card holds the same alias at an
-    /// overlapping time, 400 if the list itself repeats a name at overlapping times.
+    /// Replaces a card's aliases; 400 if the list itself repeats a name at overlapping times. As
+    /// Metronome's docs say, an alias names the card it was most recently assigned to: another
+    /// active card holding the same name loses it over the new alias's window, keeping it before
+    /// and after.
     private static func replaceAliases(ofRateCard id: String, with aliases: [RateCardAlias], _ db: Database) throws {
         let records = aliases.enumerated().map { index, alias in
             RateCardAliasRecord(
@@ -376,19 +378,27 @@ extension AppDatabase {
                 throw StoreError.invalid("'aliases' gives '\(alias.name)' twice at overlapping times")
             }
         }
-        let names = Set(records.map(\.name))
-        if !names.isEmpty {
-            let active = RateCardRecord.select(RateCardRecord.Columns.id).filter(RateCardRecord.Columns.archivedAt == nil)
-            let others = try RateCardAliasRecord
-                .filter(names.contains(RateCardAliasRecord.Columns.name))
+        let active = RateCardRecord.select(RateCardRecord.Columns.id).filter(RateCardRecord.Columns.archivedAt == nil)
+        for alias in records {
+            let held = try RateCardAliasRecord
+                .filter(RateCardAliasRecord.Columns.name == alias.name)
                 .filter(RateCardAliasRecord.Columns.rateCardId != id)
                 .filter(active.contains(RateCardAliasRecord.Columns.rateCardId))
                 .fetchAll(db)
-            for alias in records {
-                if let clash = others.first(where: { $0.name == alias.name && $0.overlaps(alias) }) {
-                    throw StoreError.conflict(
-                        "Rate card alias '\(alias.name)' is already used by rate card \(clash.rateCardId) at an overlapping time"
-                    )
+            for earlier in held where earlier.overlaps(alias) {
+                try earlier.delete(db)
+                if let start = alias.startingAt, earlier.startingAt.map({ $0 < start }) ?? true {
+                    var before = earlier
+                    before.endingBefore = start
+                    try before.insert(db)
+                }
+                if let end = alias.endingBefore, earlier.endingBefore.map({ end < $0 }) ?? true {
+                    var after = earlier
+                    after.startingAt = end
+                    after.position = try Int.fetchOne(
+                        db, sql: "SELECT MAX(position) + 1 FROM rate_card_alias WHERE rate_card_id = ?", arguments: [earlier.rateCardId]
+                    ) ?? 0
+                    try after.insert(db)
                 }
             }
         }

@@ -86,20 +86,33 @@ def test_create_validation_creates_nothing(http, client, body, status):
     assert card_ids(client) == before
 
 
-def test_alias_clash_at_overlapping_times_is_409(client):
-    a = rate_card(client, "A", aliases=[{"name": "plg", "ending_before": MAR1}])
-    with expect_api_error(409):
-        client.v1.contracts.rate_cards.create(name="B", aliases=[{"name": "plg", "starting_at": FEB1}])
-    before = card_ids(client)
-    with expect_api_error(409):
-        client.v1.contracts.rate_cards.create(name="B", aliases=[{"name": "plg"}])
-    assert card_ids(client) == before
-    b = rate_card(client, "B", aliases=[{"name": "plg", "starting_at": MAR1}])
-    with expect_api_error(409):
-        client.v1.contracts.rate_cards.update(rate_card_id=a, aliases=[{"name": "plg"}])
-    assert [x.name for x in client.v1.contracts.rate_cards.retrieve(id=a).data.aliases] == ["plg"]
-    client.v1.contracts.rate_cards.archive(id=b)
-    client.v1.contracts.rate_cards.update(rate_card_id=a, aliases=[{"name": "plg"}])
+def alias_windows(client, card):
+    return [(a.name, a.starting_at, a.ending_before) for a in client.v1.contracts.rate_cards.retrieve(id=card).data.aliases]
+
+
+def test_an_alias_given_to_another_card_names_it_from_then_on(client, http):
+    # Metronome's grandfathering: the alias names the card it was most recently assigned to, and
+    # the earlier card's alias schedule is cut where the new one starts.
+    name = f"plg-{uuid.uuid4().hex[:6]}"
+    a = rate_card(client, "A", aliases=[{"name": name}])
+    b = rate_card(client, "B", aliases=[{"name": name, "starting_at": MAR1}])
+    assert alias_windows(client, a) == [(name, None, MAR1)]
+    assert alias_windows(client, b) == [(name, MAR1, None)]
+    customer = client.v1.customers.create(name="Grandfathered").data.id
+    early = client.v1.contracts.create(customer_id=customer, starting_at=FEB1, rate_card_alias=name).data.id
+    late = client.v1.contracts.create(customer_id=customer, starting_at=MAR1, rate_card_alias=name).data.id
+    assert client.v1.contracts.retrieve(customer_id=customer, contract_id=early).data.current.rate_card_id == a
+    assert client.v1.contracts.retrieve(customer_id=customer, contract_id=late).data.current.rate_card_id == b
+
+    # A window inside another card's keeps that card's alias before and after it.
+    c = rate_card(client, "C", aliases=[{"name": name, "starting_at": FEB1, "ending_before": MAR1}])
+    assert alias_windows(client, a) == [(name, None, FEB1)]
+    assert alias_windows(client, c) == [(name, FEB1, MAR1)]
+    client.v1.contracts.rate_cards.update(rate_card_id=a, aliases=[{"name": name}])  # taken back whole
+    assert (alias_windows(client, b), alias_windows(client, c)) == ([], [])
+    d = rate_card(client, "D", aliases=[{"name": name, "starting_at": FEB1, "ending_before": MAR1}])
+    assert alias_windows(client, a) == [(name, None, FEB1), (name, MAR1, None)]
+    assert alias_windows(client, d) == [(name, FEB1, MAR1)]
 
 
 def test_update_changes_fields(client):
