@@ -127,6 +127,8 @@ package struct CommitTerms: Sendable, Equatable {
     package var archivedAt: Timestamp?
     /// The recurring commit or credit that created it, if one did.
     package var recurringCommitId: String?
+    /// Whether threshold billing (auto-recharge or a spend threshold) created it.
+    package var isThresholdCharge: Bool
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -166,9 +168,11 @@ package struct CommitTerms: Sendable, Equatable {
         customFields: [String: String],
         createdAt: Timestamp,
         archivedAt: Timestamp? = nil,
-        recurringCommitId: String? = nil
+        recurringCommitId: String? = nil,
+        isThresholdCharge: Bool = false
     ) {
         self.recurringCommitId = recurringCommitId
+        self.isThresholdCharge = isThresholdCharge
         self.id = id
         self.kind = kind
         self.type = type
@@ -545,6 +549,7 @@ package struct ContractTerms: Sendable, Equatable {
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
     package var spendThreshold: SpendThreshold?
     package var resellerRoyalties: [ResellerRoyaltyTerms]
+    package var spendTrackers: [SpendTrackerTerms]
     /// The customer's billing provider configuration the contract's invoices go to.
     package var billingProviderConfigurationId: String?
     /// Whether invoice schedule items dated at the end of a usage statement's period go on that
@@ -603,6 +608,7 @@ package struct ContractTerms: Sendable, Equatable {
         prepaidBalanceThreshold: PrepaidBalanceThreshold? = nil,
         spendThreshold: SpendThreshold? = nil,
         resellerRoyalties: [ResellerRoyaltyTerms] = [],
+        spendTrackers: [SpendTrackerTerms] = [],
         billingProviderConfigurationId: String? = nil,
         scheduledChargesOnUsageInvoices: Bool = false,
         salesReferences: SalesReferences = SalesReferences()
@@ -610,6 +616,7 @@ package struct ContractTerms: Sendable, Equatable {
         self.prepaidBalanceThreshold = prepaidBalanceThreshold
         self.spendThreshold = spendThreshold
         self.resellerRoyalties = resellerRoyalties
+        self.spendTrackers = spendTrackers
         self.billingProviderConfigurationId = billingProviderConfigurationId
         self.scheduledChargesOnUsageInvoices = scheduledChargesOnUsageInvoices
         self.salesReferences = salesReferences

@@ -150,3 +150,59 @@ package struct SpendThreshold: Sendable, Equatable, Codable {
         return outstanding
     }
 }
+
+/// A contract's spend tracker (`spend_trackers`): the commit purchases of each billing period
+/// that its specifiers count, summed.
+package struct SpendTrackerTerms: Sendable, Equatable, Codable {
+    package var alias: String
+    package var creditTypeId: String
+    package var specifiers: [Specifier]
+
+    /// One kind of spend the tracker counts.
+    package struct Specifier: Sendable, Equatable, Codable {
+        package var sources: [Source]
+        /// ANY, DISCOUNTED_ONLY or UNDISCOUNTED_ONLY; nil counts any.
+        package var discounted: Discounted?
+
+        /// Who created the commit purchased: by hand (any API or edit) or by threshold billing.
+        package enum Source: String, WireEnum {
+            case thresholdRecharge = "THRESHOLD_RECHARGE", manual = "MANUAL"
+        }
+
+        /// Which purchases count by their discount.
+        package enum Discounted: String, WireEnum {
+            case any = "ANY", discountedOnly = "DISCOUNTED_ONLY", undiscountedOnly = "UNDISCOUNTED_ONLY"
+        }
+
+        /// A value with each stored property given.
+        package init(sources: [Source], discounted: Discounted? = nil) {
+            self.sources = sources
+            self.discounted = discounted
+        }
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case alias, creditTypeId = "credit_type_id", specifiers
+    }
+
+    /// A value with each stored property given.
+    package init(alias: String, creditTypeId: String, specifiers: [Specifier]) {
+        self.alias = alias
+        self.creditTypeId = creditTypeId
+        self.specifiers = specifiers
+    }
+
+    /// What `commits` were invoiced for in `period`, in the tracker's credit type, counting each
+    /// commit whose source one of the specifiers takes. No commit is discounted here (discounts
+    /// on purchases are not taken), so DISCOUNTED_ONLY counts nothing.
+    package func accumulatedSpend(of commits: [CommitTerms], in period: BillingPeriod) -> Decimal {
+        commits.filter { commit in
+            let source: Specifier.Source = commit.isThresholdCharge ? .thresholdRecharge : .manual
+            return specifiers.contains { $0.sources.contains(source) && $0.discounted != .discountedOnly }
+        }.reduce(Decimal(0)) { total, commit in
+            guard let schedule = commit.invoiceSchedule, !schedule.doNotInvoice, schedule.creditTypeId == creditTypeId else { return total }
+            return total + schedule.items.filter { period.start <= $0.timestamp && $0.timestamp < period.end }
+                .reduce(Decimal(0)) { $0 + $1.amount }
+        }
+    }
+}

@@ -194,6 +194,7 @@ extension AppDatabase {
             terms.billingProviderConfigurationId = try Self.contractBillingProviderConfiguration(
                 customerId: terms.customerId, id: terms.billingProviderConfigurationId, named: new.billingProvider, db
             )
+            for tracker in terms.spendTrackers { _ = try Self.activeCreditTypeRecord(id: tracker.creditTypeId, db) }
             for (index, royalty) in terms.resellerRoyalties.enumerated() {
                 for productId in royalty.applicableProductIds ?? [] {
                     _ = try Self.activeProduct(id: productId, field: "reseller_royalties[\(index)].applicable_product_ids", db)

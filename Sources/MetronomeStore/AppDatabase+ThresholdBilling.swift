@@ -67,7 +67,8 @@ extension AppDatabase {
                     id: UUID().uuidString.lowercased(), amount: amount, quantity: 1, unitPrice: amount, timestamp: now
                 )], doNotInvoice: false),
                 applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
-                rateType: template.rateType, rolloverFraction: template.rolloverFraction, customFields: [:], createdAt: now
+                rateType: template.rateType, rolloverFraction: template.rolloverFraction, customFields: [:], createdAt: now,
+                isThresholdCharge: true
             )
             try CommitRecord(commit).insert(db)
             try recordCommitAction("create", commit: commit, now: now, db)
@@ -113,7 +114,8 @@ extension AppDatabase {
                     id: UUID().uuidString.lowercased(), amount: amount, quantity: 1, unitPrice: amount, timestamp: now
                 )], doNotInvoice: false),
                 applicableProductIds: Array(Set(unpaid.compactMap(\.productId))).sorted(), applicableProductTags: nil,
-                rateType: nil, rolloverFraction: nil, customFields: [:], createdAt: now
+                rateType: nil, rolloverFraction: nil, customFields: [:], createdAt: now,
+                isThresholdCharge: true
             )
             try CommitRecord(commit).insert(db)
             try recordCommitAction("create", commit: commit, now: now, db)

@@ -545,12 +545,14 @@ extension AppDatabase {
                 CREATE INDEX professional_service_by_contract ON professional_service(contract_id, seq);
                 """)
         }
-        migrator.registerMigration("v19 override prioritization, usage filters, recurring commits, threshold billing, consolidated charges, royalties and billing providers") { db in
+        migrator.registerMigration("v19 override prioritization, usage filters, recurring commits, threshold billing, consolidated charges, royalties, billing providers and spend trackers") { db in
             try db.execute(sql: """
                 ALTER TABLE contract ADD COLUMN prepaid_balance_threshold TEXT;
                 ALTER TABLE contract ADD COLUMN spend_threshold TEXT;
                 ALTER TABLE contract ADD COLUMN reseller_royalties TEXT NOT NULL DEFAULT '[]';
                 ALTER TABLE contract ADD COLUMN billing_provider_configuration_id TEXT;
+                ALTER TABLE contract ADD COLUMN spend_trackers TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE commit_or_credit ADD COLUMN threshold_charge INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE contract ADD COLUMN scheduled_charges_on_usage_invoices INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE contract ADD COLUMN sales_references TEXT NOT NULL DEFAULT '{}';
                 ALTER TABLE contract ADD COLUMN multiplier_override_prioritization TEXT NOT NULL DEFAULT 'LOWEST_MULTIPLIER';

@@ -31,6 +31,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var prepaidBalanceThreshold: PrepaidBalanceThreshold?
     package var spendThreshold: SpendThreshold?
     package var resellerRoyalties: [ResellerRoyaltyTerms]
+    package var spendTrackers: [SpendTrackerTerms]
     package var billingProviderConfigurationId: String?
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: ContractTerms.SalesReferences
@@ -54,7 +55,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case multiplierOverridePrioritization = "multiplier_override_prioritization", usageFilters = "usage_filters"
         case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
         case spendThreshold = "spend_threshold", resellerRoyalties = "reseller_royalties"
-        case billingProviderConfigurationId = "billing_provider_configuration_id"
+        case billingProviderConfigurationId = "billing_provider_configuration_id", spendTrackers = "spend_trackers"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
@@ -83,6 +84,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         prepaidBalanceThreshold = terms.prepaidBalanceThreshold
         spendThreshold = terms.spendThreshold
         resellerRoyalties = terms.resellerRoyalties
+        spendTrackers = terms.spendTrackers
         billingProviderConfigurationId = terms.billingProviderConfigurationId
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         salesReferences = terms.salesReferences
@@ -99,7 +101,7 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             transitions: transitions.map(\.domain), customFields: customFields, uniquenessKey: uniquenessKey, createdAt: createdAt,
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
             recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold, spendThreshold: spendThreshold,
-            resellerRoyalties: resellerRoyalties, billingProviderConfigurationId: billingProviderConfigurationId,
+            resellerRoyalties: resellerRoyalties, spendTrackers: spendTrackers, billingProviderConfigurationId: billingProviderConfigurationId,
             scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
         )
     }
@@ -136,6 +138,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var createdAt: Timestamp
     package var archivedAt: Timestamp?
     package var recurringCommitId: String?
+    package var thresholdCharge: Bool
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -151,7 +154,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     }
 
     package enum CodingKeys: String, CodingKey {
-        case recurringCommitId = "recurring_commit_id"
+        case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -190,6 +193,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         createdAt = terms.createdAt
         archivedAt = terms.archivedAt
         recurringCommitId = terms.recurringCommitId
+        thresholdCharge = terms.isThresholdCharge
     }
 
     /// The commit or credit this row holds.
@@ -201,7 +205,8 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             applicableProductTags: applicableProductTags, applicableContractIds: applicableContractIds,
             specifiers: specifiers?.map(\.domain), rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
-            createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId
+            createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
+            isThresholdCharge: thresholdCharge
         )
     }
 }

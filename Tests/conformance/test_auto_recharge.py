@@ -142,3 +142,44 @@ def test_bad_configurations_are_refused_and_create_nothing(client, http):
                                        prepaid_balance_threshold_configuration=config)
         assert named in caught["error"].body["message"] or status == 404
     assert client.v1.contracts.list(customer_id=c).data == []
+
+
+def tracker(alias, sources, **extra):
+    return {"alias": alias, "credit_type_id": "2714e483-4ff1-48e4-9e25-ac732e8f24f2", "reset_frequency": "BILLING_PERIOD",
+            "applicable_spend_specifiers": [{"spend_type": "COMMIT_PURCHASE", "sources": sources, **extra}]}
+
+
+def test_spend_trackers_count_the_periods_commit_purchases_by_source(client, http):
+    freeze_clock(http, NOW)
+    c = client.v1.customers.create(name="Tracked").data.id
+    manual = {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "priority": 1,
+              "access_schedule": {"schedule_items": [{"amount": 700, "starting_at": iso(JAN), "ending_before": iso(utc(2027, 1, 1))}]},
+              "invoice_schedule": {"schedule_items": [{"timestamp": iso(utc(2026, 1, 5)), "amount": 700}]}}
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_alias="standard", commits=[manual],
+        prepaid_balance_threshold_configuration=threshold(),
+        spend_trackers=[tracker("recharges", ["THRESHOLD_RECHARGE"]), tracker("manual", ["MANUAL"]),
+                        tracker("all", ["MANUAL", "THRESHOLD_RECHARGE"], discounted="ANY"),
+                        tracker("discounted", ["MANUAL", "THRESHOLD_RECHARGE"], discounted="DISCOUNTED_ONLY")]).data.id
+    # 700 is at or below the 1000 threshold, so a recharge of 5000 − 700 = 4300 follows at creation.
+    assert access(client, c, contract_id, 2) == [700, 4300]
+    for trackers in (client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.spend_trackers,
+                     client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.spend_trackers):
+        spent = {t.alias: t.accumulated_spend.amount for t in trackers}
+        assert spent == {"recharges": 4300, "manual": 700, "all": 5000, "discounted": 0}
+        assert {(t.accumulated_spend.period_starting_at, t.accumulated_spend.period_ending_before) for t in trackers} == {
+            (JAN, utc(2026, 2, 1))}
+    freeze_clock(http, utc(2026, 2, 10))  # a new period: nothing purchased in it yet
+    trackers = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.spend_trackers
+    assert {t.alias: t.accumulated_spend.amount for t in trackers} == {"recharges": 0, "manual": 0, "all": 0, "discounted": 0}
+
+
+def test_bad_spend_trackers_are_refused(http):
+    c = http.post("/v1/customers", json={"name": "Tracked badly"}).json()["data"]["id"]
+    for trackers in ([tracker("a", ["MANUAL"]), tracker("a", ["MANUAL"])], [tracker("a", [])],
+                     [{**tracker("a", ["MANUAL"]), "reset_frequency": "MONTHLY"}],
+                     [{**tracker("a", ["MANUAL"]), "credit_type_id": str(uuid.uuid4())}]):
+        r = http.post("/v1/contracts/create", json={"customer_id": c, "starting_at": iso(JAN), "rate_card_alias": "standard",
+                                                    "spend_trackers": trackers})
+        assert r.status_code in (400, 404), r.text
+    assert http.post("/v1/contracts/list", json={"customer_id": c}).json()["data"] == []

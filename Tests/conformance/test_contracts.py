@@ -435,8 +435,8 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 @pytest.mark.parametrize("field,value", [
     ("revenue_system_configuration", {"provider": "netsuite", "delivery_method": "direct_to_billing_provider"}),
-    ("spend_trackers", [{"alias": "promo-cap", "credit_type_id": USD_CENTS_ID, "reset_frequency": "BILLING_PERIOD",
-                         "applicable_spend_specifiers": [{"spend_type": "COMMIT_PURCHASE"}]}]),
+    ("hierarchy_configuration", {"parent": {"contract_id": "6a37bb88-8538-48c5-b37b-a41c836328bd",
+                                            "customer_id": "6a37bb88-8538-48c5-b37b-a41c836328bd"}}),
 ])
 def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, field, value):
     customer = http.post("/v1/customers", json={"name": f"Refused {field}"}).json()["data"]["id"]

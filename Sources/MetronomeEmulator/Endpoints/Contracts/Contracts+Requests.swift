@@ -288,6 +288,7 @@ struct CreateContractRequest: Decodable {
     var spendThresholdConfiguration: BodyWithFields<SpendThresholdBody>?
     var resellerRoyalties: [ResellerRoyaltyBody]?
     var billingProviderConfiguration: BillingProviderChoice?
+    var spendTrackers: [SpendTrackerBody]?
 
     /// `billing_provider_configuration`: a configuration of the customer's, by ID or by provider
     /// and delivery method.
@@ -319,8 +320,7 @@ struct CreateContractRequest: Decodable {
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "hierarchy_configuration",
-        "revenue_system_configuration", "spend_trackers",
+        "hierarchy_configuration", "revenue_system_configuration",
     ]
 
     /// Refuses, by name, what the items of the body give that the emulator does not honour yet.
@@ -363,7 +363,7 @@ struct CreateContractRequest: Decodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case spendThresholdConfiguration = "spend_threshold_configuration", resellerRoyalties = "reseller_royalties"
-        case billingProviderConfiguration = "billing_provider_configuration"
+        case billingProviderConfiguration = "billing_provider_configuration", spendTrackers = "spend_trackers"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }

@@ -118,6 +118,7 @@ struct ContractBodyWire: Encodable {
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     var spendThresholdConfiguration: SpendThresholdWire?
     var resellerRoyalties: [ResellerRoyaltyWire]
+    var spendTrackers: [SpendTrackerWire]
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -183,6 +184,7 @@ struct ContractBodyWire: Encodable {
         case professionalServices = "professional_services"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case spendThresholdConfiguration = "spend_threshold_configuration", resellerRoyalties = "reseller_royalties"
+        case spendTrackers = "spend_trackers"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
@@ -216,6 +218,7 @@ struct ContractBodyWire: Encodable {
         prepaidBalanceThresholdConfiguration = terms.prepaidBalanceThreshold.map(PrepaidBalanceThresholdWire.init)
         spendThresholdConfiguration = terms.spendThreshold.map(SpendThresholdWire.init)
         resellerRoyalties = terms.resellerRoyalties.map(ResellerRoyaltyWire.init)
+        spendTrackers = terms.spendTrackers.map { SpendTrackerWire($0, terms: terms, asOf: asOf) }
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices ? "ALL" : nil
         totalContractValue = terms.salesReferences.totalContractValue
         salesforceOpportunityId = terms.salesReferences.salesforceOpportunityId

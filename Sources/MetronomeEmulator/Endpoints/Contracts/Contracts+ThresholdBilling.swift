@@ -265,3 +265,111 @@ struct SpendThresholdWire: Encodable {
         thresholdAmount = threshold.thresholdAmount
     }
 }
+
+/// An item of `spend_trackers`.
+struct SpendTrackerBody: Decodable {
+    var alias: String
+    var applicableSpendSpecifiers: [Specifier]
+    var creditTypeId: String
+    var resetFrequency: ResetFrequency
+
+    /// `applicable_spend_specifiers[]`.
+    struct Specifier: Decodable {
+        var sources: [SpendTrackerTerms.Specifier.Source]
+        var spendType: SpendType
+        var discounted: SpendTrackerTerms.Specifier.Discounted?
+
+        enum CodingKeys: String, CodingKey {
+            case sources, spendType = "spend_type", discounted
+        }
+    }
+
+    /// Only commit purchases count today, as Metronome's docs say.
+    enum SpendType: String, WireEnum {
+        case commitPurchase = "COMMIT_PURCHASE"
+    }
+
+    /// The trackers reset each billing period.
+    enum ResetFrequency: String, WireEnum {
+        case billingPeriod = "BILLING_PERIOD"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case alias, applicableSpendSpecifiers = "applicable_spend_specifiers", creditTypeId = "credit_type_id"
+        case resetFrequency = "reset_frequency"
+    }
+
+    /// The trackers of `bodies`, checked; aliases must differ.
+    static func terms(_ bodies: [SpendTrackerBody]) throws -> [SpendTrackerTerms] {
+        var aliases = Set<String>()
+        return try bodies.enumerated().map { index, body in
+            let field = "spend_trackers[\(index)]"
+            try Validate.length(body.alias, field: "\(field).alias", 1...Limits.identifierLength.upperBound)
+            guard aliases.insert(body.alias).inserted else { throw APIError.badRequest("'\(field).alias' \(body.alias) is given twice") }
+            guard !body.applicableSpendSpecifiers.isEmpty else {
+                throw APIError.badRequest("'\(field).applicable_spend_specifiers' must not be empty")
+            }
+            for (position, specifier) in body.applicableSpendSpecifiers.enumerated() where specifier.sources.isEmpty {
+                throw APIError.badRequest("'\(field).applicable_spend_specifiers[\(position)].sources' must not be empty")
+            }
+            return SpendTrackerTerms(
+                alias: body.alias, creditTypeId: try Validate.id(body.creditTypeId, field: "\(field).credit_type_id"),
+                specifiers: body.applicableSpendSpecifiers.map { .init(sources: $0.sources, discounted: $0.discounted) }
+            )
+        }
+    }
+}
+
+/// Metronome's `SpendTracker`, with what it has counted in the billing period of the moment read.
+struct SpendTrackerWire: Encodable {
+    var alias: String
+    var applicableSpendSpecifiers: [Specifier]
+    var creditTypeId: String
+    var resetFrequency = "BILLING_PERIOD"
+    var accumulatedSpend: AccumulatedSpend?
+
+    /// `applicable_spend_specifiers[]`.
+    struct Specifier: Encodable {
+        var sources: [SpendTrackerTerms.Specifier.Source]
+        var spendType = "COMMIT_PURCHASE"
+        var discounted: SpendTrackerTerms.Specifier.Discounted?
+
+        enum CodingKeys: String, CodingKey {
+            case sources, spendType = "spend_type", discounted
+        }
+    }
+
+    /// `accumulated_spend`.
+    struct AccumulatedSpend: Encodable {
+        var amount: Decimal
+        var periodStartingAt: Timestamp
+        var periodEndingBefore: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case amount, periodStartingAt = "period_starting_at", periodEndingBefore = "period_ending_before"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case alias, applicableSpendSpecifiers = "applicable_spend_specifiers", creditTypeId = "credit_type_id"
+        case resetFrequency = "reset_frequency", accumulatedSpend = "accumulated_spend"
+    }
+
+    /// `tracker` of `terms`, counting the period of `terms`' usage statements that covers `asOf`.
+    init(_ tracker: SpendTrackerTerms, terms: ContractTerms, asOf: Timestamp) {
+        alias = tracker.alias
+        applicableSpendSpecifiers = tracker.specifiers.map { Specifier(sources: $0.sources, discounted: $0.discounted) }
+        creditTypeId = tracker.creditTypeId
+        let schedule = terms.usageStatementSchedule
+        let cadence = BillingCadence(
+            start: terms.startingAt, end: terms.endingBefore, anchor: schedule.billingAnchorDate,
+            length: ContractRating.length(of: schedule.frequency)
+        )
+        accumulatedSpend = cadence.period(covering: asOf).map { period in
+            AccumulatedSpend(
+                amount: tracker.accumulatedSpend(of: terms.commits, in: period), periodStartingAt: period.start,
+                periodEndingBefore: period.end
+            )
+        }
+    }
+}

@@ -133,6 +133,7 @@ struct ContractsEndpoints {
             resellerRoyalties: try (body.resellerRoyalties ?? []).enumerated().map { index, royalty in
                 try royalty.terms(field: "reseller_royalties[\(index)]")
             },
+            spendTrackers: try SpendTrackerBody.terms(body.spendTrackers ?? []),
             billingProviderConfigurationId: billingProvider?.id,
             scheduledChargesOnUsageInvoices: body.scheduledChargesOnUsageInvoices == .all,
             salesReferences: .init(

@@ -36,6 +36,7 @@ struct ContractV2Wire: Encodable {
     var professionalServices: [ProServiceWire]
     var spendThresholdConfiguration: SpendThresholdWire?
     var resellerRoyalties: [ResellerRoyaltiesV2Wire]
+    var spendTrackers: [SpendTrackerWire]
     var customerBillingProviderConfiguration: BillingProviderConfigurationWire?
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
@@ -53,6 +54,7 @@ struct ContractV2Wire: Encodable {
         case recurringCommits = "recurring_commits", recurringCredits = "recurring_credits"
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case professionalServices = "professional_services", spendThresholdConfiguration = "spend_threshold_configuration"
+        case spendTrackers = "spend_trackers"
         case resellerRoyalties = "reseller_royalties", customerBillingProviderConfiguration = "customer_billing_provider_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
@@ -91,6 +93,7 @@ struct ContractV2Wire: Encodable {
         professionalServices = terms.professionalServices
         spendThresholdConfiguration = terms.spendThresholdConfiguration
         resellerRoyalties = ResellerRoyaltiesV2Wire.grouped(terms.resellerRoyalties)
+        spendTrackers = terms.spendTrackers
         customerBillingProviderConfiguration = contract.customerBillingProviderConfiguration
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         totalContractValue = terms.totalContractValue
