@@ -94,6 +94,22 @@ package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
         self.commit = commit
     }
 
+    /// The first rule the amounts break, named under `field`: the recharge-to amount above the
+    /// threshold, and in USD Metronome's minimums (a threshold of $5, a recharge-to $10 above it).
+    package func amountsViolation(field: String) -> String? {
+        guard thresholdAmount >= 0, rechargeToAmount > thresholdAmount else {
+            return "'\(field)recharge_to_amount' must be more than 'threshold_amount', which must be >= 0"
+        }
+        guard customCreditTypeId == nil || customCreditTypeId == CreditTypes.usdCentsId else { return nil }
+        if thresholdAmount < 500 {
+            return "'\(field)threshold_amount' must be at least 500 (USD cents): Metronome's minimum is $5"
+        }
+        if rechargeToAmount < thresholdAmount + 1000 {
+            return "'\(field)recharge_to_amount' must be at least 1000 (USD cents) above 'threshold_amount': Metronome's minimum is $10"
+        }
+        return nil
+    }
+
     /// What a recharge adds when the balance is `balance`: up to `rechargeToAmount`, once the
     /// balance has fallen to the threshold; nil when it has not (or recharging is off).
     package func recharge(balance: Decimal) -> Decimal? {
@@ -204,5 +220,42 @@ package struct SpendTrackerTerms: Sendable, Equatable, Codable {
             return total + schedule.items.filter { period.start <= $0.timestamp && $0.timestamp < period.end }
                 .reduce(Decimal(0)) { $0 + $1.amount }
         }
+    }
+}
+
+/// A change to a contract's auto-recharge or spend threshold (`update_*_threshold_configuration`
+/// of an edit): each value given replaces the current one.
+package struct ThresholdUpdate: Sendable, Equatable, Codable {
+    package var isEnabled: Bool?
+    package var thresholdAmount: Decimal?
+    /// Auto-recharge only.
+    package var rechargeToAmount: Decimal?
+
+    package enum CodingKeys: String, CodingKey {
+        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount"
+    }
+
+    /// A value with each stored property given.
+    package init(isEnabled: Bool? = nil, thresholdAmount: Decimal? = nil, rechargeToAmount: Decimal? = nil) {
+        self.isEnabled = isEnabled
+        self.thresholdAmount = thresholdAmount
+        self.rechargeToAmount = rechargeToAmount
+    }
+
+    /// `threshold` with this change.
+    package func applied(to threshold: PrepaidBalanceThreshold) -> PrepaidBalanceThreshold {
+        var changed = threshold
+        changed.isEnabled = isEnabled ?? threshold.isEnabled
+        changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
+        changed.rechargeToAmount = rechargeToAmount ?? threshold.rechargeToAmount
+        return changed
+    }
+
+    /// `threshold` with this change.
+    package func applied(to threshold: SpendThreshold) -> SpendThreshold {
+        var changed = threshold
+        changed.isEnabled = isEnabled ?? threshold.isEnabled
+        changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
+        return changed
     }
 }

@@ -41,6 +41,14 @@ package struct ContractEdit: Sendable {
     package var updateContractEndDate: NewValue<Timestamp>?
     package var updateContractName: NewValue<String>?
     package var updateNetPaymentTermsDays: NewValue<Decimal>?
+    package var addPrepaidBalanceThreshold: PrepaidBalanceThreshold?
+    package var updatePrepaidBalanceThreshold: ThresholdUpdate?
+    package var addSpendThreshold: SpendThreshold?
+    package var updateSpendThreshold: ThresholdUpdate?
+    package var addResellerRoyalties: [ResellerRoyaltyTerms]
+    package var addSpendTrackers: [SpendTrackerTerms]
+    /// Aliases of spend trackers to archive.
+    package var archiveSpendTrackers: [String]
     /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
     /// it is); not kept in the history.
     package var allowEndingBeforeFinalizedInvoice: Bool
@@ -69,8 +77,22 @@ package struct ContractEdit: Sendable {
         updateContractEndDate: NewValue<Timestamp>? = nil,
         updateContractName: NewValue<String>? = nil,
         updateNetPaymentTermsDays: NewValue<Decimal>? = nil,
+        addPrepaidBalanceThreshold: PrepaidBalanceThreshold? = nil,
+        updatePrepaidBalanceThreshold: ThresholdUpdate? = nil,
+        addSpendThreshold: SpendThreshold? = nil,
+        updateSpendThreshold: ThresholdUpdate? = nil,
+        addResellerRoyalties: [ResellerRoyaltyTerms] = [],
+        addSpendTrackers: [SpendTrackerTerms] = [],
+        archiveSpendTrackers: [String] = [],
         allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
+        self.addPrepaidBalanceThreshold = addPrepaidBalanceThreshold
+        self.updatePrepaidBalanceThreshold = updatePrepaidBalanceThreshold
+        self.addSpendThreshold = addSpendThreshold
+        self.updateSpendThreshold = updateSpendThreshold
+        self.addResellerRoyalties = addResellerRoyalties
+        self.addSpendTrackers = addSpendTrackers
+        self.archiveSpendTrackers = archiveSpendTrackers
         self.id = id
         self.kind = kind
         self.customerId = customerId
@@ -150,7 +172,11 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             archiveCredits: changes.archiveCredits, archiveScheduledCharges: changes.archiveScheduledCharges,
             removeOverrides: changes.removeOverrides, updateCommits: changes.updateCommits,
             updateScheduledCharges: changes.updateScheduledCharges, updateContractEndDate: changes.updateContractEndDate,
-            updateContractName: changes.updateContractName, updateNetPaymentTermsDays: changes.updateNetPaymentTermsDays
+            updateContractName: changes.updateContractName, updateNetPaymentTermsDays: changes.updateNetPaymentTermsDays,
+            addPrepaidBalanceThreshold: changes.addPrepaidBalanceThreshold,
+            updatePrepaidBalanceThreshold: changes.updatePrepaidBalanceThreshold, addSpendThreshold: changes.addSpendThreshold,
+            updateSpendThreshold: changes.updateSpendThreshold, addResellerRoyalties: changes.addResellerRoyalties ?? [],
+            addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? []
         )
     }
 }
@@ -172,6 +198,13 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var updateContractEndDate: NewValue<Timestamp>?
     var updateContractName: NewValue<String>?
     var updateNetPaymentTermsDays: NewValue<Decimal>?
+    var addPrepaidBalanceThreshold: PrepaidBalanceThreshold?
+    var updatePrepaidBalanceThreshold: ThresholdUpdate?
+    var addSpendThreshold: SpendThreshold?
+    var updateSpendThreshold: ThresholdUpdate?
+    var addResellerRoyalties: [ResellerRoyaltyTerms]?
+    var addSpendTrackers: [SpendTrackerTerms]?
+    var archiveSpendTrackers: [String]?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -181,6 +214,11 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case updateCommits = "update_commits", updateScheduledCharges = "update_scheduled_charges"
         case updateContractEndDate = "update_contract_end_date", updateContractName = "update_contract_name"
         case updateNetPaymentTermsDays = "update_net_payment_terms_days"
+        case addPrepaidBalanceThreshold = "add_prepaid_balance_threshold_configuration"
+        case updatePrepaidBalanceThreshold = "update_prepaid_balance_threshold_configuration"
+        case addSpendThreshold = "add_spend_threshold_configuration", updateSpendThreshold = "update_spend_threshold_configuration"
+        case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
+        case archiveSpendTrackers = "archive_spend_trackers"
     }
 
     /// The stored shape of what `edit` changes.
@@ -200,6 +238,13 @@ package struct StoredContractEditChanges: Codable, Sendable {
         updateContractEndDate = edit.updateContractEndDate
         updateContractName = edit.updateContractName
         updateNetPaymentTermsDays = edit.updateNetPaymentTermsDays
+        addPrepaidBalanceThreshold = edit.addPrepaidBalanceThreshold
+        updatePrepaidBalanceThreshold = edit.updatePrepaidBalanceThreshold
+        addSpendThreshold = edit.addSpendThreshold
+        updateSpendThreshold = edit.updateSpendThreshold
+        addResellerRoyalties = edit.addResellerRoyalties.isEmpty ? nil : edit.addResellerRoyalties
+        addSpendTrackers = edit.addSpendTrackers.isEmpty ? nil : edit.addSpendTrackers
+        archiveSpendTrackers = edit.archiveSpendTrackers.isEmpty ? nil : edit.archiveSpendTrackers
     }
 }
 
@@ -261,6 +306,65 @@ extension AppDatabase {
         return Dictionary(grouping: records.map(\.edit), by: \.contractId)
     }
 
+    /// Applies `edit`'s threshold billing, royalty and spend tracker changes to `record`. Settling
+    /// after the edit evaluates the new thresholds at once, as Metronome does on each change.
+    private static func applyThresholdBilling(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
+        if let added = edit.addPrepaidBalanceThreshold {
+            guard record.prepaidBalanceThreshold == nil else {
+                throw StoreError.invalid("'add_prepaid_balance_threshold_configuration': the contract has one; update it instead")
+            }
+            _ = try activeProduct(id: added.commit.productId, field: "add_prepaid_balance_threshold_configuration.commit.product_id", db)
+            if let creditTypeId = added.customCreditTypeId { _ = try activeCreditTypeRecord(id: creditTypeId, db) }
+            record.prepaidBalanceThreshold = added
+        }
+        if let update = edit.updatePrepaidBalanceThreshold {
+            guard let current = record.prepaidBalanceThreshold else {
+                throw StoreError.invalid("'update_prepaid_balance_threshold_configuration': the contract has none to update")
+            }
+            let updated = update.applied(to: current)
+            if let violation = updated.amountsViolation(field: "update_prepaid_balance_threshold_configuration.") {
+                throw StoreError.invalid(violation)
+            }
+            record.prepaidBalanceThreshold = updated
+        }
+        if let added = edit.addSpendThreshold {
+            guard record.spendThreshold == nil else {
+                throw StoreError.invalid("'add_spend_threshold_configuration': the contract has one; update it instead")
+            }
+            _ = try activeProduct(id: added.commit.productId, field: "add_spend_threshold_configuration.commit.product_id", db)
+            record.spendThreshold = added
+        }
+        if let update = edit.updateSpendThreshold {
+            guard let current = record.spendThreshold else {
+                throw StoreError.invalid("'update_spend_threshold_configuration': the contract has none to update")
+            }
+            let updated = update.applied(to: current)
+            guard updated.thresholdAmount > 0 else {
+                throw StoreError.invalid("'update_spend_threshold_configuration.threshold_amount' must be > 0")
+            }
+            record.spendThreshold = updated
+        }
+        for (index, royalty) in edit.addResellerRoyalties.enumerated() {
+            for productId in royalty.applicableProductIds ?? [] {
+                _ = try activeProduct(id: productId, field: "add_reseller_royalties[\(index)].applicable_product_ids", db)
+            }
+        }
+        record.resellerRoyalties += edit.addResellerRoyalties
+        for alias in edit.archiveSpendTrackers {
+            guard record.spendTrackers.contains(where: { $0.alias == alias }) else {
+                throw StoreError.notFound("Spend tracker", alias)
+            }
+            record.spendTrackers.removeAll { $0.alias == alias }
+        }
+        for (index, tracker) in edit.addSpendTrackers.enumerated() {
+            guard !record.spendTrackers.contains(where: { $0.alias == tracker.alias }) else {
+                throw StoreError.invalid("'add_spend_trackers[\(index)].alias' \(tracker.alias) is taken by a tracker of the contract")
+            }
+            _ = try activeCreditTypeRecord(id: tracker.creditTypeId, db)
+            record.spendTrackers.append(tracker)
+        }
+    }
+
     /// Applies `edit` to `record` (the contract's own row, updated by the caller) and to the
     /// commit and credit rows it names.
     private static func apply(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
@@ -276,6 +380,7 @@ extension AppDatabase {
         }
         if let name = edit.updateContractName { record.name = name.value }
         if let days = edit.updateNetPaymentTermsDays { record.netPaymentTermsDays = days.value }
+        try applyThresholdBilling(edit, to: &record, db)
         for id in edit.removeOverrides {
             guard record.overrides.contains(where: { $0.id == id }) else { throw StoreError.notFound("Override", id) }
             record.overrides.removeAll { $0.id == id }

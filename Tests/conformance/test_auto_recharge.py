@@ -183,3 +183,62 @@ def test_bad_spend_trackers_are_refused(http):
                                                     "spend_trackers": trackers})
         assert r.status_code in (400, 404), r.text
     assert http.post("/v1/contracts/list", json={"customer_id": c}).json()["data"] == []
+
+
+def test_an_edit_adds_and_updates_auto_recharge_and_each_change_is_evaluated_at_once(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Edited recharge").data.id
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card).data.id
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id,
+                             add_prepaid_balance_threshold_configuration=threshold(is_enabled=False))
+    assert access(client, c, contract_id, 0) == []  # disabled: no balance, yet no recharge
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id,
+                             update_prepaid_balance_threshold_configuration={"is_enabled": True, "recharge_to_amount": 3000})
+    assert access(client, c, contract_id, 1) == [3000]  # enabled: evaluated at once, topped up to the new 3000
+    shown = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.prepaid_balance_threshold_configuration
+    assert (shown.is_enabled, shown.threshold_amount, shown.recharge_to_amount) == (True, 1000, 3000)
+    added, updated = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert added.add_prepaid_balance_threshold_configuration.is_enabled is False
+    assert (updated.update_prepaid_balance_threshold_configuration.is_enabled,
+            updated.update_prepaid_balance_threshold_configuration.recharge_to_amount) == (True, 3000)
+
+    for change in ({"add_prepaid_balance_threshold_configuration": threshold()},  # it has one already
+                   {"update_prepaid_balance_threshold_configuration": {"recharge_to_amount": 1500}},  # not $10 above
+                   {"update_prepaid_balance_threshold_configuration": {"commit": {"name": "x"}}}):  # not taken yet
+        r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, **change})
+        assert r.status_code == 400, r.text
+    other = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card).data.id
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": other,
+                                              "update_spend_threshold_configuration": {"threshold_amount": 2000}})
+    assert r.status_code == 400, r.text  # nothing to update
+    assert len(client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data) == 2
+
+
+def test_an_edit_adds_a_spend_threshold_royalties_and_trackers(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Edited terms").data.id
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card,
+                                             spend_trackers=[tracker("old", ["MANUAL"])]).data.id
+    client.v2.contracts.edit(
+        customer_id=c, contract_id=contract_id,
+        add_spend_threshold_configuration={"commit": {"product_id": COMMIT_PRODUCT}, "is_enabled": True,
+                                           "payment_gate_config": {"payment_gate_type": "NONE"}, "threshold_amount": 5000},
+        add_reseller_royalties=[{"fraction": 0.3, "netsuite_reseller_id": "r", "reseller_type": "AWS", "starting_at": iso(JAN)}],
+        add_spend_trackers=[tracker("new", ["THRESHOLD_RECHARGE"])], archive_spend_trackers=["old"])
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id,
+                             update_spend_threshold_configuration={"threshold_amount": 600})
+    contract = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert contract.spend_threshold_configuration.threshold_amount == 600
+    assert [(r.reseller_type, [s.fraction for s in r.segments]) for r in contract.reseller_royalties] == [("AWS", [0.3])]
+    assert [t.alias for t in contract.spend_trackers] == ["new"]
+    ingest(client, c, 7)  # 700¢ outstanding: at least the new 600
+    assert access(client, c, contract_id, 1) == [700]
+    trackers = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.spend_trackers
+    assert [t.accumulated_spend.amount for t in trackers] == [700]  # the threshold charge's purchase
+    [first, _] = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert first.add_spend_threshold_configuration.threshold_amount == 5000
+    assert [r.fraction for r in first.add_reseller_royalties] == [0.3]
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "archive_spend_trackers": ["old"]})
+    assert r.status_code == 404, r.text

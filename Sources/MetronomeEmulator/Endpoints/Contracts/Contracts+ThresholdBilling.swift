@@ -76,27 +76,12 @@ struct PrepaidBalanceThresholdBody: Decodable {
 }
 
 extension BodyWithFields<PrepaidBalanceThresholdBody> {
-    /// The auto-recharge, checked; field names start with `prepaid_balance_threshold_configuration.`.
-    func terms() throws -> PrepaidBalanceThreshold {
-        let field = "prepaid_balance_threshold_configuration."
+    /// The auto-recharge, checked; field names start with `field`.
+    func terms(field: String = "prepaid_balance_threshold_configuration.") throws -> PrepaidBalanceThreshold {
         try refuse(PrepaidBalanceThresholdBody.unsupportedFields, prefix: field)
         try value.commit.refuse(["specifiers"], prefix: field + "commit.")
         try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
         let body = value
-        guard body.thresholdAmount >= 0, body.rechargeToAmount > body.thresholdAmount else {
-            throw APIError.badRequest("'\(field)recharge_to_amount' must be more than 'threshold_amount', which must be >= 0")
-        }
-        // Metronome's minimums, in dollars: a threshold of $5, and a recharge-to $10 above it.
-        if body.customCreditTypeId == nil || body.customCreditTypeId == CreditTypes.usdCentsId {
-            guard body.thresholdAmount >= 500 else {
-                throw APIError.badRequest("'\(field)threshold_amount' must be at least 500 (USD cents): Metronome's minimum is $5")
-            }
-            guard body.rechargeToAmount >= body.thresholdAmount + 1000 else {
-                throw APIError.badRequest(
-                    "'\(field)recharge_to_amount' must be at least 1000 (USD cents) above 'threshold_amount': Metronome's minimum is $10"
-                )
-            }
-        }
         let commit = body.commit.value
         if let duration = commit.duration, duration.value < 1 {
             throw APIError.badRequest("'\(field)commit.duration.value' must be >= 1")
@@ -104,7 +89,7 @@ extension BodyWithFields<PrepaidBalanceThresholdBody> {
         if let fraction = commit.rolloverFraction, !(0...1).contains(fraction) {
             throw APIError.badRequest("'\(field)commit.rollover_fraction' must be between 0 and 1")
         }
-        return PrepaidBalanceThreshold(
+        let threshold = PrepaidBalanceThreshold(
             isEnabled: body.isEnabled, thresholdAmount: body.thresholdAmount, rechargeToAmount: body.rechargeToAmount,
             customCreditTypeId: try body.customCreditTypeId.map { try Validate.id($0, field: "\(field)custom_credit_type_id") },
             paymentGateType: "NONE",
@@ -120,6 +105,8 @@ extension BodyWithFields<PrepaidBalanceThresholdBody> {
                 duration: commit.duration.map { .init(unit: $0.unit, value: $0.value) }
             )
         )
+        if let violation = threshold.amountsViolation(field: field) { throw APIError.badRequest(violation) }
+        return threshold
     }
 }
 
@@ -151,9 +138,8 @@ struct SpendThresholdBody: Decodable {
 }
 
 extension BodyWithFields<SpendThresholdBody> {
-    /// The spend threshold, checked; field names start with `spend_threshold_configuration.`.
-    func terms() throws -> SpendThreshold {
-        let field = "spend_threshold_configuration."
+    /// The spend threshold, checked; field names start with `field`.
+    func terms(field: String = "spend_threshold_configuration.") throws -> SpendThreshold {
         try refuse(SpendThresholdBody.unsupportedFields, prefix: field)
         try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
         guard value.thresholdAmount > 0 else { throw APIError.badRequest("'\(field)threshold_amount' must be > 0") }
@@ -300,10 +286,10 @@ struct SpendTrackerBody: Decodable {
     }
 
     /// The trackers of `bodies`, checked; aliases must differ.
-    static func terms(_ bodies: [SpendTrackerBody]) throws -> [SpendTrackerTerms] {
+    static func terms(_ bodies: [SpendTrackerBody], field list: String = "spend_trackers") throws -> [SpendTrackerTerms] {
         var aliases = Set<String>()
         return try bodies.enumerated().map { index, body in
-            let field = "spend_trackers[\(index)]"
+            let field = "\(list)[\(index)]"
             try Validate.length(body.alias, field: "\(field).alias", 1...Limits.identifierLength.upperBound)
             guard aliases.insert(body.alias).inserted else { throw APIError.badRequest("'\(field).alias' \(body.alias) is given twice") }
             guard !body.applicableSpendSpecifiers.isEmpty else {
@@ -371,5 +357,30 @@ struct SpendTrackerWire: Encodable {
                 periodEndingBefore: period.end
             )
         }
+    }
+}
+
+/// `update_prepaid_balance_threshold_configuration` or `update_spend_threshold_configuration` of
+/// an edit: the switch and the amounts; other changes are refused by name.
+struct ThresholdUpdateBody: Decodable {
+    var isEnabled: Bool?
+    var thresholdAmount: Decimal?
+    var rechargeToAmount: Decimal?
+
+    enum CodingKeys: String, CodingKey {
+        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount"
+    }
+}
+
+extension BodyWithFields<ThresholdUpdateBody> {
+    /// The change, checked; field names start with `field`. Only auto-recharge `takesRechargeTo`.
+    func update(field: String, takesRechargeTo: Bool) throws -> ThresholdUpdate {
+        try refuse(
+            ["commit", "custom_credit_type_id", "discount_configuration", "payment_gate_config", "threshold_balance_specifiers"]
+                + (takesRechargeTo ? [] : ["recharge_to_amount"]),
+            prefix: field
+        )
+        if let amount = value.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
+        return ThresholdUpdate(isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, rechargeToAmount: value.rechargeToAmount)
     }
 }

@@ -24,6 +24,11 @@ struct ContractEditWire: Encodable {
     var updateScheduledCharges: [ScheduledChargeEditWire]?
     var updateContractEndDate: Timestamp?
     var updateContractName: String?
+    var addPrepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
+    var updatePrepaidBalanceThresholdConfiguration: ThresholdUpdate?
+    var addSpendThresholdConfiguration: SpendThresholdWire?
+    var updateSpendThresholdConfiguration: ThresholdUpdate?
+    var addResellerRoyalties: [ResellerRoyaltyWire]?
 
     enum CodingKeys: String, CodingKey {
         case id, timestamp, uniquenessKey = "uniqueness_key", addCommits = "add_commits", addCredits = "add_credits"
@@ -33,6 +38,11 @@ struct ContractEditWire: Encodable {
         case updateCommits = "update_commits", updateCredits = "update_credits"
         case updateScheduledCharges = "update_scheduled_charges", updateContractEndDate = "update_contract_end_date"
         case updateContractName = "update_contract_name"
+        case addPrepaidBalanceThresholdConfiguration = "add_prepaid_balance_threshold_configuration"
+        case updatePrepaidBalanceThresholdConfiguration = "update_prepaid_balance_threshold_configuration"
+        case addSpendThresholdConfiguration = "add_spend_threshold_configuration"
+        case updateSpendThresholdConfiguration = "update_spend_threshold_configuration"
+        case addResellerRoyalties = "add_reseller_royalties"
     }
 
     /// `edit` on the wire, its products and credit types named from `names`, subscriptions' billing
@@ -57,6 +67,11 @@ struct ContractEditWire: Encodable {
         updateScheduledCharges = nonEmpty(edit.updateScheduledCharges.map(ScheduledChargeEditWire.init))
         updateContractEndDate = edit.updateContractEndDate?.value
         updateContractName = edit.updateContractName?.value
+        addPrepaidBalanceThresholdConfiguration = edit.addPrepaidBalanceThreshold.map(PrepaidBalanceThresholdWire.init)
+        updatePrepaidBalanceThresholdConfiguration = edit.updatePrepaidBalanceThreshold
+        addSpendThresholdConfiguration = edit.addSpendThreshold.map(SpendThresholdWire.init)
+        updateSpendThresholdConfiguration = edit.updateSpendThreshold
+        addResellerRoyalties = nonEmpty(edit.addResellerRoyalties.map(ResellerRoyaltyWire.init))
     }
 }
 

@@ -285,15 +285,19 @@ struct EditContractRequest: Decodable {
     var updateNetPaymentTermsDays: NewValue<Decimal>?
     var allowContractEndingBeforeFinalizedInvoice: Bool?
     var uniquenessKey: String?
+    var addPrepaidBalanceThresholdConfiguration: BodyWithFields<PrepaidBalanceThresholdBody>?
+    var updatePrepaidBalanceThresholdConfiguration: BodyWithFields<ThresholdUpdateBody>?
+    var addSpendThresholdConfiguration: BodyWithFields<SpendThresholdBody>?
+    var updateSpendThresholdConfiguration: BodyWithFields<ThresholdUpdateBody>?
+    var addResellerRoyalties: [ResellerRoyaltyBody]?
+    var addSpendTrackers: [SpendTrackerBody]?
+    var archiveSpendTrackers: [String]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "add_billing_provider_configuration_update", "add_prepaid_balance_threshold_configuration", "add_professional_services",
-        "add_recurring_commits", "add_recurring_credits", "add_reseller_royalties", "add_revenue_system_configuration_update",
-        "add_spend_threshold_configuration", "add_spend_trackers",
-        "archive_spend_trackers",
-        "update_prepaid_balance_threshold_configuration", "update_recurring_commits", "update_recurring_credits",
-        "update_spend_threshold_configuration", "update_subscriptions",
+        "add_billing_provider_configuration_update", "add_professional_services",
+        "add_recurring_commits", "add_recurring_credits", "add_revenue_system_configuration_update",
+        "update_recurring_commits", "update_recurring_credits", "update_subscriptions",
     ]
 
     enum CodingKeys: String, CodingKey {
@@ -306,6 +310,12 @@ struct EditContractRequest: Decodable {
         case updateContractName = "update_contract_name", updateNetPaymentTermsDays = "update_net_payment_terms_days"
         case uniquenessKey = "uniqueness_key"
         case allowContractEndingBeforeFinalizedInvoice = "allow_contract_ending_before_finalized_invoice"
+        case addPrepaidBalanceThresholdConfiguration = "add_prepaid_balance_threshold_configuration"
+        case updatePrepaidBalanceThresholdConfiguration = "update_prepaid_balance_threshold_configuration"
+        case addSpendThresholdConfiguration = "add_spend_threshold_configuration"
+        case updateSpendThresholdConfiguration = "update_spend_threshold_configuration"
+        case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
+        case archiveSpendTrackers = "archive_spend_trackers"
     }
 
     init(from decoder: any Decoder) throws {
@@ -332,6 +342,21 @@ struct EditContractRequest: Decodable {
         updateContractName = try container.decodeNewValue(String.self, forKey: .updateContractName)
         updateNetPaymentTermsDays = try container.decodeNewValue(Decimal.self, forKey: .updateNetPaymentTermsDays)
         uniquenessKey = try container.decodeIfPresent(String.self, forKey: .uniquenessKey)
+        addPrepaidBalanceThresholdConfiguration = try container.decodeIfPresent(
+            BodyWithFields<PrepaidBalanceThresholdBody>.self, forKey: .addPrepaidBalanceThresholdConfiguration
+        )
+        updatePrepaidBalanceThresholdConfiguration = try container.decodeIfPresent(
+            BodyWithFields<ThresholdUpdateBody>.self, forKey: .updatePrepaidBalanceThresholdConfiguration
+        )
+        addSpendThresholdConfiguration = try container.decodeIfPresent(
+            BodyWithFields<SpendThresholdBody>.self, forKey: .addSpendThresholdConfiguration
+        )
+        updateSpendThresholdConfiguration = try container.decodeIfPresent(
+            BodyWithFields<ThresholdUpdateBody>.self, forKey: .updateSpendThresholdConfiguration
+        )
+        addResellerRoyalties = try container.decodeIfPresent([ResellerRoyaltyBody].self, forKey: .addResellerRoyalties)
+        addSpendTrackers = try container.decodeIfPresent([SpendTrackerBody].self, forKey: .addSpendTrackers)
+        archiveSpendTrackers = try container.decodeIfPresent([String].self, forKey: .archiveSpendTrackers)
     }
 
     /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
@@ -408,6 +433,21 @@ struct EditContractRequest: Decodable {
             },
             updateContractEndDate: updateContractEndDate, updateContractName: name,
             updateNetPaymentTermsDays: updateNetPaymentTermsDays,
+            addPrepaidBalanceThreshold: try addPrepaidBalanceThresholdConfiguration?.terms(
+                field: "add_prepaid_balance_threshold_configuration."
+            ),
+            updatePrepaidBalanceThreshold: try updatePrepaidBalanceThresholdConfiguration?.update(
+                field: "update_prepaid_balance_threshold_configuration.", takesRechargeTo: true
+            ),
+            addSpendThreshold: try addSpendThresholdConfiguration?.terms(field: "add_spend_threshold_configuration."),
+            updateSpendThreshold: try updateSpendThresholdConfiguration?.update(
+                field: "update_spend_threshold_configuration.", takesRechargeTo: false
+            ),
+            addResellerRoyalties: try (addResellerRoyalties ?? []).enumerated().map { index, royalty in
+                try royalty.terms(field: "add_reseller_royalties[\(index)]")
+            },
+            addSpendTrackers: try SpendTrackerBody.terms(addSpendTrackers ?? [], field: "add_spend_trackers"),
+            archiveSpendTrackers: archiveSpendTrackers ?? [],
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
         )
     }
