@@ -3,7 +3,7 @@ import MetronomeCodecs
 
 /// A professional services term of a contract: up to `maxAmount` of a PRO_SERVICE product,
 /// invoiced with `contracts/scheduleProServicesInvoice`.
-package struct ProfessionalServiceTerms: Sendable, Equatable {
+package struct ProfessionalServiceTerms: Sendable, Equatable, Codable {
     package var id: String
     package var productId: String
     package var maxAmount: Decimal
@@ -11,6 +11,11 @@ package struct ProfessionalServiceTerms: Sendable, Equatable {
     package var unitPrice: Decimal
     package var description: String?
     package var customFields: [String: String]
+
+    package enum CodingKeys: String, CodingKey {
+        case id, productId = "product_id", maxAmount = "max_amount", quantity, unitPrice = "unit_price", description
+        case customFields = "custom_fields"
+    }
 
     /// A value with each stored property given.
     package init(

@@ -49,6 +49,9 @@ package struct ContractEdit: Sendable {
     package var addSpendTrackers: [SpendTrackerTerms]
     /// Aliases of spend trackers to archive.
     package var archiveSpendTrackers: [String]
+    /// Recurring commits and recurring credits, told apart by `kind`.
+    package var addRecurringCommits: [RecurringCommitTerms]
+    package var addProfessionalServices: [ProfessionalServiceTerms]
     /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
     /// it is); not kept in the history.
     package var allowEndingBeforeFinalizedInvoice: Bool
@@ -84,8 +87,12 @@ package struct ContractEdit: Sendable {
         addResellerRoyalties: [ResellerRoyaltyTerms] = [],
         addSpendTrackers: [SpendTrackerTerms] = [],
         archiveSpendTrackers: [String] = [],
+        addRecurringCommits: [RecurringCommitTerms] = [],
+        addProfessionalServices: [ProfessionalServiceTerms] = [],
         allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
+        self.addRecurringCommits = addRecurringCommits
+        self.addProfessionalServices = addProfessionalServices
         self.addPrepaidBalanceThreshold = addPrepaidBalanceThreshold
         self.updatePrepaidBalanceThreshold = updatePrepaidBalanceThreshold
         self.addSpendThreshold = addSpendThreshold
@@ -118,9 +125,13 @@ package struct ContractEdit: Sendable {
         self.allowEndingBeforeFinalizedInvoice = allowEndingBeforeFinalizedInvoice
     }
 
-    /// The IDs of the commits, credits, overrides, scheduled charges and discounts it added.
+    /// The IDs of the commits, credits, overrides, scheduled charges, discounts, recurring
+    /// commits and credits, and professional services it added.
     package var addedIds: Set<String> {
-        Set((addCommits + addCredits).map(\.id) + addOverrides.map(\.id) + (addScheduledCharges + addDiscounts).map(\.id))
+        Set(
+            (addCommits + addCredits).map(\.id) + addOverrides.map(\.id) + (addScheduledCharges + addDiscounts).map(\.id)
+                + addRecurringCommits.map(\.id) + addProfessionalServices.map(\.id)
+        )
     }
 }
 
@@ -176,7 +187,8 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             addPrepaidBalanceThreshold: changes.addPrepaidBalanceThreshold,
             updatePrepaidBalanceThreshold: changes.updatePrepaidBalanceThreshold, addSpendThreshold: changes.addSpendThreshold,
             updateSpendThreshold: changes.updateSpendThreshold, addResellerRoyalties: changes.addResellerRoyalties ?? [],
-            addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? []
+            addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? [],
+            addRecurringCommits: changes.addRecurringCommits ?? [], addProfessionalServices: changes.addProfessionalServices ?? []
         )
     }
 }
@@ -205,6 +217,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var addResellerRoyalties: [ResellerRoyaltyTerms]?
     var addSpendTrackers: [SpendTrackerTerms]?
     var archiveSpendTrackers: [String]?
+    var addRecurringCommits: [RecurringCommitTerms]?
+    var addProfessionalServices: [ProfessionalServiceTerms]?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -218,7 +232,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case updatePrepaidBalanceThreshold = "update_prepaid_balance_threshold_configuration"
         case addSpendThreshold = "add_spend_threshold_configuration", updateSpendThreshold = "update_spend_threshold_configuration"
         case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
-        case archiveSpendTrackers = "archive_spend_trackers"
+        case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
+        case addProfessionalServices = "add_professional_services"
     }
 
     /// The stored shape of what `edit` changes.
@@ -245,6 +260,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
         addResellerRoyalties = edit.addResellerRoyalties.isEmpty ? nil : edit.addResellerRoyalties
         addSpendTrackers = edit.addSpendTrackers.isEmpty ? nil : edit.addSpendTrackers
         archiveSpendTrackers = edit.archiveSpendTrackers.isEmpty ? nil : edit.archiveSpendTrackers
+        addRecurringCommits = edit.addRecurringCommits.isEmpty ? nil : edit.addRecurringCommits
+        addProfessionalServices = edit.addProfessionalServices.isEmpty ? nil : edit.addProfessionalServices
     }
 }
 
@@ -306,9 +323,10 @@ extension AppDatabase {
         return Dictionary(grouping: records.map(\.edit), by: \.contractId)
     }
 
-    /// Applies `edit`'s threshold billing, royalty and spend tracker changes to `record`. Settling
+    /// Applies `edit`'s threshold billing, royalty, spend tracker, recurring commit and
+    /// professional services additions to `record`. Settling
     /// after the edit evaluates the new thresholds at once, as Metronome does on each change.
-    private static func applyThresholdBilling(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
+    private static func applyTermChanges(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
         if let added = edit.addPrepaidBalanceThreshold {
             guard record.prepaidBalanceThreshold == nil else {
                 throw StoreError.invalid("'add_prepaid_balance_threshold_configuration': the contract has one; update it instead")
@@ -350,6 +368,15 @@ extension AppDatabase {
             }
         }
         record.resellerRoyalties += edit.addResellerRoyalties
+        try checkRecurringReferences(edit.addRecurringCommits, prefix: "add_", db)
+        for recurring in edit.addRecurringCommits where recurring.startingAt < record.startingAt {
+            let list = recurring.kind == .credit ? "add_recurring_credits" : "add_recurring_commits"
+            throw StoreError.invalid("'\(list).starting_at' must not be before the contract's starting_at")
+        }
+        record.recurringCommits += edit.addRecurringCommits  // their commits are made as settlement reaches each period
+        try insertProfessionalServices(
+            edit.addProfessionalServices, contractId: record.id, customerId: record.customerId, list: "add_professional_services", db
+        )
         for alias in edit.archiveSpendTrackers {
             guard record.spendTrackers.contains(where: { $0.alias == alias }) else {
                 throw StoreError.notFound("Spend tracker", alias)
@@ -380,7 +407,7 @@ extension AppDatabase {
         }
         if let name = edit.updateContractName { record.name = name.value }
         if let days = edit.updateNetPaymentTermsDays { record.netPaymentTermsDays = days.value }
-        try applyThresholdBilling(edit, to: &record, db)
+        try applyTermChanges(edit, to: &record, db)
         for id in edit.removeOverrides {
             guard record.overrides.contains(where: { $0.id == id }) else { throw StoreError.notFound("Override", id) }
             record.overrides.removeAll { $0.id == id }

@@ -203,16 +203,7 @@ extension AppDatabase {
             if let threshold = terms.spendThreshold {
                 _ = try Self.activeProduct(id: threshold.commit.productId, field: "spend_threshold_configuration.commit.product_id", db)
             }
-            for recurring in terms.recurringCommits {
-                let list = recurring.kind == .credit ? "recurring_credits" : "recurring_commits"
-                _ = try Self.activeProduct(id: recurring.productId, field: "\(list).product_id", db)
-                for creditTypeId in [recurring.accessAmount.creditTypeId, recurring.invoiceAmount?.creditTypeId].compactMap({ $0 }) {
-                    _ = try Self.activeCreditTypeRecord(id: creditTypeId, db)
-                }
-                for productId in recurring.applicableProductIds ?? [] {
-                    _ = try Self.productRecord(id: productId, db)
-                }
-            }
+            try Self.checkRecurringReferences(terms.recurringCommits, prefix: "", db)
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
@@ -352,6 +343,21 @@ extension AppDatabase {
     /// Creates, once each, the commits and credits of the contract's recurring ones: for every
     /// period that starts before the recurrence ends, or, when neither it nor the contract has an
     /// end, for every period begun by `now` (later ones as time reaches them).
+    /// The products and credit types `recurring` names exist (404) and are active (400); lists are
+    /// named `recurring_commits` and `recurring_credits` after `prefix` (`add_` for an edit).
+    static func checkRecurringReferences(_ recurring: [RecurringCommitTerms], prefix: String, _ db: Database) throws {
+        for template in recurring {
+            let list = prefix + (template.kind == .credit ? "recurring_credits" : "recurring_commits")
+            _ = try activeProduct(id: template.productId, field: "\(list).product_id", db)
+            for creditTypeId in [template.accessAmount.creditTypeId, template.invoiceAmount?.creditTypeId].compactMap({ $0 }) {
+                _ = try activeCreditTypeRecord(id: creditTypeId, db)
+            }
+            for productId in template.applicableProductIds ?? [] {
+                _ = try productRecord(id: productId, db)
+            }
+        }
+    }
+
     static func createRecurringInstances(of contract: ContractRecord, now: Timestamp, _ db: Database) throws {
         guard !contract.recurringCommits.isEmpty, contract.archivedAt == nil else { return }
         let made = Set(try CommitRecord.filter(contract.recurringCommits.map(\.id).contains(CommitRecord.Columns.recurringCommitId))

@@ -24,10 +24,11 @@ extension AppDatabase {
 
     /// Checks and keeps the professional services terms of a new contract (in its transaction).
     package static func insertProfessionalServices(
-        _ services: [ProfessionalServiceTerms], contractId: String, customerId: String, _ db: Database
+        _ services: [ProfessionalServiceTerms], contractId: String, customerId: String, list: String = "professional_services",
+        _ db: Database
     ) throws {
         for (index, service) in services.enumerated() {
-            let field = "professional_services[\(index)].product_id"
+            let field = "\(list)[\(index)].product_id"
             guard try activeProduct(id: service.productId, field: field, db).type.canonical == .proService else {
                 throw StoreError.invalid("'\(field)' must be a PROFESSIONAL_SERVICE product")
             }

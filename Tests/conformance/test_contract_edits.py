@@ -362,19 +362,9 @@ def test_v1_amendment_shows_in_amendments_and_current(client, http):
 
 REFUSED_EDIT_FIELDS = [
     ("add_billing_provider_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
-    ("add_prepaid_balance_threshold_configuration", {"is_enabled": True}),
-    ("add_professional_services", [{"product_id": COMMIT_PRODUCT, "max_amount": 1, "quantity": 1, "unit_price": 1}]),
-    ("add_recurring_commits", [{"product_id": COMMIT_PRODUCT}]),
-    ("add_recurring_credits", [{"product_id": COMMIT_PRODUCT}]),
-    ("add_reseller_royalties", [{"reseller_type": "AWS"}]),
     ("add_revenue_system_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
-    ("add_spend_threshold_configuration", {"is_enabled": True}),
-    ("add_spend_trackers", [{"alias": "x"}]),
-    ("archive_spend_trackers", ["x"]),
-    ("update_prepaid_balance_threshold_configuration", {"is_enabled": False}),
     ("update_recurring_commits", [{"recurring_commit_id": str(uuid.uuid4())}]),
     ("update_recurring_credits", [{"recurring_credit_id": str(uuid.uuid4())}]),
-    ("update_spend_threshold_configuration", {"is_enabled": False}),
     ("update_subscriptions", [{"subscription_id": str(uuid.uuid4())}]),
 ]
 

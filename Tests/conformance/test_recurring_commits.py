@@ -143,3 +143,42 @@ def test_what_the_emulator_cannot_honour_is_refused_and_changes_nothing(client, 
         assert named in info["error"].body["message"]
     assert client.v1.contracts.list(customer_id=c).data == []
     assert list(client.v1.customers.commits.list(customer_id=c)) == []
+
+
+def test_an_edit_adds_a_recurring_credit_that_starts_each_period_from_its_start(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, ending_before=APR, rate_card_id=card).data.id
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_recurring_credits=[
+        {"access_amount": {"unit_price": 500, "quantity": 1}, "commit_duration": {"value": 1}, "priority": 1,
+         "product_id": COMMIT_PRODUCT, "starting_at": iso(FEB), "name": "Monthly credit"}])
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    # A bounded contract: every period's credit from February to the end is made at once.
+    assert segments(contract.current.credits) == [(FEB, MAR, 500), (MAR, APR, 500)]
+    assert [r.name for r in contract.current.recurring_credits] == ["Monthly credit"]
+    assert contract.initial.recurring_credits == []  # added by the edit, so not initial
+    [edit] = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert [(r.name, r.access_amount.unit_price) for r in edit.add_recurring_credits] == [("Monthly credit", 500)]
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "add_recurring_commits": [
+        {"access_amount": {"unit_price": 100, "quantity": 1}, "commit_duration": {"value": 1}, "priority": 1,
+         "product_id": COMMIT_PRODUCT, "starting_at": "2025-12-01T00:00:00Z"}]})
+    assert r.status_code == 400, r.text  # before the contract starts
+
+
+def test_an_edit_adds_professional_services_that_can_be_invoiced(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = customer(client)
+    product = client.v1.contracts.products.create(name="Consulting", type="PROFESSIONAL_SERVICE").data.id
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard").data.id
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_professional_services=[
+        {"product_id": product, "max_amount": 10000, "quantity": 4, "unit_price": 2000, "description": "Setup"}])
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    [service] = contract.current.professional_services
+    assert contract.initial.professional_services == []
+    assert (service.max_amount, service.quantity, service.unit_price) == (10000, 4, 2000)
+    [invoice] = client.v1.contracts.schedule_pro_services_invoice(
+        customer_id=c, contract_id=contract_id, issued_at=utc(2026, 1, 15),
+        line_items=[{"professional_service_id": service.id, "quantity": 2}]).data
+    assert invoice.total == 2 * 2000
+    [edit] = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert [s.id for s in edit.add_pro_services] == [service.id]

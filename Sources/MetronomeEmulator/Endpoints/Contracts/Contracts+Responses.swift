@@ -48,10 +48,11 @@ struct ContractWire: Encodable {
         initialTerms.overrides.removeAll { added.contains($0.id) }
         initialTerms.scheduledCharges.removeAll { added.contains($0.id) }
         initialTerms.discounts.removeAll { added.contains($0.id) }
+        initialTerms.recurringCommits.removeAll { added.contains($0.id) }
         initial = ContractBodyWire(initialTerms, names: snapshot.names, asOf: snapshot.asOf)
-        initial.professionalServices = snapshot.professionalServices.map(ProServiceWire.init)
+        initial.professionalServices = snapshot.professionalServices.filter { !added.contains($0.id) }.map(ProServiceWire.init)
         current = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
-        current.professionalServices = initial.professionalServices
+        current.professionalServices = snapshot.professionalServices.map(ProServiceWire.init)
         subscriptions = terms.subscriptions.map {
             SubscriptionWire($0, names: snapshot.names, anchor: terms.usageStatementSchedule.billingAnchorDate, asOf: snapshot.asOf)
         }

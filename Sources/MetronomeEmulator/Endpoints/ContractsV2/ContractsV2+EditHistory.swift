@@ -29,6 +29,9 @@ struct ContractEditWire: Encodable {
     var addSpendThresholdConfiguration: SpendThresholdWire?
     var updateSpendThresholdConfiguration: ThresholdUpdate?
     var addResellerRoyalties: [ResellerRoyaltyWire]?
+    var addRecurringCommits: [RecurringCommitWire]?
+    var addRecurringCredits: [RecurringCommitWire]?
+    var addProServices: [ProServiceWire]?
 
     enum CodingKeys: String, CodingKey {
         case id, timestamp, uniquenessKey = "uniqueness_key", addCommits = "add_commits", addCredits = "add_credits"
@@ -42,7 +45,8 @@ struct ContractEditWire: Encodable {
         case updatePrepaidBalanceThresholdConfiguration = "update_prepaid_balance_threshold_configuration"
         case addSpendThresholdConfiguration = "add_spend_threshold_configuration"
         case updateSpendThresholdConfiguration = "update_spend_threshold_configuration"
-        case addResellerRoyalties = "add_reseller_royalties"
+        case addResellerRoyalties = "add_reseller_royalties", addRecurringCommits = "add_recurring_commits"
+        case addRecurringCredits = "add_recurring_credits", addProServices = "add_pro_services"
     }
 
     /// `edit` on the wire, its products and credit types named from `names`, subscriptions' billing
@@ -72,6 +76,13 @@ struct ContractEditWire: Encodable {
         addSpendThresholdConfiguration = edit.addSpendThreshold.map(SpendThresholdWire.init)
         updateSpendThresholdConfiguration = edit.updateSpendThreshold
         addResellerRoyalties = nonEmpty(edit.addResellerRoyalties.map(ResellerRoyaltyWire.init))
+        addRecurringCommits = nonEmpty(edit.addRecurringCommits.filter { $0.kind == .commit }.map {
+            RecurringCommitWire($0, contractId: edit.contractId, names: names)
+        })
+        addRecurringCredits = nonEmpty(edit.addRecurringCommits.filter { $0.kind == .credit }.map {
+            RecurringCommitWire($0, contractId: edit.contractId, names: names)
+        })
+        addProServices = nonEmpty(edit.addProfessionalServices.map(ProServiceWire.init))
     }
 }
 

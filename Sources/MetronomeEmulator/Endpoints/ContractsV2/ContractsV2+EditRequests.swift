@@ -292,11 +292,13 @@ struct EditContractRequest: Decodable {
     var addResellerRoyalties: [ResellerRoyaltyBody]?
     var addSpendTrackers: [SpendTrackerBody]?
     var archiveSpendTrackers: [String]?
+    var addRecurringCommits: [BodyWithFields<RecurringCommitBody>]?
+    var addRecurringCredits: [BodyWithFields<RecurringCommitBody>]?
+    var addProfessionalServices: [ProfessionalServiceBody]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "add_billing_provider_configuration_update", "add_professional_services",
-        "add_recurring_commits", "add_recurring_credits", "add_revenue_system_configuration_update",
+        "add_billing_provider_configuration_update", "add_revenue_system_configuration_update",
         "update_recurring_commits", "update_recurring_credits", "update_subscriptions",
     ]
 
@@ -315,7 +317,8 @@ struct EditContractRequest: Decodable {
         case addSpendThresholdConfiguration = "add_spend_threshold_configuration"
         case updateSpendThresholdConfiguration = "update_spend_threshold_configuration"
         case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
-        case archiveSpendTrackers = "archive_spend_trackers"
+        case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
+        case addRecurringCredits = "add_recurring_credits", addProfessionalServices = "add_professional_services"
     }
 
     init(from decoder: any Decoder) throws {
@@ -357,6 +360,9 @@ struct EditContractRequest: Decodable {
         addResellerRoyalties = try container.decodeIfPresent([ResellerRoyaltyBody].self, forKey: .addResellerRoyalties)
         addSpendTrackers = try container.decodeIfPresent([SpendTrackerBody].self, forKey: .addSpendTrackers)
         archiveSpendTrackers = try container.decodeIfPresent([String].self, forKey: .archiveSpendTrackers)
+        addRecurringCommits = try container.decodeIfPresent([BodyWithFields<RecurringCommitBody>].self, forKey: .addRecurringCommits)
+        addRecurringCredits = try container.decodeIfPresent([BodyWithFields<RecurringCommitBody>].self, forKey: .addRecurringCredits)
+        addProfessionalServices = try container.decodeIfPresent([ProfessionalServiceBody].self, forKey: .addProfessionalServices)
     }
 
     /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
@@ -380,7 +386,9 @@ struct EditContractRequest: Decodable {
 
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
     /// `[contractStart, contractEnd)` (what added subscriptions default to; nil when none are).
-    func edit(now: Timestamp, contractStart: Timestamp? = nil, contractEnd: Timestamp? = nil) throws -> ContractEdit {
+    func edit(
+        now: Timestamp, contractStart: Timestamp? = nil, contractEnd: Timestamp? = nil, statementAnchor: Timestamp? = nil
+    ) throws -> ContractEdit {
         let customerId = try Validate.id(customerId, field: "customer_id")
         let contractId = try Validate.id(contractId, field: "contract_id")
         if let key = uniquenessKey {
@@ -391,6 +399,12 @@ struct EditContractRequest: Decodable {
         }
         let name = try updateContractName.map { change in
             NewValue(try change.value.map { try Validate.name($0, field: "update_contract_name") })
+        }
+        func recurring(_ items: [BodyWithFields<RecurringCommitBody>]?, kind: CommitKind, list: String) throws -> [RecurringCommitTerms] {
+            try (items ?? []).enumerated().map { index, item in
+                guard let statementAnchor else { throw APIError.badRequest("'\(list)' needs the contract's statement anchor") }
+                return try item.terms(kind: kind, field: "\(list)[\(index)].", statementAnchor: statementAnchor)
+            }
         }
         func ids(_ items: [IDBody]?, _ field: String) throws -> [String] {
             try (items ?? []).enumerated().map { index, item in try Validate.id(item.id, field: "\(field)[\(index)].id") }
@@ -448,6 +462,11 @@ struct EditContractRequest: Decodable {
             },
             addSpendTrackers: try SpendTrackerBody.terms(addSpendTrackers ?? [], field: "add_spend_trackers"),
             archiveSpendTrackers: archiveSpendTrackers ?? [],
+            addRecurringCommits: try recurring(addRecurringCommits, kind: .commit, list: "add_recurring_commits")
+                + recurring(addRecurringCredits, kind: .credit, list: "add_recurring_credits"),
+            addProfessionalServices: try (addProfessionalServices ?? []).enumerated().map { index, service in
+                try service.terms(field: "add_professional_services[\(index)]")
+            },
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
         )
     }

@@ -71,16 +71,19 @@ struct ContractsV2Endpoints {
         try EditContractRequest.refuseUnsupported(decoded)
         let body = decoded.value
         let now = clock.now()
-        var span: (start: Timestamp, end: Timestamp?)?
-        if !(body.addSubscriptions ?? []).isEmpty {
-            // Added subscriptions default to the contract's range, which the store then holds.
+        var span: (start: Timestamp, end: Timestamp?, anchor: Timestamp)?
+        if !(body.addSubscriptions ?? []).isEmpty || !(body.addRecurringCommits ?? []).isEmpty || !(body.addRecurringCredits ?? []).isEmpty {
+            // Added subscriptions default to the contract's range, and recurring commits' periods
+            // to its statements', which the store then holds.
             let terms = try await database.contract(
                 customerId: try Validate.id(body.customerId, field: "customer_id"),
                 contractId: try Validate.id(body.contractId, field: "contract_id"), now: now
             ).terms
-            span = (terms.startingAt, terms.endingBefore)
+            span = (terms.startingAt, terms.endingBefore, terms.usageStatementSchedule.billingAnchorDate)
         }
-        let id = try await database.editContract(try body.edit(now: now, contractStart: span?.start, contractEnd: span?.end))
+        let id = try await database.editContract(
+            try body.edit(now: now, contractStart: span?.start, contractEnd: span?.end, statementAnchor: span?.anchor)
+        )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }
 
