@@ -7,6 +7,13 @@ package struct ContractRate: Sendable {
     package var rate: Rate
     package var productType: ProductType
     package var product: ProductState
+    /// The unit price of usage a COMMIT_RATE commit or credit pays for, when the rate's
+    /// `commit_rate` gives one (FLAT, on a FLAT or TIERED rate).
+    package var commitPrice: Decimal? {
+        guard rate.rateType == .flat || rate.rateType == .tiered, let commitRate = rate.commitRate, commitRate.rateType == .flat
+        else { return nil }
+        return commitRate.price
+    }
 
     package var productName: String { product.name ?? rate.productId }
 
@@ -93,6 +100,7 @@ package enum ContractRating {
                 switch rate.rateType {
                 case .flat:
                     line.total = quantity * (rate.price ?? 0)
+                    line.commitUnitPrice = contractRate.commitPrice
                     lines.append(line)
                 case .tiered:
                     let tiers = GraduatedTiers.starts(sizes: (rate.tiers ?? []).map { ($0.size, $0.price) })
@@ -101,6 +109,7 @@ package enum ContractRating {
                         tierLine.quantity = slice.quantity
                         tierLine.unitPrice = slice.price
                         tierLine.total = slice.subtotal
+                        tierLine.commitUnitPrice = contractRate.commitPrice
                         tierLine.tier = .init(
                             level: slice.level, startingAt: slice.startingAt.description, size: slice.size?.description
                         )

@@ -53,13 +53,24 @@ package enum Drawdown {
                 guard balance.commit.creditTypeId == line.creditType.id,
                     applies(balance.commit, to: line, contractId: contractId, tags: tags[line.productId ?? ""] ?? [])
                 else { continue }
-                let take = min(left, balance.remaining)
-                balances[position].remaining -= take
-                left -= take
-                draws.append(SegmentDraw(commitId: balance.commit.id, segmentId: balance.segment.id, amount: take))
+                var take = min(left, balance.remaining)
                 var covered = line
-                covered.total = take
                 covered.quantity = line.quantity.map { ($0 * take / line.total).rounded(toPlaces: 10) }
+                if let commitPrice = line.commitUnitPrice, let listPrice = line.unitPrice, listPrice > 0,
+                   (balance.commit.rateType ?? .commitRate) == .commitRate {
+                    // Units this commit pays for are priced at the commit rate; the rest stay at list.
+                    let unitsLeft = left / listPrice
+                    let units = commitPrice > 0 ? min(unitsLeft, balance.remaining / commitPrice) : unitsLeft
+                    take = (units * commitPrice).rounded(toPlaces: 10)
+                    covered.quantity = units.rounded(toPlaces: 10)
+                    covered.unitPrice = commitPrice
+                    left = (left - units * listPrice).rounded(toPlaces: 10)
+                } else {
+                    left -= take
+                }
+                balances[position].remaining -= take
+                draws.append(SegmentDraw(commitId: balance.commit.id, segmentId: balance.segment.id, amount: take))
+                covered.total = take
                 covered.commitId = balance.commit.id
                 covered.commitType = balance.appliedType
                 covered.commitSegmentId = balance.segment.id

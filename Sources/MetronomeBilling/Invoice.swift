@@ -108,6 +108,9 @@ package struct InvoiceAdjustment: Sendable {
 
 /// One line of an invoice, in Metronome's shape.
 package struct InvoiceLineItem: Sendable {
+    /// The price of a unit drawn from a commit or credit with rate type COMMIT_RATE, where the
+    /// rate's commit rate differs from its list rate; never shown.
+    package var commitUnitPrice: Decimal?
     package var name: String
     package var total: Decimal
     package var creditType: InvoiceCreditType
