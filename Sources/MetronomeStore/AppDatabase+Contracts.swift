@@ -180,6 +180,14 @@ extension AppDatabase {
             }
             for transition in terms.transitions {
                 var from = try Self.contractRecord(customerId: terms.customerId, contractId: transition.fromContractId, db)
+                let rolling = try CommitRecord.filter(CommitRecord.Columns.contractId == from.id).fetchAll(db)
+                    .filter { ($0.terms.rolloverFraction ?? 0) > 0 }
+                if let commit = rolling.first {
+                    throw StoreError.invalid(
+                        "'transition': commit \(commit.id) of contract \(from.id) has a rollover_fraction, and rolling balances "
+                            + "over at a transition is not supported by the emulator yet"
+                    )
+                }
                 from.transitions.append(StoredTransition(transition))
                 try from.update(db)
             }

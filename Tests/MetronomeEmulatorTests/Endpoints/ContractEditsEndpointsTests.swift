@@ -63,10 +63,10 @@ import Testing
             let (customer, id) = try await contract(client)
             let topLevel = try await client.call(.post, "/v2/contracts/edit", json: """
                 {"customer_id": "\(customer)", "contract_id": "\(id)", "update_contract_name": "After",
-                 "add_recurring_commits": [{"product_id": "\(commitProduct)"}]}
+                 "update_subscriptions": [{"subscription_id": "\(commitProduct)"}]}
                 """)
             #expect(topLevel.status == .badRequest)
-            #expect(topLevel.message == "'add_recurring_commits' is not supported by the emulator yet")
+            #expect(topLevel.message == "'update_subscriptions' is not supported by the emulator yet")
             let nested = try await client.call(.post, "/v2/contracts/edit", json: """
                 {"customer_id": "\(customer)", "contract_id": "\(id)",
                  "add_overrides": [{"starting_at": "2026-01-01T00:00:00Z", "multiplier": 2,
