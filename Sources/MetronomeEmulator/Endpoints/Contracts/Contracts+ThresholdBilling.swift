@@ -33,7 +33,7 @@ extension BodyWithFields<PaymentGateConfigBody> {
 
 /// `prepaid_balance_threshold_configuration`: auto-recharge of the contract's prepaid balance.
 struct PrepaidBalanceThresholdBody: Decodable {
-    var commit: BodyWithFields<CommitTemplate>
+    var commit: BodyWithFields<PrepaidBalanceThreshold.ThresholdCommit>
     var isEnabled: Bool
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>
     var rechargeToAmount: Decimal
@@ -42,31 +42,6 @@ struct PrepaidBalanceThresholdBody: Decodable {
 
     /// What the emulator does not honour yet: refused by name, never dropped.
     static let unsupportedFields = ["discount_configuration", "threshold_balance_specifiers"]
-
-    /// `commit`: the commit each recharge creates.
-    struct CommitTemplate: Decodable {
-        var productId: String
-        var name: String?
-        var description: String?
-        var priority: Decimal?
-        var applicableProductIds: [String]?
-        var applicableProductTags: [String]?
-        var rateType: CommitRateType?
-        var rolloverFraction: Decimal?
-        var duration: Duration?
-
-        /// `duration`: how long each recharge's commit can be used.
-        struct Duration: Decodable {
-            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
-            var value: Int
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
-            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
-            case duration
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
@@ -89,21 +64,16 @@ extension BodyWithFields<PrepaidBalanceThresholdBody> {
         if let fraction = commit.rolloverFraction, !(0...1).contains(fraction) {
             throw APIError.badRequest("'\(field)commit.rollover_fraction' must be between 0 and 1")
         }
+        var template = commit
+        template.productId = try Validate.id(commit.productId, field: "\(field)commit.product_id")
+        template.name = try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }
+        template.applicableProductIds = try commit.applicableProductIds.map { ids in
+            try ids.map { try Validate.id($0, field: "\(field)commit.applicable_product_ids") }
+        }
         let threshold = PrepaidBalanceThreshold(
             isEnabled: body.isEnabled, thresholdAmount: body.thresholdAmount, rechargeToAmount: body.rechargeToAmount,
             customCreditTypeId: try body.customCreditTypeId.map { try Validate.id($0, field: "\(field)custom_credit_type_id") },
-            paymentGateType: "NONE",
-            commit: .init(
-                productId: try Validate.id(commit.productId, field: "\(field)commit.product_id"),
-                name: try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }, description: commit.description,
-                priority: commit.priority,
-                applicableProductIds: try commit.applicableProductIds.map { ids in
-                    try ids.map { try Validate.id($0, field: "\(field)commit.applicable_product_ids") }
-                },
-                applicableProductTags: commit.applicableProductTags, rateType: commit.rateType,
-                rolloverFraction: commit.rolloverFraction,
-                duration: commit.duration.map { .init(unit: $0.unit, value: $0.value) }
-            )
+            paymentGateType: "NONE", commit: template
         )
         if let violation = threshold.amountsViolation(field: field) { throw APIError.badRequest(violation) }
         return threshold
@@ -112,25 +82,13 @@ extension BodyWithFields<PrepaidBalanceThresholdBody> {
 
 /// `spend_threshold_configuration`: spend threshold billing.
 struct SpendThresholdBody: Decodable {
-    var commit: CommitTemplate
+    var commit: SpendThreshold.Commit
     var isEnabled: Bool
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>
     var thresholdAmount: Decimal
 
     /// What the emulator does not honour yet: refused by name, never dropped.
     static let unsupportedFields = ["discount_configuration"]
-
-    /// `commit`: the commit each threshold charge creates.
-    struct CommitTemplate: Decodable {
-        var productId: String
-        var name: String?
-        var description: String?
-        var priority: Decimal?
-
-        enum CodingKeys: String, CodingKey {
-            case productId = "product_id", name, description, priority
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
@@ -143,51 +101,21 @@ extension BodyWithFields<SpendThresholdBody> {
         try refuse(SpendThresholdBody.unsupportedFields, prefix: field)
         try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
         guard value.thresholdAmount > 0 else { throw APIError.badRequest("'\(field)threshold_amount' must be > 0") }
-        let commit = value.commit
-        return SpendThreshold(
-            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, paymentGateType: "NONE",
-            commit: .init(
-                productId: try Validate.id(commit.productId, field: "\(field)commit.product_id"),
-                name: try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }, description: commit.description,
-                priority: commit.priority
-            )
-        )
+        var commit = value.commit
+        commit.productId = try Validate.id(commit.productId, field: "\(field)commit.product_id")
+        commit.name = try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }
+        return SpendThreshold(isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, paymentGateType: "NONE", commit: commit)
     }
 }
 
 /// Metronome's `PrepaidBalanceThresholdConfiguration`.
 struct PrepaidBalanceThresholdWire: Encodable {
-    var commit: Commit
+    var commit: PrepaidBalanceThreshold.ThresholdCommit
     var isEnabled: Bool
     var paymentGateConfig: PaymentGateConfig
     var rechargeToAmount: Decimal
     var thresholdAmount: Decimal
     var customCreditTypeId: String?
-
-    /// `commit`: what each recharge creates.
-    struct Commit: Encodable {
-        var productId: String
-        var name: String?
-        var description: String?
-        var priority: Decimal?
-        var applicableProductIds: [String]?
-        var applicableProductTags: [String]?
-        var rateType: CommitRateType?
-        var rolloverFraction: Decimal?
-        var duration: Duration?
-
-        /// `duration`.
-        struct Duration: Encodable {
-            var unit: PrepaidBalanceThreshold.ThresholdCommit.Duration.Unit
-            var value: Int
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
-            case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
-            case duration
-        }
-    }
 
     /// `payment_gate_config`.
     struct PaymentGateConfig: Encodable {
@@ -205,13 +133,7 @@ struct PrepaidBalanceThresholdWire: Encodable {
     }
 
     init(_ threshold: PrepaidBalanceThreshold) {
-        let template = threshold.commit
-        commit = Commit(
-            productId: template.productId, name: template.name, description: template.description, priority: template.priority,
-            applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
-            rateType: template.rateType, rolloverFraction: template.rolloverFraction,
-            duration: template.duration.map { Commit.Duration(unit: $0.unit, value: $0.value) }
-        )
+        commit = threshold.commit
         isEnabled = threshold.isEnabled
         paymentGateConfig = PaymentGateConfig(paymentGateType: threshold.paymentGateType)
         rechargeToAmount = threshold.rechargeToAmount
@@ -222,30 +144,17 @@ struct PrepaidBalanceThresholdWire: Encodable {
 
 /// Metronome's `SpendThresholdConfiguration`.
 struct SpendThresholdWire: Encodable {
-    var commit: Commit
+    var commit: SpendThreshold.Commit
     var isEnabled: Bool
     var paymentGateConfig: PrepaidBalanceThresholdWire.PaymentGateConfig
     var thresholdAmount: Decimal
-
-    /// `commit`: what each threshold charge creates.
-    struct Commit: Encodable {
-        var productId: String
-        var name: String?
-        var description: String?
-        var priority: Decimal?
-
-        enum CodingKeys: String, CodingKey {
-            case productId = "product_id", name, description, priority
-        }
-    }
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
     }
 
     init(_ threshold: SpendThreshold) {
-        let template = threshold.commit
-        commit = Commit(productId: template.productId, name: template.name, description: template.description, priority: template.priority)
+        commit = threshold.commit
         isEnabled = threshold.isEnabled
         paymentGateConfig = .init(paymentGateType: threshold.paymentGateType)
         thresholdAmount = threshold.thresholdAmount
