@@ -132,7 +132,7 @@ package enum ContractRating {
         var composites: [InvoiceLineItem] = []
         for productId in productOrder {
             guard let productRates = byProduct[productId], let contractRate = productRates.first,
-                contractRate.productType.canonical == .composite, contractRate.rate.rateType == .percentage
+                contractRate.productType.canonical == .composite, contractRate.rate.rateType.isPercentage
             else { continue }
             let ids = Set(contractRate.product.compositeProductIds ?? [])
             let tags = Set(contractRate.product.compositeTags ?? [])
@@ -141,12 +141,27 @@ package enum ContractRating {
                 let productTags = rates.first { $0.rate.productId == id }?.product.tags ?? []
                 return ids.contains(id) || !tags.isDisjoint(with: productTags)
             }.reduce(Decimal(0)) { $0 + $1.total }
-            let percent = contractRate.rate.price ?? 0
-            composites.append(InvoiceLineItem(
-                name: contractRate.productName, total: base * percent, creditType: fiat, type: "usage", productId: productId,
-                productType: productTypeName(.composite), quantity: base, unitPrice: percent, startingAt: period.start,
+            let line = InvoiceLineItem(
+                name: contractRate.productName, total: 0, creditType: fiat, type: "usage", productId: productId,
+                productType: productTypeName(.composite), quantity: base, unitPrice: contractRate.rate.price, startingAt: period.start,
                 endingBefore: period.end
-            ))
+            )
+            guard contractRate.rate.rateType == .tieredPercentage else {
+                var flat = line
+                flat.total = base * (contractRate.rate.price ?? 0)
+                composites.append(flat)
+                continue
+            }
+            // Each range of the base amount at its tier's fraction.
+            let tiers = GraduatedTiers.starts(sizes: (contractRate.rate.tiers ?? []).map { ($0.size, $0.price) })
+            for slice in GraduatedTiers.slices(of: base, tiers: tiers) {
+                var tierLine = line
+                tierLine.quantity = slice.quantity
+                tierLine.unitPrice = slice.price
+                tierLine.total = slice.subtotal
+                tierLine.tier = .init(level: slice.level, startingAt: slice.startingAt.description, size: slice.size?.description)
+                composites.append(tierLine)
+            }
         }
         return composites
     }
