@@ -362,9 +362,10 @@ extension AppDatabase {
             }
             record.spendThreshold = updated
         }
+        let added = edit.kind == .amendment ? "" : "add_"  // amend's lists have no prefix
         for (index, royalty) in edit.addResellerRoyalties.enumerated() {
             for productId in royalty.applicableProductIds ?? [] {
-                _ = try activeProduct(id: productId, field: "add_reseller_royalties[\(index)].applicable_product_ids", db)
+                _ = try activeProduct(id: productId, field: "\(added)reseller_royalties[\(index)].applicable_product_ids", db)
             }
         }
         record.resellerRoyalties += edit.addResellerRoyalties
@@ -375,7 +376,8 @@ extension AppDatabase {
         }
         record.recurringCommits += edit.addRecurringCommits  // their commits are made as settlement reaches each period
         try insertProfessionalServices(
-            edit.addProfessionalServices, contractId: record.id, customerId: record.customerId, list: "add_professional_services", db
+            edit.addProfessionalServices, contractId: record.id, customerId: record.customerId,
+            list: "\(added)professional_services", db
         )
         for alias in edit.archiveSpendTrackers {
             guard record.spendTrackers.contains(where: { $0.alias == alias }) else {

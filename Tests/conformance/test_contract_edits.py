@@ -357,6 +357,22 @@ def test_v1_amendment_shows_in_amendments_and_current(client, http):
     assert [x.name for x in v2(client, c, contract_id).commits] == ["Original", "Amended"]
 
 
+def test_v1_amendment_adds_professional_services_and_royalties(client, http):
+    c, contract_id = setup(client, http)
+    consulting = client.v1.contracts.products.create(name="Consulting", type="PROFESSIONAL_SERVICE").data.id
+    client.v1.contracts.amend(
+        customer_id=c, contract_id=contract_id, starting_at=FEB,
+        professional_services=[{"product_id": consulting, "max_amount": 5000, "quantity": 2, "unit_price": 1000}],
+        reseller_royalties=[{"fraction": 0.2, "netsuite_reseller_id": "r", "reseller_type": "GCP", "starting_at": iso(FEB)}])
+    k = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    [a] = k.amendments
+    assert [(s.product_id, s.max_amount) for s in a.professional_services] == [(consulting, 5000)]
+    assert [(r.reseller_type, r.fraction) for r in a.reseller_royalties] == [("GCP", 0.2)]
+    assert [s.product_id for s in k.current.professional_services] == [consulting]
+    assert k.initial.professional_services == []
+    assert [r.fraction for r in k.current.reseller_royalties] == [0.2]
+
+
 # ====================================================================== refusals
 
 
@@ -411,8 +427,7 @@ def test_unsupported_nested_fields_are_refused_by_name(client, http, field, nest
 
 
 @pytest.mark.parametrize("field,value", [
-    ("custom_fields", {"k": "v"}), ("netsuite_sales_order_id", "so"), ("professional_services", [{"x": 1}]),
-    ("reseller_royalties", [{"reseller_type": "AWS"}]), ("salesforce_opportunity_id", "opp"),
+    ("custom_fields", {"k": "v"}), ("netsuite_sales_order_id", "so"), ("salesforce_opportunity_id", "opp"),
     ("total_contract_value", 100),
 ])
 def test_unsupported_amend_fields_are_refused_by_name(client, http, field, value):

@@ -542,10 +542,13 @@ struct AmendmentWire: Encodable {
     var createdAt: Timestamp
     var createdBy: String
     var startingAt: Timestamp
+    var professionalServices: [ProServiceWire]
+    var resellerRoyalties: [ResellerRoyaltyWire]
 
     enum CodingKeys: String, CodingKey {
         case id, commits, credits, overrides, scheduledCharges = "scheduled_charges", discounts, createdAt = "created_at"
-        case createdBy = "created_by", startingAt = "starting_at"
+        case createdBy = "created_by", startingAt = "starting_at", professionalServices = "professional_services"
+        case resellerRoyalties = "reseller_royalties"
     }
 
     /// `amendment` on the wire, its products and credit types named from `names`.
@@ -559,5 +562,7 @@ struct AmendmentWire: Encodable {
         createdAt = amendment.timestamp
         createdBy = AppDatabase.apiAuthor
         startingAt = amendment.startingAt ?? amendment.timestamp
+        professionalServices = amendment.addProfessionalServices.map(ProServiceWire.init)
+        resellerRoyalties = amendment.addResellerRoyalties.map(ResellerRoyaltyWire.init)
     }
 }

@@ -482,16 +482,16 @@ struct AmendContractRequest: Decodable {
     var overrides: [OverrideBody]?
     var scheduledCharges: [ScheduledChargeBody]?
     var discounts: [ScheduledChargeBody]?
+    var professionalServices: [ProfessionalServiceBody]?
+    var resellerRoyalties: [ResellerRoyaltyBody]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
-    static let unsupportedFields = [
-        "custom_fields", "netsuite_sales_order_id", "professional_services", "reseller_royalties", "salesforce_opportunity_id",
-        "total_contract_value",
-    ]
+    static let unsupportedFields = ["custom_fields", "netsuite_sales_order_id", "salesforce_opportunity_id", "total_contract_value"]
 
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", startingAt = "starting_at", commits, credits, overrides
-        case scheduledCharges = "scheduled_charges", discounts
+        case scheduledCharges = "scheduled_charges", discounts, professionalServices = "professional_services"
+        case resellerRoyalties = "reseller_royalties"
     }
 
     /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
@@ -528,6 +528,12 @@ struct AmendContractRequest: Decodable {
             },
             addDiscounts: try (discounts ?? []).enumerated().map { index, discount in
                 try discount.terms(field: "discounts[\(index)]")
+            },
+            addResellerRoyalties: try (resellerRoyalties ?? []).enumerated().map { index, royalty in
+                try royalty.terms(field: "reseller_royalties[\(index)]")
+            },
+            addProfessionalServices: try (professionalServices ?? []).enumerated().map { index, service in
+                try service.terms(field: "professional_services[\(index)]")
             }
         )
     }
