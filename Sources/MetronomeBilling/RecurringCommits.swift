@@ -153,3 +153,77 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         }
     }
 }
+
+/// A change to a recurring commit or credit (`update_recurring_commits` or
+/// `update_recurring_credits` of an edit). As Metronome's docs say, it shapes only the commits
+/// whose access has not started; values left nil are kept.
+package struct RecurringCommitUpdate: Sendable, Equatable, Codable {
+    package var id: String
+    package var kind: CommitKind
+    package var accessAmount: AmountUpdate?
+    package var invoiceAmount: AmountUpdate?
+    package var endingBefore: NewValue<Timestamp>?
+    package var rateType: CommitRateType?
+
+    /// New `unit_price` and `quantity` of an amount.
+    package struct AmountUpdate: Sendable, Equatable, Codable {
+        package var unitPrice: Decimal?
+        package var quantity: Decimal?
+
+        package enum CodingKeys: String, CodingKey {
+            case unitPrice = "unit_price", quantity
+        }
+
+        /// A value with each stored property given.
+        package init(unitPrice: Decimal?, quantity: Decimal?) {
+            self.unitPrice = unitPrice
+            self.quantity = quantity
+        }
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case id, kind, accessAmount = "access_amount", invoiceAmount = "invoice_amount", endingBefore = "ending_before"
+        case rateType = "rate_type"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        id: String, kind: CommitKind, accessAmount: AmountUpdate? = nil, invoiceAmount: AmountUpdate? = nil,
+        endingBefore: NewValue<Timestamp>? = nil, rateType: CommitRateType? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.accessAmount = accessAmount
+        self.invoiceAmount = invoiceAmount
+        self.endingBefore = endingBefore
+        self.rateType = rateType
+    }
+
+    /// `recurring` with this change; a message naming the field when the result breaks a rule.
+    package func applied(to recurring: RecurringCommitTerms, field: String) throws(PricingRuleViolation) -> RecurringCommitTerms {
+        var changed = recurring
+        if let access = accessAmount {
+            changed.accessAmount.unitPrice = access.unitPrice ?? recurring.accessAmount.unitPrice
+            changed.accessAmount.quantity = access.quantity ?? recurring.accessAmount.quantity
+        }
+        if let invoice = invoiceAmount {
+            guard var amount = recurring.invoiceAmount else {
+                throw PricingRuleViolation(message: "'\(field)invoice_amount': the recurring commit has no invoice amount to update")
+            }
+            amount.unitPrice = invoice.unitPrice ?? amount.unitPrice
+            amount.quantity = invoice.quantity ?? amount.quantity
+            changed.invoiceAmount = amount
+        }
+        if let end = endingBefore { changed.endingBefore = end.value }
+        if let rateType { changed.rateType = rateType }
+        for (name, amount) in [("access_amount", changed.accessAmount), ("invoice_amount", changed.invoiceAmount)] {
+            if let amount, amount.unitPrice < 0 || amount.quantity < 0 {
+                throw PricingRuleViolation(message: "'\(field)\(name)' needs unit_price and quantity >= 0")
+            }
+        }
+        if let end = changed.endingBefore, end <= changed.startingAt {
+            throw PricingRuleViolation(message: "'\(field)ending_before' must be after its starting_at")
+        }
+        return changed
+    }
+}

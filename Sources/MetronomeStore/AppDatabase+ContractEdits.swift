@@ -52,6 +52,7 @@ package struct ContractEdit: Sendable {
     /// Recurring commits and recurring credits, told apart by `kind`.
     package var addRecurringCommits: [RecurringCommitTerms]
     package var addProfessionalServices: [ProfessionalServiceTerms]
+    package var updateRecurringCommits: [RecurringCommitUpdate]
     /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
     /// it is); not kept in the history.
     package var allowEndingBeforeFinalizedInvoice: Bool
@@ -89,8 +90,10 @@ package struct ContractEdit: Sendable {
         archiveSpendTrackers: [String] = [],
         addRecurringCommits: [RecurringCommitTerms] = [],
         addProfessionalServices: [ProfessionalServiceTerms] = [],
+        updateRecurringCommits: [RecurringCommitUpdate] = [],
         allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
+        self.updateRecurringCommits = updateRecurringCommits
         self.addRecurringCommits = addRecurringCommits
         self.addProfessionalServices = addProfessionalServices
         self.addPrepaidBalanceThreshold = addPrepaidBalanceThreshold
@@ -188,7 +191,8 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             updatePrepaidBalanceThreshold: changes.updatePrepaidBalanceThreshold, addSpendThreshold: changes.addSpendThreshold,
             updateSpendThreshold: changes.updateSpendThreshold, addResellerRoyalties: changes.addResellerRoyalties ?? [],
             addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? [],
-            addRecurringCommits: changes.addRecurringCommits ?? [], addProfessionalServices: changes.addProfessionalServices ?? []
+            addRecurringCommits: changes.addRecurringCommits ?? [], addProfessionalServices: changes.addProfessionalServices ?? [],
+            updateRecurringCommits: changes.updateRecurringCommits ?? []
         )
     }
 }
@@ -219,6 +223,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var archiveSpendTrackers: [String]?
     var addRecurringCommits: [RecurringCommitTerms]?
     var addProfessionalServices: [ProfessionalServiceTerms]?
+    var updateRecurringCommits: [RecurringCommitUpdate]?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -233,7 +238,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case addSpendThreshold = "add_spend_threshold_configuration", updateSpendThreshold = "update_spend_threshold_configuration"
         case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
         case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
-        case addProfessionalServices = "add_professional_services"
+        case addProfessionalServices = "add_professional_services", updateRecurringCommits = "update_recurring_commits"
     }
 
     /// The stored shape of what `edit` changes.
@@ -262,6 +267,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         archiveSpendTrackers = edit.archiveSpendTrackers.isEmpty ? nil : edit.archiveSpendTrackers
         addRecurringCommits = edit.addRecurringCommits.isEmpty ? nil : edit.addRecurringCommits
         addProfessionalServices = edit.addProfessionalServices.isEmpty ? nil : edit.addProfessionalServices
+        updateRecurringCommits = edit.updateRecurringCommits.isEmpty ? nil : edit.updateRecurringCommits
     }
 }
 
@@ -375,6 +381,22 @@ extension AppDatabase {
             throw StoreError.invalid("'\(list).starting_at' must not be before the contract's starting_at")
         }
         record.recurringCommits += edit.addRecurringCommits  // their commits are made as settlement reaches each period
+        for (index, update) in edit.updateRecurringCommits.enumerated() {
+            let list = update.kind == .credit ? "update_recurring_credits" : "update_recurring_commits"
+            guard let position = record.recurringCommits.firstIndex(where: { $0.id == update.id && $0.kind == update.kind }) else {
+                throw StoreError.notFound(update.kind == .credit ? "Recurring credit" : "Recurring commit", update.id)
+            }
+            do throws(PricingRuleViolation) {
+                record.recurringCommits[position] = try update.applied(to: record.recurringCommits[position], field: "\(list)[\(index)].")
+            } catch {
+                throw StoreError.invalid(error.message)
+            }
+            // Its commits not yet begun are made again from the changed template when settlement
+            // reaches them; those begun or over stay as they are.
+            try CommitRecord.filter(CommitRecord.Columns.recurringCommitId == update.id).fetchAll(db)
+                .filter { $0.terms.accessStartingAt.map { $0 > edit.timestamp } ?? false }
+                .forEach { _ = try $0.delete(db) }
+        }
         try insertProfessionalServices(
             edit.addProfessionalServices, contractId: record.id, customerId: record.customerId,
             list: "\(added)professional_services", db

@@ -182,3 +182,32 @@ def test_an_edit_adds_professional_services_that_can_be_invoiced(client, http):
     assert invoice.total == 2 * 2000
     [edit] = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
     assert [s.id for s in edit.add_pro_services] == [service.id]
+
+
+def test_an_edit_changes_a_recurring_commits_commits_not_yet_begun(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, ending_before=APR, rate_card_id=card,
+        recurring_commits=[recurring(invoice_amount={"credit_type_id": "2714e483-4ff1-48e4-9e25-ac732e8f24f2",
+                                                     "quantity": 1, "unit_price": 800})]).data.id
+    [template] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.recurring_commits
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_recurring_commits=[
+        {"recurring_commit_id": template.id, "access_amount": {"unit_price": 1500}, "invoice_amount": {"unit_price": 1200}}])
+    # January's commit has begun, so it keeps 1000; February's and March's are made again at 1500.
+    assert segments(contract_commits(client, c, contract_id)) == [(JAN, FEB, 1000), (FEB, MAR, 1500), (MAR, APR, 1500)]
+    scheduled = sorted((i.start_timestamp, i.total) for i in client.v1.customers.invoices.list(customer_id=c)
+                       if i.type == "SCHEDULED" and i.status != "VOID")
+    assert scheduled == [(JAN, 800), (FEB, 1200), (MAR, 1200)]
+
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_recurring_commits=[
+        {"recurring_commit_id": template.id, "ending_before": iso(MAR)}])
+    assert segments(contract_commits(client, c, contract_id)) == [(JAN, FEB, 1000), (FEB, MAR, 1500)]
+    [template] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.recurring_commits
+    assert (template.access_amount.unit_price, template.invoice_amount.unit_price, template.ending_before) == (1500, 1200, MAR)
+    first, second = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert (first.update_recurring_commits[0].id, first.update_recurring_commits[0].access_amount.unit_price) == (template.id, 1500)
+    assert second.update_recurring_commits[0].ending_before == MAR
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "update_recurring_credits": [
+        {"recurring_credit_id": template.id, "access_amount": {"unit_price": 1}}]})
+    assert r.status_code == 404, r.text  # it is a commit, not a credit

@@ -32,6 +32,8 @@ struct ContractEditWire: Encodable {
     var addRecurringCommits: [RecurringCommitWire]?
     var addRecurringCredits: [RecurringCommitWire]?
     var addProServices: [ProServiceWire]?
+    var updateRecurringCommits: [RecurringCommitUpdateWire]?
+    var updateRecurringCredits: [RecurringCommitUpdateWire]?
 
     enum CodingKeys: String, CodingKey {
         case id, timestamp, uniquenessKey = "uniqueness_key", addCommits = "add_commits", addCredits = "add_credits"
@@ -47,6 +49,7 @@ struct ContractEditWire: Encodable {
         case updateSpendThresholdConfiguration = "update_spend_threshold_configuration"
         case addResellerRoyalties = "add_reseller_royalties", addRecurringCommits = "add_recurring_commits"
         case addRecurringCredits = "add_recurring_credits", addProServices = "add_pro_services"
+        case updateRecurringCommits = "update_recurring_commits", updateRecurringCredits = "update_recurring_credits"
     }
 
     /// `edit` on the wire, its products and credit types named from `names`, subscriptions' billing
@@ -83,6 +86,8 @@ struct ContractEditWire: Encodable {
             RecurringCommitWire($0, contractId: edit.contractId, names: names)
         })
         addProServices = nonEmpty(edit.addProfessionalServices.map(ProServiceWire.init))
+        updateRecurringCommits = nonEmpty(edit.updateRecurringCommits.filter { $0.kind == .commit }.map(RecurringCommitUpdateWire.init))
+        updateRecurringCredits = nonEmpty(edit.updateRecurringCommits.filter { $0.kind == .credit }.map(RecurringCommitUpdateWire.init))
     }
 }
 
@@ -182,5 +187,27 @@ struct ScheduledChargeEditWire: Encodable {
     init(_ edit: ScheduledChargeEdit) {
         id = edit.id
         invoiceSchedule = edit.invoiceSchedule.map(ScheduleEditWire.init)
+    }
+}
+
+/// An item of an edit's `update_recurring_commits` or `update_recurring_credits` in the history.
+struct RecurringCommitUpdateWire: Encodable {
+    var id: String
+    var accessAmount: RecurringCommitUpdate.AmountUpdate?
+    var invoiceAmount: RecurringCommitUpdate.AmountUpdate?
+    var endingBefore: Timestamp?
+    var rateType: CommitRateType?
+
+    enum CodingKeys: String, CodingKey {
+        case id, accessAmount = "access_amount", invoiceAmount = "invoice_amount", endingBefore = "ending_before"
+        case rateType = "rate_type"
+    }
+
+    init(_ update: RecurringCommitUpdate) {
+        id = update.id
+        accessAmount = update.accessAmount
+        invoiceAmount = update.invoiceAmount
+        endingBefore = update.endingBefore?.value
+        rateType = update.rateType
     }
 }

@@ -295,11 +295,12 @@ struct EditContractRequest: Decodable {
     var addRecurringCommits: [BodyWithFields<RecurringCommitBody>]?
     var addRecurringCredits: [BodyWithFields<RecurringCommitBody>]?
     var addProfessionalServices: [ProfessionalServiceBody]?
+    var updateRecurringCommits: [RecurringCommitEditBody]?
+    var updateRecurringCredits: [RecurringCommitEditBody]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "add_billing_provider_configuration_update", "add_revenue_system_configuration_update",
-        "update_recurring_commits", "update_recurring_credits", "update_subscriptions",
+        "add_billing_provider_configuration_update", "add_revenue_system_configuration_update", "update_subscriptions",
     ]
 
     enum CodingKeys: String, CodingKey {
@@ -319,6 +320,7 @@ struct EditContractRequest: Decodable {
         case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
         case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
         case addRecurringCredits = "add_recurring_credits", addProfessionalServices = "add_professional_services"
+        case updateRecurringCommits = "update_recurring_commits", updateRecurringCredits = "update_recurring_credits"
     }
 
     init(from decoder: any Decoder) throws {
@@ -363,6 +365,8 @@ struct EditContractRequest: Decodable {
         addRecurringCommits = try container.decodeIfPresent([BodyWithFields<RecurringCommitBody>].self, forKey: .addRecurringCommits)
         addRecurringCredits = try container.decodeIfPresent([BodyWithFields<RecurringCommitBody>].self, forKey: .addRecurringCredits)
         addProfessionalServices = try container.decodeIfPresent([ProfessionalServiceBody].self, forKey: .addProfessionalServices)
+        updateRecurringCommits = try container.decodeIfPresent([RecurringCommitEditBody].self, forKey: .updateRecurringCommits)
+        updateRecurringCredits = try container.decodeIfPresent([RecurringCommitEditBody].self, forKey: .updateRecurringCredits)
     }
 
     /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
@@ -382,6 +386,9 @@ struct EditContractRequest: Decodable {
         try NestedFields.refuse(
             NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["add_subscriptions"], field: "add_subscriptions"
         )
+        for field in ["update_recurring_commits", "update_recurring_credits"] {
+            try NestedFields.refuse(["proration_rounding"], inItemsOf: decoded.fields[field], field: field)
+        }
     }
 
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
@@ -467,7 +474,46 @@ struct EditContractRequest: Decodable {
             addProfessionalServices: try (addProfessionalServices ?? []).enumerated().map { index, service in
                 try service.terms(field: "add_professional_services[\(index)]")
             },
+            updateRecurringCommits: try (updateRecurringCommits ?? []).enumerated().map { index, change in
+                try change.update(kind: .commit, field: "update_recurring_commits[\(index)].")
+            } + (updateRecurringCredits ?? []).enumerated().map { index, change in
+                try change.update(kind: .credit, field: "update_recurring_credits[\(index)].")
+            },
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
+        )
+    }
+}
+
+/// An item of `update_recurring_commits` or `update_recurring_credits`.
+struct RecurringCommitEditBody: Decodable {
+    var id: String
+    var accessAmount: RecurringCommitUpdate.AmountUpdate?
+    var invoiceAmount: RecurringCommitUpdate.AmountUpdate?
+    var endingBefore: NewValue<Timestamp>?
+    var rateType: CommitRateType?
+
+    enum CodingKeys: String, CodingKey {
+        case recurringCommitId = "recurring_commit_id", recurringCreditId = "recurring_credit_id"
+        case accessAmount = "access_amount", invoiceAmount = "invoice_amount", endingBefore = "ending_before"
+        case rateType = "rate_type"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .recurringCommitId)
+            ?? container.decode(String.self, forKey: .recurringCreditId)
+        accessAmount = try container.decodeIfPresent(RecurringCommitUpdate.AmountUpdate.self, forKey: .accessAmount)
+        invoiceAmount = try container.decodeIfPresent(RecurringCommitUpdate.AmountUpdate.self, forKey: .invoiceAmount)
+        endingBefore = try container.decodeNewValue(Timestamp.self, forKey: .endingBefore)
+        rateType = try container.decodeIfPresent(CommitRateType.self, forKey: .rateType)
+    }
+
+    /// The change, checked; `field` prefixes field names. A credit has no invoice amount.
+    func update(kind: CommitKind, field: String) throws -> RecurringCommitUpdate {
+        if kind == .credit, invoiceAmount != nil { throw APIError.badRequest("'\(field)invoice_amount': a credit has no invoice amount") }
+        return RecurringCommitUpdate(
+            id: try Validate.id(id, field: "\(field)\(kind == .credit ? "recurring_credit_id" : "recurring_commit_id")"), kind: kind,
+            accessAmount: accessAmount, invoiceAmount: invoiceAmount, endingBefore: endingBefore, rateType: rateType
         )
     }
 }
