@@ -45,3 +45,30 @@ import Testing
         #expect(instances.map(\.accessEnd) == [at("2026-07-15"), at("2026-10-15"), at("2026-10-15")])
     }
 }
+
+@Suite struct RecurringCommitUpdateTests {
+    private func at(_ text: String) -> Timestamp { Timestamp(rfc3339: text + "T00:00:00Z")! }
+
+    private let template = RecurringCommitTerms(
+        id: "r", kind: .commit, productId: "p", priority: 1, accessAmount: .init(creditTypeId: "usd", unitPrice: 1000, quantity: 1),
+        commitDurationPeriods: 1, startingAt: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!, endingBefore: nil,
+        invoiceAmount: nil, proration: .firstAndLast, recurrenceFrequency: nil, rateType: .commitRate,
+        anchorDate: Timestamp(rfc3339: "2026-01-01T00:00:00Z")!
+    )
+
+    @Test func anUpdateChangesWhatItGivesAndChecksTheResult() throws {
+        let changed = try RecurringCommitUpdate(
+            id: "r", kind: .commit, accessAmount: .init(unitPrice: 1500, quantity: nil), endingBefore: NewValue(at("2026-03-01")),
+            rateType: .listRate
+        ).applied(to: template, field: "u.")
+        #expect((changed.accessAmount.unitPrice, changed.accessAmount.quantity) == (1500, 1))
+        #expect((changed.endingBefore, changed.rateType) == (at("2026-03-01"), .listRate))
+        #expect(throws: PricingRuleViolation.self) {  // no invoice amount to change
+            try RecurringCommitUpdate(id: "r", kind: .commit, invoiceAmount: .init(unitPrice: 1, quantity: nil))
+                .applied(to: template, field: "u.")
+        }
+        #expect(throws: PricingRuleViolation.self) {  // an end before the start
+            try RecurringCommitUpdate(id: "r", kind: .commit, endingBefore: NewValue(at("2025-12-01"))).applied(to: template, field: "u.")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MetronomeBilling
+import MetronomeCodecs
+import Testing
+
+@Suite struct ThresholdBillingTests {
+    private let jan = Timestamp(rfc3339: "2026-01-01T00:00:00Z")!
+    private let feb = Timestamp(rfc3339: "2026-02-01T00:00:00Z")!
+
+    private func recharge(threshold: Decimal = 1000, to: Decimal = 5000, enabled: Bool = true, creditType: String? = nil) -> PrepaidBalanceThreshold {
+        PrepaidBalanceThreshold(
+            isEnabled: enabled, thresholdAmount: threshold, rechargeToAmount: to, customCreditTypeId: creditType, paymentGateType: "NONE",
+            commit: .init(productId: "p")
+        )
+    }
+
+    @Test func aRechargeTopsUpToTheTargetOnceTheBalanceReachesTheThreshold() {
+        #expect(recharge().recharge(balance: 1001) == nil)
+        #expect(recharge().recharge(balance: 1000) == 4000)
+        #expect(recharge().recharge(balance: -200) == 5200)  // an overdrawn balance is topped up too
+        #expect(recharge(enabled: false).recharge(balance: 0) == nil)
+    }
+
+    @Test func metronomesMinimumsHoldInDollarsOnly() {
+        #expect(recharge(threshold: 500, to: 1500).amountsViolation(field: "x.") == nil)
+        #expect(recharge(threshold: 499, to: 1500).amountsViolation(field: "x.")?.contains("'x.threshold_amount'") == true)
+        #expect(recharge(threshold: 500, to: 1499).amountsViolation(field: "x.")?.contains("'x.recharge_to_amount'") == true)
+        #expect(recharge(threshold: 1, to: 2, creditType: "tokens").amountsViolation(field: "x.") == nil)
+        #expect(recharge(threshold: 2, to: 2, creditType: "tokens").amountsViolation(field: "x.") != nil)
+    }
+
+    @Test func anUpdateReplacesOnlyWhatItGives() {
+        let updated = ThresholdUpdate(isEnabled: false, rechargeToAmount: 3000).applied(to: recharge())
+        #expect((updated.isEnabled, updated.thresholdAmount, updated.rechargeToAmount) == (false, 1000, 3000))
+        let spend = SpendThreshold(isEnabled: true, thresholdAmount: 100, paymentGateType: "NONE", commit: .init(productId: "p"))
+        #expect(ThresholdUpdate(thresholdAmount: 250).applied(to: spend).thresholdAmount == 250)
+    }
+
+    @Test func aSpendThresholdChargesAllThatIsOutstandingOnceItIsReached() {
+        let spend = SpendThreshold(isEnabled: true, thresholdAmount: 1000, paymentGateType: "NONE", commit: .init(productId: "p"))
+        #expect(spend.charge(outstanding: 999) == nil)
+        #expect(spend.charge(outstanding: 1100) == 1100)
+    }
+
+    @Test func aSpendTrackerCountsThePeriodsPurchasesBySource() {
+        func commit(_ id: String, amount: Decimal, on day: Timestamp, threshold: Bool) -> CommitTerms {
+            CommitTerms(
+                id: id, kind: .commit, type: .prepaid, customerId: "c", contractId: "k", productId: "p", creditTypeId: "usd",
+                accessSchedule: [AccessSegment(id: "\(id)-s", amount: amount, startingAt: jan, endingBefore: feb)],
+                invoiceSchedule: InvoiceScheduleTerms(
+                    creditTypeId: "usd", items: [InvoiceItem(id: "\(id)-i", amount: amount, quantity: 1, unitPrice: amount, timestamp: day)],
+                    doNotInvoice: false
+                ),
+                customFields: [:], createdAt: jan, isThresholdCharge: threshold
+            )
+        }
+        let commits = [
+            commit("manual", amount: 700, on: jan, threshold: false), commit("recharge", amount: 4300, on: jan, threshold: true),
+            commit("next", amount: 50, on: feb, threshold: false),  // the next period's
+        ]
+        let january = BillingPeriod(index: 0, start: jan, end: feb)
+        func tracker(_ sources: [SpendTrackerTerms.Specifier.Source], _ discounted: SpendTrackerTerms.Specifier.Discounted? = nil) -> Decimal {
+            SpendTrackerTerms(alias: "t", creditTypeId: "usd", specifiers: [.init(sources: sources, discounted: discounted)])
+                .accumulatedSpend(of: commits, in: january)
+        }
+        #expect(tracker([.manual]) == 700)
+        #expect(tracker([.thresholdRecharge]) == 4300)
+        #expect(tracker([.manual, .thresholdRecharge], .undiscountedOnly) == 5000)
+        #expect(tracker([.manual, .thresholdRecharge], .discountedOnly) == 0)
+    }
+
+    @Test func aCommitRateCommitPaysForUnitsAtTheCommitRate() {
+        let usd = InvoiceCreditType(id: "usd", name: "USD (cents)")
+        var line = InvoiceLineItem(
+            name: "Units", total: 2000, creditType: usd, type: "usage", productId: "p", quantity: 20, unitPrice: 100,
+            startingAt: jan, endingBefore: feb
+        )
+        line.commitUnitPrice = 80
+        func drawn(_ rateType: CommitRateType) -> [Decimal] {
+            let commit = CommitTerms(
+                id: "c", kind: .commit, type: .prepaid, customerId: "c", contractId: "k", productId: "f", creditTypeId: "usd",
+                accessSchedule: [AccessSegment(id: "s", amount: 800, startingAt: jan, endingBefore: feb)], rateType: rateType,
+                customFields: [:], createdAt: jan
+            )
+            let balance = SegmentBalance(commit: commit, segment: commit.accessSchedule[0], remaining: 800)
+            return Drawdown.apply(to: [line], balances: [balance], contractId: "k", tags: [:]).lines.map(\.total)
+        }
+        // 800 at 80 a unit covers 10 units; the other 10 stay at 100.
+        #expect(drawn(.commitRate) == [800, -800, 1000])
+        // At list, 800 covers 8 units; 12 are left.
+        #expect(drawn(.listRate) == [800, -800, 1200])
+    }
+}
