@@ -545,10 +545,12 @@ extension AppDatabase {
                 CREATE INDEX professional_service_by_contract ON professional_service(contract_id, seq);
                 """)
         }
-        migrator.registerMigration("v19 override prioritization, usage filters, recurring commits, threshold billing, consolidated charges, royalties, billing providers and spend trackers") { db in
+        migrator.registerMigration("v19 contract terms: prioritization, usage filters, recurring commits, threshold billing and more") { db in
             try db.execute(sql: """
                 ALTER TABLE contract ADD COLUMN prepaid_balance_threshold TEXT;
                 ALTER TABLE contract ADD COLUMN spend_threshold TEXT;
+                CREATE INDEX contract_with_threshold_billing ON contract(customer_id)
+                    WHERE prepaid_balance_threshold IS NOT NULL OR spend_threshold IS NOT NULL;
                 ALTER TABLE contract ADD COLUMN reseller_royalties TEXT NOT NULL DEFAULT '[]';
                 ALTER TABLE contract ADD COLUMN billing_provider_configuration_id TEXT;
                 ALTER TABLE contract ADD COLUMN spend_trackers TEXT NOT NULL DEFAULT '[]';

@@ -289,6 +289,10 @@ struct CreateContractRequest: Decodable {
     var resellerRoyalties: [ResellerRoyaltyBody]?
     var billingProviderConfiguration: BillingProviderChoice?
     var spendTrackers: [SpendTrackerBody]?
+    var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
+    var totalContractValue: Decimal?
+    var salesforceOpportunityId: String?
+    var netsuiteSalesOrderId: String?
 
     /// `billing_provider_configuration`: a configuration of the customer's, by ID or by provider
     /// and delivery method.
@@ -308,15 +312,15 @@ struct CreateContractRequest: Decodable {
             switch (billingProviderConfigurationId, billingProvider, deliveryMethod) {
             case (let id?, nil, nil): return (try Validate.id(id, field: "\(field).billing_provider_configuration_id"), nil)
             case (nil, let provider?, let method?): return (nil, (provider.rawValue, method.rawValue))
-            case (_?, _, _): throw APIError.badRequest("'\(field)': give billing_provider_configuration_id, or billing_provider and delivery_method, not both")
-            default: throw APIError.badRequest("'\(field)' needs billing_provider_configuration_id, or billing_provider and delivery_method")
+            case (_?, _, _):
+                throw APIError.badRequest(
+                    "'\(field)': give billing_provider_configuration_id, or billing_provider and delivery_method, not both"
+                )
+            default:
+                throw APIError.badRequest("'\(field)' needs billing_provider_configuration_id, or billing_provider and delivery_method")
             }
         }
     }
-    var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
-    var totalContractValue: Decimal?
-    var salesforceOpportunityId: String?
-    var netsuiteSalesOrderId: String?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
