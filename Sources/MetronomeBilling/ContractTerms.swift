@@ -208,6 +208,11 @@ package struct UsageStatementSchedule: Sendable, Equatable {
     /// The moment periods count from.
     package var billingAnchorDate: Timestamp
 
+    /// The statement periods of a contract over `[start, end)` on this schedule.
+    package func cadence(start: Timestamp, end: Timestamp?) -> BillingCadence {
+        BillingCadence(start: start, end: end, anchor: billingAnchorDate, length: ContractRating.length(of: frequency))
+    }
+
     /// The statement frequency.
     package enum Frequency: String, WireEnum {
         case monthly = "MONTHLY"
@@ -575,6 +580,9 @@ package struct ContractTerms: Sendable, Equatable {
             self.netsuiteSalesOrderId = netsuiteSalesOrderId
         }
     }
+
+    /// The contract's usage statement periods.
+    package var statementCadence: BillingCadence { usageStatementSchedule.cadence(start: startingAt, end: endingBefore) }
 
     /// Whether the contract is in force at `moment`.
     package func covers(_ moment: Timestamp) -> Bool {

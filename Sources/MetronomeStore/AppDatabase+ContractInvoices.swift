@@ -59,12 +59,7 @@ extension AppDatabase {
                 continue
             }
             try createRecurringInstances(of: contract, now: now, db)
-            let schedule = contract.usageStatementSchedule
-            let cadence = BillingCadence(
-                start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,
-                length: ContractRating.length(of: schedule.frequency)
-            )
-            try openPeriods(cadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId, db)
+            try openPeriods(contract.statementCadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId, db)
         }
         for item in try scheduledItems(customerId: customerId, db) where !isConsolidated(item, contracts: contracts) {
             let opened = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
@@ -110,13 +105,8 @@ extension AppDatabase {
         guard item.commit?.type != .postpaid || item.commit?.kind == .credit,
               let contract = contracts.first(where: { $0.id == item.contractId }), contract.scheduledChargesOnUsageInvoices
         else { return false }
-        let schedule = contract.usageStatementSchedule
-        let cadence = BillingCadence(
-            start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,
-            length: ContractRating.length(of: schedule.frequency)
-        )
         let justBefore = Timestamp(millisecondsSinceEpoch: item.item.timestamp.millisecondsSinceEpoch - 1)
-        return cadence.period(covering: justBefore)?.end == item.item.timestamp
+        return contract.statementCadence.period(covering: justBefore)?.end == item.item.timestamp
     }
 
     /// Every invoice schedule item of the customer's live contracts and commits.

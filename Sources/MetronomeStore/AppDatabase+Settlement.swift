@@ -91,11 +91,7 @@ extension AppDatabase {
         }
         for contract in try ContractRecord.filter(ContractRecord.Columns.customerId == customerId)
             .filter(ContractRecord.Columns.archivedAt == nil).fetchAll(db) {
-            let schedule = contract.usageStatementSchedule
-            consider(nextPeriodStart(BillingCadence(
-                start: contract.startingAt, end: contract.endingBefore, anchor: schedule.billingAnchorDate,
-                length: ContractRating.length(of: schedule.frequency)
-            ), after: moment))
+            consider(nextPeriodStart(contract.statementCadence, after: moment))
             consider(contract.startingAt)
             consider(contract.endingBefore)
         }

@@ -59,6 +59,11 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
+    /// The contract's usage statement periods.
+    package var statementCadence: BillingCadence {
+        usageStatementSchedule.domain.cadence(start: startingAt, end: endingBefore)
+    }
+
     /// The row of `terms` (whose commits and credits are stored apart).
     package init(_ terms: ContractTerms) {
         id = terms.id

@@ -255,12 +255,7 @@ struct SpendTrackerWire: Encodable {
         alias = tracker.alias
         applicableSpendSpecifiers = tracker.specifiers.map { Specifier(sources: $0.sources, discounted: $0.discounted) }
         creditTypeId = tracker.creditTypeId
-        let schedule = terms.usageStatementSchedule
-        let cadence = BillingCadence(
-            start: terms.startingAt, end: terms.endingBefore, anchor: schedule.billingAnchorDate,
-            length: ContractRating.length(of: schedule.frequency)
-        )
-        accumulatedSpend = cadence.period(covering: asOf).map { period in
+        accumulatedSpend = terms.statementCadence.period(covering: asOf).map { period in
             AccumulatedSpend(
                 amount: tracker.accumulatedSpend(of: terms.commits, in: period), periodStartingAt: period.start,
                 periodEndingBefore: period.end
