@@ -129,6 +129,8 @@ package struct CommitTerms: Sendable, Equatable {
     package var recurringCommitId: String?
     /// Whether threshold billing (auto-recharge or a spend threshold) created it.
     package var isThresholdCharge: Bool
+    /// The commit or credit of the contract renewed whose unused balance this one carries.
+    package var rolledOverFrom: RolledOverFrom?
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -169,10 +171,12 @@ package struct CommitTerms: Sendable, Equatable {
         createdAt: Timestamp,
         archivedAt: Timestamp? = nil,
         recurringCommitId: String? = nil,
-        isThresholdCharge: Bool = false
+        isThresholdCharge: Bool = false,
+        rolledOverFrom: RolledOverFrom? = nil
     ) {
         self.recurringCommitId = recurringCommitId
         self.isThresholdCharge = isThresholdCharge
+        self.rolledOverFrom = rolledOverFrom
         self.id = id
         self.kind = kind
         self.type = type

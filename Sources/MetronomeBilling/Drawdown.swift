@@ -122,13 +122,13 @@ package enum Drawdown {
         }
     }
 
-    /// Metronome's order of drawdown: prepaid commits and credits before postpaid commits; lower
-    /// priority; free ($0 cost basis) before paid; fewer applicable products; earlier end; earlier
-    /// start; contract-level before customer-level.
+    /// Metronome's order of drawdown: rollover commits first, then prepaid commits and credits,
+    /// then postpaid commits; lower priority; free ($0 cost basis) before paid; fewer applicable
+    /// products; earlier end; earlier start; contract-level before customer-level.
     package static func drawsFirst(_ a: SegmentBalance, _ b: SegmentBalance) -> Bool {
         func key(_ balance: SegmentBalance) -> (Int, Decimal, Int, Int, Int64, Int64, Int) {
             let commit = balance.commit
-            let category = commit.kind == .commit && commit.type == .postpaid ? 1 : 0
+            let category = commit.kind == .commit && commit.rolledOverFrom != nil ? -1 : commit.kind == .commit && commit.type == .postpaid ? 1 : 0
             let free = commit.kind == .credit || commit.isComplimentary ? 0 : 1
             let breadth = commit.appliesToAllProducts ? Int.max
                 : (commit.applicableProductIds ?? []).count + (commit.applicableProductTags ?? []).count + (commit.specifiers ?? []).count

@@ -13,10 +13,13 @@ package struct CommitLedgerEntry: Sendable {
     package var invoiceId: String?
     /// A manual entry's reason.
     package var reason: String?
+    /// The renewal a rollover gave the balance to.
+    package var newContractId: String?
 
     /// A value with each stored property given.
     package init(
-        type: String, amount: Decimal, timestamp: Timestamp, segmentId: String?, invoiceId: String? = nil, reason: String? = nil
+        type: String, amount: Decimal, timestamp: Timestamp, segmentId: String?, invoiceId: String? = nil, reason: String? = nil,
+        newContractId: String? = nil
     ) {
         self.type = type
         self.amount = amount
@@ -24,6 +27,7 @@ package struct CommitLedgerEntry: Sendable {
         self.segmentId = segmentId
         self.invoiceId = invoiceId
         self.reason = reason
+        self.newContractId = newContractId
     }
 }
 
@@ -363,6 +367,9 @@ extension AppDatabase {
         for entry in try manualBalanceEntries(customerId: record.customerId, db) where entry.timestamp < record.endTimestamp {
             adjusted[entry.segmentId, default: 0] += entry.amount
         }
+        for rollover in try commitRollovers(customerId: record.customerId, db) where rollover.timestamp < record.endTimestamp {
+            adjusted[rollover.segmentId, default: 0] -= rollover.amount
+        }
         var balances: [SegmentBalance] = []
         for commit in commits {
             for segment in commit.accessSchedule
@@ -419,6 +426,7 @@ extension AppDatabase {
             .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
             .fetchAll(db)
         let manual = try manualBalanceEntries(customerId: customerId, db)
+        let rollovers = try commitRollovers(customerId: customerId, db)
         var accounts: [String: CommitAccount] = [:]
         for commit in commits {
             let prefix = commit.kind == .credit ? "CREDIT_" : (commit.type == .postpaid ? "POSTPAID_COMMIT_" : "PREPAID_COMMIT_")
@@ -448,7 +456,15 @@ extension AppDatabase {
                         segmentId: segment.id, reason: adjustment.reason
                     ))
                 }
-                let left = segment.amount + adjustments.reduce(Decimal(0)) { $0 + $1.amount } - (drawnBySegment[segment.id] ?? 0)
+                var rolled: Decimal = 0
+                for rollover in rollovers where rollover.segmentId == segment.id && rollover.timestamp <= now && rollover.amount > 0 {
+                    rolled += rollover.amount
+                    entries.append(CommitLedgerEntry(
+                        type: prefix + "ROLLOVER", amount: -rollover.amount, timestamp: rollover.timestamp, segmentId: segment.id,
+                        newContractId: rollover.newContractId
+                    ))
+                }
+                let left = segment.amount + adjustments.reduce(Decimal(0)) { $0 + $1.amount } - (drawnBySegment[segment.id] ?? 0) - rolled
                 if segment.covers(now) {
                     balance += left
                 } else if segment.endingBefore <= now, left > 0, !truedUp {

@@ -180,12 +180,20 @@ extension AppDatabase {
             }
             for transition in terms.transitions {
                 var from = try Self.contractRecord(customerId: terms.customerId, contractId: transition.fromContractId, db)
-                let rolling = try CommitRecord.filter(CommitRecord.Columns.contractId == from.id).fetchAll(db)
-                    .filter { ($0.terms.rolloverFraction ?? 0) > 0 }
-                if let commit = rolling.first {
+                let rolling = try CommitRecord.filter(CommitRecord.Columns.contractId == from.id)
+                    .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms)
+                    .filter { ($0.rolloverFraction ?? 0) > 0 }
+                if let commit = rolling.first(where: { $0.type == .postpaid }) {
                     throw StoreError.invalid(
-                        "'transition': commit \(commit.id) of contract \(from.id) has a rollover_fraction, and rolling balances "
-                            + "over at a transition is not supported by the emulator yet"
+                        "'transition': postpaid commit \(commit.id) of contract \(from.id) has a rollover_fraction, and rolling "
+                            + "a postpaid commit over is not supported by the emulator yet"
+                    )
+                }
+                if let commit = rolling.first(where: { Rollover.segmentOpenPast(terms.startingAt, of: $0) != nil }) {
+                    throw StoreError.invalid(
+                        "'transition': \(commit.kind == .credit ? "credit" : "commit") \(commit.id) of contract \(from.id) has a "
+                            + "rollover_fraction and a segment that is still open at the renewal's start; its balance rolls over "
+                            + "only from a segment that ends when the renewal starts"
                     )
                 }
                 from.transitions.append(StoredTransition(transition))

@@ -60,6 +60,9 @@ extension AppDatabase {
         ).map { Timestamp(millisecondsSinceEpoch: $0) }
         guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { return }
         try settleInvoices(customerId: customerId, now: now, db)
+        if try rollOverBalances(customerId: customerId, now: now, db) {
+            try settleInvoices(customerId: customerId, now: now, db)  // the renewals' drafts draw on what rolled over
+        }
         if customer.archivedAt == nil, try billThresholds(customerId: customerId, now: now, db) {
             try settleInvoices(customerId: customerId, now: now, db)  // the threshold commits' invoices
         }
@@ -89,12 +92,14 @@ extension AppDatabase {
             consider(nextPeriodStart(customerPlan.cadence, after: moment))
             consider(customerPlan.endingBefore)
         }
-        for contract in try ContractRecord.filter(ContractRecord.Columns.customerId == customerId)
-            .filter(ContractRecord.Columns.archivedAt == nil).fetchAll(db) {
+        let contracts = try ContractRecord.filter(ContractRecord.Columns.customerId == customerId)
+            .filter(ContractRecord.Columns.archivedAt == nil).fetchAll(db)
+        for contract in contracts {
             consider(nextPeriodStart(contract.statementCadence, after: moment))
             consider(contract.startingAt)
             consider(contract.endingBefore)
         }
+        consider(try nextRolloverMoment(customerId: customerId, contracts: contracts, after: moment, db))
         for commit in try CommitRecord.filter(CommitRecord.Columns.customerId == customerId)
             .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms) {
             for segment in commit.accessSchedule {

@@ -564,6 +564,22 @@ extension AppDatabase {
                 CREATE INDEX commit_or_credit_by_recurring_commit ON commit_or_credit(recurring_commit_id);
                 """)
         }
+        migrator.registerMigration("v20 commit rollovers") { db in
+            try db.execute(sql: """
+                ALTER TABLE commit_or_credit ADD COLUMN rolled_over_from TEXT;
+                CREATE TABLE commit_rollover (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer_id TEXT NOT NULL,
+                    commit_id TEXT NOT NULL,
+                    segment_id TEXT NOT NULL,
+                    new_contract_id TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    UNIQUE (segment_id, new_contract_id)
+                );
+                CREATE INDEX commit_rollover_by_customer ON commit_rollover(customer_id, seq);
+                """)
+        }
         return migrator
     }
 
@@ -660,6 +676,7 @@ extension AppDatabase {
 
     /// Every table that holds emulated state, children before parents, for reset.
     package static let stateTables = [
+        "commit_rollover",
         "professional_service",
         "manual_balance_entry",
         "credit_grant",

@@ -144,6 +144,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var archivedAt: Timestamp?
     package var recurringCommitId: String?
     package var thresholdCharge: Bool
+    package var rolledOverFrom: RolledOverFrom?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -159,7 +160,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     }
 
     package enum CodingKeys: String, CodingKey {
-        case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge"
+        case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge", rolledOverFrom = "rolled_over_from"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -199,6 +200,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         archivedAt = terms.archivedAt
         recurringCommitId = terms.recurringCommitId
         thresholdCharge = terms.isThresholdCharge
+        rolledOverFrom = terms.rolledOverFrom
     }
 
     /// The commit or credit this row holds.
@@ -211,7 +213,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             specifiers: specifiers?.map(\.domain), rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
-            isThresholdCharge: thresholdCharge
+            isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom
         )
     }
 }

@@ -487,16 +487,3 @@ def test_transition_and_statement_schedule_options_not_honoured_yet_are_refused(
         r = http.post("/v1/contracts/create", json={**base, **extra})
         assert_error_response(r, 400)
         assert f"'{named}'" in r.json()["message"]
-
-
-def test_a_renewal_of_a_contract_with_rollover_is_refused_until_rollover_is_emulated(client, http):
-    c = customer(client, "Rolling")
-    old = client.v1.contracts.create(
-        customer_id=c, starting_at=JAN1, ending_before=FEB1, rate_card_alias="standard",
-        commits=[{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "priority": 1, "rollover_fraction": 0.5,
-                  "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": JAN1, "ending_before": FEB1}]}}]).data.id
-    r = http.post("/v1/contracts/create", json={"customer_id": c, "starting_at": iso(FEB1), "rate_card_alias": "standard",
-                                                "transition": {"from_contract_id": old, "type": "RENEWAL"}})
-    assert_error_response(r, 400)
-    assert "'transition'" in r.json()["message"] and "rollover_fraction" in r.json()["message"]
-    assert [x.id for x in client.v1.contracts.list(customer_id=c).data] == [old]

@@ -414,7 +414,7 @@ struct CommitWire: Encodable {
     var type: String
     var product: ProductRefWire
     var createdAt: Timestamp
-    var createdBy: String
+    var createdBy: String?
     var accessSchedule: AccessScheduleWire
     var invoiceSchedule: InvoiceScheduleWire?
     var contract: ContractRefWire?
@@ -435,9 +435,28 @@ struct CommitWire: Encodable {
     var ledger: [LedgerEntryWire]?
     var recurringCommitId: String?
     var recurringCreditId: String?
+    var rolledOverFrom: RolledOverFromWire?
+
+    /// `rolled_over_from`: a credit names its origin `credit_id`, a commit `commit_id`.
+    struct RolledOverFromWire: Encodable {
+        var id: String
+        var contractId: String
+        var isCredit: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case commitId = "commit_id", creditId = "credit_id", contractId = "contract_id"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: isCredit ? .creditId : .commitId)
+            try container.encode(contractId, forKey: .contractId)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case balance, ledger, recurringCommitId = "recurring_commit_id", recurringCreditId = "recurring_credit_id"
+        case rolledOverFrom = "rolled_over_from"
         case id, type, product, createdAt = "created_at", createdBy = "created_by", accessSchedule = "access_schedule"
         case invoiceSchedule = "invoice_schedule", contract, invoiceContract = "invoice_contract", name, description
         case priority, applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
@@ -453,7 +472,12 @@ struct CommitWire: Encodable {
         type = terms.kind == .credit ? "CREDIT" : (terms.type ?? .prepaid).rawValue
         product = ProductRefWire(terms.productId, names: names)
         createdAt = terms.createdAt
-        createdBy = AppDatabase.apiAuthor
+        // Metronome names no author for what the system made: recurring, threshold and rollover commits.
+        let madeBySystem = terms.recurringCommitId != nil || terms.isThresholdCharge || terms.rolledOverFrom != nil
+        createdBy = madeBySystem ? nil : AppDatabase.apiAuthor
+        rolledOverFrom = terms.rolledOverFrom.map {
+            RolledOverFromWire(id: $0.commitId, contractId: $0.contractId, isCredit: terms.kind == .credit)
+        }
         accessSchedule = AccessScheduleWire(terms.accessSchedule, creditTypeId: terms.creditTypeId, names: names)
         invoiceSchedule = terms.invoiceSchedule.map { InvoiceScheduleWire($0, names: names) }
         contract = terms.contractId.map(ContractRefWire.init)
@@ -481,9 +505,10 @@ struct LedgerEntryWire: Encodable {
     var segmentId: String?
     var invoiceId: String?
     var reason: String?
+    var newContractId: String?
 
     enum CodingKeys: String, CodingKey {
-        case type, amount, timestamp, segmentId = "segment_id", invoiceId = "invoice_id", reason
+        case type, amount, timestamp, segmentId = "segment_id", invoiceId = "invoice_id", reason, newContractId = "new_contract_id"
     }
 
     /// The wire form of `entry`; a manual entry carries its reason and, as Metronome's shape has
@@ -495,5 +520,6 @@ struct LedgerEntryWire: Encodable {
         segmentId = entry.reason == nil ? entry.segmentId : nil
         invoiceId = entry.invoiceId
         reason = entry.reason
+        newContractId = entry.newContractId
     }
 }
