@@ -7,12 +7,15 @@ package struct ContractRate: Sendable {
     package var rate: Rate
     package var productType: ProductType
     package var product: ProductState
-    /// The unit price of usage a COMMIT_RATE commit or credit pays for, when the rate's
-    /// `commit_rate` gives one (FLAT, on a FLAT or TIERED rate).
-    package var commitPrice: Decimal? {
-        guard rate.rateType == .flat || rate.rateType == .tiered, let commitRate = rate.commitRate, commitRate.rateType == .flat
-        else { return nil }
-        return commitRate.price
+    /// The prices of usage a COMMIT_RATE commit or credit pays for, by the period's unit they
+    /// start at, when the rate (FLAT or TIERED) has a FLAT or TIERED `commit_rate`.
+    package var commitPrices: [(startingAt: Decimal, price: Decimal)]? {
+        guard rate.rateType == .flat || rate.rateType == .tiered, let commitRate = rate.commitRate else { return nil }
+        switch commitRate.rateType {
+        case .flat: return commitRate.price.map { [(Decimal(0), $0)] }
+        case .tiered: return commitRate.tiers.map { GraduatedTiers.starts(sizes: $0.map { ($0.size, $0.price) }) }
+        default: return nil
+        }
     }
 
     package var productName: String { product.name ?? rate.productId }
@@ -100,7 +103,7 @@ package enum ContractRating {
                 switch rate.rateType {
                 case .flat:
                     line.total = quantity * (rate.price ?? 0)
-                    line.commitUnitPrice = contractRate.commitPrice
+                    line.commitPrices = contractRate.commitPrices
                     lines.append(line)
                 case .tiered:
                     let tiers = GraduatedTiers.starts(sizes: (rate.tiers ?? []).map { ($0.size, $0.price) })
@@ -109,7 +112,7 @@ package enum ContractRating {
                         tierLine.quantity = slice.quantity
                         tierLine.unitPrice = slice.price
                         tierLine.total = slice.subtotal
-                        tierLine.commitUnitPrice = contractRate.commitPrice
+                        tierLine.commitPrices = contractRate.commitPrices.map { GraduatedTiers.shifted($0, by: slice.startingAt) }
                         tierLine.tier = .init(
                             level: slice.level, startingAt: slice.startingAt.description, size: slice.size?.description
                         )

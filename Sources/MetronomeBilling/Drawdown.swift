@@ -53,36 +53,50 @@ package enum Drawdown {
                 guard balance.commit.creditTypeId == line.creditType.id,
                     applies(balance.commit, to: line, contractId: contractId, tags: tags[line.productId ?? ""] ?? [])
                 else { continue }
-                var take = min(left, balance.remaining)
-                var covered = line
-                covered.quantity = line.quantity.map { ($0 * take / line.total).rounded(toPlaces: 10) }
-                if let commitPrice = line.commitUnitPrice, let listPrice = line.unitPrice, listPrice > 0,
+                var chunks: [(take: Decimal, quantity: Decimal?, unitPrice: Decimal?)] = []
+                if let prices = line.commitPrices, let listPrice = line.unitPrice, listPrice > 0,
                    (balance.commit.rateType ?? .commitRate) == .commitRate {
-                    // Units this commit pays for are priced at the commit rate; the rest stay at list.
-                    let unitsLeft = left / listPrice
-                    let units = commitPrice > 0 ? min(unitsLeft, balance.remaining / commitPrice) : unitsLeft
-                    take = (units * commitPrice).rounded(toPlaces: 10)
-                    covered.quantity = units.rounded(toPlaces: 10)
-                    covered.unitPrice = commitPrice
-                    left = (left - units * listPrice).rounded(toPlaces: 10)
+                    // Units this commit pays for are priced at the commit rate, each at the tier its
+                    // place on the line falls in; the units left stay at list.
+                    let end = line.total / listPrice
+                    var from = (line.total - left) / listPrice
+                    var funds = balance.remaining
+                    for (index, tier) in prices.enumerated() where from < end && funds > 0 {
+                        let tierEnd = index + 1 < prices.count ? min(prices[index + 1].startingAt, end) : end
+                        guard tierEnd > from else { continue }
+                        let span = tierEnd - from
+                        let units = tier.price > 0 ? min(span, funds / tier.price) : span
+                        let take = (units * tier.price).rounded(toPlaces: 10)
+                        chunks.append((take, units.rounded(toPlaces: 10), tier.price))
+                        funds -= take
+                        from += units
+                        left = (left - units * listPrice).rounded(toPlaces: 10)
+                    }
                 } else {
+                    let take = min(left, balance.remaining)
+                    chunks.append((take, line.quantity.map { ($0 * take / line.total).rounded(toPlaces: 10) }, nil))
                     left -= take
                 }
-                balances[position].remaining -= take
-                draws.append(SegmentDraw(commitId: balance.commit.id, segmentId: balance.segment.id, amount: take))
-                covered.total = take
-                covered.commitId = balance.commit.id
-                covered.commitType = balance.appliedType
-                covered.commitSegmentId = balance.segment.id
-                parts.append(covered)
-                parts.append(InvoiceLineItem(
-                    name: balance.commit.name ?? line.name, total: -take, creditType: line.creditType,
-                    type: "applied_commit_or_credit", productId: balance.commit.productId,
-                    productType: ContractRating.productTypeName(.fixed), startingAt: line.startingAt,
-                    endingBefore: line.endingBefore,
-                    appliedCommitOrCredit: .init(id: balance.commit.id, type: balance.appliedType),
-                    commitId: balance.commit.id, commitType: balance.appliedType, commitSegmentId: balance.segment.id
-                ))
+                for chunk in chunks {
+                    balances[position].remaining -= chunk.take
+                    draws.append(SegmentDraw(commitId: balance.commit.id, segmentId: balance.segment.id, amount: chunk.take))
+                    var covered = line
+                    covered.quantity = chunk.quantity
+                    if let unitPrice = chunk.unitPrice { covered.unitPrice = unitPrice }
+                    covered.total = chunk.take
+                    covered.commitId = balance.commit.id
+                    covered.commitType = balance.appliedType
+                    covered.commitSegmentId = balance.segment.id
+                    parts.append(covered)
+                    parts.append(InvoiceLineItem(
+                        name: balance.commit.name ?? line.name, total: -chunk.take, creditType: line.creditType,
+                        type: "applied_commit_or_credit", productId: balance.commit.productId,
+                        productType: ContractRating.productTypeName(.fixed), startingAt: line.startingAt,
+                        endingBefore: line.endingBefore,
+                        appliedCommitOrCredit: .init(id: balance.commit.id, type: balance.appliedType),
+                        commitId: balance.commit.id, commitType: balance.appliedType, commitSegmentId: balance.segment.id
+                    ))
+                }
             }
             guard !parts.isEmpty else { continue }
             if left > 0 {

@@ -108,9 +108,9 @@ package struct InvoiceAdjustment: Sendable {
 
 /// One line of an invoice, in Metronome's shape.
 package struct InvoiceLineItem: Sendable {
-    /// The price of a unit drawn from a commit or credit with rate type COMMIT_RATE, where the
-    /// rate's commit rate differs from its list rate; never shown.
-    package var commitUnitPrice: Decimal?
+    /// The prices of units drawn from a commit or credit with rate type COMMIT_RATE, by the
+    /// line's unit they start at (the first at 0), where the rate has a commit rate; never shown.
+    package var commitPrices: [(startingAt: Decimal, price: Decimal)]?
     package var name: String
     package var total: Decimal
     package var creditType: InvoiceCreditType
@@ -318,6 +318,16 @@ package enum GraduatedTiers {
             ))
         }
         return slices
+    }
+
+    /// `tiers` as seen from unit `offset` on: the tier holding it starts at 0, the ones before are dropped.
+    package static func shifted(_ tiers: [(startingAt: Decimal, price: Decimal)], by offset: Decimal)
+        -> [(startingAt: Decimal, price: Decimal)] {
+        tiers.enumerated().compactMap { index, tier in
+            let next = index + 1 < tiers.count ? tiers[index + 1].startingAt : nil
+            if let next, next <= offset { return nil }
+            return (max(tier.startingAt - offset, 0), tier.price)
+        }
     }
 
     /// Tiers given by sizes (the last without one), as contract rates state them, turned into first units.

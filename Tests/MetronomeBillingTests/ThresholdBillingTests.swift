@@ -75,7 +75,7 @@ import Testing
             name: "Units", total: 2000, creditType: usd, type: "usage", productId: "p", quantity: 20, unitPrice: 100,
             startingAt: jan, endingBefore: feb
         )
-        line.commitUnitPrice = 80
+        line.commitPrices = [(0, 80)]
         func drawn(_ rateType: CommitRateType) -> [Decimal] {
             let commit = CommitTerms(
                 id: "c", kind: .commit, type: .prepaid, customerId: "c", contractId: "k", productId: "f", creditTypeId: "usd",
@@ -89,5 +89,28 @@ import Testing
         #expect(drawn(.commitRate) == [800, -800, 1000])
         // At list, 800 covers 8 units; 12 are left.
         #expect(drawn(.listRate) == [800, -800, 1200])
+    }
+
+    @Test func aTieredCommitRatePricesEachCoveredUnitByItsTier() {
+        let usd = InvoiceCreditType(id: "usd", name: "USD (cents)")
+        // The second list tier of a rate, from unit 5 on: 15 units at 100.
+        var line = InvoiceLineItem(
+            name: "Units", total: 1500, creditType: usd, type: "usage", productId: "p", quantity: 15, unitPrice: 100,
+            startingAt: jan, endingBefore: feb
+        )
+        // Commit tiers: units 0-2 at 90, 3-7 at 80, then 70; seen from unit 5: 3 units at 80, then 70.
+        line.commitPrices = GraduatedTiers.shifted([(0, 90), (3, 80), (8, 70)], by: 5)
+        #expect(line.commitPrices?.map(\.startingAt) == [0, 3] && line.commitPrices?.map(\.price) == [80, 70])
+        let commit = CommitTerms(
+            id: "c", kind: .commit, type: .prepaid, customerId: "c", contractId: "k", productId: "f", creditTypeId: "usd",
+            accessSchedule: [AccessSegment(id: "s", amount: 450, startingAt: jan, endingBefore: feb)], rateType: .commitRate,
+            customFields: [:], createdAt: jan
+        )
+        let balance = SegmentBalance(commit: commit, segment: commit.accessSchedule[0], remaining: 450)
+        let result = Drawdown.apply(to: [line], balances: [balance], contractId: "k", tags: [:])
+        // 3 × 80 = 240, then 210 / 70 = 3 units; 9 units are left at 100.
+        #expect(result.lines.map(\.total) == [240, -240, 210, -210, 900])
+        #expect(result.lines.map(\.quantity) == [3, nil, 3, nil, 9])
+        #expect(result.draws.map(\.amount) == [240, 210])
     }
 }
