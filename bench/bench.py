@@ -311,6 +311,56 @@ def alerted_ingest_bench(binary: Path) -> Dict[str, float]:
     }
 
 
+TERMS_CUSTOMERS = int(os.environ.get("BENCH_TERMS_CUSTOMERS", "10"))
+
+
+def customers_on_contracts(port: int, count: int) -> None:
+    """`count` customers (aliases bench-customer-0 ...) on a contract with the Standard rate card
+    from January 1; the clock frozen on January 20."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    call(conn, "POST", "/_emulator/clock", {"now": "2026-01-20T00:00:00Z"})
+    for i in range(count):
+        status, body = call(conn, "POST", "/v1/customers", {"name": f"Bench {i}", "ingest_aliases": [f"bench-customer-{i}"]})
+        customer = json.loads(body)["data"]["id"]
+        status, body = call(conn, "POST", "/v1/contracts/create", {
+            "customer_id": customer, "starting_at": "2026-01-01T00:00:00Z", "rate_card_alias": "standard"})
+        if status != 200:
+            raise SystemExit(f"creating a contract failed: {status} {body[:200]!r}")
+    conn.close()
+
+
+def terms_ingest_bench(binary: Path) -> Dict[str, float]:
+    """Ingest over TERMS_CUSTOMERS customers on contracts (one server) and on the demo plan (another),
+    with the clock on January 20: current usage (dated in the hour before, as a live pipeline sends
+    it) and late usage (a backfill of January 1 to 17, every hour of the day, past the 24-hour
+    grace), measured in turns on the two servers side by side."""
+    contracts, plans = Server(binary), Server(binary)
+    contracts.start()
+    plans.start()
+    try:
+        customers_on_contracts(contracts.port, TERMS_CUSTOMERS)
+        customers_on_growth(plans.port, TERMS_CUSTOMERS, alerts=False)
+        days = {"current": ("19", "1", "23", "1"), "late": ("1", "17", "0", "24")}
+        rates: Dict[str, List[float]] = {f"{terms}_{when}": [] for terms in ("contracts", "plans") for when in days}
+        for _ in range(RUNS):
+            for terms, server in (("contracts", contracts), ("plans", plans)):
+                for when, (first, count, first_hour, hours) in days.items():
+                    env = dict(os.environ, BENCH_ALIAS_PREFIX="bench-customer-", BENCH_ALIAS_COUNT=str(TERMS_CUSTOMERS),
+                               BENCH_DAY_FIRST=first, BENCH_DAY_COUNT=count, BENCH_HOUR_FIRST=first_hour, BENCH_HOUR_COUNT=hours)
+                    argv = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "-H", f"Authorization: {TOKEN}",
+                            "-s", str(BENCH / "ingest_customers.lua"), f"http://127.0.0.1:{server.port}/v1/ingest"]
+                    out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env).stdout
+                    rates[f"{terms}_{when}"].append(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * 100)
+    finally:
+        contracts.stop()
+        plans.stop()
+    result = {name: statistics.median(values) for name, values in rates.items()}
+    for terms in ("contracts", "plans"):
+        result[f"{terms}_ratio"] = statistics.median(
+            [late / current for late, current in zip(rates[f"{terms}_late"], rates[f"{terms}_current"])])
+    return result
+
+
 def delivery_latency_bench(binary: Path) -> Dict[str, float]:
     """Milliseconds from a clock advance that finalizes an invoice to its webhook's arrival at a
     receiver on loopback, DELIVERIES times."""
@@ -478,6 +528,8 @@ def main() -> None:
     parser.add_argument("--log-only", action="store_true", help="run only health at the default log level and at error")
     parser.add_argument("--launch-only", action="store_true",
                         help="run only launch to healthy with the default fixtures and with BENCH_CUSTOMERS fixture customers")
+    parser.add_argument("--terms-ingest-only", action="store_true",
+                        help="run only ingest for customers on contracts and plans, current and late")
     parser.add_argument("--notifications-only", action="store_true",
                         help="run only ingest with spend alerts and the webhook delivery latency")
     args = parser.parse_args()
@@ -498,6 +550,9 @@ def main() -> None:
         return
     if args.namespaces_only:
         print(json.dumps(namespaces_bench(binary), indent=2))
+        return
+    if args.terms_ingest_only:
+        print(json.dumps(terms_ingest_bench(binary), indent=2))
         return
     if args.notifications_only:
         print(json.dumps({"alerted_ingest": alerted_ingest_bench(binary), "delivery": delivery_latency_bench(binary)}, indent=2))
@@ -563,6 +618,7 @@ def main() -> None:
         draft_db = draft_invoice_bench(binary, "--db", str(Path(folder) / "bench.sqlite"))
     journal = journal_bench(binary)
     alerted = alerted_ingest_bench(binary)
+    terms = terms_ingest_bench(binary)
     delivery = delivery_latency_bench(binary)
     spaces = namespaces_bench(binary)
     logs = log_level_bench(binary)
@@ -605,6 +661,14 @@ def main() -> None:
          met(journal["ratio"] >= 0.90)),
         (f"POST /v1/ingest over {ALERTED_CUSTOMERS:,} customers on a plan, each with a spend alert / without",
          f"{alerted['alerted']:,.0f} / {alerted['plain']:,.0f} events/s", f"{alerted['ratio']:.0%} (with / without)", "", ""),
+        (f"POST /v1/ingest over {TERMS_CUSTOMERS} customers on contracts, current (last hour) / late (Jan 1-17)",
+         f"{terms['contracts_current']:,.0f} / {terms['contracts_late']:,.0f} events/s",
+         f"{terms['contracts_ratio']:.0%} (late / current)", ">= 200,000 current; late >= 100,000 and >= 70%",
+         met(terms["contracts_current"] >= 200_000 and terms["contracts_late"] >= 100_000 and terms["contracts_ratio"] >= 0.7)),
+        (f"POST /v1/ingest over {TERMS_CUSTOMERS} customers on the demo plan, current / late",
+         f"{terms['plans_current']:,.0f} / {terms['plans_late']:,.0f} events/s",
+         f"{terms['plans_ratio']:.0%} (late / current)", "late >= 100,000 and >= 70%",
+         met(terms["plans_late"] >= 100_000 and terms["plans_ratio"] >= 0.7)),
         (f"clock advance finalizing an invoice -> webhook received (p50 / p99 of {DELIVERIES})",
          f"{delivery['p50']:.0f} / {delivery['p99']:.0f} ms", "", "", ""),
         (f"first use of a namespace, default fixtures (median / p99 of {NAMESPACE_FIRST_USES})",

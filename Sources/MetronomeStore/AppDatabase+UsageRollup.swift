@@ -21,6 +21,17 @@ extension AppDatabase {
         return metrics
     }
 
+    private static let addCountsPerStatement = 50
+
+    /// For each number of buckets up to `addCountsPerStatement`, the upsert adding that many counts.
+    private static let addCountsQueries: [String] = (0...addCountsPerStatement).map { rows in
+        """
+        INSERT INTO usage_rollup (billable_metric_id, customer_ref, hour, group_values, event_count, total)
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, '0')", count: max(rows, 1)).joined(separator: ", "))
+        ON CONFLICT (billable_metric_id, customer_ref, hour, group_values) DO UPDATE SET event_count = event_count + excluded.event_count
+        """
+    }
+
     /// Adds what `buckets` and `uniques` counted to the stored rollup.
     package static func storeRollup(_ buckets: [UsageBucketKey: UsageBucket], uniques: Set<UsageUniqueValue>, _ db: Database) throws {
         let select = try db.cachedStatement(sql: """
@@ -32,17 +43,19 @@ extension AppDatabase {
             (billable_metric_id, customer_ref, hour, group_values, event_count, total, maximum, latest_at, latest_transaction_id, latest_value)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let addCount = try db.cachedStatement(sql: """
-            INSERT INTO usage_rollup (billable_metric_id, customer_ref, hour, group_values, event_count, total)
-            VALUES (?, ?, ?, ?, ?, '0')
-            ON CONFLICT (billable_metric_id, customer_ref, hour, group_values) DO UPDATE SET event_count = event_count + excluded.event_count
-            """)
+        // Events without a quantity only add to the count, which SQL can add without reading the
+        // stored decimals back, many buckets a statement.
+        var counts: [DatabaseValueConvertible?] = []
+        func addCounts() throws {
+            guard !counts.isEmpty else { return }
+            try db.cachedStatement(sql: addCountsQueries[counts.count / 5]).execute(arguments: StatementArguments(counts))
+            counts.removeAll(keepingCapacity: true)
+        }
         for (key, added) in buckets {
             let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
-            // Events without a quantity only add to the count, which SQL can add without
-            // reading the stored decimals back.
             if added.total == 0, added.maximum == nil, added.latest == nil {
-                try addCount.execute(arguments: keyArguments + [added.eventCount])
+                counts += [key.billableMetricId, key.customerRef, key.hour, key.groupValues, added.eventCount]
+                if counts.count == 5 * addCountsPerStatement { try addCounts() }
                 continue
             }
             var bucket = try Row.fetchOne(select, arguments: keyArguments).map { usageBucket(from: $0) } ?? UsageBucket()
@@ -52,6 +65,7 @@ extension AppDatabase {
                 bucket.latest?.transactionId, bucket.latest?.value.description,
             ])
         }
+        try addCounts()
         let insertUnique = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO usage_rollup_unique (billable_metric_id, customer_ref, hour, group_values, value) VALUES (?, ?, ?, ?, ?)
             """)

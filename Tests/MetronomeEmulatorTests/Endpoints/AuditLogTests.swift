@@ -1,3 +1,4 @@
+import Foundation
 @testable import MetronomeEmulator
 import Testing
 
@@ -10,6 +11,19 @@ import Testing
         for (method, path) in [("GET", "/v1/customers"), ("POST", "/v1/contracts/list"), ("POST", "/v1/ingest"),
                                ("POST", "/v1/customers/c-1/plans/add/extra")] {
             #expect(AuditedRoute.matching(method: .init(method)!, path: path) == nil, "\(method) \(path)")
+        }
+    }
+
+    @Test func everyRouteIsFoundByItsOwnPathAsTheFirstOfTheListThatMatches() {
+        for route in AuditedRoute.all {
+            let path = route.template.replacingOccurrences(of: "{}", with: "x-1")
+            let first = AuditedRoute.all.first { candidate in
+                let template = candidate.template.split(separator: "/", omittingEmptySubsequences: false)
+                let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+                return candidate.method == route.method && template.count == segments.count
+                    && zip(template, segments).allSatisfy { $0 == "{}" || $0 == $1 }
+            }
+            #expect(AuditedRoute.matching(method: route.method, path: path)?.action == first?.action, "\(route.template)")
         }
     }
 

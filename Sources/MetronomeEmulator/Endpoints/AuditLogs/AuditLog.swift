@@ -95,14 +95,26 @@ struct AuditedRoute: Sendable {
         .init(method: .post, template: "/v2/notifications/archive", action: "archive_notification", resourceType: "notification", resourceID: .body("id")),
     ]
 
-    /// The audited route `method` and `path` match, if any.
+    /// The position in `all` of each route without a path parameter, by method and path.
+    private static let exact: [String: Int] = Dictionary(
+        all.indices.filter { !all[$0].template.contains("{}") }.map { ("\(all[$0].method.rawValue) \(all[$0].template)", $0) },
+        uniquingKeysWith: { first, _ in first }
+    )
+    /// The routes with a path parameter: their position in `all` and their template's segments.
+    private static let templated: [(index: Int, segments: [Substring])] = all.indices.filter { all[$0].template.contains("{}") }
+        .map { ($0, all[$0].template.split(separator: "/", omittingEmptySubsequences: false)) }
+
+    /// The audited route `method` and `path` match, if any (the first in `all`). Every request
+    /// asks, so the templates are split once, not per request.
     static func matching(method: HTTPRequest.Method, path: String) -> AuditedRoute? {
+        let exactIndex = exact["\(method.rawValue) \(path)"]
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return all.first { route in
-            guard route.method == method else { return false }
-            let template = route.template.split(separator: "/", omittingEmptySubsequences: false)
-            return template.count == segments.count && zip(template, segments).allSatisfy { $0 == "{}" || $0 == $1 }
-        }
+        let templatedIndex = templated.first { candidate in
+            candidate.index < (exactIndex ?? .max) && all[candidate.index].method == method
+                && candidate.segments.count == segments.count
+                && zip(candidate.segments, segments).allSatisfy { $0 == "{}" || $0 == $1 }
+        }?.index
+        return (templatedIndex ?? exactIndex).map { all[$0] }
     }
 }
 
