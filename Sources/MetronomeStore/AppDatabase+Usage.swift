@@ -147,11 +147,12 @@ extension AppDatabase {
         try db.cachedStatement(sql: "INSERT INTO usage_event_batch (ingested_at, events) VALUES (?, ?)")
             .execute(arguments: [now.millisecondsSinceEpoch, encoded.bytes])
         let batchSeq = db.lastInsertedRowID
-        let insertRef = try db.cachedStatement(sql: """
-            INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES (?, ?, ?, ?)
-            """)
-        for span in batch.spans {
-            try insertRef.execute(arguments: [span.customerRef, batchSeq, span.first, span.last])
+        for start in stride(from: 0, to: batch.spans.count, by: refsPerStatement) {
+            let spans = batch.spans[start..<min(start + refsPerStatement, batch.spans.count)]
+            var arguments: [DatabaseValueConvertible?] = []
+            arguments.reserveCapacity(spans.count * 4)
+            for span in spans { arguments += [span.customerRef, batchSeq, span.first, span.last] }
+            try db.cachedStatement(sql: insertRefsQueries[spans.count]).execute(arguments: StatementArguments(arguments))
         }
         let insertRepeat = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO usage_event_repeat (transaction_id, batch_seq) VALUES (?, ?)
@@ -179,6 +180,15 @@ extension AppDatabase {
 
     /// Each of `count` references that names a customer, by ID or ingest alias, with that
     /// customer's ID: one query for each number of references a batch can hold, made once.
+    private static let refsPerStatement = 50
+
+    /// For each number of a batch's customer references up to `refsPerStatement`, the insert of
+    /// that many: one statement instead of one each.
+    private static let insertRefsQueries: [String] = (0...refsPerStatement).map { count in
+        "INSERT INTO usage_event_batch_ref (customer_ref, batch_seq, first_timestamp, last_timestamp) VALUES "
+            + Array(repeating: "(?, ?, ?, ?)", count: max(count, 1)).joined(separator: ", ")
+    }
+
     private static let customersOfRefsQueries: [String] = (0...100).map { count in
         let refs = (1...max(count, 1)).map { "?\($0)" }.joined(separator: ",")
         return """
