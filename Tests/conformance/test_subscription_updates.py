@@ -167,6 +167,19 @@ def test_finalized_invoices_never_change_and_drafts_follow(client, http):
         (MAY, 3, pytest.approx(3 * PRICE * 15 / 31)), (day(16, MAY), 4, pytest.approx(4 * PRICE * 16 / 31))]
 
 
+def test_breakdowns_keep_each_quantity_line_apart(client, http):
+    # Billed in advance, the whole period's lines fall in its first day; the other days add nothing.
+    c, contract_id, sub = setup(client, http)
+    edit(client, c, contract_id, sub, quantity_updates=[{"starting_at": iso(day(11)), "quantity": 5}])
+    statement, _ = seat_lines(client, c)
+    days = [d for d in client.v1.customers.invoices.list_breakdowns(
+        customer_id=c, starting_on=APR, ending_before=day(6), window_size="DAY") if d.id == statement.id]
+    first = [(li.quantity, li.total) for li in days[0].line_items if li.type == "subscription"]
+    assert first == [(3, pytest.approx(3 * PRICE * 10 / 30)), (5, pytest.approx(5 * PRICE * 20 / 30))]
+    for later in days[1:]:
+        assert [(li.quantity, li.total) for li in later.line_items if li.type == "subscription"] == [(0, 0), (0, 0)]
+
+
 # ====================================================================== ending_before and name
 
 
