@@ -541,7 +541,8 @@ extension AppDatabase {
                         .filter(InvoiceRecord.Columns.startTimestamp <= moment && InvoiceRecord.Columns.endTimestamp > moment)
                         .fetchOne(db) {
                         throw StoreError.invalid(
-                            "'\(field)' changes the subscription from \(from.rfc3339), in a billing period already billed on finalized invoice \(invoice.id)"
+                            "'\(field)' changes the subscription from \(from.rfc3339), in a billing period already billed "
+                                + "on finalized invoice \(invoice.id)"
                         )
                     }
                 }

@@ -226,6 +226,7 @@ struct SubscriptionUpdateWire: Encodable {
         case id, endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
     }
 
+    /// `update` on the wire.
     init(_ update: SubscriptionUpdate) {
         id = update.id
         endingBefore = update.endingBefore?.value
