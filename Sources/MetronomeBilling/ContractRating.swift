@@ -234,10 +234,12 @@ package enum ContractRating {
     }
 
     /// The subscription lines a statement period bills: each subscription period that starts in
-    /// it (billed in advance) or ends in it (in arrears), prorated where the subscription cuts it.
+    /// it (billed in advance) or ends in it (in arrears), prorated where the subscription cuts it,
+    /// with one line per quantity the subscription has in that period (each prorated by its
+    /// share of the period). A period whose start has not been reached by `cutoff` is left out.
     package static func subscriptionLines(
         period: BillingPeriod, subscriptions: [SubscriptionTerms], schedule: UsageStatementSchedule, rates: [ContractRate],
-        fiat: InvoiceCreditType
+        fiat: InvoiceCreditType, cutoff: Timestamp? = nil
     ) -> [InvoiceLineItem] {
         var lines: [InvoiceLineItem] = []
         for subscription in subscriptions {
@@ -245,33 +247,68 @@ package enum ContractRating {
                 $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
                     && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
             }) else { continue }
-            let full = BillingCadence(
-                start: min(schedule.billingAnchorDate, subscription.startingAt), end: nil, anchor: schedule.billingAnchorDate,
-                length: length(of: subscription.billingFrequency)
-            )
-            let inAdvance = subscription.collectionSchedule.uppercased() != "ARREARS"
-            for whole in full.periods(startedBefore: period.end) {
+            for whole in fullPeriods(of: subscription, anchor: schedule.billingAnchorDate, startedBefore: period.end) {
                 let start = max(whole.start, subscription.startingAt)
                 let end = min(whole.end, subscription.endingBefore ?? whole.end)
-                guard start < end else { continue }
-                let billedAt = inAdvance ? start : Timestamp(millisecondsSinceEpoch: end.millisecondsSinceEpoch - 1)
+                guard start < end, cutoff.map({ start < $0 }) ?? true else { continue }
+                let billedAt = billingMoment(of: subscription, start: start, end: end)
                 guard period.start <= billedAt, billedAt < period.end else { continue }
-                var fraction: Decimal = 1
-                if subscription.isProrated && (start > whole.start || end < whole.end) {
-                    fraction = Decimal(end.millisecondsSinceEpoch - start.millisecondsSinceEpoch)
-                        / Decimal(whole.end.millisecondsSinceEpoch - whole.start.millisecondsSinceEpoch)
-                }
                 let price = contractRate.rate.price ?? 0
-                lines.append(InvoiceLineItem(
-                    name: subscription.name ?? contractRate.productName,
-                    total: (subscription.initialQuantity * price * fraction).rounded(toPlaces: 10), creditType: fiat,
-                    type: "subscription", productId: subscription.productId, productType: productTypeName(.subscription),
-                    quantity: subscription.initialQuantity, unitPrice: price, startingAt: start, endingBefore: end,
-                    isProrated: subscription.isProrated, subscriptionId: subscription.id
-                ))
+                lines += subscriptionPeriodLines(
+                    subscription, whole: whole, start: start, end: end, price: price,
+                    name: subscription.name ?? contractRate.productName, fiat: fiat
+                )
             }
         }
         return lines
+    }
+
+    /// The lines of one billing period `whole` of a subscription, cut to `[start, end)`: one
+    /// per quantity segment, each prorated by its share of the whole period when the subscription
+    /// is prorated (a subscription that is not prorated bills each period in full).
+    package static func subscriptionPeriodLines(
+        _ subscription: SubscriptionTerms, whole: BillingPeriod, start: Timestamp, end: Timestamp, price: Decimal, name: String,
+        fiat: InvoiceCreditType
+    ) -> [InvoiceLineItem] {
+        let length = Decimal(whole.end.millisecondsSinceEpoch - whole.start.millisecondsSinceEpoch)
+        return subscription.quantitySegments(from: start, to: end).map { segment in
+            let segmentEnd = segment.endingBefore ?? end
+            var fraction: Decimal = 1
+            if subscription.isProrated && (segment.startingAt > whole.start || segmentEnd < whole.end) {
+                fraction = Decimal(segmentEnd.millisecondsSinceEpoch - segment.startingAt.millisecondsSinceEpoch) / length
+            }
+            return InvoiceLineItem(
+                name: name, total: (segment.quantity * price * fraction).rounded(toPlaces: 10), creditType: fiat,
+                type: "subscription", productId: subscription.productId, productType: productTypeName(.subscription),
+                quantity: segment.quantity, unitPrice: price, startingAt: segment.startingAt, endingBefore: segmentEnd,
+                isProrated: subscription.isProrated, subscriptionId: subscription.id
+            )
+        }
+    }
+
+    /// A subscription's whole billing periods (not cut to its dates) begun before `moment`.
+    static func fullPeriods(of subscription: SubscriptionTerms, anchor: Timestamp, startedBefore moment: Timestamp) -> [BillingPeriod] {
+        BillingCadence(
+            start: min(anchor, subscription.startingAt), end: nil, anchor: anchor, length: length(of: subscription.billingFrequency)
+        ).periods(startedBefore: moment)
+    }
+
+    /// When the subscription's period `[start, end)` (cut to its dates) is billed: at its start
+    /// in advance, at its last moment in arrears.
+    static func billingMoment(of subscription: SubscriptionTerms, start: Timestamp, end: Timestamp) -> Timestamp {
+        subscription.collectionSchedule.uppercased() != "ARREARS" ? start : Timestamp(millisecondsSinceEpoch: end.millisecondsSinceEpoch - 1)
+    }
+
+    /// When the subscription's billing period holding `moment` is billed (see `billingMoment`);
+    /// nil if the subscription does not run then.
+    package static func billingMoment(
+        of subscription: SubscriptionTerms, periodHolding moment: Timestamp, anchor: Timestamp
+    ) -> Timestamp? {
+        guard moment >= subscription.startingAt, subscription.endingBefore.map({ moment < $0 }) ?? true else { return nil }
+        let next = Timestamp(millisecondsSinceEpoch: moment.millisecondsSinceEpoch + 1)
+        guard let whole = fullPeriods(of: subscription, anchor: anchor, startedBefore: next).last else { return nil }
+        let end = min(whole.end, subscription.endingBefore ?? whole.end)
+        return billingMoment(of: subscription, start: max(whole.start, subscription.startingAt), end: end)
     }
 
     /// A subscription's billing periods around `now`: the one that holds it, the one before and

@@ -304,6 +304,8 @@ package struct SubscriptionTerms: Sendable, Equatable {
     package var createdAt: Timestamp
     /// The seats of a SEAT_BASED subscription; nil for QUANTITY_ONLY.
     package var seatConfig: SeatConfig?
+    /// The quantity changes edits scheduled, in the order they were made.
+    package var quantityChanges: [SubscriptionQuantityChange] = []
 
     /// A SEAT_BASED subscription's seats: the IDs assigned from its start, and the usage
     /// property that names a seat.

@@ -58,6 +58,8 @@ package enum InvoiceBreakdown {
         [
             line.type, line.productId ?? "", line.name, line.groupValue ?? "", line.tier.map { String($0.level) } ?? "",
             line.commitId ?? "", line.subscriptionId ?? "", line.scheduledChargeId ?? "",
+            // A subscription bills one line per quantity it has in a period, told apart by start.
+            line.subscriptionId == nil ? "" : line.startingAt.map { String($0.millisecondsSinceEpoch) } ?? "",
             (line.pricingGroupValues ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
             (line.presentationGroupValues ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
         ].joined(separator: "\u{1F}")

@@ -53,6 +53,7 @@ package struct ContractEdit: Sendable {
     package var addRecurringCommits: [RecurringCommitTerms]
     package var addProfessionalServices: [ProfessionalServiceTerms]
     package var updateRecurringCommits: [RecurringCommitUpdate]
+    package var updateSubscriptions: [SubscriptionUpdate]
     /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
     /// it is); not kept in the history.
     package var allowEndingBeforeFinalizedInvoice: Bool
@@ -91,8 +92,10 @@ package struct ContractEdit: Sendable {
         addRecurringCommits: [RecurringCommitTerms] = [],
         addProfessionalServices: [ProfessionalServiceTerms] = [],
         updateRecurringCommits: [RecurringCommitUpdate] = [],
+        updateSubscriptions: [SubscriptionUpdate] = [],
         allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
+        self.updateSubscriptions = updateSubscriptions
         self.updateRecurringCommits = updateRecurringCommits
         self.addRecurringCommits = addRecurringCommits
         self.addProfessionalServices = addProfessionalServices
@@ -192,7 +195,8 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             updateSpendThreshold: changes.updateSpendThreshold, addResellerRoyalties: changes.addResellerRoyalties ?? [],
             addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? [],
             addRecurringCommits: changes.addRecurringCommits ?? [], addProfessionalServices: changes.addProfessionalServices ?? [],
-            updateRecurringCommits: changes.updateRecurringCommits ?? []
+            updateRecurringCommits: changes.updateRecurringCommits ?? [],
+            updateSubscriptions: changes.updateSubscriptions ?? []
         )
     }
 }
@@ -224,6 +228,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var addRecurringCommits: [RecurringCommitTerms]?
     var addProfessionalServices: [ProfessionalServiceTerms]?
     var updateRecurringCommits: [RecurringCommitUpdate]?
+    var updateSubscriptions: [SubscriptionUpdate]?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -239,6 +244,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
         case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
         case addProfessionalServices = "add_professional_services", updateRecurringCommits = "update_recurring_commits"
+        case updateSubscriptions = "update_subscriptions"
     }
 
     /// The stored shape of what `edit` changes.
@@ -268,6 +274,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         addRecurringCommits = edit.addRecurringCommits.isEmpty ? nil : edit.addRecurringCommits
         addProfessionalServices = edit.addProfessionalServices.isEmpty ? nil : edit.addProfessionalServices
         updateRecurringCommits = edit.updateRecurringCommits.isEmpty ? nil : edit.updateRecurringCommits
+        updateSubscriptions = edit.updateSubscriptions.isEmpty ? nil : edit.updateSubscriptions
     }
 }
 
@@ -468,6 +475,7 @@ extension AppDatabase {
             }
         }
         record.subscriptions += edit.addSubscriptions.map(StoredSubscription.init)
+        try applySubscriptionUpdates(edit.updateSubscriptions, to: &record, db)
         for (index, change) in edit.updateScheduledCharges.enumerated() {
             let field = "update_scheduled_charges[\(index)]"
             guard let position = record.scheduledCharges.firstIndex(where: { $0.id == change.id }) else {
@@ -503,6 +511,43 @@ extension AppDatabase {
             offsets[change.kind] = offset + 1
             let field = "\(change.kind == .commit ? "update_commits" : "update_credits")[\(offset)]"
             _ = try applyCommitEdit(change, customerId: edit.customerId, contractId: edit.contractId, field: field, now: now, db)
+        }
+    }
+
+    /// Applies `updates` to the contract's subscriptions. A change that reaches into a billing
+    /// period already billed on a finalized invoice is a 400: that invoice never changes.
+    private static func applySubscriptionUpdates(
+        _ updates: [SubscriptionUpdate], to record: inout ContractRecord, _ db: Database
+    ) throws {
+        let anchor = record.usageStatementSchedule.domain.billingAnchorDate
+        for (index, update) in updates.enumerated() {
+            let field = "update_subscriptions[\(index)]"
+            guard let position = record.subscriptions.firstIndex(where: { $0.id == update.id }) else {
+                throw StoreError.notFound("Subscription of contract \(record.id)", update.id)
+            }
+            let subscription = record.subscriptions[position].domain
+            let edited: SubscriptionTerms
+            do throws(PricingRuleViolation) {
+                edited = try update.applied(to: subscription, contractEnd: record.endingBefore, field: field)
+            } catch {
+                throw StoreError.invalid(error.message)
+            }
+            if let from = update.changesBilling(of: subscription, edited: edited) {
+                for terms in [subscription, edited] {
+                    guard let moment = ContractRating.billingMoment(of: terms, periodHolding: from, anchor: anchor) else { continue }
+                    if let invoice = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+                        .filter(InvoiceRecord.Columns.sourceId == record.id)
+                        .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+                        .filter(InvoiceRecord.Columns.startTimestamp <= moment && InvoiceRecord.Columns.endTimestamp > moment)
+                        .fetchOne(db) {
+                        throw StoreError.invalid(
+                            "'\(field)' changes the subscription from \(from.rfc3339), in a billing period already billed "
+                                + "on finalized invoice \(invoice.id)"
+                        )
+                    }
+                }
+            }
+            record.subscriptions[position] = StoredSubscription(edited)
         }
     }
 

@@ -168,8 +168,8 @@ extension AppDatabase {
         if cutoff >= period.end || cutoff > period.start {
             lines += ContractRating.subscriptionLines(
                 period: period, subscriptions: contract.subscriptions.map(\.domain), schedule: contract.usageStatementSchedule.domain,
-                rates: rates, fiat: fiat
-            ).filter { ($0.startingAt ?? period.start) < cutoff }
+                rates: rates, fiat: fiat, cutoff: cutoff
+            )
         }
         let balances = try segmentBalances(for: record, contractId: contract.id, db)
         let tags = Dictionary(rates.map { ($0.rate.productId, $0.product.tags ?? []) }, uniquingKeysWith: { first, _ in first })

@@ -606,11 +606,10 @@ package struct SubscriptionQuantityHistory: Sendable {
 }
 
 extension AppDatabase {
-    /// The quantity history of a contract's subscription: its initial quantity from its start (a
-    /// contract's subscriptions change quantity only through edits, which the emulator does not
-    /// take yet), priced by the contract's subscription rate for its product then (0 without one,
-    /// as the subscription is then billed nothing). 404 for an unknown customer, contract or
-    /// subscription.
+    /// The quantity history of a contract's subscription: each quantity it has (its initial
+    /// quantity from its start, then each one edits scheduled) from when it applies, priced by the
+    /// contract's subscription rate for its product then (0 without one, as the subscription is
+    /// then billed nothing). 404 for an unknown customer, contract or subscription.
     package func subscriptionQuantityHistory(
         customerId: String, contractId: String, subscriptionId: String
     ) async throws -> SubscriptionQuantityHistory {
@@ -620,15 +619,19 @@ extension AppDatabase {
             guard let subscription = contract.subscriptions.map(\.domain).first(where: { $0.id == subscriptionId }) else {
                 throw StoreError.notFound("Subscription of contract \(contractId)", subscriptionId)
             }
-            let rate = try Self.contractRates(of: contract, at: subscription.startingAt, db).first {
-                $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
-                    && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
+            func rate(at moment: Timestamp) throws -> ContractRate? {
+                try Self.contractRates(of: contract, at: moment, db).first {
+                    $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
+                        && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
+                }
             }
             let fiat = try contract.rateCardId.map { try Self.rateCardRecord(id: $0, db).fiatCreditTypeId } ?? CreditTypes.usdCentsId
-            let custom = rate?.rate.creditTypeId.flatMap { $0 == fiat ? nil : $0 }
+            let custom = try rate(at: subscription.startingAt)?.rate.creditTypeId.flatMap { $0 == fiat ? nil : $0 }
             return SubscriptionQuantityHistory(
                 subscriptionId: subscription.id, fiatCreditTypeId: fiat, customCreditTypeId: custom,
-                entries: [.init(startingAt: subscription.startingAt, quantity: subscription.initialQuantity, unitPrice: rate?.rate.price ?? 0)]
+                entries: try subscription.quantitySegments.map { segment in
+                    .init(startingAt: segment.startingAt, quantity: segment.quantity, unitPrice: try rate(at: segment.startingAt)?.rate.price ?? 0)
+                }
             )
         }
     }

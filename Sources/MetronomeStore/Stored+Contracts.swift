@@ -173,6 +173,8 @@ package struct StoredSubscription: Codable, Sendable {
     var createdAt: Timestamp
     /// Absent from subscriptions stored before seats were kept.
     var seatConfig: StoredSeatConfig?
+    /// Absent while no edit has changed the quantity.
+    var quantityChanges: [SubscriptionQuantityChange]?
 
     /// A SEAT_BASED subscription's seats, as stored.
     struct StoredSeatConfig: Codable, Sendable {
@@ -189,6 +191,7 @@ package struct StoredSubscription: Codable, Sendable {
         case isProrated = "is_prorated", invoiceBehavior = "invoice_behavior", quantityManagementMode = "quantity_management_mode"
         case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
         case customFields = "custom_fields", createdAt = "created_at", seatConfig = "seat_config"
+        case quantityChanges = "quantity_changes"
     }
 
     /// The stored shape of `subscription`.
@@ -210,17 +213,20 @@ package struct StoredSubscription: Codable, Sendable {
         seatConfig = subscription.seatConfig.map {
             StoredSeatConfig(initialSeatIds: $0.initialSeatIds, seatGroupKey: $0.seatGroupKey)
         }
+        quantityChanges = subscription.quantityChanges.isEmpty ? nil : subscription.quantityChanges
     }
 
     /// The subscription this holds.
     var domain: SubscriptionTerms {
-        SubscriptionTerms(
+        var terms = SubscriptionTerms(
             id: id, productId: productId, billingFrequency: billingFrequency, collectionSchedule: collectionSchedule,
             isProrated: isProrated, invoiceBehavior: invoiceBehavior, quantityManagementMode: quantityManagementMode,
             initialQuantity: initialQuantity, startingAt: startingAt, endingBefore: endingBefore, name: name,
             description: description, customFields: customFields, createdAt: createdAt,
             seatConfig: seatConfig.map { .init(initialSeatIds: $0.initialSeatIds, seatGroupKey: $0.seatGroupKey) }
         )
+        terms.quantityChanges = quantityChanges ?? []
+        return terms
     }
 }
 

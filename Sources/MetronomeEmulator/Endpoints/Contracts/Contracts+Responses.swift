@@ -418,9 +418,12 @@ struct SubscriptionWire: Encodable {
         createdAt = subscription.createdAt
         proration = Proration(invoiceBehavior: subscription.invoiceBehavior, isProrated: subscription.isProrated)
         quantityManagementMode = subscription.quantityManagementMode
-        quantitySchedule = [QuantitySegment(
-            quantity: subscription.initialQuantity, startingAt: subscription.startingAt, endingBefore: subscription.endingBefore
-        )]
+        // As the SDK documents it: the quantity in force and those scheduled after it.
+        let segments = subscription.quantitySegments
+        let current = segments.lastIndex { $0.startingAt <= asOf } ?? 0
+        quantitySchedule = segments[current...].map {
+            QuantitySegment(quantity: $0.quantity, startingAt: $0.startingAt, endingBefore: $0.endingBefore)
+        }
         startingAt = subscription.startingAt
         endingBefore = subscription.endingBefore
         subscriptionRate = Rate(billingFrequency: subscription.billingFrequency, product: ProductRefWire(subscription.productId, names: names))

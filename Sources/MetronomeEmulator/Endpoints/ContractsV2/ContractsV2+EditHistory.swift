@@ -34,6 +34,7 @@ struct ContractEditWire: Encodable {
     var addProServices: [ProServiceWire]?
     var updateRecurringCommits: [RecurringCommitUpdateWire]?
     var updateRecurringCredits: [RecurringCommitUpdateWire]?
+    var updateSubscriptions: [SubscriptionUpdateWire]?
 
     enum CodingKeys: String, CodingKey {
         case id, timestamp, uniquenessKey = "uniqueness_key", addCommits = "add_commits", addCredits = "add_credits"
@@ -50,6 +51,7 @@ struct ContractEditWire: Encodable {
         case addResellerRoyalties = "add_reseller_royalties", addRecurringCommits = "add_recurring_commits"
         case addRecurringCredits = "add_recurring_credits", addProServices = "add_pro_services"
         case updateRecurringCommits = "update_recurring_commits", updateRecurringCredits = "update_recurring_credits"
+        case updateSubscriptions = "update_subscriptions"
     }
 
     /// `edit` on the wire, its products and credit types named from `names`, subscriptions' billing
@@ -88,6 +90,7 @@ struct ContractEditWire: Encodable {
         addProServices = nonEmpty(edit.addProfessionalServices.map(ProServiceWire.init))
         updateRecurringCommits = nonEmpty(edit.updateRecurringCommits.filter { $0.kind == .commit }.map(RecurringCommitUpdateWire.init))
         updateRecurringCredits = nonEmpty(edit.updateRecurringCommits.filter { $0.kind == .credit }.map(RecurringCommitUpdateWire.init))
+        updateSubscriptions = nonEmpty(edit.updateSubscriptions.map(SubscriptionUpdateWire.init))
     }
 }
 
@@ -209,5 +212,25 @@ struct RecurringCommitUpdateWire: Encodable {
         invoiceAmount = update.invoiceAmount
         endingBefore = update.endingBefore?.value
         rateType = update.rateType
+    }
+}
+
+/// An item of an edit's `update_subscriptions` in the history.
+struct SubscriptionUpdateWire: Encodable {
+    var id: String
+    var endingBefore: Timestamp?
+    var name: String?
+    var quantityUpdates: [SubscriptionQuantityChange]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
+    }
+
+    /// `update` on the wire.
+    init(_ update: SubscriptionUpdate) {
+        id = update.id
+        endingBefore = update.endingBefore?.value
+        name = update.name
+        quantityUpdates = update.quantityUpdates.isEmpty ? nil : update.quantityUpdates
     }
 }

@@ -297,10 +297,11 @@ struct EditContractRequest: Decodable {
     var addProfessionalServices: [ProfessionalServiceBody]?
     var updateRecurringCommits: [RecurringCommitEditBody]?
     var updateRecurringCredits: [RecurringCommitEditBody]?
+    var updateSubscriptions: [SubscriptionEditBody]?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "add_billing_provider_configuration_update", "add_revenue_system_configuration_update", "update_subscriptions",
+        "add_billing_provider_configuration_update", "add_revenue_system_configuration_update",
     ]
 
     enum CodingKeys: String, CodingKey {
@@ -321,10 +322,12 @@ struct EditContractRequest: Decodable {
         case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
         case addRecurringCredits = "add_recurring_credits", addProfessionalServices = "add_professional_services"
         case updateRecurringCommits = "update_recurring_commits", updateRecurringCredits = "update_recurring_credits"
+        case updateSubscriptions = "update_subscriptions"
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        updateSubscriptions = try container.decodeIfPresent([SubscriptionEditBody].self, forKey: .updateSubscriptions)
         allowContractEndingBeforeFinalizedInvoice = try container.decodeIfPresent(
             Bool.self, forKey: .allowContractEndingBeforeFinalizedInvoice
         )
@@ -389,6 +392,9 @@ struct EditContractRequest: Decodable {
         for field in ["update_recurring_commits", "update_recurring_credits"] {
             try NestedFields.refuse(["proration_rounding"], inItemsOf: decoded.fields[field], field: field)
         }
+        try NestedFields.refuse(
+            SubscriptionEditBody.unsupportedFields, inItemsOf: decoded.fields["update_subscriptions"], field: "update_subscriptions"
+        )
     }
 
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
@@ -479,7 +485,68 @@ struct EditContractRequest: Decodable {
             } + (updateRecurringCredits ?? []).enumerated().map { index, change in
                 try change.update(kind: .credit, field: "update_recurring_credits[\(index)].")
             },
+            updateSubscriptions: try (updateSubscriptions ?? []).enumerated().map { index, change in
+                try change.update(field: "update_subscriptions[\(index)]")
+            },
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
+        )
+    }
+}
+
+/// An item of `update_subscriptions`.
+struct SubscriptionEditBody: Decodable {
+    var subscriptionId: String
+    var endingBefore: NewValue<Timestamp>?
+    var name: String?
+    var quantityUpdates: [QuantityUpdate]?
+
+    /// Fields of a subscription update the emulator does not take (a null `proration_rounding`
+    /// asks for no rounding, which is what the emulator does).
+    static let unsupportedFields = ["proration_rounding", "quantity_management_mode_update", "seat_updates"]
+
+    /// An item of `quantity_updates`.
+    struct QuantityUpdate: Decodable {
+        var startingAt: Timestamp
+        var quantity: Decimal?
+        var quantityDelta: Decimal?
+
+        enum CodingKeys: String, CodingKey {
+            case startingAt = "starting_at", quantity, quantityDelta = "quantity_delta"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case subscriptionId = "subscription_id", endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        subscriptionId = try container.decode(String.self, forKey: .subscriptionId)
+        endingBefore = try container.decodeNewValue(Timestamp.self, forKey: .endingBefore)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        quantityUpdates = try container.decodeIfPresent([QuantityUpdate].self, forKey: .quantityUpdates)
+    }
+
+    /// The update, checked; `field` names the item in errors.
+    func update(field: String) throws -> SubscriptionUpdate {
+        if let name { _ = try Validate.name(name, field: "\(field).name") }
+        return SubscriptionUpdate(
+            id: try Validate.id(subscriptionId, field: "\(field).subscription_id"), endingBefore: endingBefore, name: name,
+            quantityUpdates: try (quantityUpdates ?? []).enumerated().map { index, update in
+                let item = "\(field).quantity_updates[\(index)]"
+                switch (update.quantity, update.quantityDelta) {
+                case (nil, nil), (_?, _?):
+                    throw APIError.badRequest("'\(item)' needs exactly one of 'quantity' and 'quantity_delta'")
+                case (let quantity?, nil) where quantity < 0:
+                    throw APIError.badRequest("'\(item).quantity' must be >= 0")
+                case (nil, let delta?) where delta == 0:
+                    throw APIError.badRequest("'\(item).quantity_delta' must not be 0")
+                default:
+                    return SubscriptionQuantityChange(
+                        startingAt: update.startingAt, quantity: update.quantity, quantityDelta: update.quantityDelta
+                    )
+                }
+            }
         )
     }
 }
