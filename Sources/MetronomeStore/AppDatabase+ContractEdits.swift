@@ -53,6 +53,10 @@ package struct ContractEdit: Sendable {
     package var addRecurringCommits: [RecurringCommitTerms]
     package var addProfessionalServices: [ProfessionalServiceTerms]
     package var updateRecurringCommits: [RecurringCommitUpdate]
+    /// A billing provider configuration to add to a contract that has none.
+    package var addBillingProviderConfigurationUpdate: ConfigurationUpdate?
+    /// A revenue system configuration to add to a contract that has none.
+    package var addRevenueSystemConfigurationUpdate: ConfigurationUpdate?
     /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
     /// it is); not kept in the history.
     package var allowEndingBeforeFinalizedInvoice: Bool
@@ -91,8 +95,12 @@ package struct ContractEdit: Sendable {
         addRecurringCommits: [RecurringCommitTerms] = [],
         addProfessionalServices: [ProfessionalServiceTerms] = [],
         updateRecurringCommits: [RecurringCommitUpdate] = [],
+        addBillingProviderConfigurationUpdate: ConfigurationUpdate? = nil,
+        addRevenueSystemConfigurationUpdate: ConfigurationUpdate? = nil,
         allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
+        self.addBillingProviderConfigurationUpdate = addBillingProviderConfigurationUpdate
+        self.addRevenueSystemConfigurationUpdate = addRevenueSystemConfigurationUpdate
         self.updateRecurringCommits = updateRecurringCommits
         self.addRecurringCommits = addRecurringCommits
         self.addProfessionalServices = addProfessionalServices
@@ -192,7 +200,9 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             updateSpendThreshold: changes.updateSpendThreshold, addResellerRoyalties: changes.addResellerRoyalties ?? [],
             addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? [],
             addRecurringCommits: changes.addRecurringCommits ?? [], addProfessionalServices: changes.addProfessionalServices ?? [],
-            updateRecurringCommits: changes.updateRecurringCommits ?? []
+            updateRecurringCommits: changes.updateRecurringCommits ?? [],
+            addBillingProviderConfigurationUpdate: changes.addBillingProviderConfigurationUpdate,
+            addRevenueSystemConfigurationUpdate: changes.addRevenueSystemConfigurationUpdate
         )
     }
 }
@@ -224,6 +234,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var addRecurringCommits: [RecurringCommitTerms]?
     var addProfessionalServices: [ProfessionalServiceTerms]?
     var updateRecurringCommits: [RecurringCommitUpdate]?
+    var addBillingProviderConfigurationUpdate: ConfigurationUpdate?
+    var addRevenueSystemConfigurationUpdate: ConfigurationUpdate?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -239,6 +251,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case addResellerRoyalties = "add_reseller_royalties", addSpendTrackers = "add_spend_trackers"
         case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
         case addProfessionalServices = "add_professional_services", updateRecurringCommits = "update_recurring_commits"
+        case addBillingProviderConfigurationUpdate = "add_billing_provider_configuration_update"
+        case addRevenueSystemConfigurationUpdate = "add_revenue_system_configuration_update"
     }
 
     /// The stored shape of what `edit` changes.
@@ -268,6 +282,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
         addRecurringCommits = edit.addRecurringCommits.isEmpty ? nil : edit.addRecurringCommits
         addProfessionalServices = edit.addProfessionalServices.isEmpty ? nil : edit.addProfessionalServices
         updateRecurringCommits = edit.updateRecurringCommits.isEmpty ? nil : edit.updateRecurringCommits
+        addBillingProviderConfigurationUpdate = edit.addBillingProviderConfigurationUpdate
+        addRevenueSystemConfigurationUpdate = edit.addRevenueSystemConfigurationUpdate
     }
 }
 
@@ -401,6 +417,7 @@ extension AppDatabase {
             edit.addProfessionalServices, contractId: record.id, customerId: record.customerId,
             list: "\(added)professional_services", db
         )
+        try applyConfigurationUpdates(edit, to: &record, db)
         for alias in edit.archiveSpendTrackers {
             guard record.spendTrackers.contains(where: { $0.alias == alias }) else {
                 throw StoreError.notFound("Spend tracker", alias)
@@ -413,6 +430,50 @@ extension AppDatabase {
             }
             _ = try activeCreditTypeRecord(id: tracker.creditTypeId, db)
             record.spendTrackers.append(tracker)
+        }
+    }
+
+    /// Adds `edit`'s billing provider and revenue system configurations to a contract that has
+    /// none, from the start of the statement period they name.
+    private static func applyConfigurationUpdates(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
+        func effectiveAt(_ update: ConfigurationUpdate, field: String) throws -> Timestamp {
+            guard let moment = record.statementCadence.start(of: update.effectiveAt, at: edit.timestamp) else {
+                throw StoreError.invalid(
+                    "'\(field).schedule.effective_at' \(update.effectiveAt.rawValue): contract \(record.id) has no "
+                        + (update.effectiveAt == .startOfCurrentPeriod ? "current" : "next") + " usage statement period"
+                )
+            }
+            return moment
+        }
+        if let update = edit.addBillingProviderConfigurationUpdate {
+            let field = "add_billing_provider_configuration_update"
+            guard record.billingProviderConfigurationId == nil else {
+                throw StoreError.invalid(
+                    "'\(field)': contract \(record.id) already has a billing provider configuration; only a contract without one "
+                        + "can be given one"
+                )
+            }
+            let moment = try effectiveAt(update, field: field)
+            record.billingProviderConfigurationId = try contractBillingProviderConfiguration(
+                customerId: record.customerId, id: update.configurationId, named: update.named,
+                field: "\(field).billing_provider_configuration", db
+            )
+            record.billingProviderConfigurationEffectiveAt = moment
+        }
+        if let update = edit.addRevenueSystemConfigurationUpdate {
+            let field = "add_revenue_system_configuration_update"
+            guard record.revenueSystemConfigurationId == nil else {
+                throw StoreError.invalid(
+                    "'\(field)': contract \(record.id) already has a revenue system configuration; only a contract without one "
+                        + "can be given one"
+                )
+            }
+            let moment = try effectiveAt(update, field: field)
+            record.revenueSystemConfigurationId = try contractRevenueSystemConfiguration(
+                customerId: record.customerId, id: update.configurationId, named: update.named,
+                field: "\(field).revenue_system_configuration", db
+            )
+            record.revenueSystemConfigurationEffectiveAt = moment
         }
     }
 

@@ -377,8 +377,6 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 
 
 REFUSED_EDIT_FIELDS = [
-    ("add_billing_provider_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
-    ("add_revenue_system_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
     ("update_subscriptions", [{"subscription_id": str(uuid.uuid4())}]),
 ]
 
