@@ -563,6 +563,12 @@ package struct ContractTerms: Sendable, Equatable {
     package var spendTrackers: [SpendTrackerTerms]
     /// The customer's billing provider configuration the contract's invoices go to.
     package var billingProviderConfigurationId: String?
+    /// When that configuration took effect, if an edit added it; nil: from the contract's start.
+    package var billingProviderConfigurationEffectiveAt: Timestamp?
+    /// The customer's revenue system configuration the contract's revenue is recognized in.
+    package var revenueSystemConfigurationId: String?
+    /// When that configuration took effect, if an edit added it; nil: from the contract's start.
+    package var revenueSystemConfigurationEffectiveAt: Timestamp?
     /// Whether invoice schedule items dated at the end of a usage statement's period go on that
     /// statement instead of invoices of their own (`scheduled_charges_on_usage_invoices` ALL).
     package var scheduledChargesOnUsageInvoices: Bool
@@ -624,6 +630,9 @@ package struct ContractTerms: Sendable, Equatable {
         resellerRoyalties: [ResellerRoyaltyTerms] = [],
         spendTrackers: [SpendTrackerTerms] = [],
         billingProviderConfigurationId: String? = nil,
+        billingProviderConfigurationEffectiveAt: Timestamp? = nil,
+        revenueSystemConfigurationId: String? = nil,
+        revenueSystemConfigurationEffectiveAt: Timestamp? = nil,
         scheduledChargesOnUsageInvoices: Bool = false,
         salesReferences: SalesReferences = SalesReferences()
     ) {
@@ -632,6 +641,9 @@ package struct ContractTerms: Sendable, Equatable {
         self.resellerRoyalties = resellerRoyalties
         self.spendTrackers = spendTrackers
         self.billingProviderConfigurationId = billingProviderConfigurationId
+        self.billingProviderConfigurationEffectiveAt = billingProviderConfigurationEffectiveAt
+        self.revenueSystemConfigurationId = revenueSystemConfigurationId
+        self.revenueSystemConfigurationEffectiveAt = revenueSystemConfigurationEffectiveAt
         self.scheduledChargesOnUsageInvoices = scheduledChargesOnUsageInvoices
         self.salesReferences = salesReferences
         self.multiplierOverridePrioritization = multiplierOverridePrioritization

@@ -44,6 +44,27 @@ package struct NewBillingProviderConfiguration: Sendable {
     }
 }
 
+/// A revenue system configuration to create, already validated by its endpoint.
+package struct NewRevenueSystemConfiguration: Sendable {
+    package var customerId: String
+    package var provider: String
+    /// Either a delivery method by kind, or the ID of one.
+    package var deliveryMethod: String?
+    package var deliveryMethodId: String?
+    package var configuration: JSONValue
+
+    /// A value with each stored property given.
+    package init(
+        customerId: String, provider: String, deliveryMethod: String? = nil, deliveryMethodId: String? = nil, configuration: JSONValue
+    ) {
+        self.customerId = customerId
+        self.provider = provider
+        self.deliveryMethod = deliveryMethod
+        self.deliveryMethodId = deliveryMethodId
+        self.configuration = configuration
+    }
+}
+
 extension AppDatabase {
     // MARK: - Legacy billing config
 
@@ -173,6 +194,22 @@ extension AppDatabase {
         return record
     }
 
+    // MARK: - Revenue system configurations
+
+    /// Several configurations of one provider and delivery method may coexist (a contract then
+    /// names one by ID), so no clash is checked.
+    package static func insertRevenueSystemConfiguration(
+        _ new: NewRevenueSystemConfiguration, now: Timestamp, _ db: Database
+    ) throws -> RevenueSystemConfigurationRecord {
+        let method = try deliveryMethod(kind: new.deliveryMethod, id: new.deliveryMethodId, db)
+        let record = RevenueSystemConfigurationRecord(
+            id: UUID().uuidString.lowercased(), customerId: new.customerId, provider: new.provider, deliveryMethodId: method.id,
+            configuration: new.configuration, createdAt: now
+        )
+        try record.insert(db)
+        return record
+    }
+
     /// The delivery method named by ID (which must exist) or by kind: Metronome's app sets one up
     /// per kind, so the emulator creates it on first use unless fixtures preloaded it.
     private static func deliveryMethod(kind: String?, id: String?, _ db: Database) throws -> DeliveryMethodRecord {
@@ -201,9 +238,9 @@ extension AppDatabase {
     /// The ID of the customer's live billing provider configuration a contract names, by `id` or
     /// by provider and delivery method (which must match exactly one); nil when it names none.
     static func contractBillingProviderConfiguration(
-        customerId: String, id: String?, named: (provider: String, deliveryMethod: String)?, _ db: Database
+        customerId: String, id: String?, named: (provider: String, deliveryMethod: String)?,
+        field: String = "billing_provider_configuration", _ db: Database
     ) throws -> String? {
-        let field = "billing_provider_configuration"
         let live = BillingProviderConfigurationRecord
             .filter(BillingProviderConfigurationRecord.Columns.customerId == customerId)
             .filter(BillingProviderConfigurationRecord.Columns.archivedAt == nil)
@@ -237,6 +274,50 @@ extension AppDatabase {
         for record in records {
             if let method = methodsById[record.deliveryMethodId] {
                 snapshots[record.id] = BillingProviderConfigurationSnapshot(record: record, deliveryMethod: method)
+            }
+        }
+        return snapshots
+    }
+
+    /// The ID of the customer's live revenue system configuration a contract names, by `id` or
+    /// by provider and delivery method (which must match exactly one); nil when it names none.
+    static func contractRevenueSystemConfiguration(
+        customerId: String, id: String?, named: (provider: String, deliveryMethod: String)?,
+        field: String = "revenue_system_configuration", _ db: Database
+    ) throws -> String? {
+        let live = RevenueSystemConfigurationRecord
+            .filter(RevenueSystemConfigurationRecord.Columns.customerId == customerId)
+            .filter(RevenueSystemConfigurationRecord.Columns.archivedAt == nil)
+        if let id {
+            guard try live.filter(RevenueSystemConfigurationRecord.Columns.id == id).fetchCount(db) == 1 else {
+                throw StoreError.invalid("'\(field).revenue_system_configuration_id' \(id) is not a live configuration of customer \(customerId)")
+            }
+            return id
+        }
+        guard let named else { return nil }
+        let methods = try DeliveryMethodRecord.filter(DeliveryMethodRecord.Columns.deliveryMethod == named.deliveryMethod)
+            .fetchAll(db).map(\.id)
+        let matches = try live.filter(RevenueSystemConfigurationRecord.Columns.provider == named.provider)
+            .filter(methods.contains(RevenueSystemConfigurationRecord.Columns.deliveryMethodId)).fetchAll(db)
+        guard matches.count == 1 else {
+            throw StoreError.invalid(
+                "'\(field)': customer \(customerId) has \(matches.count) live revenue system configurations for \(named.provider) "
+                    + "by \(named.deliveryMethod); exactly one is needed (or give revenue_system_configuration_id)"
+            )
+        }
+        return matches[0].id
+    }
+
+    /// The revenue system configurations `ids` with their delivery methods, archived ones included.
+    static func revenueSystemConfigurationSnapshots(ids: Set<String>, _ db: Database) throws -> [String: RevenueSystemConfigurationSnapshot] {
+        guard !ids.isEmpty else { return [:] }
+        let records = try RevenueSystemConfigurationRecord.filter(ids.contains(RevenueSystemConfigurationRecord.Columns.id)).fetchAll(db)
+        let methods = try DeliveryMethodRecord.filter(Set(records.map(\.deliveryMethodId)).contains(DeliveryMethodRecord.Columns.id)).fetchAll(db)
+        let methodsById = Dictionary(methods.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var snapshots: [String: RevenueSystemConfigurationSnapshot] = [:]
+        for record in records {
+            if let method = methodsById[record.deliveryMethodId] {
+                snapshots[record.id] = RevenueSystemConfigurationSnapshot(record: record, deliveryMethod: method)
             }
         }
         return snapshots

@@ -54,6 +54,10 @@ package struct ContractEdit: Sendable {
     package var addProfessionalServices: [ProfessionalServiceTerms]
     package var updateRecurringCommits: [RecurringCommitUpdate]
     package var updateSubscriptions: [SubscriptionUpdate]
+    /// A billing provider configuration to add to a contract that has none.
+    package var addBillingProviderConfigurationUpdate: ConfigurationUpdate?
+    /// A revenue system configuration to add to a contract that has none.
+    package var addRevenueSystemConfigurationUpdate: ConfigurationUpdate?
     /// Whether the new end may fall before the end of a finalized usage invoice (which stays as
     /// it is); not kept in the history.
     package var allowEndingBeforeFinalizedInvoice: Bool
@@ -93,9 +97,13 @@ package struct ContractEdit: Sendable {
         addProfessionalServices: [ProfessionalServiceTerms] = [],
         updateRecurringCommits: [RecurringCommitUpdate] = [],
         updateSubscriptions: [SubscriptionUpdate] = [],
+        addBillingProviderConfigurationUpdate: ConfigurationUpdate? = nil,
+        addRevenueSystemConfigurationUpdate: ConfigurationUpdate? = nil,
         allowEndingBeforeFinalizedInvoice: Bool = true
     ) {
         self.updateSubscriptions = updateSubscriptions
+        self.addBillingProviderConfigurationUpdate = addBillingProviderConfigurationUpdate
+        self.addRevenueSystemConfigurationUpdate = addRevenueSystemConfigurationUpdate
         self.updateRecurringCommits = updateRecurringCommits
         self.addRecurringCommits = addRecurringCommits
         self.addProfessionalServices = addProfessionalServices
@@ -196,7 +204,9 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             addSpendTrackers: changes.addSpendTrackers ?? [], archiveSpendTrackers: changes.archiveSpendTrackers ?? [],
             addRecurringCommits: changes.addRecurringCommits ?? [], addProfessionalServices: changes.addProfessionalServices ?? [],
             updateRecurringCommits: changes.updateRecurringCommits ?? [],
-            updateSubscriptions: changes.updateSubscriptions ?? []
+            updateSubscriptions: changes.updateSubscriptions ?? [],
+            addBillingProviderConfigurationUpdate: changes.addBillingProviderConfigurationUpdate,
+            addRevenueSystemConfigurationUpdate: changes.addRevenueSystemConfigurationUpdate
         )
     }
 }
@@ -229,6 +239,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var addProfessionalServices: [ProfessionalServiceTerms]?
     var updateRecurringCommits: [RecurringCommitUpdate]?
     var updateSubscriptions: [SubscriptionUpdate]?
+    var addBillingProviderConfigurationUpdate: ConfigurationUpdate?
+    var addRevenueSystemConfigurationUpdate: ConfigurationUpdate?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -245,6 +257,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case archiveSpendTrackers = "archive_spend_trackers", addRecurringCommits = "add_recurring_commits"
         case addProfessionalServices = "add_professional_services", updateRecurringCommits = "update_recurring_commits"
         case updateSubscriptions = "update_subscriptions"
+        case addBillingProviderConfigurationUpdate = "add_billing_provider_configuration_update"
+        case addRevenueSystemConfigurationUpdate = "add_revenue_system_configuration_update"
     }
 
     /// The stored shape of what `edit` changes.
@@ -275,6 +289,8 @@ package struct StoredContractEditChanges: Codable, Sendable {
         addProfessionalServices = edit.addProfessionalServices.isEmpty ? nil : edit.addProfessionalServices
         updateRecurringCommits = edit.updateRecurringCommits.isEmpty ? nil : edit.updateRecurringCommits
         updateSubscriptions = edit.updateSubscriptions.isEmpty ? nil : edit.updateSubscriptions
+        addBillingProviderConfigurationUpdate = edit.addBillingProviderConfigurationUpdate
+        addRevenueSystemConfigurationUpdate = edit.addRevenueSystemConfigurationUpdate
     }
 }
 
@@ -408,6 +424,7 @@ extension AppDatabase {
             edit.addProfessionalServices, contractId: record.id, customerId: record.customerId,
             list: "\(added)professional_services", db
         )
+        try applyConfigurationUpdates(edit, to: &record, db)
         for alias in edit.archiveSpendTrackers {
             guard record.spendTrackers.contains(where: { $0.alias == alias }) else {
                 throw StoreError.notFound("Spend tracker", alias)
@@ -420,6 +437,50 @@ extension AppDatabase {
             }
             _ = try activeCreditTypeRecord(id: tracker.creditTypeId, db)
             record.spendTrackers.append(tracker)
+        }
+    }
+
+    /// Adds `edit`'s billing provider and revenue system configurations to a contract that has
+    /// none, from the start of the statement period they name.
+    private static func applyConfigurationUpdates(_ edit: ContractEdit, to record: inout ContractRecord, _ db: Database) throws {
+        func effectiveAt(_ update: ConfigurationUpdate, field: String) throws -> Timestamp {
+            guard let moment = record.statementCadence.start(of: update.effectiveAt, at: edit.timestamp) else {
+                throw StoreError.invalid(
+                    "'\(field).schedule.effective_at' \(update.effectiveAt.rawValue): contract \(record.id) has no "
+                        + (update.effectiveAt == .startOfCurrentPeriod ? "current" : "next") + " usage statement period"
+                )
+            }
+            return moment
+        }
+        if let update = edit.addBillingProviderConfigurationUpdate {
+            let field = "add_billing_provider_configuration_update"
+            guard record.billingProviderConfigurationId == nil else {
+                throw StoreError.invalid(
+                    "'\(field)': contract \(record.id) already has a billing provider configuration; only a contract without one "
+                        + "can be given one"
+                )
+            }
+            let moment = try effectiveAt(update, field: field)
+            record.billingProviderConfigurationId = try contractBillingProviderConfiguration(
+                customerId: record.customerId, id: update.configurationId, named: update.named,
+                field: "\(field).billing_provider_configuration", db
+            )
+            record.billingProviderConfigurationEffectiveAt = moment
+        }
+        if let update = edit.addRevenueSystemConfigurationUpdate {
+            let field = "add_revenue_system_configuration_update"
+            guard record.revenueSystemConfigurationId == nil else {
+                throw StoreError.invalid(
+                    "'\(field)': contract \(record.id) already has a revenue system configuration; only a contract without one "
+                        + "can be given one"
+                )
+            }
+            let moment = try effectiveAt(update, field: field)
+            record.revenueSystemConfigurationId = try contractRevenueSystemConfiguration(
+                customerId: record.customerId, id: update.configurationId, named: update.named,
+                field: "\(field).revenue_system_configuration", db
+            )
+            record.revenueSystemConfigurationEffectiveAt = moment
         }
     }
 

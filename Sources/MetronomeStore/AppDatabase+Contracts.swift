@@ -16,12 +16,17 @@ package struct NewContract: Sendable {
     /// The customer's billing provider configuration to bill through, named by provider and
     /// delivery method rather than by ID (which goes in `terms`).
     package var billingProvider: (provider: String, deliveryMethod: String)?
+    /// The customer's revenue system configuration, named by provider and delivery method rather
+    /// than by ID (which goes in `terms`).
+    package var revenueSystem: (provider: String, deliveryMethod: String)?
 
     /// A value with each stored property given.
     package init(
         terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil,
-        professionalServices: [ProfessionalServiceTerms] = [], billingProvider: (provider: String, deliveryMethod: String)? = nil
+        professionalServices: [ProfessionalServiceTerms] = [], billingProvider: (provider: String, deliveryMethod: String)? = nil,
+        revenueSystem: (provider: String, deliveryMethod: String)? = nil
     ) {
+        self.revenueSystem = revenueSystem
         self.terms = terms
         self.rateCardAlias = rateCardAlias
         self.package = package
@@ -65,12 +70,16 @@ package struct ContractSnapshot: Sendable {
     package var professionalServices: [ProfessionalServiceTerms]
     /// The customer's billing provider configuration the contract bills through, if it names one.
     package var billingProviderConfiguration: BillingProviderConfigurationSnapshot?
+    /// The customer's revenue system configuration the contract names, if any.
+    package var revenueSystemConfiguration: RevenueSystemConfigurationSnapshot?
 
     /// A value with each stored property given.
     package init(
         seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp, edits: [ContractEdit] = [],
-        professionalServices: [ProfessionalServiceTerms] = [], billingProviderConfiguration: BillingProviderConfigurationSnapshot? = nil
+        professionalServices: [ProfessionalServiceTerms] = [], billingProviderConfiguration: BillingProviderConfigurationSnapshot? = nil,
+        revenueSystemConfiguration: RevenueSystemConfigurationSnapshot? = nil
     ) {
+        self.revenueSystemConfiguration = revenueSystemConfiguration
         self.billingProviderConfiguration = billingProviderConfiguration
         self.asOf = asOf
         self.seq = seq
@@ -209,6 +218,9 @@ extension AppDatabase {
             }
             terms.billingProviderConfigurationId = try Self.contractBillingProviderConfiguration(
                 customerId: terms.customerId, id: terms.billingProviderConfigurationId, named: new.billingProvider, db
+            )
+            terms.revenueSystemConfigurationId = try Self.contractRevenueSystemConfiguration(
+                customerId: terms.customerId, id: terms.revenueSystemConfigurationId, named: new.revenueSystem, db
             )
             for tracker in terms.spendTrackers { _ = try Self.activeCreditTypeRecord(id: tracker.creditTypeId, db) }
             for (index, royalty) in terms.resellerRoyalties.enumerated() {
@@ -539,11 +551,13 @@ extension AppDatabase {
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
         let professionalServices = try professionalServices(contractIds: records.map(\.id), db)
         let billingProviders = try billingProviderConfigurationSnapshots(ids: Set(records.compactMap(\.billingProviderConfigurationId)), db)
+        let revenueSystems = try revenueSystemConfigurationSnapshots(ids: Set(records.compactMap(\.revenueSystemConfigurationId)), db)
         return zip(records, contracts).map {
             ContractSnapshot(
                 seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now, edits: edits[$1.id] ?? [],
                 professionalServices: professionalServices[$1.id] ?? [],
-                billingProviderConfiguration: $1.billingProviderConfigurationId.flatMap { billingProviders[$0] }
+                billingProviderConfiguration: $1.billingProviderConfigurationId.flatMap { billingProviders[$0] },
+                revenueSystemConfiguration: $1.revenueSystemConfigurationId.flatMap { revenueSystems[$0] }
             )
         }
     }

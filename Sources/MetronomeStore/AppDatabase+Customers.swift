@@ -12,6 +12,7 @@ package struct NewCustomer: Sendable {
     package var customFields: [String: String]
     package var legacyBillingConfig: LegacyBillingConfig?
     package var billingProviderConfigurations: [NewBillingProviderConfiguration]
+    package var revenueSystemConfigurations: [NewRevenueSystemConfiguration]
 
     /// A value with each stored property given.
     package init(
@@ -20,7 +21,8 @@ package struct NewCustomer: Sendable {
         externalId: String? = nil,
         customFields: [String: String],
         legacyBillingConfig: LegacyBillingConfig? = nil,
-        billingProviderConfigurations: [NewBillingProviderConfiguration]
+        billingProviderConfigurations: [NewBillingProviderConfiguration],
+        revenueSystemConfigurations: [NewRevenueSystemConfiguration] = []
     ) {
         self.name = name
         self.ingestAliases = ingestAliases
@@ -28,6 +30,7 @@ package struct NewCustomer: Sendable {
         self.customFields = customFields
         self.legacyBillingConfig = legacyBillingConfig
         self.billingProviderConfigurations = billingProviderConfigurations
+        self.revenueSystemConfigurations = revenueSystemConfigurations
     }
 }
 
@@ -53,7 +56,7 @@ package struct CustomerFilter: Sendable {
 }
 
 extension AppDatabase {
-    /// Creates a customer with its aliases and any billing configurations sent with it.
+    /// Creates a customer with its aliases and any billing and revenue system configurations sent with it.
     package func createCustomer(_ new: NewCustomer, now: Timestamp) async throws -> CustomerSnapshot {
         try await writer.write { db in
             let id = UUID().uuidString.lowercased()
@@ -72,6 +75,11 @@ extension AppDatabase {
                 var configuration = configuration
                 configuration.customerId = id
                 _ = try Self.insertBillingProviderConfiguration(configuration, now: now, db)
+            }
+            for configuration in new.revenueSystemConfigurations {
+                var configuration = configuration
+                configuration.customerId = id
+                _ = try Self.insertRevenueSystemConfiguration(configuration, now: now, db)
             }
             return CustomerSnapshot(record: record, ingestAliases: new.ingestAliases)
         }

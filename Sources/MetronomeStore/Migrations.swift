@@ -580,6 +580,25 @@ extension AppDatabase {
                 CREATE INDEX commit_rollover_by_customer ON commit_rollover(customer_id, seq);
                 """)
         }
+        migrator.registerMigration("v21 revenue system configurations and contracts' configuration schedules") { db in
+            try db.execute(sql: """
+                CREATE TABLE customer_revenue_system_configuration (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE,
+                    provider TEXT NOT NULL,
+                    delivery_method_id TEXT NOT NULL REFERENCES delivery_method(id),
+                    configuration TEXT NOT NULL DEFAULT '{}',
+                    created_at INTEGER NOT NULL,
+                    archived_at INTEGER
+                );
+                CREATE INDEX revenue_system_configuration_by_customer
+                    ON customer_revenue_system_configuration(customer_id);
+                ALTER TABLE contract ADD COLUMN billing_provider_configuration_effective_at INTEGER;
+                ALTER TABLE contract ADD COLUMN revenue_system_configuration_id TEXT;
+                ALTER TABLE contract ADD COLUMN revenue_system_configuration_effective_at INTEGER;
+                """)
+        }
         return migrator
     }
 
@@ -712,6 +731,7 @@ extension AppDatabase {
         "usage_event_batch",
         "billable_metric",
         "named_schedule_segment",
+        "customer_revenue_system_configuration",
         "customer_billing_provider_configuration",
         "delivery_method",
         "customer_billing_config",

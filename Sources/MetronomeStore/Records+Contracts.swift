@@ -33,6 +33,9 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var resellerRoyalties: [ResellerRoyaltyTerms]
     package var spendTrackers: [SpendTrackerTerms]
     package var billingProviderConfigurationId: String?
+    package var billingProviderConfigurationEffectiveAt: Timestamp?
+    package var revenueSystemConfigurationId: String?
+    package var revenueSystemConfigurationEffectiveAt: Timestamp?
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: ContractTerms.SalesReferences
 
@@ -56,6 +59,9 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         case recurringCommits = "recurring_commits", prepaidBalanceThreshold = "prepaid_balance_threshold"
         case spendThreshold = "spend_threshold", resellerRoyalties = "reseller_royalties"
         case billingProviderConfigurationId = "billing_provider_configuration_id", spendTrackers = "spend_trackers"
+        case billingProviderConfigurationEffectiveAt = "billing_provider_configuration_effective_at"
+        case revenueSystemConfigurationId = "revenue_system_configuration_id"
+        case revenueSystemConfigurationEffectiveAt = "revenue_system_configuration_effective_at"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", salesReferences = "sales_references"
     }
 
@@ -91,6 +97,9 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         resellerRoyalties = terms.resellerRoyalties
         spendTrackers = terms.spendTrackers
         billingProviderConfigurationId = terms.billingProviderConfigurationId
+        billingProviderConfigurationEffectiveAt = terms.billingProviderConfigurationEffectiveAt
+        revenueSystemConfigurationId = terms.revenueSystemConfigurationId
+        revenueSystemConfigurationEffectiveAt = terms.revenueSystemConfigurationEffectiveAt
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         salesReferences = terms.salesReferences
     }
@@ -107,6 +116,9 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             archivedAt: archivedAt, multiplierOverridePrioritization: multiplierOverridePrioritization, usageFilters: usageFilters,
             recurringCommits: recurringCommits, prepaidBalanceThreshold: prepaidBalanceThreshold, spendThreshold: spendThreshold,
             resellerRoyalties: resellerRoyalties, spendTrackers: spendTrackers, billingProviderConfigurationId: billingProviderConfigurationId,
+            billingProviderConfigurationEffectiveAt: billingProviderConfigurationEffectiveAt,
+            revenueSystemConfigurationId: revenueSystemConfigurationId,
+            revenueSystemConfigurationEffectiveAt: revenueSystemConfigurationEffectiveAt,
             scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
         )
     }

@@ -262,6 +262,66 @@ package struct BillingProviderConfigurationSnapshot: Sendable {
     }
 }
 
+/// A row of `customer_revenue_system_configuration`: where a customer's revenue is recognized.
+package struct RevenueSystemConfigurationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "customer_revenue_system_configuration"
+    package var seq: Int64?
+    package var id: String
+    package var customerId: String
+    package var provider: String
+    package var deliveryMethodId: String
+    package var configuration: JSONValue
+    package var createdAt: Timestamp
+    package var archivedAt: Timestamp?
+
+    package enum Columns {
+        package static let seq = Column(CodingKeys.seq)
+        package static let id = Column(CodingKeys.id)
+        package static let customerId = Column(CodingKeys.customerId)
+        package static let provider = Column(CodingKeys.provider)
+        package static let deliveryMethodId = Column(CodingKeys.deliveryMethodId)
+        package static let archivedAt = Column(CodingKeys.archivedAt)
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case seq, id, customerId = "customer_id", provider, deliveryMethodId = "delivery_method_id", configuration
+        case createdAt = "created_at", archivedAt = "archived_at"
+    }
+
+    /// A value with each stored property given.
+    package init(
+        seq: Int64? = nil,
+        id: String,
+        customerId: String,
+        provider: String,
+        deliveryMethodId: String,
+        configuration: JSONValue,
+        createdAt: Timestamp,
+        archivedAt: Timestamp? = nil
+    ) {
+        self.seq = seq
+        self.id = id
+        self.customerId = customerId
+        self.provider = provider
+        self.deliveryMethodId = deliveryMethodId
+        self.configuration = configuration
+        self.createdAt = createdAt
+        self.archivedAt = archivedAt
+    }
+}
+
+/// A revenue system configuration with its delivery method, as a contract shows it.
+package struct RevenueSystemConfigurationSnapshot: Sendable {
+    package var record: RevenueSystemConfigurationRecord
+    package var deliveryMethod: DeliveryMethodRecord
+
+    /// A value with each stored property given.
+    package init(record: RevenueSystemConfigurationRecord, deliveryMethod: DeliveryMethodRecord) {
+        self.record = record
+        self.deliveryMethod = deliveryMethod
+    }
+}
+
 /// A row of `named_schedule_segment`: one segment of a customer's, contract's or rate card's
 /// named schedule.
 package struct NamedScheduleSegmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {

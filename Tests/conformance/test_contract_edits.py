@@ -376,23 +376,6 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 # ====================================================================== refusals
 
 
-REFUSED_EDIT_FIELDS = [
-    ("add_billing_provider_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
-    ("add_revenue_system_configuration_update", {"schedule": {"effective_at": "START_OF_CURRENT_PERIOD"}}),
-]
-
-
-@pytest.mark.parametrize("field,value", REFUSED_EDIT_FIELDS, ids=[f for f, _ in REFUSED_EDIT_FIELDS])
-def test_each_unsupported_edit_field_is_refused_by_name_and_changes_nothing(client, http, field, value):
-    c, contract_id = setup(client, http, name="Kept")
-    r = http.post("/v2/contracts/edit", json={
-        "customer_id": c, "contract_id": contract_id, "update_contract_name": "Changed", field: value})
-    body = assert_error_response(r, 400)
-    assert field in body["message"] and "not supported" in body["message"]
-    assert v2(client, c, contract_id).name == "Kept"
-    assert history(client, c, contract_id) == []
-
-
 REFUSED_NESTED = [
     ("add_commits", "payment_gate_config", {"payment_gate_type": "NONE"}),
     ("add_commits", "temporary_id", "t1"),

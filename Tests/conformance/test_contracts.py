@@ -434,7 +434,6 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("revenue_system_configuration", {"provider": "netsuite", "delivery_method": "direct_to_billing_provider"}),
     ("hierarchy_configuration", {"parent": {"contract_id": "6a37bb88-8538-48c5-b37b-a41c836328bd",
                                             "customer_id": "6a37bb88-8538-48c5-b37b-a41c836328bd"}}),
 ])

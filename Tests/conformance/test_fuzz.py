@@ -774,6 +774,10 @@ def valid_requests(w: World) -> Dict[Tuple[str, str], Tuple[Dict[str, str], Any]
                 {"billing_provider": "stripe", "delivery_method": "direct_to_billing_provider",
                  "configuration": {"stripe_customer_id": "cus_1"}, "tax_provider": "anrok"}
             ],
+            "customer_revenue_system_configurations": [
+                {"provider": "netsuite", "delivery_method": "direct_to_billing_provider",
+                 "configuration": {"netsuite_customer_id": "42"}}
+            ],
         }),
         ("GET", "/v1/customers/{customer_id}"): ({}, NO_BODY),
         ("POST", "/v1/customers/archive"): ({}, {"id": cid}),

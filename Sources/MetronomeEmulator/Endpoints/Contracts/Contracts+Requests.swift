@@ -288,14 +288,16 @@ struct CreateContractRequest: Decodable {
     var spendThresholdConfiguration: BodyWithFields<SpendThresholdBody>?
     var resellerRoyalties: [ResellerRoyaltyBody]?
     var billingProviderConfiguration: BillingProviderChoice?
+    var revenueSystemConfiguration: RevenueSystemChoice?
     var spendTrackers: [SpendTrackerBody]?
     var scheduledChargesOnUsageInvoices: ScheduledChargesOnUsageInvoices?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
     var netsuiteSalesOrderId: String?
 
-    /// `billing_provider_configuration`: a configuration of the customer's, by ID or by provider
-    /// and delivery method.
+    /// `billing_provider_configuration` (and its namesake in v2 edit's
+    /// `add_billing_provider_configuration_update`): a configuration of the customer's, by ID or by
+    /// provider and delivery method.
     struct BillingProviderChoice: Decodable {
         var billingProvider: BillingProviderType?
         var billingProviderConfigurationId: String?
@@ -307,8 +309,9 @@ struct CreateContractRequest: Decodable {
         }
 
         /// The configuration's ID, or its provider and delivery method; checked.
-        func choice() throws -> (id: String?, named: (provider: String, deliveryMethod: String)?) {
-            let field = "billing_provider_configuration"
+        func choice(field: String = "billing_provider_configuration") throws -> (
+            id: String?, named: (provider: String, deliveryMethod: String)?
+        ) {
             switch (billingProviderConfigurationId, billingProvider, deliveryMethod) {
             case (let id?, nil, nil): return (try Validate.id(id, field: "\(field).billing_provider_configuration_id"), nil)
             case (nil, let provider?, let method?): return (nil, (provider.rawValue, method.rawValue))
@@ -322,9 +325,36 @@ struct CreateContractRequest: Decodable {
         }
     }
 
+    /// `revenue_system_configuration` (and its namesake in v2 edit's
+    /// `add_revenue_system_configuration_update`): a configuration of the customer's, by ID or by
+    /// provider and delivery method.
+    struct RevenueSystemChoice: Decodable {
+        var provider: RevenueSystemProvider?
+        var revenueSystemConfigurationId: String?
+        var deliveryMethod: DeliveryMethod?
+
+        enum CodingKeys: String, CodingKey {
+            case provider, revenueSystemConfigurationId = "revenue_system_configuration_id", deliveryMethod = "delivery_method"
+        }
+
+        /// The configuration's ID, or its provider and delivery method; checked.
+        func choice(field: String = "revenue_system_configuration") throws -> (
+            id: String?, named: (provider: String, deliveryMethod: String)?
+        ) {
+            switch (revenueSystemConfigurationId, provider, deliveryMethod) {
+            case (let id?, nil, nil): return (try Validate.id(id, field: "\(field).revenue_system_configuration_id"), nil)
+            case (nil, let provider?, let method?): return (nil, (provider.rawValue, method.rawValue))
+            case (_?, _, _):
+                throw APIError.badRequest("'\(field)': give revenue_system_configuration_id, or provider and delivery_method, not both")
+            default:
+                throw APIError.badRequest("'\(field)' needs revenue_system_configuration_id, or provider and delivery_method")
+            }
+        }
+    }
+
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
     static let unsupportedFields = [
-        "hierarchy_configuration", "revenue_system_configuration",
+        "hierarchy_configuration",
     ]
 
     /// Refuses, by name, what the items of the body give that the emulator does not honour yet.
@@ -368,6 +398,7 @@ struct CreateContractRequest: Decodable {
         case prepaidBalanceThresholdConfiguration = "prepaid_balance_threshold_configuration"
         case spendThresholdConfiguration = "spend_threshold_configuration", resellerRoyalties = "reseller_royalties"
         case billingProviderConfiguration = "billing_provider_configuration", spendTrackers = "spend_trackers"
+        case revenueSystemConfiguration = "revenue_system_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }

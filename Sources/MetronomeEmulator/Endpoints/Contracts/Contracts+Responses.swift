@@ -21,7 +21,12 @@ struct ContractWire: Encodable {
     var prepaidBalanceThresholdConfiguration: PrepaidBalanceThresholdWire?
     var spendThresholdConfiguration: SpendThresholdWire?
     var scheduledChargesOnUsageInvoices: String?
+    /// The billing provider configuration in effect at the snapshot's moment.
     var customerBillingProviderConfiguration: BillingProviderConfigurationWire?
+    /// Not in v1's shape; v2 shows it.
+    var billingProviderConfigurationSchedule: [BillingProviderConfigurationScheduleWire] = []
+    /// Not in v1's shape; v2 shows it.
+    var revenueSystemConfigurationSchedule: [RevenueSystemConfigurationScheduleWire] = []
     /// Not in v1's shape; v2 shows it.
     var multiplierOverridePrioritization = MultiplierOverridePrioritization.lowestMultiplier
     /// Each filter until the next starts, or the contract ends. Not in v1's shape; v2 shows it.
@@ -71,7 +76,26 @@ struct ContractWire: Encodable {
         prepaidBalanceThresholdConfiguration = current.prepaidBalanceThresholdConfiguration
         scheduledChargesOnUsageInvoices = current.scheduledChargesOnUsageInvoices
         spendThresholdConfiguration = current.spendThresholdConfiguration
-        customerBillingProviderConfiguration = snapshot.billingProviderConfiguration.map(BillingProviderConfigurationWire.init)
+        if let billingProvider = snapshot.billingProviderConfiguration {
+            let effectiveAt = terms.billingProviderConfigurationEffectiveAt ?? terms.startingAt
+            billingProviderConfigurationSchedule = [
+                BillingProviderConfigurationScheduleWire(
+                    billingProviderConfiguration: BillingProviderConfigurationWire(billingProvider), effectiveAt: effectiveAt
+                ),
+            ]
+            // One given on create shows from the first; one an edit added, once it is in effect.
+            if terms.billingProviderConfigurationEffectiveAt.map({ $0 <= snapshot.asOf }) ?? true {
+                customerBillingProviderConfiguration = BillingProviderConfigurationWire(billingProvider)
+            }
+        }
+        revenueSystemConfigurationSchedule = snapshot.revenueSystemConfiguration.map { revenueSystem in
+            [
+                RevenueSystemConfigurationScheduleWire(
+                    revenueSystemConfiguration: RevenueSystemConfigurationWire(revenueSystem),
+                    effectiveAt: terms.revenueSystemConfigurationEffectiveAt ?? terms.startingAt
+                ),
+            ]
+        } ?? []
     }
 }
 

@@ -87,6 +87,7 @@ struct ContractsEndpoints {
             throw APIError.badRequest(error.message)
         }
         let billingProvider = try body.billingProviderConfiguration?.choice()
+        let revenueSystem = try body.revenueSystemConfiguration?.choice()
         let terms = ContractTerms(
             id: id, customerId: customerId, name: try body.name.map { try Validate.name($0) }, startingAt: body.startingAt,
             endingBefore: body.endingBefore, rateCardId: try body.rateCardId.map { try Validate.id($0, field: "rate_card_id") },
@@ -135,6 +136,7 @@ struct ContractsEndpoints {
             },
             spendTrackers: try SpendTrackerBody.terms(body.spendTrackers ?? []),
             billingProviderConfigurationId: billingProvider?.id,
+            revenueSystemConfigurationId: revenueSystem?.id,
             scheduledChargesOnUsageInvoices: body.scheduledChargesOnUsageInvoices == .all,
             salesReferences: .init(
                 totalContractValue: body.totalContractValue, salesforceOpportunityId: body.salesforceOpportunityId,
@@ -159,7 +161,7 @@ struct ContractsEndpoints {
         }
         let created = try await database.createContract(NewContract(
             terms: terms, rateCardAlias: body.rateCardAlias, package: package, professionalServices: professionalServices,
-            billingProvider: billingProvider?.named
+            billingProvider: billingProvider?.named, revenueSystem: revenueSystem?.named
         ))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }

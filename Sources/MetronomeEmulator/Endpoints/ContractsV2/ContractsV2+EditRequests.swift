@@ -298,11 +298,59 @@ struct EditContractRequest: Decodable {
     var updateRecurringCommits: [RecurringCommitEditBody]?
     var updateRecurringCredits: [RecurringCommitEditBody]?
     var updateSubscriptions: [SubscriptionEditBody]?
+    var addBillingProviderConfigurationUpdate: BillingProviderConfigurationUpdateBody?
+    var addRevenueSystemConfigurationUpdate: RevenueSystemConfigurationUpdateBody?
 
-    /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
-    static let unsupportedFields = [
-        "add_billing_provider_configuration_update", "add_revenue_system_configuration_update",
-    ]
+    /// `schedule` of a configuration update: when the configuration takes effect.
+    struct ConfigurationScheduleBody: Decodable {
+        var effectiveAt: ConfigurationEffectiveAt
+
+        enum CodingKeys: String, CodingKey {
+            case effectiveAt = "effective_at"
+        }
+    }
+
+    /// `add_billing_provider_configuration_update`.
+    struct BillingProviderConfigurationUpdateBody: Decodable {
+        var billingProviderConfiguration: CreateContractRequest.BillingProviderChoice
+        var schedule: ConfigurationScheduleBody
+
+        enum CodingKeys: String, CodingKey {
+            case billingProviderConfiguration = "billing_provider_configuration", schedule
+        }
+
+        /// The update, its configuration checked to be named one way.
+        func update() throws -> ConfigurationUpdate {
+            let choice = try billingProviderConfiguration.choice(
+                field: "add_billing_provider_configuration_update.billing_provider_configuration"
+            )
+            return ConfigurationUpdate(
+                configurationId: choice.id, provider: choice.named?.provider, deliveryMethod: choice.named?.deliveryMethod,
+                effectiveAt: schedule.effectiveAt
+            )
+        }
+    }
+
+    /// `add_revenue_system_configuration_update`.
+    struct RevenueSystemConfigurationUpdateBody: Decodable {
+        var revenueSystemConfiguration: CreateContractRequest.RevenueSystemChoice
+        var schedule: ConfigurationScheduleBody
+
+        enum CodingKeys: String, CodingKey {
+            case revenueSystemConfiguration = "revenue_system_configuration", schedule
+        }
+
+        /// The update, its configuration checked to be named one way.
+        func update() throws -> ConfigurationUpdate {
+            let choice = try revenueSystemConfiguration.choice(
+                field: "add_revenue_system_configuration_update.revenue_system_configuration"
+            )
+            return ConfigurationUpdate(
+                configurationId: choice.id, provider: choice.named?.provider, deliveryMethod: choice.named?.deliveryMethod,
+                effectiveAt: schedule.effectiveAt
+            )
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", addCommits = "add_commits", addCredits = "add_credits"
@@ -323,6 +371,8 @@ struct EditContractRequest: Decodable {
         case addRecurringCredits = "add_recurring_credits", addProfessionalServices = "add_professional_services"
         case updateRecurringCommits = "update_recurring_commits", updateRecurringCredits = "update_recurring_credits"
         case updateSubscriptions = "update_subscriptions"
+        case addBillingProviderConfigurationUpdate = "add_billing_provider_configuration_update"
+        case addRevenueSystemConfigurationUpdate = "add_revenue_system_configuration_update"
     }
 
     init(from decoder: any Decoder) throws {
@@ -370,11 +420,17 @@ struct EditContractRequest: Decodable {
         addProfessionalServices = try container.decodeIfPresent([ProfessionalServiceBody].self, forKey: .addProfessionalServices)
         updateRecurringCommits = try container.decodeIfPresent([RecurringCommitEditBody].self, forKey: .updateRecurringCommits)
         updateRecurringCredits = try container.decodeIfPresent([RecurringCommitEditBody].self, forKey: .updateRecurringCredits)
+        addBillingProviderConfigurationUpdate = try container.decodeIfPresent(
+            BillingProviderConfigurationUpdateBody.self, forKey: .addBillingProviderConfigurationUpdate
+        )
+        addRevenueSystemConfigurationUpdate = try container.decodeIfPresent(
+            RevenueSystemConfigurationUpdateBody.self, forKey: .addRevenueSystemConfigurationUpdate
+        )
     }
 
-    /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
+    /// Throws a 400 naming the first nested field the emulator does not take (it takes every
+    /// top-level one).
     static func refuseUnsupported(_ decoded: BodyWithFields<EditContractRequest>) throws {
-        try decoded.refuse(unsupportedFields)
         for field in ["add_commits", "add_credits"] {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
@@ -488,6 +544,8 @@ struct EditContractRequest: Decodable {
             updateSubscriptions: try (updateSubscriptions ?? []).enumerated().map { index, change in
                 try change.update(field: "update_subscriptions[\(index)]")
             },
+            addBillingProviderConfigurationUpdate: try addBillingProviderConfigurationUpdate?.update(),
+            addRevenueSystemConfigurationUpdate: try addRevenueSystemConfigurationUpdate?.update(),
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
         )
     }

@@ -38,6 +38,8 @@ struct ContractV2Wire: Encodable {
     var resellerRoyalties: [ResellerRoyaltiesV2Wire]
     var spendTrackers: [SpendTrackerWire]
     var customerBillingProviderConfiguration: BillingProviderConfigurationWire?
+    var billingProviderConfigurationSchedule: [BillingProviderConfigurationScheduleWire]
+    var revenueSystemConfigurationSchedule: [RevenueSystemConfigurationScheduleWire]
     var scheduledChargesOnUsageInvoices: String?
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
@@ -58,6 +60,8 @@ struct ContractV2Wire: Encodable {
         case resellerRoyalties = "reseller_royalties", customerBillingProviderConfiguration = "customer_billing_provider_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case billingProviderConfigurationSchedule = "billing_provider_configuration_schedule"
+        case revenueSystemConfigurationSchedule = "revenue_system_configuration_schedule"
     }
 
     /// The v2 shape of v1's `contract`: its `current` terms, lifted to the top level. v2's
@@ -95,6 +99,8 @@ struct ContractV2Wire: Encodable {
         resellerRoyalties = ResellerRoyaltiesV2Wire.grouped(terms.resellerRoyalties)
         spendTrackers = terms.spendTrackers
         customerBillingProviderConfiguration = contract.customerBillingProviderConfiguration
+        billingProviderConfigurationSchedule = contract.billingProviderConfigurationSchedule
+        revenueSystemConfigurationSchedule = contract.revenueSystemConfigurationSchedule
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         totalContractValue = terms.totalContractValue
         salesforceOpportunityId = terms.salesforceOpportunityId
@@ -107,5 +113,86 @@ struct ContractV2Wire: Encodable {
         rateCardId = terms.rateCardId
         uniquenessKey = contract.uniquenessKey
         archivedAt = contract.archivedAt
+    }
+}
+
+// MARK: - Configuration schedules
+
+/// One segment of `billing_provider_configuration_schedule`: the configuration from
+/// `effective_at` until the next segment's (null: the last).
+struct BillingProviderConfigurationScheduleWire: Encodable {
+    var billingProviderConfiguration: BillingProviderConfigurationWire?
+    var effectiveAt: Timestamp
+    var effectiveUntil: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case billingProviderConfiguration = "billing_provider_configuration", effectiveAt = "effective_at"
+        case effectiveUntil = "effective_until"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(billingProviderConfiguration, forKey: .billingProviderConfiguration)
+        try container.encode(effectiveAt, forKey: .effectiveAt)
+        try container.encode(effectiveUntil, forKey: .effectiveUntil)
+    }
+}
+
+/// One segment of `revenue_system_configuration_schedule`, as the billing provider one.
+struct RevenueSystemConfigurationScheduleWire: Encodable {
+    var revenueSystemConfiguration: RevenueSystemConfigurationWire?
+    var effectiveAt: Timestamp
+    var effectiveUntil: Timestamp?
+
+    enum CodingKeys: String, CodingKey {
+        case revenueSystemConfiguration = "revenue_system_configuration", effectiveAt = "effective_at"
+        case effectiveUntil = "effective_until"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(revenueSystemConfiguration, forKey: .revenueSystemConfiguration)
+        try container.encode(effectiveAt, forKey: .effectiveAt)
+        try container.encode(effectiveUntil, forKey: .effectiveUntil)
+    }
+}
+
+/// A customer's revenue system configuration, as a contract shows it.
+struct RevenueSystemConfigurationWire: Encodable {
+    var id: String
+    var archivedAt: Timestamp?
+    var configuration: JSONValue
+    var customerId: String
+    var deliveryMethod: String
+    var deliveryMethodConfiguration: JSONValue
+    var deliveryMethodId: String
+    var provider: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, archivedAt = "archived_at", configuration, customerId = "customer_id", deliveryMethod = "delivery_method"
+        case deliveryMethodConfiguration = "delivery_method_configuration", deliveryMethodId = "delivery_method_id", provider
+    }
+
+    init(_ snapshot: RevenueSystemConfigurationSnapshot) {
+        id = snapshot.record.id
+        archivedAt = snapshot.record.archivedAt
+        configuration = snapshot.record.configuration
+        customerId = snapshot.record.customerId
+        deliveryMethod = snapshot.deliveryMethod.deliveryMethod
+        deliveryMethodConfiguration = snapshot.deliveryMethod.configuration
+        deliveryMethodId = snapshot.deliveryMethod.id
+        provider = snapshot.record.provider
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(archivedAt, forKey: .archivedAt)
+        try container.encode(configuration, forKey: .configuration)
+        try container.encode(customerId, forKey: .customerId)
+        try container.encode(deliveryMethod, forKey: .deliveryMethod)
+        try container.encode(deliveryMethodConfiguration, forKey: .deliveryMethodConfiguration)
+        try container.encode(deliveryMethodId, forKey: .deliveryMethodId)
+        try container.encode(provider, forKey: .provider)
     }
 }

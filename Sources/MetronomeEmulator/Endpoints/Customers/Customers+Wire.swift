@@ -107,14 +107,13 @@ struct CreateCustomerRequest: Decodable {
     var customFields: [String: String]?
     var billingConfig: LegacyBillingConfigBody?
     var customerBillingProviderConfigurations: [CustomerBillingProviderConfigurationBody]?
-
-    /// Fields the emulator does not support yet: no endpoint reads a revenue system configuration.
-    static let unsupportedFields = ["customer_revenue_system_configurations"]
+    var customerRevenueSystemConfigurations: [CustomerRevenueSystemConfigurationBody]?
 
     enum CodingKeys: String, CodingKey {
         case name, ingestAliases = "ingest_aliases", externalId = "external_id", customFields = "custom_fields"
         case billingConfig = "billing_config"
         case customerBillingProviderConfigurations = "customer_billing_provider_configurations"
+        case customerRevenueSystemConfigurations = "customer_revenue_system_configurations"
     }
 
     /// The aliases the customer will hold: `external_id` first, then `ingest_aliases`, each once.
@@ -187,6 +186,30 @@ struct CustomerBillingProviderConfigurationBody: Decodable {
     }
 }
 
+/// One item of `customer_revenue_system_configurations` on customer create.
+struct CustomerRevenueSystemConfigurationBody: Decodable {
+    var provider: RevenueSystemProvider
+    var configuration: [String: JSONValue]?
+    var deliveryMethod: DeliveryMethod?
+    var deliveryMethodId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case provider, configuration, deliveryMethod = "delivery_method", deliveryMethodId = "delivery_method_id"
+    }
+
+    /// The configuration to store for `customerId`.
+    func validated(customerId: String, field: String) throws -> NewRevenueSystemConfiguration {
+        guard deliveryMethod != nil || deliveryMethodId != nil else {
+            throw APIError.badRequest("\(field): either 'delivery_method' or 'delivery_method_id' is required")
+        }
+        return NewRevenueSystemConfiguration(
+            customerId: customerId, provider: provider.rawValue, deliveryMethod: deliveryMethod?.rawValue,
+            deliveryMethodId: try deliveryMethodId.map { try Validate.id($0, field: "\(field).delivery_method_id") },
+            configuration: .object(configuration ?? [:])
+        )
+    }
+}
+
 /// The body of `POST /v1/customers/archive`.
 struct ArchiveCustomerRequest: Decodable {
     var id: String
@@ -236,6 +259,11 @@ enum BillingProviderType: String, WireEnum {
     case workday
     case gcpMarketplace = "gcp_marketplace"
     case metronome
+}
+
+/// Metronome's revenue systems.
+enum RevenueSystemProvider: String, WireEnum {
+    case netsuite
 }
 
 /// How invoices reach a billing provider.

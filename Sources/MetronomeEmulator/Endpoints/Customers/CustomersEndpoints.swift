@@ -26,15 +26,16 @@ struct CustomersEndpoints {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let decoded = try await request.decodeJSON(as: BodyWithFields<CreateCustomerRequest>.self, context: context)
-        try decoded.refuse(CreateCustomerRequest.unsupportedFields)
-        let body = decoded.value
+        let body = try await request.decodeJSON(as: CreateCustomerRequest.self, context: context)
         if let externalId = body.externalId {
             try Validate.length(externalId, field: "external_id", Limits.identifierLength)
         }
         let configurations = try (body.customerBillingProviderConfigurations ?? []).enumerated().map { index, item in
             // The customer ID is filled in by the store once the customer exists.
             try item.validated(customerId: "", field: "customer_billing_provider_configurations[\(index)]")
+        }
+        let revenueSystems = try (body.customerRevenueSystemConfigurations ?? []).enumerated().map { index, item in
+            try item.validated(customerId: "", field: "customer_revenue_system_configurations[\(index)]")
         }
         let new = NewCustomer(
             name: try Validate.name(body.name),
@@ -47,7 +48,8 @@ struct CustomersEndpoints {
                 }
                 return try LegacyBillingConfig(billingProviderType: type.rawValue, body: config)
             },
-            billingProviderConfigurations: configurations
+            billingProviderConfigurations: configurations,
+            revenueSystemConfigurations: revenueSystems
         )
         let customer = try await database.createCustomer(new, now: clock.now())
         return try JSONResponse.ok(DataEnvelope(data: CustomerWire(customer)))
