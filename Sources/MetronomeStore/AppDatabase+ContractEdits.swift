@@ -686,6 +686,31 @@ extension AppDatabase {
         }
     }
 
+    /// Removes the invoice schedule items of contract `contractId`'s postpaid commits dated from
+    /// `start` on, which a renewal asks for with `future_invoice_behavior.trueup` REMOVE, and
+    /// voids their drafts. An item already on a finalized invoice stays: those never change.
+    static func removeTrueUps(of contractId: String, from start: Timestamp, customerId: String, _ db: Database) throws {
+        let drafts = try scheduledDrafts(customerId: customerId, db)
+        let finalized = Set(try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+            .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
+            .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+            .fetchAll(db).map(\.sourceId))
+        let commits = try CommitRecord.filter(CommitRecord.Columns.contractId == contractId)
+            .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db)
+        for stored in commits {
+            var terms = stored.terms
+            guard terms.kind == .commit, terms.type == .postpaid, var schedule = terms.invoiceSchedule else { continue }
+            let kept = schedule.items.filter { $0.timestamp < start || finalized.contains($0.id) }
+            guard kept.count < schedule.items.count else { continue }
+            schedule.items = kept
+            terms.invoiceSchedule = schedule
+            var record = CommitRecord(terms)
+            record.seq = stored.seq
+            try record.update(db)
+        }
+        try voidOrphaned(drafts, customerId: customerId, db)
+    }
+
     /// The customer's draft scheduled invoices, each with what it shows before an edit.
     private static func scheduledDrafts(customerId: String, _ db: Database) throws -> [(InvoiceRecord, InvoiceDocument)] {
         try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)

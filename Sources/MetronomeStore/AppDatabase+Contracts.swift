@@ -19,14 +19,18 @@ package struct NewContract: Sendable {
     /// The customer's revenue system configuration, named by provider and delivery method rather
     /// than by ID (which goes in `terms`).
     package var revenueSystem: (provider: String, deliveryMethod: String)?
+    /// Whether the true-ups of the renewed contract's postpaid commits dated from this contract's
+    /// start are removed (`future_invoice_behavior.trueup` REMOVE) rather than billed as they are.
+    package var removesFutureTrueUps: Bool
 
     /// A value with each stored property given.
     package init(
         terms: ContractTerms, rateCardAlias: String? = nil, package: PackageReference? = nil,
         professionalServices: [ProfessionalServiceTerms] = [], billingProvider: (provider: String, deliveryMethod: String)? = nil,
-        revenueSystem: (provider: String, deliveryMethod: String)? = nil
+        revenueSystem: (provider: String, deliveryMethod: String)? = nil, removesFutureTrueUps: Bool = false
     ) {
         self.revenueSystem = revenueSystem
+        self.removesFutureTrueUps = removesFutureTrueUps
         self.terms = terms
         self.rateCardAlias = rateCardAlias
         self.package = package
@@ -207,6 +211,9 @@ extension AppDatabase {
                 }
                 from.transitions.append(StoredTransition(transition))
                 try from.update(db)
+                if new.removesFutureTrueUps {
+                    try Self.removeTrueUps(of: from.id, from: terms.startingAt, customerId: terms.customerId, db)
+                }
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
             for filter in terms.usageFilters { try Self.checkUsageFilter(filter, rateCardId: terms.rateCardId, db) }

@@ -474,12 +474,10 @@ def test_nested_fields_not_honoured_yet_are_refused_by_name(http, field, item, n
     assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []
 
 
-def test_transition_and_statement_schedule_options_not_honoured_yet_are_refused(http):
+def test_statement_schedule_options_not_honoured_yet_are_refused(http):
     customer = http.post("/v1/customers", json={"name": "Nested options"}).json()["data"]["id"]
     base = {"customer_id": customer, "starting_at": "2026-01-01T00:00:00Z", "rate_card_alias": "standard"}
     for extra, named in [
-        ({"transition": {"from_contract_id": "6a37bb88-8538-48c5-b37b-a41c836328bd", "type": "RENEWAL",
-                         "future_invoice_behavior": {"trueup": "REMOVE"}}}, "transition.future_invoice_behavior"),
         ({"usage_statement_schedule": {"frequency": "MONTHLY", "invoice_generation_starting_at": "2026-01-01T00:00:00Z"}},
          "usage_statement_schedule.invoice_generation_starting_at"),
     ]:

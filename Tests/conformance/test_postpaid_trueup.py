@@ -79,3 +79,61 @@ def test_usage_beyond_the_commitment_leaves_nothing_to_true_up(client, http):
     assert (trueup.status, trueup.total) == ("FINALIZED", 0)
     [commit] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id, include_ledgers=True).data.current.commits
     assert [e.type for e in commit.ledger] == ["POSTPAID_COMMIT_INITIAL_BALANCE", "POSTPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION"]
+
+
+def renew(client, customer_id, contract_id, trueup):
+    """A renewal of `contract_id` from April, whose `future_invoice_behavior.trueup` is `trueup`."""
+    transition = {"from_contract_id": contract_id, "type": "RENEWAL"}
+    if trueup is not None:
+        transition["future_invoice_behavior"] = {"trueup": trueup}
+    card = client.v1.contracts.retrieve(customer_id=customer_id, contract_id=contract_id).data.initial.rate_card_id
+    return client.v1.contracts.create(customer_id=customer_id, starting_at=APR, rate_card_id=card, transition=transition).data.id
+
+
+def test_a_renewal_that_removes_future_trueups_leaves_the_shortfall_unbilled(client, http):
+    c, contract_id = setup(client, http, committed=1000)
+    ingest(client, c, 3, utc(2026, 1, 10))  # 300¢
+    renew(client, c, contract_id, "REMOVE")  # the true-up is dated April 1, the renewal's start
+
+    freeze_clock(http, utc(2026, 4, 3))
+    removed = scheduled(client, c)
+    assert removed.status == "VOID"
+    usage_totals = sorted((i.start_timestamp, i.total) for i in client.v1.customers.invoices.list(customer_id=c)
+                          if i.type == "USAGE" and i.contract_id == contract_id)
+    assert usage_totals == [(JAN, 300), (FEB, 0), (MAR, 0)]
+    [commit] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id, include_ledgers=True).data.current.commits
+    assert commit.invoice_schedule.schedule_items == []
+    # Nothing bills the 700 it fell short of: it expires.
+    assert [(e.type, e.amount) for e in commit.ledger] == [
+        ("POSTPAID_COMMIT_INITIAL_BALANCE", 1000),
+        ("POSTPAID_COMMIT_AUTOMATED_INVOICE_DEDUCTION", -300),
+        ("POSTPAID_COMMIT_EXPIRATION", -700),
+    ]
+
+
+def test_a_renewal_keeps_future_trueups_as_they_are_by_default(client, http):
+    for trueup in ("AS_IS", None):
+        c, contract_id = setup(client, http, committed=1000)
+        ingest(client, c, 3, utc(2026, 1, 10))  # 300¢
+        renew(client, c, contract_id, trueup)
+        freeze_clock(http, utc(2026, 4, 3))
+        kept = scheduled(client, c)
+        assert (kept.status, kept.total) == ("FINALIZED", 1000 - 300), trueup
+
+
+def test_a_trueup_already_finalized_stays_when_a_renewal_removes_future_ones(client, http):
+    c, contract_id = setup(client, http, committed=1000)
+    ingest(client, c, 3, utc(2026, 1, 10))  # 300¢
+    freeze_clock(http, utc(2026, 4, 3))  # the April 1 true-up is final
+    renew(client, c, contract_id, "REMOVE")
+    kept = scheduled(client, c)
+    assert (kept.status, kept.total) == ("FINALIZED", 700)
+
+
+def test_an_unknown_trueup_behaviour_is_a_400_that_changes_nothing(client, http):
+    c, contract_id = setup(client, http, committed=1000)
+    r = http.post("/v1/contracts/create", json={
+        "customer_id": c, "starting_at": iso(APR), "transition": {
+            "from_contract_id": contract_id, "type": "RENEWAL", "future_invoice_behavior": {"trueup": "DROP"}}})
+    assert r.status_code == 400 and "trueup" in r.json()["message"], r.text
+    assert len(client.v1.contracts.list(customer_id=c).data) == 1

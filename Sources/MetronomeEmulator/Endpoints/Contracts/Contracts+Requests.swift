@@ -252,9 +252,19 @@ struct OverrideBody: Decodable {
 struct TransitionBody: Decodable {
     var fromContractId: String
     var type: String
+    var futureInvoiceBehavior: FutureInvoiceBehavior?
 
     enum CodingKeys: String, CodingKey {
-        case fromContractId = "from_contract_id", type
+        case fromContractId = "from_contract_id", type, futureInvoiceBehavior = "future_invoice_behavior"
+    }
+
+    /// What becomes of the renewed contract's true-up invoices dated from the renewal's start.
+    struct FutureInvoiceBehavior: Decodable {
+        var trueup: TrueUp?
+
+        enum TrueUp: String, WireEnum {
+            case remove = "REMOVE", asIs = "AS_IS"
+        }
     }
 }
 
@@ -369,7 +379,6 @@ struct CreateContractRequest: Decodable {
         }
         try NestedFields.refuse(NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["subscriptions"], field: "subscriptions")
         try NestedFields.refuse(["netsuite_sales_order_id"], inItemsOf: decoded.fields["professional_services"], field: "professional_services")
-        try NestedFields.refuse(["future_invoice_behavior"], in: decoded.fields["transition"], field: "transition")
         try NestedFields.refuse(
             ["invoice_generation_starting_at"], in: decoded.fields["usage_statement_schedule"], field: "usage_statement_schedule"
         )

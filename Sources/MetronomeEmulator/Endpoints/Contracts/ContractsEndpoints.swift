@@ -161,7 +161,8 @@ struct ContractsEndpoints {
         }
         let created = try await database.createContract(NewContract(
             terms: terms, rateCardAlias: body.rateCardAlias, package: package, professionalServices: professionalServices,
-            billingProvider: billingProvider?.named, revenueSystem: revenueSystem?.named
+            billingProvider: billingProvider?.named, revenueSystem: revenueSystem?.named,
+            removesFutureTrueUps: body.transition?.futureInvoiceBehavior?.trueup == .remove
         ))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: created)))
     }
