@@ -18,13 +18,17 @@ package struct ContractRate: Sendable {
         }
     }
 
+    /// What the contract's commit-specific overrides make the commits they select pay.
+    package var commitSpecificPrices: [CommitSpecificPrice]
+
     package var productName: String { product.name ?? rate.productId }
 
     /// A value with each stored property given.
-    package init(rate: Rate, productType: ProductType, product: ProductState) {
+    package init(rate: Rate, productType: ProductType, product: ProductState, commitSpecificPrices: [CommitSpecificPrice] = []) {
         self.rate = rate
         self.productType = productType
         self.product = product
+        self.commitSpecificPrices = commitSpecificPrices
     }
 }
 
@@ -104,6 +108,7 @@ package enum ContractRating {
                 case .flat:
                     line.total = quantity * (rate.price ?? 0)
                     line.commitPrices = contractRate.commitPrices
+                    line.commitSpecificPrices = contractRate.commitSpecificPrices
                     lines.append(line)
                 case .tiered:
                     let tiers = GraduatedTiers.starts(sizes: (rate.tiers ?? []).map { ($0.size, $0.price) })
@@ -113,6 +118,11 @@ package enum ContractRating {
                         tierLine.unitPrice = slice.price
                         tierLine.total = slice.subtotal
                         tierLine.commitPrices = contractRate.commitPrices.map { GraduatedTiers.shifted($0, by: slice.startingAt) }
+                        tierLine.commitSpecificPrices = contractRate.commitSpecificPrices.map {
+                            var shifted = $0
+                            shifted.prices = GraduatedTiers.shifted($0.prices, by: slice.startingAt)
+                            return shifted
+                        }
                         tierLine.tier = .init(
                             level: slice.level, startingAt: slice.startingAt.description, size: slice.size?.description
                         )
@@ -211,9 +221,10 @@ package enum ContractRating {
         for productId in products {
             var start = first.start
             for index in parts.indices.dropFirst() {
-                let before = ratesByPart[index - 1].filter { $0.rate.productId == productId }.map(\.rate)
-                let after = ratesByPart[index].filter { $0.rate.productId == productId }.map(\.rate)
-                if before != after || filterByPart[index - 1] != filterByPart[index] {
+                let before = ratesByPart[index - 1].filter { $0.rate.productId == productId }
+                let after = ratesByPart[index].filter { $0.rate.productId == productId }
+                if before.map(\.rate) != after.map(\.rate) || before.map(\.commitSpecificPrices) != after.map(\.commitSpecificPrices)
+                    || filterByPart[index - 1] != filterByPart[index] {
                     add(productId, start, parts[index].start)
                     start = parts[index].start
                 }

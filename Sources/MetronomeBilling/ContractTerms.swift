@@ -27,18 +27,35 @@ package struct CommitSpecifier: Sendable, Equatable {
     package var productTags: [String]?
     package var pricingGroupValues: [String: String]?
     package var presentationGroupValues: [String: String]?
+    /// A commit-specific override's commits (`commit_ids`), recurring commits whose commits it
+    /// covers (`recurring_commit_ids`), or either, credits too (`any_commit_or_credit_ids`).
+    package var commitIds: [String]?
+    package var recurringCommitIds: [String]?
+    package var anyCommitOrCreditIds: [String]?
 
     /// A value with each stored property given.
     package init(
         productId: String? = nil,
         productTags: [String]? = nil,
         pricingGroupValues: [String: String]? = nil,
-        presentationGroupValues: [String: String]? = nil
+        presentationGroupValues: [String: String]? = nil,
+        commitIds: [String]? = nil,
+        recurringCommitIds: [String]? = nil,
+        anyCommitOrCreditIds: [String]? = nil
     ) {
         self.productId = productId
         self.productTags = productTags
         self.pricingGroupValues = pricingGroupValues
         self.presentationGroupValues = presentationGroupValues
+        self.commitIds = commitIds
+        self.recurringCommitIds = recurringCommitIds
+        self.anyCommitOrCreditIds = anyCommitOrCreditIds
+    }
+
+    /// The commit and recurring commit IDs it names, if any.
+    package var namedCommitIds: [String]? {
+        let named = (commitIds ?? []) + (recurringCommitIds ?? []) + (anyCommitOrCreditIds ?? [])
+        return commitIds == nil && recurringCommitIds == nil && anyCommitOrCreditIds == nil ? nil : named
     }
 }
 
@@ -465,16 +482,31 @@ package struct OverrideTerms: Sendable, Equatable {
     package func applies(to rate: Rate, productTags: [String]) -> Bool {
         if let productId { return productId == rate.productId }
         if let tags = applicableProductTags, !tags.isEmpty { return tags.contains(where: productTags.contains) }
-        if let specifiers, !specifiers.isEmpty {
-            return specifiers.contains { specifier in
-                if let id = specifier.productId, id != rate.productId { return false }
-                if let tags = specifier.productTags, !tags.contains(where: productTags.contains) { return false }
-                if let values = specifier.pricingGroupValues,
-                   !values.allSatisfy({ (rate.pricingGroupValues ?? [:])[$0.key] == $0.value }) { return false }
-                return true
-            }
+        return !matchingSpecifiers(rate, productTags: productTags).isEmpty
+    }
+
+    private func matchingSpecifiers(_ rate: Rate, productTags: [String]) -> [CommitSpecifier] {
+        (specifiers ?? []).filter { specifier in
+            if let id = specifier.productId, id != rate.productId { return false }
+            if let tags = specifier.productTags, !tags.contains(where: productTags.contains) { return false }
+            if let values = specifier.pricingGroupValues,
+               !values.allSatisfy({ (rate.pricingGroupValues ?? [:])[$0.key] == $0.value }) { return false }
+            return true
         }
-        return false
+    }
+
+    /// The commits and credits a commit-specific override prices the draws of on `rate`: those
+    /// its specifiers that match the rate name, or all when one of them (or the override's
+    /// product or tags) names none. Nil when it is not commit-specific or does not apply.
+    package func commitSelection(for rate: Rate, productTags: [String]) -> CommitSelection? {
+        guard isCommitSpecific == true, applies(to: rate, productTags: productTags) else { return nil }
+        if productId != nil || !(applicableProductTags ?? []).isEmpty { return CommitSelection(ids: nil) }
+        var ids: Set<String> = []
+        for specifier in matchingSpecifiers(rate, productTags: productTags) {
+            guard let named = specifier.namedCommitIds else { return CommitSelection(ids: nil) }
+            ids.formUnion(named)
+        }
+        return CommitSelection(ids: ids)
     }
 
     /// Product-specific overrides beat tag- or specifier-based ones.
@@ -826,7 +858,7 @@ package enum ContractRules {
         prioritization: MultiplierOverridePrioritization = .lowestMultiplier
     ) -> (entitled: Bool, overrideRate: Rate?) {
         let matching = overrides
-            .filter { $0.covers(moment) && $0.applies(to: rate, productTags: productTags) && $0.target != .commitRate }
+            .filter { $0.covers(moment) && $0.applies(to: rate, productTags: productTags) && $0.isCommitSpecific != true }
             .sorted { ($0.specificity, $0.priority ?? .greatestFiniteMagnitude) < ($1.specificity, $1.priority ?? .greatestFiniteMagnitude) }
         let entitled = matching.first(where: { $0.entitled != nil })?.entitled ?? rate.entitled
         if let overwrite = matching.first(where: { $0.type == .overwrite })?.overwriteRate {

@@ -54,10 +54,10 @@ package enum Drawdown {
                     applies(balance.commit, to: line, contractId: contractId, tags: tags[line.productId ?? ""] ?? [])
                 else { continue }
                 var chunks: [(take: Decimal, quantity: Decimal?, unitPrice: Decimal?)] = []
-                if let prices = line.commitPrices, let listPrice = line.unitPrice, listPrice > 0,
-                   (balance.commit.rateType ?? .commitRate) == .commitRate {
-                    // Units this commit pays for are priced at the commit rate, each at the tier its
-                    // place on the line falls in; the units left stay at list.
+                if let prices = prices(of: line, drawnFrom: balance.commit), let listPrice = line.unitPrice, listPrice > 0 {
+                    // Units this commit pays for are priced at the commit rate (or what a
+                    // commit-specific override sets), each at the tier its place on the line falls
+                    // in; the units left stay at list.
                     let end = line.total / listPrice
                     var from = (line.total - left) / listPrice
                     var funds = balance.remaining
@@ -109,6 +109,20 @@ package enum Drawdown {
         }
         let result = lines.indices.flatMap { coveredLines[$0] ?? [lines[$0]] }
         return (result, draws)
+    }
+
+    /// What the units of `line` that `commit` pays for cost, by the line's unit each price starts
+    /// at; nil when they cost the list price. A COMMIT_RATE commit (the default) pays the rate's
+    /// commit rate, a LIST_RATE one the list rate, each as the first commit-specific override
+    /// that selects the commit sets it. Where the rate has no commit rate, a COMMIT_RATE commit's
+    /// is the list rate, which overrides of either target set.
+    static func prices(of line: InvoiceLineItem, drawnFrom commit: CommitTerms) -> [(startingAt: Decimal, price: Decimal)]? {
+        let paysCommitRate = (commit.rateType ?? .commitRate) == .commitRate
+        let targets: [CommitRateType] = !paysCommitRate ? [.listRate] : line.commitPrices != nil ? [.commitRate] : [.commitRate, .listRate]
+        if let specific = line.commitSpecificPrices.first(where: { targets.contains($0.target) && $0.commits.includes(commit) }) {
+            return specific.prices
+        }
+        return paysCommitRate ? line.commitPrices : nil
     }
 
     /// An invoice's total: its lines, except applications of postpaid commits (paid in arrears).

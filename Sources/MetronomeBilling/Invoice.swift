@@ -111,6 +111,8 @@ package struct InvoiceLineItem: Sendable {
     /// The prices of units drawn from a commit or credit with rate type COMMIT_RATE, by the
     /// line's unit they start at (the first at 0), where the rate has a commit rate; never shown.
     package var commitPrices: [(startingAt: Decimal, price: Decimal)]?
+    /// What commit-specific overrides make the commits they select pay; never shown.
+    package var commitSpecificPrices: [CommitSpecificPrice] = []
     package var name: String
     package var total: Decimal
     package var creditType: InvoiceCreditType

@@ -262,7 +262,13 @@ extension AppDatabase {
             )
             var rate = applied.overrideRate ?? listing.rate
             rate.entitled = applied.entitled
-            return ContractRate(rate: rate, productType: listing.product.type, product: listing.productState)
+            let commitSpecific = ContractRules.commitSpecificPrices(
+                overrides, to: listing.rate, productTags: listing.productState.tags ?? [], at: moment,
+                prioritization: contract.multiplierOverridePrioritization
+            )
+            return ContractRate(
+                rate: rate, productType: listing.product.type, product: listing.productState, commitSpecificPrices: commitSpecific
+            )
         }
     }
 

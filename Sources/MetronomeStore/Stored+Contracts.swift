@@ -11,10 +11,15 @@ package struct StoredCommitSpecifier: Codable, Sendable {
     var productTags: [String]?
     var pricingGroupValues: [String: String]?
     var presentationGroupValues: [String: String]?
+    /// An override specifier's commits; absent from those stored before they were kept.
+    var commitIds: [String]?
+    var recurringCommitIds: [String]?
+    var anyCommitOrCreditIds: [String]?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
-        case presentationGroupValues = "presentation_group_values"
+        case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
+        case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
     }
 
     /// The stored shape of `specifier`.
@@ -23,13 +28,17 @@ package struct StoredCommitSpecifier: Codable, Sendable {
         productTags = specifier.productTags
         pricingGroupValues = specifier.pricingGroupValues
         presentationGroupValues = specifier.presentationGroupValues
+        commitIds = specifier.commitIds
+        recurringCommitIds = specifier.recurringCommitIds
+        anyCommitOrCreditIds = specifier.anyCommitOrCreditIds
     }
 
     /// The specifier this holds.
     var domain: CommitSpecifier {
         CommitSpecifier(
             productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
-            presentationGroupValues: presentationGroupValues
+            presentationGroupValues: presentationGroupValues, commitIds: commitIds, recurringCommitIds: recurringCommitIds,
+            anyCommitOrCreditIds: anyCommitOrCreditIds
         )
     }
 }

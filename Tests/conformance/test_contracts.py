@@ -454,11 +454,8 @@ def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, f
         {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
      "credits[0].access_schedule.access_type QUANTITY"),
     ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "multiplier": 0.5,
-                   "override_specifiers": [{"product_id": API_CALLS, "commit_ids": ["c-1"]}]}, "overrides[0].override_specifiers.commit_ids"),
-    ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "product_id": API_CALLS, "multiplier": 0.5, "is_commit_specific": True},
-     "overrides[0].is_commit_specific"),
-    ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "product_id": API_CALLS, "multiplier": 0.5, "target": "COMMIT_RATE"},
-     "overrides[0].target COMMIT_RATE"),
+                   "override_specifiers": [{"product_id": API_CALLS, "billing_frequency": "MONTHLY"}]},
+     "overrides[0].override_specifiers.billing_frequency"),
     ("scheduled_charges", {"product_id": COMMIT_PRODUCT, "netsuite_sales_order_id": "so-1", "schedule": {"schedule_items": [
         {"timestamp": "2026-02-01T00:00:00Z", "amount": 100}]}}, "scheduled_charges[0].netsuite_sales_order_id"),
     ("subscriptions", {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True, "rounding": {

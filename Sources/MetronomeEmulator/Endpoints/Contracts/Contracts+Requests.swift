@@ -197,7 +197,7 @@ struct OverrideBody: Decodable {
     var type: OverrideType?
     var productId: String?
     var applicableProductTags: [String]?
-    var overrideSpecifiers: [CommitSpecifierWire]?
+    var overrideSpecifiers: [OverrideSpecifierWire]?
     var entitled: Bool?
     var isCommitSpecific: Bool?
     var multiplier: Decimal?
@@ -215,10 +215,12 @@ struct OverrideBody: Decodable {
     /// The override, its type inferred from what it sets when not given; `field` prefixes
     /// field names.
     func terms(field: String, now: Timestamp) throws -> OverrideTerms {
-        // Commit-specific overrides (and COMMIT_RATE targets, which need them) price only usage
-        // drawn from given commits; the emulator cannot name commits in a specifier yet.
-        if isCommitSpecific == true { throw APIError.unsupportedField("\(field).is_commit_specific") }
-        if target == .commitRate { throw APIError.unsupportedField("\(field).target COMMIT_RATE") }
+        if target == .commitRate && isCommitSpecific != true {
+            throw APIError.badRequest("'\(field).target' COMMIT_RATE can only be used for commit-specific overrides (is_commit_specific: true)")
+        }
+        for (index, specifier) in (overrideSpecifiers ?? []).enumerated() {
+            try specifier.checkCommits(field: "\(field).override_specifiers[\(index)]", commitSpecific: isCommitSpecific == true)
+        }
         if let endingBefore, endingBefore <= startingAt {
             throw APIError.badRequest("'\(field).ending_before' must be after its starting_at")
         }
@@ -245,6 +247,66 @@ struct OverrideBody: Decodable {
             multiplier: multiplier, overwriteRate: try overwriteRate?.rate(field: "\(field).overwrite_rate"),
             tiers: tiers?.map(\.tier), priority: priority, target: target, isCommitSpecific: isCommitSpecific, createdAt: now
         )
+    }
+}
+
+/// An item of an override's `override_specifiers`: what it applies to, and for a commit-specific
+/// override, which commits' draws.
+struct OverrideSpecifierWire: Codable {
+    var productId: String?
+    var productTags: [String]?
+    var pricingGroupValues: [String: String]?
+    var presentationGroupValues: [String: String]?
+    var commitIds: [String]?
+    var recurringCommitIds: [String]?
+    var anyCommitOrCreditIds: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
+        case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
+        case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
+    }
+
+    /// `specifier` on the wire.
+    init(_ specifier: CommitSpecifier) {
+        productId = specifier.productId
+        productTags = specifier.productTags
+        pricingGroupValues = specifier.pricingGroupValues
+        presentationGroupValues = specifier.presentationGroupValues
+        commitIds = specifier.commitIds
+        recurringCommitIds = specifier.recurringCommitIds
+        anyCommitOrCreditIds = specifier.anyCommitOrCreditIds
+    }
+
+    /// The specifier this describes.
+    var specifier: CommitSpecifier {
+        CommitSpecifier(
+            productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
+            presentationGroupValues: presentationGroupValues, commitIds: commitIds, recurringCommitIds: recurringCommitIds,
+            anyCommitOrCreditIds: anyCommitOrCreditIds
+        )
+    }
+
+    /// 400 unless the commits it names follow the SDK's rules: only on a commit-specific
+    /// override, beside what it applies to, and `any_commit_or_credit_ids` instead of the others.
+    func checkCommits(field: String, commitSpecific: Bool) throws {
+        let given = [("commit_ids", commitIds), ("recurring_commit_ids", recurringCommitIds),
+                     ("any_commit_or_credit_ids", anyCommitOrCreditIds)].filter { $0.1 != nil }
+        guard let (first, _) = given.first else { return }
+        guard commitSpecific else {
+            throw APIError.badRequest("'\(field).\(first)' can only be used for commit-specific overrides (is_commit_specific: true)")
+        }
+        guard productId != nil || productTags != nil || pricingGroupValues != nil || presentationGroupValues != nil else {
+            throw APIError.badRequest(
+                "'\(field).\(first)' must be used with one of product_id, product_tags, pricing_group_values or presentation_group_values"
+            )
+        }
+        if anyCommitOrCreditIds != nil && given.count > 1 {
+            throw APIError.badRequest("'\(field).any_commit_or_credit_ids' must be used instead of commit_ids and recurring_commit_ids")
+        }
+        for (name, ids) in given {
+            for (index, id) in (ids ?? []).enumerated() { _ = try Validate.id(id, field: "\(field).\(name)[\(index)]") }
+        }
     }
 }
 

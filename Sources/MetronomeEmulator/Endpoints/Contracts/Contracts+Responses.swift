@@ -467,7 +467,7 @@ struct OverrideWire: Encodable {
     var type: OverrideType
     var product: ProductRefWire?
     var applicableProductTags: [String]?
-    var overrideSpecifiers: [CommitSpecifierWire]?
+    var overrideSpecifiers: [OverrideSpecifierWire]?
     var entitled: Bool?
     var isCommitSpecific: Bool?
     var multiplier: Decimal?
@@ -491,7 +491,7 @@ struct OverrideWire: Encodable {
         type = override.type
         product = override.productId.map { ProductRefWire($0, names: names) }
         applicableProductTags = override.applicableProductTags
-        overrideSpecifiers = override.specifiers?.map(CommitSpecifierWire.init)
+        overrideSpecifiers = override.specifiers?.map(OverrideSpecifierWire.init)
         entitled = override.entitled
         isCommitSpecific = override.isCommitSpecific
         multiplier = override.multiplier

@@ -52,10 +52,7 @@ enum NestedFields {
         "temporary_id",
     ]
     /// Fields of an override item the emulator does not take.
-    static let overrideItemFields = [
-        "override_specifiers[].any_commit_or_credit_ids", "override_specifiers[].billing_frequency",
-        "override_specifiers[].commit_ids", "override_specifiers[].recurring_commit_ids",
-    ]
+    static let overrideItemFields = ["override_specifiers[].billing_frequency"]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
     /// Fields of a scheduled charge or discount item the emulator does not take.
