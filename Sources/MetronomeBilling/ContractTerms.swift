@@ -32,6 +32,8 @@ package struct CommitSpecifier: Sendable, Equatable {
     package var commitIds: [String]?
     package var recurringCommitIds: [String]?
     package var anyCommitOrCreditIds: [String]?
+    /// An override specifier's billing frequency: it applies to rates of that frequency only.
+    package var billingFrequency: BillingFrequency?
 
     /// A value with each stored property given.
     package init(
@@ -41,8 +43,10 @@ package struct CommitSpecifier: Sendable, Equatable {
         presentationGroupValues: [String: String]? = nil,
         commitIds: [String]? = nil,
         recurringCommitIds: [String]? = nil,
-        anyCommitOrCreditIds: [String]? = nil
+        anyCommitOrCreditIds: [String]? = nil,
+        billingFrequency: BillingFrequency? = nil
     ) {
+        self.billingFrequency = billingFrequency
         self.productId = productId
         self.productTags = productTags
         self.pricingGroupValues = pricingGroupValues
@@ -491,6 +495,7 @@ package struct OverrideTerms: Sendable, Equatable {
             if let tags = specifier.productTags, !tags.contains(where: productTags.contains) { return false }
             if let values = specifier.pricingGroupValues,
                !values.allSatisfy({ (rate.pricingGroupValues ?? [:])[$0.key] == $0.value }) { return false }
+            if let frequency = specifier.billingFrequency, frequency != rate.billingFrequency { return false }
             return true
         }
     }

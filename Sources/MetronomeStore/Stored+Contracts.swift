@@ -15,11 +15,13 @@ package struct StoredCommitSpecifier: Codable, Sendable {
     var commitIds: [String]?
     var recurringCommitIds: [String]?
     var anyCommitOrCreditIds: [String]?
+    var billingFrequency: BillingFrequency?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
         case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
         case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
+        case billingFrequency = "billing_frequency"
     }
 
     /// The stored shape of `specifier`.
@@ -31,6 +33,7 @@ package struct StoredCommitSpecifier: Codable, Sendable {
         commitIds = specifier.commitIds
         recurringCommitIds = specifier.recurringCommitIds
         anyCommitOrCreditIds = specifier.anyCommitOrCreditIds
+        billingFrequency = specifier.billingFrequency
     }
 
     /// The specifier this holds.
@@ -38,7 +41,7 @@ package struct StoredCommitSpecifier: Codable, Sendable {
         CommitSpecifier(
             productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
             presentationGroupValues: presentationGroupValues, commitIds: commitIds, recurringCommitIds: recurringCommitIds,
-            anyCommitOrCreditIds: anyCommitOrCreditIds
+            anyCommitOrCreditIds: anyCommitOrCreditIds, billingFrequency: billingFrequency
         )
     }
 }

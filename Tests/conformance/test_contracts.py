@@ -338,6 +338,25 @@ def test_rate_schedule_applies_overrides(client):
     assert row.override_rate.price == pytest.approx(row.list_rate.price * 0.5)
 
 
+def test_an_override_specifier_with_a_billing_frequency_applies_to_rates_of_that_frequency(client, http):
+    seat = client.v1.contracts.products.create(name=f"Seat {uuid.uuid4().hex[:6]}", type="SUBSCRIPTION").data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Seats {uuid.uuid4().hex[:6]}").data.id
+    for frequency, price in (("MONTHLY", 1000), ("QUARTERLY", 2700)):
+        client.v1.contracts.rate_cards.rates.add(rate_card_id=card, product_id=seat, entitled=True, rate_type="SUBSCRIPTION",
+                                                 price=price, billing_frequency=frequency, is_prorated=True, starting_at=JAN1)
+    c = customer(client)
+    cid = contract(client, c, rate_card_id=card, overrides=[
+        {"starting_at": JAN1, "multiplier": 0.5,
+         "override_specifiers": [{"product_id": seat, "billing_frequency": "MONTHLY"}]}])
+    rows = client.v1.contracts.retrieve_rate_schedule(customer_id=c, contract_id=cid, at=JAN15).data
+    by_frequency = {r.billing_frequency: r for r in rows}
+    # Half the monthly 1000; the quarterly rate keeps its list price.
+    assert by_frequency["MONTHLY"].override_rate.price == 500
+    assert by_frequency["QUARTERLY"].override_rate is None
+    [override] = get(client, c, cid).current.overrides
+    assert override.override_specifiers[0].billing_frequency == "MONTHLY"
+
+
 def test_rate_schedule_overwrite(client):
     c = customer(client)
     cid = contract(
@@ -453,9 +472,6 @@ def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, f
     ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
         {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
      "credits[0].access_schedule.access_type QUANTITY"),
-    ("overrides", {"starting_at": "2026-01-01T00:00:00Z", "multiplier": 0.5,
-                   "override_specifiers": [{"product_id": API_CALLS, "billing_frequency": "MONTHLY"}]},
-     "overrides[0].override_specifiers.billing_frequency"),
     ("scheduled_charges", {"product_id": COMMIT_PRODUCT, "netsuite_sales_order_id": "so-1", "schedule": {"schedule_items": [
         {"timestamp": "2026-02-01T00:00:00Z", "amount": 100}]}}, "scheduled_charges[0].netsuite_sales_order_id"),
     ("subscriptions", {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True, "rounding": {

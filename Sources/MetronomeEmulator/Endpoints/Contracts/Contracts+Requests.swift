@@ -260,11 +260,13 @@ struct OverrideSpecifierWire: Codable {
     var commitIds: [String]?
     var recurringCommitIds: [String]?
     var anyCommitOrCreditIds: [String]?
+    var billingFrequency: BillingFrequency?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
         case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
         case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
+        case billingFrequency = "billing_frequency"
     }
 
     /// `specifier` on the wire.
@@ -276,6 +278,7 @@ struct OverrideSpecifierWire: Codable {
         commitIds = specifier.commitIds
         recurringCommitIds = specifier.recurringCommitIds
         anyCommitOrCreditIds = specifier.anyCommitOrCreditIds
+        billingFrequency = specifier.billingFrequency
     }
 
     /// The specifier this describes.
@@ -283,7 +286,7 @@ struct OverrideSpecifierWire: Codable {
         CommitSpecifier(
             productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
             presentationGroupValues: presentationGroupValues, commitIds: commitIds, recurringCommitIds: recurringCommitIds,
-            anyCommitOrCreditIds: anyCommitOrCreditIds
+            anyCommitOrCreditIds: anyCommitOrCreditIds, billingFrequency: billingFrequency
         )
     }
 
@@ -435,7 +438,6 @@ struct CreateContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(NestedFields.overrideItemFields, inItemsOf: decoded.fields["overrides"], field: "overrides")
         for field in ["scheduled_charges", "discounts"] {
             try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
         }

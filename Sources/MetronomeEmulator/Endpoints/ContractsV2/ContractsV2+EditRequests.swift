@@ -51,8 +51,6 @@ enum NestedFields {
         "amount", "hierarchy_configuration", "netsuite_sales_order_id", "payment_gate_config", "spend_tracker_attributes",
         "temporary_id",
     ]
-    /// Fields of an override item the emulator does not take.
-    static let overrideItemFields = ["override_specifiers[].billing_frequency"]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
     /// Fields of a scheduled charge or discount item the emulator does not take.
@@ -432,7 +430,6 @@ struct EditContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(NestedFields.overrideItemFields, inItemsOf: decoded.fields["add_overrides"], field: "add_overrides")
         for field in ["add_scheduled_charges", "add_discounts", "update_scheduled_charges"] {
             try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
         }
@@ -669,7 +666,6 @@ struct AmendContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(NestedFields.overrideItemFields, inItemsOf: decoded.fields["overrides"], field: "overrides")
         for field in ["scheduled_charges", "discounts"] {
             try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
         }
