@@ -507,7 +507,10 @@ extension AppDatabase {
         for override in edit.addOverrides {
             if let productId = override.productId { _ = try productRecord(id: productId, db) }
             if let creditTypeId = override.overwriteRate?.creditTypeId { _ = try activeCreditTypeRecord(id: creditTypeId, db) }
-            try checkNamedCommits(override, customerId: edit.customerId, recurring: record.recurringCommits.map(\.id), db)
+            try checkNamedCommits(
+                override, customerId: edit.customerId,
+                made: ((edit.addCommits + edit.addCredits).map(\.id), record.recurringCommits.map(\.id)), db
+            )
             record.overrides.append(StoredOverride(override))
         }
         if let violation = ContractRules.prioritizationViolation(

@@ -187,7 +187,10 @@ extension AppDatabase {
                 if let productId = override.productId {
                     _ = try Self.productRecord(id: productId, db)
                 }
-                try Self.checkNamedCommits(override, customerId: terms.customerId, recurring: terms.recurringCommits.map(\.id), db)
+                try Self.checkNamedCommits(
+                    override, customerId: terms.customerId,
+                    made: ((terms.commits + terms.credits).map(\.id), terms.recurringCommits.map(\.id)), db
+                )
                 if let creditTypeId = override.overwriteRate?.creditTypeId {
                     _ = try Self.activeCreditTypeRecord(id: creditTypeId, db)
                 }
@@ -508,15 +511,18 @@ extension AppDatabase {
     }
 
     /// 404 for a commit, credit or recurring commit a commit-specific override names that the
-    /// customer does not have; `recurring` holds those of the contract being made.
-    static func checkNamedCommits(_ override: OverrideTerms, customerId: String, recurring: [String], _ db: Database) throws {
+    /// customer does not have; `made` holds those the same request makes (`made.recurring`
+    /// including the contract's own).
+    static func checkNamedCommits(
+        _ override: OverrideTerms, customerId: String, made: (commits: [String], recurring: [String]), _ db: Database
+    ) throws {
         let specifiers = override.specifiers ?? []
         let named = specifiers.flatMap { ($0.commitIds ?? []) + ($0.recurringCommitIds ?? []) + ($0.anyCommitOrCreditIds ?? []) }
         guard !named.isEmpty else { return }
         let commits = Set(try String.fetchAll(db, CommitRecord.select(CommitRecord.Columns.id)
-            .filter(CommitRecord.Columns.customerId == customerId)))
+            .filter(CommitRecord.Columns.customerId == customerId)) + made.commits)
         let contracts = try ContractRecord.filter(ContractRecord.Columns.customerId == customerId).fetchAll(db)
-        let recurringIds = Set(recurring + contracts.flatMap { $0.recurringCommits.map(\.id) })
+        let recurringIds = Set(made.recurring + contracts.flatMap { $0.recurringCommits.map(\.id) })
         for specifier in specifiers {
             for id in specifier.commitIds ?? [] where !commits.contains(id) { throw StoreError.notFound("Commit", id) }
             for id in specifier.recurringCommitIds ?? [] where !recurringIds.contains(id) {

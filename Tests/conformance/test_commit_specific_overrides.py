@@ -182,3 +182,69 @@ def test_commit_ids_follow_the_sdks_rules(client, http):
         assert_error_response(r, status)
         assert named in r.json()["message"], (override, r.text)
     assert client.v1.contracts.list(customer_id=c).data == []
+
+
+def test_a_commits_temporary_id_names_it_in_an_override_of_the_same_request(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = units_card(client)
+    c = client.v1.customers.create(name="Temporary IDs").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card,
+        commits=[commit(300, priority=1), {**commit(400, priority=2), "temporary_id": "discounted"}],
+        overrides=[{"starting_at": iso(JAN), "type": "OVERWRITE", "is_commit_specific": True,
+                    "overwrite_rate": {"rate_type": "FLAT", "price": 40},
+                    "override_specifiers": [{"product_id": product, "commit_ids": ["discounted"]}]}]).data.id
+    view = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current
+    discounted = next(k.id for k in view.commits if k.priority == 2)
+    # The override names the commit by the ID made for it.
+    assert view.overrides[0].override_specifiers[0].commit_ids == [discounted]
+    ingest(client, c, 20)
+    draft = draft_of(client, c)
+    # The first commit pays 3 units at 100; the named one 400 / 40 = 10 units; 7 are billed at 100.
+    assert sorted((q, p, t) for q, p, t, _ in usage_lines(draft)) == [(3, 100, 300), (7, 100, 700), (10, 40, 400)]
+
+
+def test_a_recurring_commits_temporary_id_names_the_commits_it_makes(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = units_card(client)
+    c = client.v1.customers.create(name="Recurring temporary IDs").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, ending_before=utc(2026, 4, 1), rate_card_id=card,
+        recurring_commits=[{"temporary_id": "monthly", "product_id": COMMIT_PRODUCT, "priority": 1, "starting_at": iso(JAN),
+                            "access_amount": {"unit_price": 500, "quantity": 1}, "commit_duration": {"value": 1}}],
+        overrides=[{"starting_at": iso(JAN), "type": "MULTIPLIER", "multiplier": 0.5, "is_commit_specific": True,
+                    "override_specifiers": [{"product_id": product, "recurring_commit_ids": ["monthly"]}]}]).data.id
+    view = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current
+    [recurring] = view.recurring_commits
+    assert view.overrides[0].override_specifiers[0].recurring_commit_ids == [recurring.id]
+    ingest(client, c, 15)
+    draft = draft_of(client, c)
+    # January's commit of 500 pays for 10 units at 50; 5 are billed at 100.
+    assert sorted((q, p, t) for q, p, t, _ in usage_lines(draft)) == [(5, 100, 500), (10, 50, 500)]
+
+
+def test_an_edit_names_a_commit_it_adds_by_its_temporary_id(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, product = units_card(client)
+    c = client.v1.customers.create(name="Edit temporary IDs").data.id
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card).data.id
+    client.v2.contracts.edit(
+        customer_id=c, contract_id=contract_id, add_commits=[{**commit(400), "temporary_id": "new"}],
+        add_overrides=[{"starting_at": iso(JAN), "type": "OVERWRITE", "is_commit_specific": True,
+                        "overwrite_rate": {"rate_type": "FLAT", "price": 40},
+                        "override_specifiers": [{"product_id": product, "commit_ids": ["new"]}]}])
+    ingest(client, c, 20)
+    # The added commit pays 10 units at 40; 10 are billed at 100.
+    assert draft_of(client, c).total == 1000
+
+
+def test_a_temporary_id_given_twice_is_a_400(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, _ = units_card(client)
+    c = client.v1.customers.create(name="Twice").data.id
+    r = http.post("/v1/contracts/create", json={
+        "customer_id": c, "starting_at": iso(JAN), "rate_card_id": card,
+        "commits": [{**commit(100), "temporary_id": "t"}, {**commit(200), "temporary_id": "t"}]})
+    assert_error_response(r, 400)
+    assert "'commits[1].temporary_id'" in r.json()["message"]
+    assert client.v1.contracts.list(customer_id=c).data == []

@@ -149,6 +149,8 @@ struct CommitBody: Decodable {
     var invoiceContractId: String?
     var uniquenessKey: String?
     var customFields: [String: String]?
+    /// What commit-specific overrides of the same request may name the commit by.
+    var temporaryId: String?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", type, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule", name
@@ -156,6 +158,7 @@ struct CommitBody: Decodable {
         case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
         case specifiers, rateType = "rate_type", rolloverFraction = "rollover_fraction"
         case invoiceContractId = "invoice_contract_id", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
+        case temporaryId = "temporary_id"
     }
 
     /// The commit or credit, with new IDs, checked field by field; `field` prefixes field names

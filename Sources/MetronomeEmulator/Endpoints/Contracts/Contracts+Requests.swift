@@ -307,9 +307,6 @@ struct OverrideSpecifierWire: Codable {
         if anyCommitOrCreditIds != nil && given.count > 1 {
             throw APIError.badRequest("'\(field).any_commit_or_credit_ids' must be used instead of commit_ids and recurring_commit_ids")
         }
-        for (name, ids) in given {
-            for (index, id) in (ids ?? []).enumerated() { _ = try Validate.id(id, field: "\(field).\(name)[\(index)]") }
-        }
     }
 }
 
@@ -494,11 +491,12 @@ struct RecurringCommitBody: Decodable {
     var rateType: CommitRateType?
     var recurrenceFrequency: RecurringCommitTerms.RecurrenceFrequency?
     var rolloverFraction: Decimal?
+    /// What commit-specific overrides of the same request may name the recurring commit by.
+    var temporaryId: String?
 
     /// What the emulator does not honour yet: refused by name, never dropped.
     static let unsupportedFields = [
         "hierarchy_configuration", "netsuite_sales_order_id", "proration_rounding", "specifiers", "subscription_config",
-        "temporary_id",
     ]
 
     /// `access_amount`.
@@ -536,6 +534,48 @@ struct RecurringCommitBody: Decodable {
         case applicableProductTags = "applicable_product_tags", description, endingBefore = "ending_before"
         case invoiceAmount = "invoice_amount", name, proration, rateType = "rate_type"
         case recurrenceFrequency = "recurrence_frequency", rolloverFraction = "rollover_fraction"
+        case temporaryId = "temporary_id"
+    }
+}
+
+/// The `temporary_id`s a request gives the commits, credits and recurring ones it makes, each to
+/// the ID made for it: its commit-specific overrides may name them before they exist.
+struct TemporaryIds {
+    private var ids: [String: String] = [:]
+
+    /// `items` are each item's temporary ID (if any), new ID and field prefix (`commits[0].`).
+    /// 400 for a temporary ID given twice.
+    init(_ items: [(temporaryId: String?, id: String, field: String)]) throws {
+        for item in items {
+            guard let temporary = item.temporaryId else { continue }
+            guard ids[temporary] == nil else {
+                throw APIError.badRequest("'\(item.field)temporary_id' \(temporary) is given to another item of the request")
+            }
+            ids[temporary] = item.id
+        }
+    }
+
+    /// The items of one list, with their temporary IDs, matched with the terms made of them.
+    static func items<Body>(_ bodies: [Body]?, _ ids: [String], temporaryId: (Body) -> String?, list: String)
+        -> [(temporaryId: String?, id: String, field: String)] {
+        zip(bodies ?? [], ids).enumerated().map { index, pair in (temporaryId(pair.0), pair.1, "\(list)[\(index)].") }
+    }
+
+    /// `overrides` with each temporary ID their specifiers name replaced by the ID it stands for.
+    func resolving(_ overrides: [OverrideTerms]) -> [OverrideTerms] {
+        guard !ids.isEmpty else { return overrides }
+        func resolved(_ list: [String]?) -> [String]? { list?.map { ids[$0] ?? $0 } }
+        return overrides.map { override in
+            var resolvedOverride = override
+            resolvedOverride.specifiers = override.specifiers?.map { specifier in
+                var named = specifier
+                named.commitIds = resolved(specifier.commitIds)
+                named.recurringCommitIds = resolved(specifier.recurringCommitIds)
+                named.anyCommitOrCreditIds = resolved(specifier.anyCommitOrCreditIds)
+                return named
+            }
+            return resolvedOverride
+        }
     }
 }
 

@@ -88,7 +88,7 @@ struct ContractsEndpoints {
         }
         let billingProvider = try body.billingProviderConfiguration?.choice()
         let revenueSystem = try body.revenueSystemConfiguration?.choice()
-        let terms = ContractTerms(
+        var terms = ContractTerms(
             id: id, customerId: customerId, name: try body.name.map { try Validate.name($0) }, startingAt: body.startingAt,
             endingBefore: body.endingBefore, rateCardId: try body.rateCardId.map { try Validate.id($0, field: "rate_card_id") },
             usageStatementSchedule: schedule, netPaymentTermsDays: body.netPaymentTermsDays,
@@ -143,6 +143,14 @@ struct ContractsEndpoints {
                 netsuiteSalesOrderId: body.netsuiteSalesOrderId
             )
         )
+        let recurringCommits = terms.recurringCommits.filter { $0.kind == .commit }.map(\.id)
+        let recurringCredits = terms.recurringCommits.filter { $0.kind == .credit }.map(\.id)
+        terms.overrides = try TemporaryIds(
+            TemporaryIds.items(body.commits, terms.commits.map(\.id), temporaryId: \.temporaryId, list: "commits")
+                + TemporaryIds.items(body.credits, terms.credits.map(\.id), temporaryId: \.temporaryId, list: "credits")
+                + TemporaryIds.items(body.recurringCommits, recurringCommits, temporaryId: \.value.temporaryId, list: "recurring_commits")
+                + TemporaryIds.items(body.recurringCredits, recurringCredits, temporaryId: \.value.temporaryId, list: "recurring_credits")
+        ).resolving(terms.overrides)
         if let violation = ContractRules.prioritizationViolation(
             terms.overrides, terms.multiplierOverridePrioritization, field: "overrides"
         ) {

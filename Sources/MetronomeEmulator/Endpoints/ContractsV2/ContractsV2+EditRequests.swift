@@ -49,7 +49,6 @@ enum NestedFields {
     /// and `credits`) the emulator does not take.
     static let commitItemFields = [
         "amount", "hierarchy_configuration", "netsuite_sales_order_id", "payment_gate_config", "spend_tracker_attributes",
-        "temporary_id",
     ]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
@@ -472,7 +471,7 @@ struct EditContractRequest: Decodable {
         func ids(_ items: [IDBody]?, _ field: String) throws -> [String] {
             try (items ?? []).enumerated().map { index, item in try Validate.id(item.id, field: "\(field)[\(index)].id") }
         }
-        return ContractEdit(
+        var edit = ContractEdit(
             id: UUID().uuidString.lowercased(), kind: .edit, customerId: customerId, contractId: contractId, timestamp: now,
             uniquenessKey: uniquenessKey,
             addCommits: try (addCommits ?? []).enumerated().map { index, commit in
@@ -542,6 +541,15 @@ struct EditContractRequest: Decodable {
             addRevenueSystemConfigurationUpdate: try addRevenueSystemConfigurationUpdate?.update(),
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
         )
+        let recurringCommits = edit.addRecurringCommits.filter { $0.kind == .commit }.map(\.id)
+        let recurringCredits = edit.addRecurringCommits.filter { $0.kind == .credit }.map(\.id)
+        edit.addOverrides = try TemporaryIds(
+            TemporaryIds.items(addCommits, edit.addCommits.map(\.id), temporaryId: \.temporaryId, list: "add_commits")
+                + TemporaryIds.items(addCredits, edit.addCredits.map(\.id), temporaryId: \.temporaryId, list: "add_credits")
+                + TemporaryIds.items(addRecurringCommits, recurringCommits, temporaryId: \.value.temporaryId, list: "add_recurring_commits")
+                + TemporaryIds.items(addRecurringCredits, recurringCredits, temporaryId: \.value.temporaryId, list: "add_recurring_credits")
+        ).resolving(edit.addOverrides)
+        return edit
     }
 }
 
@@ -675,7 +683,7 @@ struct AmendContractRequest: Decodable {
     func amendment(now: Timestamp) throws -> ContractEdit {
         let customerId = try Validate.id(customerId, field: "customer_id")
         let contractId = try Validate.id(contractId, field: "contract_id")
-        return ContractEdit(
+        var amendment = ContractEdit(
             id: UUID().uuidString.lowercased(), kind: .amendment, customerId: customerId, contractId: contractId, timestamp: now,
             startingAt: startingAt,
             addCommits: try (commits ?? []).enumerated().map { index, commit in
@@ -700,5 +708,10 @@ struct AmendContractRequest: Decodable {
                 try service.terms(field: "professional_services[\(index)]")
             }
         )
+        amendment.addOverrides = try TemporaryIds(
+            TemporaryIds.items(commits, amendment.addCommits.map(\.id), temporaryId: \.temporaryId, list: "commits")
+                + TemporaryIds.items(credits, amendment.addCredits.map(\.id), temporaryId: \.temporaryId, list: "credits")
+        ).resolving(amendment.addOverrides)
+        return amendment
     }
 }
