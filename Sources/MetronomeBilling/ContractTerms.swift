@@ -152,6 +152,11 @@ package struct CommitTerms: Sendable, Equatable {
     package var isThresholdCharge: Bool
     /// The commit or credit of the contract renewed whose unused balance this one carries.
     package var rolledOverFrom: RolledOverFrom?
+    /// References to other systems, kept and shown.
+    package var netsuiteSalesOrderId: String?
+    package var salesforceOpportunityId: String?
+    /// `spend_tracker_attributes.counts_as_discounted`: spend trackers count its purchase as discounted.
+    package var countsAsDiscounted: Bool?
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -193,8 +198,14 @@ package struct CommitTerms: Sendable, Equatable {
         archivedAt: Timestamp? = nil,
         recurringCommitId: String? = nil,
         isThresholdCharge: Bool = false,
-        rolledOverFrom: RolledOverFrom? = nil
+        rolledOverFrom: RolledOverFrom? = nil,
+        netsuiteSalesOrderId: String? = nil,
+        salesforceOpportunityId: String? = nil,
+        countsAsDiscounted: Bool? = nil
     ) {
+        self.netsuiteSalesOrderId = netsuiteSalesOrderId
+        self.salesforceOpportunityId = salesforceOpportunityId
+        self.countsAsDiscounted = countsAsDiscounted
         self.recurringCommitId = recurringCommitId
         self.isThresholdCharge = isThresholdCharge
         self.rolledOverFrom = rolledOverFrom

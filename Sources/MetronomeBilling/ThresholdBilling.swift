@@ -209,12 +209,20 @@ package struct SpendTrackerTerms: Sendable, Equatable, Codable {
     }
 
     /// What `commits` were invoiced for in `period`, in the tracker's credit type, counting each
-    /// commit whose source one of the specifiers takes. No commit is discounted here (discounts
-    /// on purchases are not taken), so DISCOUNTED_ONLY counts nothing.
+    /// commit whose source one of the specifiers takes, and whose discount it takes: a commit is
+    /// discounted when its `spend_tracker_attributes.counts_as_discounted` says so.
     package func accumulatedSpend(of commits: [CommitTerms], in period: BillingPeriod) -> Decimal {
         commits.filter { commit in
             let source: Specifier.Source = commit.isThresholdCharge ? .thresholdRecharge : .manual
-            return specifiers.contains { $0.sources.contains(source) && $0.discounted != .discountedOnly }
+            let discounted = commit.countsAsDiscounted ?? false
+            return specifiers.contains { specifier in
+                guard specifier.sources.contains(source) else { return false }
+                switch specifier.discounted ?? .any {
+                case .any: return true
+                case .discountedOnly: return discounted
+                case .undiscountedOnly: return !discounted
+                }
+            }
         }.reduce(Decimal(0)) { total, commit in
             guard let schedule = commit.invoiceSchedule, !schedule.doNotInvoice, schedule.creditTypeId == creditTypeId else { return total }
             return total + schedule.items.filter { period.start <= $0.timestamp && $0.timestamp < period.end }

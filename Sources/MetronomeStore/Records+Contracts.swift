@@ -157,6 +157,9 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var recurringCommitId: String?
     package var thresholdCharge: Bool
     package var rolledOverFrom: RolledOverFrom?
+    package var netsuiteSalesOrderId: String?
+    package var salesforceOpportunityId: String?
+    package var countsAsDiscounted: Bool?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -173,6 +176,8 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
 
     package enum CodingKeys: String, CodingKey {
         case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge", rolledOverFrom = "rolled_over_from"
+        case netsuiteSalesOrderId = "netsuite_sales_order_id", salesforceOpportunityId = "salesforce_opportunity_id"
+        case countsAsDiscounted = "counts_as_discounted"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -213,6 +218,9 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         recurringCommitId = terms.recurringCommitId
         thresholdCharge = terms.isThresholdCharge
         rolledOverFrom = terms.rolledOverFrom
+        netsuiteSalesOrderId = terms.netsuiteSalesOrderId
+        salesforceOpportunityId = terms.salesforceOpportunityId
+        countsAsDiscounted = terms.countsAsDiscounted
     }
 
     /// The commit or credit this row holds.
@@ -225,7 +233,8 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             specifiers: specifiers?.map(\.domain), rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
-            isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom
+            isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom, netsuiteSalesOrderId: netsuiteSalesOrderId,
+            salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted
         )
     }
 }

@@ -166,12 +166,38 @@ def test_spend_trackers_count_the_periods_commit_purchases_by_source(client, htt
     for trackers in (client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.spend_trackers,
                      client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.spend_trackers):
         spent = {t.alias: t.accumulated_spend.amount for t in trackers}
+        # No commit here counts as discounted.
         assert spent == {"recharges": 4300, "manual": 700, "all": 5000, "discounted": 0}
         assert {(t.accumulated_spend.period_starting_at, t.accumulated_spend.period_ending_before) for t in trackers} == {
             (JAN, utc(2026, 2, 1))}
     freeze_clock(http, utc(2026, 2, 10))  # a new period: nothing purchased in it yet
     trackers = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.spend_trackers
     assert {t.alias: t.accumulated_spend.amount for t in trackers} == {"recharges": 0, "manual": 0, "all": 0, "discounted": 0}
+
+
+def test_a_commit_that_counts_as_discounted_is_tracked_as_discounted(client, http):
+    freeze_clock(http, NOW)
+    c = client.v1.customers.create(name="Discounted").data.id
+
+    def purchase(amount, **extra):
+        return {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "priority": 1, **extra,
+                "access_schedule": {"schedule_items": [{"amount": amount, "starting_at": iso(JAN), "ending_before": iso(utc(2027, 1, 1))}]},
+                "invoice_schedule": {"schedule_items": [{"timestamp": iso(utc(2026, 1, 5)), "amount": amount}]}}
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_alias="standard",
+        commits=[purchase(700, spend_tracker_attributes={"counts_as_discounted": True}, netsuite_sales_order_id="so-7"),
+                 purchase(300, spend_tracker_attributes={"counts_as_discounted": False}), purchase(200)],
+        spend_trackers=[tracker("discounted", ["MANUAL"], discounted="DISCOUNTED_ONLY"),
+                        tracker("undiscounted", ["MANUAL"], discounted="UNDISCOUNTED_ONLY"),
+                        tracker("any", ["MANUAL"], discounted="ANY")]).data.id
+    view = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current
+    # 700 counts as discounted; 300 and 200 (no attributes: not discounted) do not.
+    assert {t.alias: t.accumulated_spend.amount for t in view.spend_trackers} == {
+        "discounted": 700, "undiscounted": 500, "any": 1200}
+    shown = {k.access_schedule.schedule_items[0].amount: k for k in view.commits}
+    assert shown[700].spend_tracker_attributes.counts_as_discounted is True and shown[700].netsuite_sales_order_id == "so-7"
+    assert shown[300].spend_tracker_attributes.counts_as_discounted is False
+    assert shown[200].spend_tracker_attributes is None
 
 
 def test_bad_spend_trackers_are_refused(http):

@@ -53,6 +53,17 @@ def credits(client, customer_id, **kw):
 # ====================================================================== commits
 
 
+def test_a_customer_commits_and_credits_references_read_back(client, http):
+    freeze_clock(http, JAN1)
+    c = customer(client)
+    commit(client, c, netsuite_sales_order_id="SO-1", salesforce_opportunity_id="006-a")
+    credit(client, c, netsuite_sales_order_id="SO-2", salesforce_opportunity_id="006-b")
+    [k] = commits(client, c)
+    [cr] = credits(client, c)
+    assert (k.netsuite_sales_order_id, k.salesforce_opportunity_id) == ("SO-1", "006-a")
+    assert (cr.netsuite_sales_order_id, cr.salesforce_opportunity_id) == ("SO-2", "006-b")
+
+
 def test_commit_roundtrip(client, http):
     freeze_clock(http, JAN1)
     c = customer(client)

@@ -378,7 +378,7 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 
 REFUSED_NESTED = [
     ("add_commits", "payment_gate_config", {"payment_gate_type": "NONE"}),
-    ("add_commits", "spend_tracker_attributes", {"counts_as_discounted": True}),
+    ("add_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_scheduled_charges", "netsuite_sales_order_id", "so-1"),
     ("update_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),

@@ -466,10 +466,10 @@ def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, f
 
 
 @pytest.mark.parametrize("field,item,named", [
-    ("commits", {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "spend_tracker_attributes": {"counts_as_discounted": True},
+    ("commits", {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "payment_gate_config": {"payment_gate_type": "NONE"},
                  "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": "2026-01-01T00:00:00Z",
                                                          "ending_before": "2026-02-01T00:00:00Z"}]}},
-     "commits[0].spend_tracker_attributes"),
+     "commits[0].payment_gate_config"),
     ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
         {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
      "credits[0].access_schedule.access_type QUANTITY"),

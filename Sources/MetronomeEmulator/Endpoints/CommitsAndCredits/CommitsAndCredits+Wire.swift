@@ -151,6 +151,9 @@ struct CommitBody: Decodable {
     var customFields: [String: String]?
     /// What commit-specific overrides of the same request may name the commit by.
     var temporaryId: String?
+    var netsuiteSalesOrderId: String?
+    var salesforceOpportunityId: String?
+    var spendTrackerAttributes: SpendTrackerAttributesWire?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", type, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule", name
@@ -158,7 +161,8 @@ struct CommitBody: Decodable {
         case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
         case specifiers, rateType = "rate_type", rolloverFraction = "rollover_fraction"
         case invoiceContractId = "invoice_contract_id", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
-        case temporaryId = "temporary_id"
+        case temporaryId = "temporary_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case salesforceOpportunityId = "salesforce_opportunity_id", spendTrackerAttributes = "spend_tracker_attributes"
     }
 
     /// The commit or credit, with new IDs, checked field by field; `field` prefixes field names
@@ -211,7 +215,9 @@ struct CommitBody: Decodable {
             },
             rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
-            uniquenessKey: uniquenessKey, customFields: customFields ?? [:], createdAt: now
+            uniquenessKey: uniquenessKey, customFields: customFields ?? [:], createdAt: now,
+            netsuiteSalesOrderId: netsuiteSalesOrderId, salesforceOpportunityId: salesforceOpportunityId,
+            countsAsDiscounted: spendTrackerAttributes?.countsAsDiscounted
         )
     }
 }
@@ -221,9 +227,6 @@ struct CreateCommitRequest: Decodable {
     var customerId: String
     var priority: Decimal
     var commit: CommitBody
-
-    /// Fields the emulator does not support yet (nothing would show them).
-    static let unsupportedFields = ["netsuite_sales_order_id", "salesforce_opportunity_id"]
 
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", priority
@@ -412,6 +415,15 @@ struct InvoiceScheduleWire: Encodable {
 
 /// Metronome's `Commit` or `Credit` (`type` is `CREDIT` for credits), with its balance and
 /// ledger when asked for.
+/// `spend_tracker_attributes` of a commit: how spend trackers count its purchase.
+struct SpendTrackerAttributesWire: Codable {
+    var countsAsDiscounted: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case countsAsDiscounted = "counts_as_discounted"
+    }
+}
+
 struct CommitWire: Encodable {
     var id: String
     var type: String
@@ -439,6 +451,9 @@ struct CommitWire: Encodable {
     var recurringCommitId: String?
     var recurringCreditId: String?
     var rolledOverFrom: RolledOverFromWire?
+    var netsuiteSalesOrderId: String?
+    var salesforceOpportunityId: String?
+    var spendTrackerAttributes: SpendTrackerAttributesWire?
 
     /// `rolled_over_from`: a credit names its origin `credit_id`, a commit `commit_id`.
     struct RolledOverFromWire: Encodable {
@@ -459,7 +474,8 @@ struct CommitWire: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case balance, ledger, recurringCommitId = "recurring_commit_id", recurringCreditId = "recurring_credit_id"
-        case rolledOverFrom = "rolled_over_from"
+        case rolledOverFrom = "rolled_over_from", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case salesforceOpportunityId = "salesforce_opportunity_id", spendTrackerAttributes = "spend_tracker_attributes"
         case id, type, product, createdAt = "created_at", createdBy = "created_by", accessSchedule = "access_schedule"
         case invoiceSchedule = "invoice_schedule", contract, invoiceContract = "invoice_contract", name, description
         case priority, applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
@@ -497,6 +513,9 @@ struct CommitWire: Encodable {
         uniquenessKey = terms.uniquenessKey
         customFields = terms.customFields
         archivedAt = terms.archivedAt
+        netsuiteSalesOrderId = terms.netsuiteSalesOrderId
+        salesforceOpportunityId = terms.salesforceOpportunityId
+        spendTrackerAttributes = terms.countsAsDiscounted.map(SpendTrackerAttributesWire.init)
     }
 }
 

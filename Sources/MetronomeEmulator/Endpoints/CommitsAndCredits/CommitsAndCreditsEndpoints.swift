@@ -28,9 +28,7 @@ struct CommitsAndCreditsEndpoints {
     }
 
     @Sendable func create(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
-        let decoded = try await request.decodeJSON(as: BodyWithFields<CreateCommitRequest>.self, context: context)
-        try decoded.refuse(CreateCommitRequest.unsupportedFields)
-        let body = decoded.value
+        let body = try await request.decodeJSON(as: CreateCommitRequest.self, context: context)
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         var terms = try body.commit.terms(kind: kind, customerId: customerId, contractId: nil, now: clock.now())
         terms.priority = body.priority

@@ -48,7 +48,7 @@ enum NestedFields {
     /// Fields of a commit or credit item (of `add_commits`, `add_credits`, v1 amend's `commits`
     /// and `credits`) the emulator does not take.
     static let commitItemFields = [
-        "amount", "hierarchy_configuration", "netsuite_sales_order_id", "payment_gate_config", "spend_tracker_attributes",
+        "amount", "hierarchy_configuration", "payment_gate_config",
     ]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
