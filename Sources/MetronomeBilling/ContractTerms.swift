@@ -301,6 +301,7 @@ package struct ScheduledChargeTerms: Sendable, Equatable {
     package var name: String?
     package var schedule: InvoiceScheduleTerms
     package var customFields: [String: String]
+    package var netsuiteSalesOrderId: String?
 
     /// A value with each stored property given.
     package init(
@@ -308,8 +309,10 @@ package struct ScheduledChargeTerms: Sendable, Equatable {
         productId: String,
         name: String? = nil,
         schedule: InvoiceScheduleTerms,
-        customFields: [String: String]
+        customFields: [String: String],
+        netsuiteSalesOrderId: String? = nil
     ) {
+        self.netsuiteSalesOrderId = netsuiteSalesOrderId
         self.id = id
         self.productId = productId
         self.name = name

@@ -11,17 +11,19 @@ package struct ProfessionalServiceTerms: Sendable, Equatable, Codable {
     package var unitPrice: Decimal
     package var description: String?
     package var customFields: [String: String]
+    package var netsuiteSalesOrderId: String?
 
     package enum CodingKeys: String, CodingKey {
         case id, productId = "product_id", maxAmount = "max_amount", quantity, unitPrice = "unit_price", description
-        case customFields = "custom_fields"
+        case customFields = "custom_fields", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// A value with each stored property given.
     package init(
         id: String, productId: String, maxAmount: Decimal, quantity: Decimal, unitPrice: Decimal, description: String?,
-        customFields: [String: String]
+        customFields: [String: String], netsuiteSalesOrderId: String? = nil
     ) {
+        self.netsuiteSalesOrderId = netsuiteSalesOrderId
         self.id = id
         self.productId = productId
         self.maxAmount = maxAmount

@@ -34,11 +34,13 @@ extension AppDatabase {
             }
             try db.execute(sql: """
                 INSERT INTO professional_service
-                    (id, contract_id, customer_id, product_id, max_amount, quantity, unit_price, description, custom_fields)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (id, contract_id, customer_id, product_id, max_amount, quantity, unit_price, description, custom_fields,
+                     netsuite_sales_order_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     service.id, contractId, customerId, service.productId, "\(service.maxAmount)", "\(service.quantity)",
                     "\(service.unitPrice)", service.description, try encodedFields(service.customFields),
+                    service.netsuiteSalesOrderId,
                 ])
         }
     }
@@ -61,7 +63,8 @@ extension AppDatabase {
             byContract[row["contract_id"], default: []].append(ProfessionalServiceTerms(
                 id: row["id"], productId: row["product_id"], maxAmount: try decimal("max_amount"), quantity: try decimal("quantity"),
                 unitPrice: try decimal("unit_price"), description: row["description"],
-                customFields: (try? JSONDecoder().decode([String: String].self, from: fields)) ?? [:]
+                customFields: (try? JSONDecoder().decode([String: String].self, from: fields)) ?? [:],
+                netsuiteSalesOrderId: row["netsuite_sales_order_id"]
             ))
         }
         return byContract

@@ -599,11 +599,12 @@ extension AppDatabase {
                 ALTER TABLE contract ADD COLUMN revenue_system_configuration_effective_at INTEGER;
                 """)
         }
-        migrator.registerMigration("v22 commits' references and spend tracker attributes") { db in
+        migrator.registerMigration("v22 commits' and professional services' references, spend tracker attributes") { db in
             try db.execute(sql: """
                 ALTER TABLE commit_or_credit ADD COLUMN netsuite_sales_order_id TEXT;
                 ALTER TABLE commit_or_credit ADD COLUMN salesforce_opportunity_id TEXT;
                 ALTER TABLE commit_or_credit ADD COLUMN counts_as_discounted INTEGER;
+                ALTER TABLE professional_service ADD COLUMN netsuite_sales_order_id TEXT;
                 """)
         }
         return migrator

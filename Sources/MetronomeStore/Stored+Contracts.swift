@@ -147,9 +147,11 @@ package struct StoredScheduledCharge: Codable, Sendable {
     var name: String?
     var schedule: StoredInvoiceSchedule
     var customFields: [String: String]
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
         case id, productId = "product_id", name, schedule, customFields = "custom_fields"
+        case netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// The stored shape of `charge`.
@@ -159,11 +161,15 @@ package struct StoredScheduledCharge: Codable, Sendable {
         name = charge.name
         schedule = StoredInvoiceSchedule(charge.schedule)
         customFields = charge.customFields
+        netsuiteSalesOrderId = charge.netsuiteSalesOrderId
     }
 
     /// The charge this holds.
     var domain: ScheduledChargeTerms {
-        ScheduledChargeTerms(id: id, productId: productId, name: name, schedule: schedule.domain, customFields: customFields)
+        ScheduledChargeTerms(
+            id: id, productId: productId, name: name, schedule: schedule.domain, customFields: customFields,
+            netsuiteSalesOrderId: netsuiteSalesOrderId
+        )
     }
 }
 

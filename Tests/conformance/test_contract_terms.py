@@ -86,6 +86,28 @@ def test_references_for_other_systems_are_kept_and_read_back(client, http):
             120000, "006-opp", "SO-42")
 
 
+def test_items_references_for_other_systems_are_kept_and_read_back(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    c = client.v1.customers.create(name="Referenced items").data.id
+    consulting = client.v1.contracts.products.create(name="Consulting", type="PROFESSIONAL_SERVICE").data.id
+    charge = {"product_id": FIXTURE_PRODUCT_IDS["prepaid_commit"], "schedule": {"schedule_items": [
+        {"timestamp": iso(FEB), "amount": 100}]}}
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_alias="standard",
+        scheduled_charges=[{**charge, "netsuite_sales_order_id": "SO-charge"}],
+        discounts=[{**charge, "netsuite_sales_order_id": "SO-discount"}],
+        professional_services=[{"product_id": consulting, "max_amount": 1000, "quantity": 1, "unit_price": 500,
+                                "netsuite_sales_order_id": "SO-service"}]).data.id
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_scheduled_charges=[
+        {**charge, "netsuite_sales_order_id": "SO-added"}])
+    contract = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert [k.netsuite_sales_order_id for k in contract.initial.scheduled_charges] == ["SO-charge"]
+    assert [k.netsuite_sales_order_id for k in contract.initial.discounts] == ["SO-discount"]
+    assert [s.netsuite_sales_order_id for s in contract.initial.professional_services] == ["SO-service"]
+    v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert sorted(k.netsuite_sales_order_id for k in v2.scheduled_charges) == ["SO-added", "SO-charge"]
+
+
 def test_reseller_royalties_are_kept_and_read_back_in_each_version(client, http):
     freeze_clock(http, utc(2026, 1, 20))
     c = client.v1.customers.create(name="Resold").data.id

@@ -21,14 +21,13 @@ struct ProfessionalServiceBody: Decodable {
 
     /// The term this describes, checked; `field` names it in messages.
     func terms(field: String) throws -> ProfessionalServiceTerms {
-        if netsuiteSalesOrderId != nil { throw APIError.unsupportedField("\(field).netsuite_sales_order_id") }
         guard maxAmount >= 0 else { throw APIError.badRequest("'\(field).max_amount' must be >= 0") }
         guard quantity >= 0 else { throw APIError.badRequest("'\(field).quantity' must be >= 0") }
         guard unitPrice >= 0 else { throw APIError.badRequest("'\(field).unit_price' must be >= 0") }
         return ProfessionalServiceTerms(
             id: UUID().uuidString.lowercased(), productId: try Validate.id(productId, field: "\(field).product_id"),
             maxAmount: maxAmount, quantity: quantity, unitPrice: unitPrice, description: description,
-            customFields: customFields ?? [:]
+            customFields: customFields ?? [:], netsuiteSalesOrderId: netsuiteSalesOrderId
         )
     }
 }
@@ -42,10 +41,11 @@ struct ProServiceWire: Encodable {
     var unitPrice: Decimal
     var customFields: [String: String]
     var description: String?
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
         case id, maxAmount = "max_amount", productId = "product_id", quantity, unitPrice = "unit_price"
-        case customFields = "custom_fields", description
+        case customFields = "custom_fields", description, netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// The wire form of `terms`.
@@ -57,6 +57,7 @@ struct ProServiceWire: Encodable {
         unitPrice = terms.unitPrice
         customFields = terms.customFields
         description = terms.description
+        netsuiteSalesOrderId = terms.netsuiteSalesOrderId
     }
 }
 

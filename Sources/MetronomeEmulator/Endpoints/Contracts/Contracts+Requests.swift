@@ -22,16 +22,19 @@ struct ScheduledChargeBody: Decodable {
     var schedule: InvoiceScheduleBody
     var name: String?
     var customFields: [String: String]?
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", schedule, name, customFields = "custom_fields"
+        case netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// The charge with new IDs; `field` prefixes field names.
     func terms(field: String) throws -> ScheduledChargeTerms {
         ScheduledChargeTerms(
             id: UUID().uuidString.lowercased(), productId: try Validate.id(productId, field: "\(field).product_id"),
-            name: name, schedule: try schedule.terms(field: "\(field).schedule"), customFields: customFields ?? [:]
+            name: name, schedule: try schedule.terms(field: "\(field).schedule"), customFields: customFields ?? [:],
+            netsuiteSalesOrderId: netsuiteSalesOrderId
         )
     }
 }
@@ -435,11 +438,7 @@ struct CreateContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        for field in ["scheduled_charges", "discounts"] {
-            try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
-        }
         try NestedFields.refuse(NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["subscriptions"], field: "subscriptions")
-        try NestedFields.refuse(["netsuite_sales_order_id"], inItemsOf: decoded.fields["professional_services"], field: "professional_services")
         try NestedFields.refuse(
             ["invoice_generation_starting_at"], in: decoded.fields["usage_statement_schedule"], field: "usage_statement_schedule"
         )

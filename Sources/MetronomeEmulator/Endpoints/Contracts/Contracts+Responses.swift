@@ -329,9 +329,10 @@ struct ScheduledChargeWire: Encodable {
     var schedule: InvoiceScheduleWire
     var name: String?
     var customFields: [String: String]
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, product, schedule, name, customFields = "custom_fields"
+        case id, product, schedule, name, customFields = "custom_fields", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     init(_ charge: ScheduledChargeTerms, names: CatalogNames) {
@@ -340,6 +341,7 @@ struct ScheduledChargeWire: Encodable {
         schedule = InvoiceScheduleWire(charge.schedule, names: names)
         name = charge.name
         customFields = charge.customFields
+        netsuiteSalesOrderId = charge.netsuiteSalesOrderId
     }
 }
 

@@ -52,8 +52,6 @@ enum NestedFields {
     ]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
-    /// Fields of a scheduled charge or discount item the emulator does not take.
-    static let chargeItemFields = ["netsuite_sales_order_id"]
 
     /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
     /// balance here is drawn down by spend.
@@ -429,9 +427,9 @@ struct EditContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        for field in ["add_scheduled_charges", "add_discounts", "update_scheduled_charges"] {
-            try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
-        }
+        try NestedFields.refuse(
+            ["netsuite_sales_order_id"], inItemsOf: decoded.fields["update_scheduled_charges"], field: "update_scheduled_charges"
+        )
         for field in ["update_commits", "update_credits"] {
             try NestedFields.refuse(CommitEditBody.unsupportedFields, inItemsOf: decoded.fields[field], field: field)
         }
@@ -673,9 +671,6 @@ struct AmendContractRequest: Decodable {
         for field in ["commits", "credits"] {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
-        }
-        for field in ["scheduled_charges", "discounts"] {
-            try NestedFields.refuse(NestedFields.chargeItemFields, inItemsOf: decoded.fields[field], field: field)
         }
     }
 
