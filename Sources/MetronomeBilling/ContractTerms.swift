@@ -341,6 +341,8 @@ package struct SubscriptionTerms: Sendable, Equatable {
     package var seatConfig: SeatConfig?
     /// The quantity changes edits scheduled, in the order they were made.
     package var quantityChanges: [SubscriptionQuantityChange] = []
+    /// The seat updates edits made of a SEAT_BASED subscription, in the order they were made.
+    package var seatUpdates: [SubscriptionSeatUpdates] = []
 
     /// A SEAT_BASED subscription's seats: the IDs assigned from its start, and the usage
     /// property that names a seat.

@@ -40,9 +40,15 @@ extension SubscriptionTerms {
     /// The subscription's quantity over its range: its initial quantity from its start, then
     /// each change from its `startingAt`. Changes are applied in time order, those at the same
     /// moment in the order they were made; a delta adds to the quantity then in force. Adjacent
-    /// stretches at the same quantity are one segment.
+    /// stretches at the same quantity are one segment. A SEAT_BASED subscription's quantity is
+    /// its number of seats, assigned and unassigned, over its seat schedule.
     package var quantitySegments: [SubscriptionQuantitySegment] {
         var segments = [SubscriptionQuantitySegment(quantity: initialQuantity, startingAt: startingAt, endingBefore: endingBefore)]
+        if seatConfig != nil {
+            segments = seatSegments.map {
+                SubscriptionQuantitySegment(quantity: $0.totalQuantity, startingAt: $0.startingAt, endingBefore: $0.endingBefore)
+            }
+        }
         let ordered = quantityChanges.enumerated().sorted { ($0.element.startingAt, $0.offset) < ($1.element.startingAt, $1.offset) }
         for change in ordered.map(\.element) where endingBefore.map({ change.startingAt < $0 }) ?? true {
             let current = segments[segments.count - 1]
@@ -84,23 +90,45 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
     package var endingBefore: NewValue<Timestamp>?
     package var name: String?
     package var quantityUpdates: [SubscriptionQuantityChange]
+    /// Makes a QUANTITY_ONLY subscription SEAT_BASED.
+    package var quantityManagementModeUpdate: QuantityManagementModeUpdate?
+    package var seatUpdates: SubscriptionSeatUpdates?
+
+    /// `quantity_management_mode_update`: to SEAT_BASED, the one mode it can change to.
+    package struct QuantityManagementModeUpdate: Codable, Sendable, Equatable {
+        package var seatGroupKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case seatGroupKey = "seat_group_key"
+        }
+
+        /// A value with each stored property given.
+        package init(seatGroupKey: String) {
+            self.seatGroupKey = seatGroupKey
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
+        case quantityManagementModeUpdate = "quantity_management_mode_update", seatUpdates = "seat_updates"
     }
 
     /// A value with each stored property given.
     package init(
-        id: String, endingBefore: NewValue<Timestamp>? = nil, name: String? = nil, quantityUpdates: [SubscriptionQuantityChange] = []
+        id: String, endingBefore: NewValue<Timestamp>? = nil, name: String? = nil, quantityUpdates: [SubscriptionQuantityChange] = [],
+        quantityManagementModeUpdate: QuantityManagementModeUpdate? = nil, seatUpdates: SubscriptionSeatUpdates? = nil
     ) {
         self.id = id
         self.endingBefore = endingBefore
         self.name = name
         self.quantityUpdates = quantityUpdates
+        self.quantityManagementModeUpdate = quantityManagementModeUpdate
+        self.seatUpdates = seatUpdates
     }
 
     /// `subscription` with this update applied, in a contract ending at `contractEnd` (nil:
-    /// open-ended); `field` names the update in errors (e.g. `update_subscriptions[0]`).
+    /// open-ended); `field` names the update in errors (e.g. `update_subscriptions[0]`). Its
+    /// parts apply in this order: name and end, quantity updates, the change of mode, seat updates.
     package func applied(
         to subscription: SubscriptionTerms, contractEnd: Timestamp?, field: String
     ) throws(PricingRuleViolation) -> SubscriptionTerms {
@@ -116,7 +144,24 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
             }
             edited.endingBefore = end
         }
-        guard !quantityUpdates.isEmpty else { return edited }
+        if !quantityUpdates.isEmpty {
+            edited = try appliedQuantityUpdates(to: edited, field: field)
+        }
+        if let quantityManagementModeUpdate {
+            edited = try edited.convertedToSeats(
+                seatGroupKey: quantityManagementModeUpdate.seatGroupKey, field: "\(field).quantity_management_mode_update"
+            )
+        }
+        if let seatUpdates, !seatUpdates.isEmpty {
+            edited = try applied(seatUpdates, to: edited, field: "\(field).seat_updates")
+        }
+        return edited
+    }
+
+    private func appliedQuantityUpdates(
+        to subscription: SubscriptionTerms, field: String
+    ) throws(PricingRuleViolation) -> SubscriptionTerms {
+        var edited = subscription
         if subscription.seatConfig != nil {
             throw PricingRuleViolation(
                 message: "'\(field).quantity_updates': a SEAT_BASED subscription's quantity is its number of seats"
@@ -128,13 +173,7 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
             )
         }
         for (index, update) in quantityUpdates.enumerated() {
-            let item = "\(field).quantity_updates[\(index)]"
-            if update.startingAt < edited.startingAt {
-                throw PricingRuleViolation(message: "'\(item).starting_at' is before the subscription's starting_at")
-            }
-            if let end = edited.endingBefore, update.startingAt >= end {
-                throw PricingRuleViolation(message: "'\(item).starting_at' is not before the subscription's ending_before")
-            }
+            try Self.checkWithinRange(update.startingAt, of: edited, item: "\(field).quantity_updates[\(index)]")
         }
         edited.quantityChanges += quantityUpdates
         if let negative = edited.quantitySegments.first(where: { $0.quantity < 0 }) {
@@ -145,14 +184,62 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
         return edited
     }
 
+    /// `subscription` with `updates` added to its seat schedule; `field` names `seat_updates`.
+    private func applied(
+        _ updates: SubscriptionSeatUpdates, to subscription: SubscriptionTerms, field: String
+    ) throws(PricingRuleViolation) -> SubscriptionTerms {
+        guard subscription.seatConfig != nil else {
+            throw PricingRuleViolation(
+                message: "'\(field)': the subscription is QUANTITY_ONLY; only a SEAT_BASED subscription has seats "
+                    + "(quantity_management_mode_update makes it SEAT_BASED)"
+            )
+        }
+        for (item, startingAt) in updates.moments {
+            try Self.checkWithinRange(startingAt, of: subscription, item: "\(field).\(item)")
+        }
+        var edited = subscription
+        edited.seatUpdates.append(updates)
+        do throws(SeatScheduleViolation) {
+            try edited.checkSeatSchedule()
+        } catch {
+            let made = subscription.seatUpdates.count
+            throw PricingRuleViolation(
+                message: error.update == made
+                    ? "'\(field).\(error.item)' \(error.message)"
+                    : "'\(field)' conflicts with the seats an earlier edit scheduled: its '\(error.item)' then \(error.message)"
+            )
+        }
+        if !subscription.isProrated, firstDifference(subscription.quantitySegments, edited.quantitySegments) != nil {
+            throw PricingRuleViolation(
+                message: "'\(field)': changing the number of seats of a subscription that is not prorated is not supported by the emulator yet"
+            )
+        }
+        return edited
+    }
+
+    private static func checkWithinRange(
+        _ startingAt: Timestamp, of subscription: SubscriptionTerms, item: String
+    ) throws(PricingRuleViolation) {
+        if startingAt < subscription.startingAt {
+            throw PricingRuleViolation(message: "'\(item).starting_at' is before the subscription's starting_at")
+        }
+        if let end = subscription.endingBefore, startingAt >= end {
+            throw PricingRuleViolation(message: "'\(item).starting_at' is not before the subscription's ending_before")
+        }
+    }
+
     /// The earliest moment from which this update changes what `subscription` bills: its first
-    /// quantity change, or the earlier of the old and new ends; nil if it changes no billing.
+    /// quantity change, the earlier of the old and new ends, or the first moment its seat updates
+    /// change the number of seats; nil if it changes no billing.
     package func changesBilling(of subscription: SubscriptionTerms, edited: SubscriptionTerms) -> Timestamp? {
         var moments = quantityUpdates.map(\.startingAt)
         if subscription.endingBefore != edited.endingBefore {
             moments.append(
                 [subscription.endingBefore, edited.endingBefore].compactMap { $0 }.min() ?? subscription.startingAt
             )
+        }
+        if seatUpdates != nil, let moment = firstDifference(subscription.quantitySegments, edited.quantitySegments) {
+            moments.append(moment)
         }
         return moments.min()
     }

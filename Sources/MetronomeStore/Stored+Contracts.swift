@@ -193,6 +193,8 @@ package struct StoredSubscription: Codable, Sendable {
     var seatConfig: StoredSeatConfig?
     /// Absent while no edit has changed the quantity.
     var quantityChanges: [SubscriptionQuantityChange]?
+    /// Absent while no edit has changed the seats.
+    var seatUpdates: [SubscriptionSeatUpdates]?
 
     /// A SEAT_BASED subscription's seats, as stored.
     struct StoredSeatConfig: Codable, Sendable {
@@ -209,7 +211,7 @@ package struct StoredSubscription: Codable, Sendable {
         case isProrated = "is_prorated", invoiceBehavior = "invoice_behavior", quantityManagementMode = "quantity_management_mode"
         case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
         case customFields = "custom_fields", createdAt = "created_at", seatConfig = "seat_config"
-        case quantityChanges = "quantity_changes"
+        case quantityChanges = "quantity_changes", seatUpdates = "seat_updates"
     }
 
     /// The stored shape of `subscription`.
@@ -232,6 +234,7 @@ package struct StoredSubscription: Codable, Sendable {
             StoredSeatConfig(initialSeatIds: $0.initialSeatIds, seatGroupKey: $0.seatGroupKey)
         }
         quantityChanges = subscription.quantityChanges.isEmpty ? nil : subscription.quantityChanges
+        seatUpdates = subscription.seatUpdates.isEmpty ? nil : subscription.seatUpdates
     }
 
     /// The subscription this holds.
@@ -244,6 +247,7 @@ package struct StoredSubscription: Codable, Sendable {
             seatConfig: seatConfig.map { .init(initialSeatIds: $0.initialSeatIds, seatGroupKey: $0.seatGroupKey) }
         )
         terms.quantityChanges = quantityChanges ?? []
+        terms.seatUpdates = seatUpdates ?? []
         return terms
     }
 }

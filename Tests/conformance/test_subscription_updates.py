@@ -1,7 +1,8 @@
-"""update_subscriptions in v2 contracts/edit, through the SDK in strict mode: quantity changes make
-the subscription's quantity a schedule over time, and each billing period bills one line per
-quantity it holds, prorated by time; getSubscriptionQuantityHistory, the contract views and
-getEditHistory show the schedule. Every amount expected is worked out here from the standard rate
+"""update_subscriptions in v2 contracts/edit, through the SDK in strict mode: quantity changes (and,
+for a SEAT_BASED subscription, seat updates) make the subscription's quantity a schedule over time,
+and each billing period bills one line per quantity it holds, prorated by time;
+getSubscriptionQuantityHistory, getSubscriptionSeatsHistory, the contract views and getEditHistory
+show the schedule. Every amount expected is worked out here from the standard rate
 card's 2000 cents a seat a month, never read back from the emulator."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import uuid
 
 import pytest
 
-from helpers import assert_error_response, freeze_clock, iso, utc
+from helpers import assert_error_response, expect_api_error, freeze_clock, iso, utc
 from pricing_helpers import FIXTURE_PRODUCT_IDS
 
 SEAT = FIXTURE_PRODUCT_IDS["seat"]
@@ -249,9 +250,6 @@ def test_quantity_updates_of_seat_based_or_unprorated_subscriptions_are_refused(
 
 
 REFUSED = [
-    ("seat_updates", {"add_unassigned_seats": [{"quantity": 1, "starting_at": iso(day(11))}]}),
-    ("quantity_management_mode_update", {"quantity_management_mode": "SEAT_BASED",
-                                         "seat_config": {"seat_group_key": "seat_id"}}),
     ("proration_rounding", {"decimal_places": 0, "rounding_method": "HALF_UP"}),
 ]
 
@@ -264,3 +262,215 @@ def test_unsupported_update_fields_are_refused_by_name(client, http, field, valu
     body = assert_error_response(r, 400)
     assert f"update_subscriptions[0].{field}" in body["message"] and "not supported" in body["message"]
     assert edit_history(client, c, contract_id) == []
+
+
+# ====================================================================== seat updates
+
+SEATS = ["ann", "bo"]
+
+
+def seat_setup(client, http, now=day(5), seats=SEATS, **sub):
+    return setup(client, http, now=now, quantity_management_mode="SEAT_BASED", quantity=None,
+                 seat_config={"initial_seat_ids": seats, "seat_group_key": "user_id"}, **sub)
+
+
+def seats_history(client, c, contract_id, subscription_id, **filters):
+    return [(h.starting_at, h.ending_before, h.assigned_seat_ids, h.total_quantity)
+            for h in client.v1.contracts.get_subscription_seats_history(
+                customer_id=c, contract_id=contract_id, subscription_id=subscription_id, **filters).data]
+
+
+def seat_ids(client, c, contract_id):
+    return [s.seat_id for s in client.v1.contracts.list_seat_balances(customer_id=c, contract_id=contract_id).data]
+
+
+def test_a_seat_id_added_mid_period_bills_the_new_seat_for_the_rest_of_it(client, http):
+    c, contract_id, sub = seat_setup(client, http)
+    edit_id = edit(client, c, contract_id, sub, seat_updates={
+        "add_seat_ids": [{"seat_ids": ["cy"], "starting_at": iso(day(11))}]})
+
+    statement, lines = seat_lines(client, c)
+    assert statement.status == "DRAFT"
+    # 2 seats for 10 of April's 30 days, then 3 for the other 20.
+    assert [(a, b, q) for a, b, q, _ in lines] == [(APR, day(11), 2), (day(11), MAY, 3)]
+    assert [t for *_, t in lines] == [pytest.approx(2 * PRICE * 10 / 30), pytest.approx(3 * PRICE * 20 / 30)]
+    # The same as the 2 seats all month plus the new seat for 20/30 of it.
+    assert statement.total == pytest.approx(2 * PRICE + 1 * PRICE * 20 / 30)
+
+    assert seats_history(client, c, contract_id, sub) == [
+        (APR, day(11), SEATS, 2), (day(11), YEAR_END, SEATS + ["cy"], 3)]
+    assert seats_history(client, c, contract_id, sub, covering_date=day(20)) == [(day(11), YEAR_END, SEATS + ["cy"], 3)]
+    assert seat_ids(client, c, contract_id) == SEATS + ["cy"]
+    h = quantity_history(client, c, contract_id, sub)
+    assert [(e.starting_at, e.data[0].quantity) for e in h.history] == [(APR, 2), (day(11), 3)]
+    [v1] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+    assert [(q.quantity, q.starting_at, q.ending_before) for q in v1.quantity_schedule] == [
+        (2, APR, day(11)), (3, day(11), YEAR_END)]
+    [v2] = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+    assert [(q.quantity, q.starting_at) for q in v2.quantity_schedule] == [(2, APR), (3, day(11))]
+
+    [entry] = edit_history(client, c, contract_id)
+    assert entry.id == edit_id
+    [update] = entry.update_subscriptions
+    assert update.id == sub and update.quantity_updates is None
+    assert [(u.seat_ids, u.starting_at) for u in update.seat_updates.add_seat_ids] == [(["cy"], day(11))]
+    assert update.seat_updates.remove_seat_ids is None
+
+    # May bills 3 seats for the whole month.
+    freeze_clock(http, day(3, MAY))
+    _, may = seat_lines(client, c, MAY)
+    assert may == [(MAY, JUN, 3, pytest.approx(3 * PRICE))]
+
+
+def test_unassigned_seats_fill_first_and_removals_lower_the_quantity(client, http):
+    c, contract_id, sub = seat_setup(client, http)
+    edit(client, c, contract_id, sub, seat_updates={
+        "add_unassigned_seats": [{"quantity": 2, "starting_at": iso(day(6))}],          # 2 + 2 = 4
+        "add_seat_ids": [{"seat_ids": ["cy", "dee", "eve"], "starting_at": iso(day(16))}],  # fill 2, add 1: 5
+        "remove_seat_ids": [{"seat_ids": ["bo", "nobody"], "starting_at": iso(day(21))}],   # bo out: 4
+    })
+    edit(client, c, contract_id, sub, seat_updates={
+        "add_unassigned_seats": [{"quantity": 3, "starting_at": iso(day(26))}],        # 7
+        "remove_unassigned_seats": [{"quantity": 2, "starting_at": iso(day(28))}],     # 5
+    })
+    rest = ["ann", "cy", "dee", "eve"]
+    assert seats_history(client, c, contract_id, sub) == [
+        (APR, day(6), SEATS, 2), (day(6), day(16), SEATS, 4), (day(16), day(21), SEATS + ["cy", "dee", "eve"], 5),
+        (day(21), day(26), rest, 4), (day(26), day(28), rest, 7), (day(28), YEAR_END, rest, 5)]
+
+    _, lines = seat_lines(client, c)
+    # Seat-days: 2×5 + 4×10 + 5×5 + 4×5 + 7×2 + 5×3 = 124.
+    expected = [(APR, 2, 5), (day(6), 4, 10), (day(16), 5, 5), (day(21), 4, 5), (day(26), 7, 2), (day(28), 5, 3)]
+    assert [(a, q) for a, _, q, _ in lines] == [(a, q) for a, q, _ in expected]
+    assert [t for *_, t in lines] == [pytest.approx(q * PRICE * days / 30) for _, q, days in expected]
+    assert sum(t for *_, t in lines) == pytest.approx(124 * PRICE / 30)
+    # bo stays listed: a removed seat is still one of the subscription's seats.
+    assert seat_ids(client, c, contract_id) == SEATS + ["cy", "dee", "eve"]
+
+
+def test_a_seat_swapped_on_one_day_keeps_the_quantity(client, http):
+    # At one moment removals come first: bo leaves, then dee takes a new seat; the total stays 2.
+    c, contract_id, sub = seat_setup(client, http)
+    edit(client, c, contract_id, sub, seat_updates={
+        "add_seat_ids": [{"seat_ids": ["dee"], "starting_at": iso(day(11))}],
+        "remove_seat_ids": [{"seat_ids": ["bo"], "starting_at": iso(day(11))}]})
+    assert seats_history(client, c, contract_id, sub) == [
+        (APR, day(11), SEATS, 2), (day(11), YEAR_END, ["ann", "dee"], 2)]
+    _, lines = seat_lines(client, c)
+    assert lines == [(APR, MAY, 2, pytest.approx(2 * PRICE))]
+
+
+def test_a_quantity_only_subscription_becomes_seat_based(client, http):
+    c, contract_id, sub = setup(client, http)
+    edit(client, c, contract_id, sub, quantity_updates=[{"starting_at": iso(day(11)), "quantity": 5}])
+    with expect_api_error(400):  # a QUANTITY_ONLY subscription has no seats yet
+        client.v1.contracts.get_subscription_seats_history(customer_id=c, contract_id=contract_id, subscription_id=sub)
+    edit_id = edit(client, c, contract_id, sub,
+                   quantity_management_mode_update={"quantity_management_mode": "SEAT_BASED",
+                                                    "seat_config": {"seat_group_key": "user_id"}},
+                   seat_updates={"add_seat_ids": [{"seat_ids": ["x", "y"], "starting_at": iso(day(21))}]})
+
+    [s] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+    assert (s.quantity_management_mode, s.seat_config.seat_group_key) == ("SEAT_BASED", "user_id")
+    # Its quantity became unassigned seats; x and y fill two of them, so nothing billed changes.
+    assert seats_history(client, c, contract_id, sub) == [
+        (APR, day(11), [], 3), (day(11), day(21), [], 5), (day(21), YEAR_END, ["x", "y"], 5)]
+    _, lines = seat_lines(client, c)
+    assert [t for *_, t in lines] == [pytest.approx(3 * PRICE * 10 / 30), pytest.approx(5 * PRICE * 20 / 30)]
+    # Edit history has no place for the change of mode; it shows the seat updates.
+    [update] = [e for e in edit_history(client, c, contract_id) if e.id == edit_id][0].update_subscriptions
+    assert [(u.seat_ids, u.starting_at) for u in update.seat_updates.add_seat_ids] == [(["x", "y"], day(21))]
+
+    # Now SEAT_BASED: quantity updates and a second change of mode are refused.
+    for change in ({"quantity_updates": [{"starting_at": iso(day(25)), "quantity": 1}]},
+                   {"quantity_management_mode_update": {"quantity_management_mode": "SEAT_BASED",
+                                                        "seat_config": {"seat_group_key": "user_id"}}}):
+        r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id,
+                                                  "update_subscriptions": [{"subscription_id": sub, **change}]})
+        assert "SEAT_BASED" in assert_error_response(r, 400)["message"]
+
+
+def test_seat_updates_into_a_finalized_period_are_refused_unless_the_quantity_holds(client, http):
+    c, contract_id, sub = seat_setup(client, http, now=day(5, MAY))  # April's statement finalized on May 2
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "update_subscriptions": [
+        {"subscription_id": sub, "seat_updates": {"add_seat_ids": [{"seat_ids": ["cy"], "starting_at": iso(day(20))}]}}]})
+    assert "finalized" in assert_error_response(r, 400)["message"]
+    # A swap bills the same: taken, and April's invoice is as it was.
+    edit(client, c, contract_id, sub, seat_updates={
+        "add_seat_ids": [{"seat_ids": ["cy"], "starting_at": iso(day(20))}],
+        "remove_seat_ids": [{"seat_ids": ["bo"], "starting_at": iso(day(20))}]})
+    _, lines = seat_lines(client, c)
+    assert lines == [(APR, MAY, 2, pytest.approx(2 * PRICE))]
+    assert seats_history(client, c, contract_id, sub)[-1] == (day(20), YEAR_END, ["ann", "cy"], 2)
+
+
+def seat_item(kind, starting_at=None, **item):
+    return {kind: [{"starting_at": iso(starting_at or day(11)), **item}]}
+
+
+BAD_SEAT_UPDATES = [
+    ("seat already assigned", {"seat_updates": seat_item("add_seat_ids", seat_ids=["ann"])},
+     "seat_updates.add_seat_ids[0]"),
+    ("more unassigned removed than there are", {"seat_updates": seat_item("remove_unassigned_seats", quantity=1)},
+     "seat_updates.remove_unassigned_seats[0]"),
+    ("removed before added the same day", {"seat_updates": {
+        **seat_item("add_unassigned_seats", quantity=1), **seat_item("remove_unassigned_seats", quantity=1)}},
+     "seat_updates.remove_unassigned_seats[0]"),
+    ("zero quantity", {"seat_updates": seat_item("add_unassigned_seats", quantity=0)},
+     "seat_updates.add_unassigned_seats[0].quantity"),
+    ("fractional quantity", {"seat_updates": seat_item("remove_unassigned_seats", quantity=1.5)},
+     "seat_updates.remove_unassigned_seats[0].quantity"),
+    ("no seat IDs", {"seat_updates": seat_item("add_seat_ids", seat_ids=[])}, "seat_updates.add_seat_ids[0].seat_ids"),
+    ("empty seat ID", {"seat_updates": seat_item("remove_seat_ids", seat_ids=[""])},
+     "seat_updates.remove_seat_ids[0].seat_ids"),
+    ("repeated seat ID", {"seat_updates": seat_item("add_seat_ids", seat_ids=["cy", "cy"])},
+     "seat_updates.add_seat_ids[0].seat_ids"),
+    ("before the start", {"seat_updates": seat_item("add_seat_ids", utc(2026, 3, 20), seat_ids=["cy"])},
+     "seat_updates.add_seat_ids[0].starting_at"),
+    ("after the end", {"seat_updates": seat_item("add_unassigned_seats", YEAR_END, quantity=1)},
+     "seat_updates.add_unassigned_seats[0].starting_at"),
+    ("already seat based", {"quantity_management_mode_update": {
+        "quantity_management_mode": "SEAT_BASED", "seat_config": {"seat_group_key": "user_id"}}},
+     "quantity_management_mode_update"),
+    ("other mode", {"quantity_management_mode_update": {
+        "quantity_management_mode": "QUANTITY_ONLY", "seat_config": {"seat_group_key": "user_id"}}},
+     "quantity_management_mode_update.quantity_management_mode"),
+    ("empty seat group key", {"quantity_management_mode_update": {
+        "quantity_management_mode": "SEAT_BASED", "seat_config": {"seat_group_key": ""}}},
+     "quantity_management_mode_update.seat_config.seat_group_key"),
+]
+
+
+@pytest.mark.parametrize("case,update,field", BAD_SEAT_UPDATES, ids=[c for c, _, _ in BAD_SEAT_UPDATES])
+def test_bad_seat_updates_are_refused_and_change_nothing(client, http, case, update, field):
+    c, contract_id, sub = seat_setup(client, http)
+    r = http.post("/v2/contracts/edit", json={
+        "customer_id": c, "contract_id": contract_id, "update_contract_name": "Changed",
+        "update_subscriptions": [{"subscription_id": sub, **update}]})
+    assert f"update_subscriptions[0].{field}" in assert_error_response(r, 400)["message"]
+    assert client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.name is None
+    assert edit_history(client, c, contract_id) == []
+    assert seats_history(client, c, contract_id, sub) == [(APR, YEAR_END, SEATS, 2)]
+    assert seat_ids(client, c, contract_id) == SEATS
+    _, lines = seat_lines(client, c)
+    assert lines == [(APR, MAY, 2, pytest.approx(2 * PRICE))]
+
+
+def test_seat_updates_of_a_quantity_only_subscription_are_refused(client, http):
+    c, contract_id, sub = setup(client, http)
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "update_subscriptions": [
+        {"subscription_id": sub, "seat_updates": seat_item("add_unassigned_seats", quantity=1)}]})
+    message = assert_error_response(r, 400)["message"]
+    assert "update_subscriptions[0].seat_updates" in message and "QUANTITY_ONLY" in message
+    assert edit_history(client, c, contract_id) == []
+
+
+def test_a_later_edit_that_breaks_an_earlier_ones_seats_is_refused(client, http):
+    # cy is assigned from the 21st; assigning cy from the 11th would assign it twice on the 21st.
+    c, contract_id, sub = seat_setup(client, http)
+    edit(client, c, contract_id, sub, seat_updates=seat_item("add_seat_ids", day(21), seat_ids=["cy"]))
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "update_subscriptions": [
+        {"subscription_id": sub, "seat_updates": seat_item("add_seat_ids", seat_ids=["cy"])}]})
+    message = assert_error_response(r, 400)["message"]
+    assert "update_subscriptions[0].seat_updates" in message and "earlier edit" in message
+    assert len(edit_history(client, c, contract_id)) == 1

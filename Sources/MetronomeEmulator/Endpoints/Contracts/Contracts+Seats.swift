@@ -97,8 +97,8 @@ struct SeatBalancesPageWire: Encodable {
 }
 
 extension ContractsEndpoints {
-    /// The seats of a SEAT_BASED subscription over time. Without seat edits, its history is one
-    /// segment: its initial seats, all assigned, over its whole range. 400 for a QUANTITY_ONLY one.
+    /// The seats of a SEAT_BASED subscription over time: its initial seats, then each change
+    /// contract edits' seat updates made. 400 for a QUANTITY_ONLY one.
     @Sendable func subscriptionSeatsHistory(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: SubscriptionSeatsHistoryRequest.self, context: context)
         if body.coveringDate != nil, body.startingAt != nil || body.endingBefore != nil {
@@ -116,13 +116,15 @@ extension ContractsEndpoints {
         guard let subscription = snapshot.terms.subscriptions.first(where: { $0.id == subscriptionId }) else {
             throw APIError.notFound("Subscription of contract \(snapshot.terms.id)", subscriptionId)
         }
-        guard let seats = subscription.seatConfig else {
+        guard subscription.seatConfig != nil else {
             throw APIError.badRequest("Subscription \(subscriptionId) is QUANTITY_ONLY: only a SEAT_BASED subscription has seats")
         }
-        let segments = [SeatsSegmentWire(
-            assignedSeatIds: seats.initialSeatIds, startingAt: subscription.startingAt, endingBefore: subscription.endingBefore,
-            totalQuantity: seats.initialSeatIds.count
-        )].filter { segment in
+        let segments = subscription.seatSegments.map {
+            SeatsSegmentWire(
+                assignedSeatIds: $0.assignedSeatIds, startingAt: $0.startingAt, endingBefore: $0.endingBefore,
+                totalQuantity: NSDecimalNumber(decimal: $0.totalQuantity).intValue
+            )
+        }.filter { segment in
             let endsAfter = { (moment: Timestamp) in segment.endingBefore.map { $0 > moment } ?? true }
             if let date = body.coveringDate { return segment.startingAt <= date && endsAfter(date) }
             return (body.startingAt.map(endsAfter) ?? true) && (body.endingBefore.map { segment.startingAt <= $0 } ?? true)
@@ -136,7 +138,8 @@ extension ContractsEndpoints {
         ))
     }
 
-    /// The seats of the contract's SEAT_BASED subscriptions, in subscription then seat order.
+    /// The seats of the contract's SEAT_BASED subscriptions, in subscription order, then each
+    /// subscription's seats in the order first assigned (a seat removed by an edit stays listed).
     @Sendable func seatBalances(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeJSON(as: SeatBalancesRequest.self, context: context)
         if body.coveringDate != nil, body.startingAt != nil || body.effectiveBefore != nil {
@@ -163,7 +166,7 @@ extension ContractsEndpoints {
             }
             subscriptions = subscriptions.filter { wanted.contains($0.id) }
         }
-        var seats = subscriptions.flatMap { $0.seatConfig?.initialSeatIds ?? [] }
+        var seats = subscriptions.flatMap(\.seatIdsEverAssigned)
         if let ids = body.seatIds {
             let missing = ids.filter { !seats.contains($0) }
             if let first = missing.first, !(body.skipMissingSeatIds ?? false) {

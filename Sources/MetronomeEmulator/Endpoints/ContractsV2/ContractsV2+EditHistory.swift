@@ -221,9 +221,10 @@ struct SubscriptionUpdateWire: Encodable {
     var endingBefore: Timestamp?
     var name: String?
     var quantityUpdates: [SubscriptionQuantityChange]?
+    var seatUpdates: SubscriptionSeatUpdates?
 
     enum CodingKeys: String, CodingKey {
-        case id, endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
+        case id, endingBefore = "ending_before", name, quantityUpdates = "quantity_updates", seatUpdates = "seat_updates"
     }
 
     /// `update` on the wire.
@@ -232,5 +233,7 @@ struct SubscriptionUpdateWire: Encodable {
         endingBefore = update.endingBefore?.value
         name = update.name
         quantityUpdates = update.quantityUpdates.isEmpty ? nil : update.quantityUpdates
+        // The history's shape has no place for `quantity_management_mode_update`.
+        seatUpdates = update.seatUpdates
     }
 }

@@ -557,10 +557,31 @@ struct SubscriptionEditBody: Decodable {
     var endingBefore: NewValue<Timestamp>?
     var name: String?
     var quantityUpdates: [QuantityUpdate]?
+    var quantityManagementModeUpdate: ModeUpdate?
+    var seatUpdates: SubscriptionSeatUpdates?
 
     /// Fields of a subscription update the emulator does not take (a null `proration_rounding`
     /// asks for no rounding, which is what the emulator does).
-    static let unsupportedFields = ["proration_rounding", "quantity_management_mode_update", "seat_updates"]
+    static let unsupportedFields = ["proration_rounding"]
+
+    /// `quantity_management_mode_update`.
+    struct ModeUpdate: Decodable {
+        var quantityManagementMode: String
+        var seatConfig: SeatConfig
+
+        /// `seat_config`.
+        struct SeatConfig: Decodable {
+            var seatGroupKey: String
+
+            enum CodingKeys: String, CodingKey {
+                case seatGroupKey = "seat_group_key"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case quantityManagementMode = "quantity_management_mode", seatConfig = "seat_config"
+        }
+    }
 
     /// An item of `quantity_updates`.
     struct QuantityUpdate: Decodable {
@@ -575,6 +596,7 @@ struct SubscriptionEditBody: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case subscriptionId = "subscription_id", endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
+        case quantityManagementModeUpdate = "quantity_management_mode_update", seatUpdates = "seat_updates"
     }
 
     init(from decoder: any Decoder) throws {
@@ -583,6 +605,8 @@ struct SubscriptionEditBody: Decodable {
         endingBefore = try container.decodeNewValue(Timestamp.self, forKey: .endingBefore)
         name = try container.decodeIfPresent(String.self, forKey: .name)
         quantityUpdates = try container.decodeIfPresent([QuantityUpdate].self, forKey: .quantityUpdates)
+        quantityManagementModeUpdate = try container.decodeIfPresent(ModeUpdate.self, forKey: .quantityManagementModeUpdate)
+        seatUpdates = try container.decodeIfPresent(SubscriptionSeatUpdates.self, forKey: .seatUpdates)
     }
 
     /// The update, checked; `field` names the item in errors.
@@ -604,8 +628,40 @@ struct SubscriptionEditBody: Decodable {
                         startingAt: update.startingAt, quantity: update.quantity, quantityDelta: update.quantityDelta
                     )
                 }
-            }
+            },
+            quantityManagementModeUpdate: try quantityManagementModeUpdate.map { update in
+                let item = "\(field).quantity_management_mode_update"
+                guard update.quantityManagementMode == "SEAT_BASED" else {
+                    throw APIError.badRequest("'\(item).quantity_management_mode' must be SEAT_BASED")
+                }
+                guard !update.seatConfig.seatGroupKey.isEmpty else {
+                    throw APIError.badRequest("'\(item).seat_config.seat_group_key' must not be empty")
+                }
+                return .init(seatGroupKey: update.seatConfig.seatGroupKey)
+            },
+            seatUpdates: try seatUpdates.map { try Self.checked($0, field: "\(field).seat_updates") }.flatMap { $0.isEmpty ? nil : $0 }
         )
+    }
+
+    /// `updates` if each item is well formed: seat IDs given, non-empty and not repeated within
+    /// an item; quantities whole numbers above 0.
+    private static func checked(_ updates: SubscriptionSeatUpdates, field: String) throws -> SubscriptionSeatUpdates {
+        for (list, items) in [("add_seat_ids", updates.addSeatIds), ("remove_seat_ids", updates.removeSeatIds)] {
+            for (index, item) in items.enumerated() {
+                let name = "\(field).\(list)[\(index)].seat_ids"
+                guard !item.seatIds.isEmpty else { throw APIError.badRequest("'\(name)' must not be empty") }
+                guard item.seatIds.allSatisfy({ !$0.isEmpty }) else { throw APIError.badRequest("'\(name)' must not hold an empty ID") }
+                guard Set(item.seatIds).count == item.seatIds.count else {
+                    throw APIError.badRequest("'\(name)' must not repeat an ID")
+                }
+            }
+        }
+        for (list, items) in [("add_unassigned_seats", updates.addUnassignedSeats), ("remove_unassigned_seats", updates.removeUnassignedSeats)] {
+            for (index, item) in items.enumerated() where item.quantity <= 0 || item.quantity != item.quantity.rounded(toPlaces: 0) {
+                throw APIError.badRequest("'\(field).\(list)[\(index)].quantity' must be a whole number of seats greater than 0")
+            }
+        }
+        return updates
     }
 }
 
