@@ -288,8 +288,10 @@ package enum ContractRating {
             if subscription.isProrated && (segment.startingAt > whole.start || segmentEnd < whole.end) {
                 fraction = Decimal(segmentEnd.millisecondsSinceEpoch - segment.startingAt.millisecondsSinceEpoch) / length
             }
+            var total = (segment.quantity * price * fraction).rounded(toPlaces: 10)
+            if fraction != 1, let rounding = subscription.prorationRounding { total = rounding.rounded(total) }
             return InvoiceLineItem(
-                name: name, total: (segment.quantity * price * fraction).rounded(toPlaces: 10), creditType: fiat,
+                name: name, total: total, creditType: fiat,
                 type: "subscription", productId: subscription.productId, productType: productTypeName(.subscription),
                 quantity: segment.quantity, unitPrice: price, startingAt: segment.startingAt, endingBefore: segmentEnd,
                 isProrated: subscription.isProrated, subscriptionId: subscription.id

@@ -343,6 +343,8 @@ package struct SubscriptionTerms: Sendable, Equatable {
     package var quantityChanges: [SubscriptionQuantityChange] = []
     /// The seat updates edits made of a SEAT_BASED subscription, in the order they were made.
     package var seatUpdates: [SubscriptionSeatUpdates] = []
+    /// How a prorated period's amount is rounded; nil: not rounded.
+    package var prorationRounding: ProrationRounding?
 
     /// A SEAT_BASED subscription's seats: the IDs assigned from its start, and the usage
     /// property that names a seat.

@@ -93,6 +93,8 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
     /// Makes a QUANTITY_ONLY subscription SEAT_BASED.
     package var quantityManagementModeUpdate: QuantityManagementModeUpdate?
     package var seatUpdates: SubscriptionSeatUpdates?
+    /// `proration_rounding`: a rounding to set, or null for none.
+    package var prorationRounding: NewValue<ProrationRounding>?
 
     /// `quantity_management_mode_update`: to SEAT_BASED, the one mode it can change to.
     package struct QuantityManagementModeUpdate: Codable, Sendable, Equatable {
@@ -111,13 +113,16 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
         case quantityManagementModeUpdate = "quantity_management_mode_update", seatUpdates = "seat_updates"
+        case prorationRounding = "proration_rounding"
     }
 
     /// A value with each stored property given.
     package init(
         id: String, endingBefore: NewValue<Timestamp>? = nil, name: String? = nil, quantityUpdates: [SubscriptionQuantityChange] = [],
-        quantityManagementModeUpdate: QuantityManagementModeUpdate? = nil, seatUpdates: SubscriptionSeatUpdates? = nil
+        quantityManagementModeUpdate: QuantityManagementModeUpdate? = nil, seatUpdates: SubscriptionSeatUpdates? = nil,
+        prorationRounding: NewValue<ProrationRounding>? = nil
     ) {
+        self.prorationRounding = prorationRounding
         self.id = id
         self.endingBefore = endingBefore
         self.name = name
@@ -134,6 +139,7 @@ package struct SubscriptionUpdate: Codable, Sendable, Equatable {
     ) throws(PricingRuleViolation) -> SubscriptionTerms {
         var edited = subscription
         if let name { edited.name = name }
+        if let prorationRounding { edited.prorationRounding = prorationRounding.value }
         if let endingBefore {
             let end = endingBefore.value ?? contractEnd
             if let end, end <= subscription.startingAt {

@@ -195,6 +195,7 @@ package struct StoredSubscription: Codable, Sendable {
     var quantityChanges: [SubscriptionQuantityChange]?
     /// Absent while no edit has changed the seats.
     var seatUpdates: [SubscriptionSeatUpdates]?
+    var prorationRounding: ProrationRounding?
 
     /// A SEAT_BASED subscription's seats, as stored.
     struct StoredSeatConfig: Codable, Sendable {
@@ -211,7 +212,7 @@ package struct StoredSubscription: Codable, Sendable {
         case isProrated = "is_prorated", invoiceBehavior = "invoice_behavior", quantityManagementMode = "quantity_management_mode"
         case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
         case customFields = "custom_fields", createdAt = "created_at", seatConfig = "seat_config"
-        case quantityChanges = "quantity_changes", seatUpdates = "seat_updates"
+        case quantityChanges = "quantity_changes", seatUpdates = "seat_updates", prorationRounding = "proration_rounding"
     }
 
     /// The stored shape of `subscription`.
@@ -235,6 +236,7 @@ package struct StoredSubscription: Codable, Sendable {
         }
         quantityChanges = subscription.quantityChanges.isEmpty ? nil : subscription.quantityChanges
         seatUpdates = subscription.seatUpdates.isEmpty ? nil : subscription.seatUpdates
+        prorationRounding = subscription.prorationRounding
     }
 
     /// The subscription this holds.
@@ -248,6 +250,7 @@ package struct StoredSubscription: Codable, Sendable {
         )
         terms.quantityChanges = quantityChanges ?? []
         terms.seatUpdates = seatUpdates ?? []
+        terms.prorationRounding = prorationRounding
         return terms
     }
 }

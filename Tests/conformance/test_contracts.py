@@ -473,9 +473,9 @@ def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, f
     ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
         {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
      "credits[0].access_schedule.access_type QUANTITY"),
-    ("subscriptions", {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True, "rounding": {
-        "decimal_places": 2, "rounding_method": "HALF_UP"}}, "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}},
-     "subscriptions[0].proration.rounding"),
+    ("subscriptions", {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True}, "temporary_id": "s-1",
+                       "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}},
+     "subscriptions[0].temporary_id"),
 ])
 def test_nested_fields_not_honoured_yet_are_refused_by_name(http, field, item, named):
     customer = http.post("/v1/customers", json={"name": f"Nested {named}"}).json()["data"]["id"]

@@ -249,18 +249,50 @@ def test_quantity_updates_of_seat_based_or_unprorated_subscriptions_are_refused(
     assert "SEAT_BASED" in assert_error_response(r, 400)["message"]
 
 
-REFUSED = [
-    ("proration_rounding", {"decimal_places": 0, "rounding_method": "HALF_UP"}),
-]
+# ====================================================================== proration rounding
 
 
-@pytest.mark.parametrize("field,value", REFUSED, ids=[f for f, _ in REFUSED])
-def test_unsupported_update_fields_are_refused_by_name(client, http, field, value):
+def test_a_prorated_period_is_rounded_as_the_subscription_says(client, http):
+    # One seat from April 11: 20 of April's 30 days, 2000 × 20/30 = 1333.33 before rounding.
+    cases = [({"decimal_places": -2, "rounding_method": "CEILING"}, 1400),
+             ({"decimal_places": -2, "rounding_method": "FLOOR"}, 1300),
+             ({"decimal_places": 0, "rounding_method": "HALF_UP"}, 1333),
+             (None, PRICE * 20 / 30)]
+    for rounding, expected in cases:
+        proration = {"is_prorated": True, **({"rounding": rounding} if rounding else {})}
+        c, contract_id, sub = setup(client, http, quantity=1, starting_at=iso(day(11)), proration=proration)
+        _, lines = seat_lines(client, c)
+        assert [t for *_, t in lines] == [pytest.approx(expected)], rounding
+        [shown] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+        assert (shown.proration.rounding.decimal_places, shown.proration.rounding.rounding_method) == (
+            rounding["decimal_places"], rounding["rounding_method"]) if rounding else shown.proration.rounding is None
+    # A whole period is not prorated, so not rounded: May bills 2000.
+    freeze_clock(http, day(3, MAY))
+    _, may = seat_lines(client, c, MAY)
+    assert may == [(MAY, JUN, 1, pytest.approx(PRICE))]
+
+
+def test_an_edit_sets_and_clears_proration_rounding(client, http):
+    c, contract_id, sub = setup(client, http)
+    # 5 seats from the 11th: 5 × 2000 × 20/30 = 6666.67, to the nearest 100 down 6600; the first
+    # 10 days, 3 × 2000 × 10/30 = 2000, round to themselves.
+    edit(client, c, contract_id, sub, quantity_updates=[{"starting_at": iso(day(11)), "quantity_delta": 2}],
+         proration_rounding={"decimal_places": -2, "rounding_method": "FLOOR"})
+    _, lines = seat_lines(client, c)
+    assert [t for *_, t in lines] == [pytest.approx(3 * PRICE * 10 / 30), 5 * PRICE * 20 / 30 // 100 * 100]
+    edit(client, c, contract_id, sub, proration_rounding=None)
+    _, lines = seat_lines(client, c)
+    assert [t for *_, t in lines] == [pytest.approx(3 * PRICE * 10 / 30), pytest.approx(5 * PRICE * 20 / 30)]
+    [v2] = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+    assert v2.proration.rounding is None
+
+
+def test_a_fractional_number_of_decimal_places_is_a_400(client, http):
     c, contract_id, sub = setup(client, http)
     r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "update_subscriptions": [
-        {"subscription_id": sub, "quantity_updates": [{"starting_at": iso(day(11)), "quantity": 5}], field: value}]})
+        {"subscription_id": sub, "proration_rounding": {"decimal_places": 1.5, "rounding_method": "FLOOR"}}]})
     body = assert_error_response(r, 400)
-    assert f"update_subscriptions[0].{field}" in body["message"] and "not supported" in body["message"]
+    assert "decimal_places" in body["message"]
     assert edit_history(client, c, contract_id) == []
 
 

@@ -79,6 +79,7 @@ struct SubscriptionBody: Decodable {
     struct Proration: Decodable {
         var invoiceBehavior: InvoiceBehavior?
         var isProrated: Bool?
+        var rounding: ProrationRounding?
 
         /// When a prorated change is invoiced.
         enum InvoiceBehavior: String, WireEnum {
@@ -87,7 +88,7 @@ struct SubscriptionBody: Decodable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case invoiceBehavior = "invoice_behavior", isProrated = "is_prorated"
+            case invoiceBehavior = "invoice_behavior", isProrated = "is_prorated", rounding
         }
     }
 
@@ -128,7 +129,7 @@ struct SubscriptionBody: Decodable {
         }
         let quantity = seats.map { Decimal($0.initialSeatIds.count) } ?? initialQuantity ?? 1
         guard quantity >= 0 else { throw APIError.badRequest("'\(field).initial_quantity' must be >= 0") }
-        return SubscriptionTerms(
+        var terms = SubscriptionTerms(
             id: UUID().uuidString.lowercased(),
             productId: try Validate.id(subscriptionRate.productId, field: "\(field).subscription_rate.product_id"),
             billingFrequency: subscriptionRate.billingFrequency, collectionSchedule: collectionSchedule.rawValue,
@@ -138,6 +139,8 @@ struct SubscriptionBody: Decodable {
             startingAt: start, endingBefore: end, name: name, description: description, customFields: customFields ?? [:],
             createdAt: now, seatConfig: seats
         )
+        terms.prorationRounding = proration.rounding
+        return terms
     }
 
     /// The seats `body` gives, checked: distinct, non-empty IDs and a non-empty group key.

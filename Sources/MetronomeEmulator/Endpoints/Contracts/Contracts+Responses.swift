@@ -388,9 +388,10 @@ struct SubscriptionWire: Encodable {
     struct Proration: Encodable {
         var invoiceBehavior: String
         var isProrated: Bool
+        var rounding: ProrationRounding?
 
         enum CodingKeys: String, CodingKey {
-            case invoiceBehavior = "invoice_behavior", isProrated = "is_prorated"
+            case invoiceBehavior = "invoice_behavior", isProrated = "is_prorated", rounding
         }
     }
 
@@ -442,7 +443,9 @@ struct SubscriptionWire: Encodable {
         )
         collectionSchedule = subscription.collectionSchedule
         createdAt = subscription.createdAt
-        proration = Proration(invoiceBehavior: subscription.invoiceBehavior, isProrated: subscription.isProrated)
+        proration = Proration(
+            invoiceBehavior: subscription.invoiceBehavior, isProrated: subscription.isProrated, rounding: subscription.prorationRounding
+        )
         quantityManagementMode = subscription.quantityManagementMode
         // As the SDK documents it: the quantity in force and those scheduled after it.
         let segments = subscription.quantitySegments

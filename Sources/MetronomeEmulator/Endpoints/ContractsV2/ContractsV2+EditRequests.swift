@@ -51,7 +51,7 @@ enum NestedFields {
         "amount", "hierarchy_configuration", "payment_gate_config",
     ]
     /// Fields of a subscription item the emulator does not take.
-    static let subscriptionItemFields = ["billing_cycle_config", "proration.rounding", "temporary_id"]
+    static let subscriptionItemFields = ["billing_cycle_config", "temporary_id"]
 
     /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
     /// balance here is drawn down by spend.
@@ -439,9 +439,6 @@ struct EditContractRequest: Decodable {
         for field in ["update_recurring_commits", "update_recurring_credits"] {
             try NestedFields.refuse(["proration_rounding"], inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(
-            SubscriptionEditBody.unsupportedFields, inItemsOf: decoded.fields["update_subscriptions"], field: "update_subscriptions"
-        )
     }
 
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
@@ -559,10 +556,8 @@ struct SubscriptionEditBody: Decodable {
     var quantityUpdates: [QuantityUpdate]?
     var quantityManagementModeUpdate: ModeUpdate?
     var seatUpdates: SubscriptionSeatUpdates?
-
-    /// Fields of a subscription update the emulator does not take (a null `proration_rounding`
-    /// asks for no rounding, which is what the emulator does).
-    static let unsupportedFields = ["proration_rounding"]
+    /// A rounding to set, or null to round no more.
+    var prorationRounding: NewValue<ProrationRounding>?
 
     /// `quantity_management_mode_update`.
     struct ModeUpdate: Decodable {
@@ -597,6 +592,7 @@ struct SubscriptionEditBody: Decodable {
     enum CodingKeys: String, CodingKey {
         case subscriptionId = "subscription_id", endingBefore = "ending_before", name, quantityUpdates = "quantity_updates"
         case quantityManagementModeUpdate = "quantity_management_mode_update", seatUpdates = "seat_updates"
+        case prorationRounding = "proration_rounding"
     }
 
     init(from decoder: any Decoder) throws {
@@ -607,6 +603,7 @@ struct SubscriptionEditBody: Decodable {
         quantityUpdates = try container.decodeIfPresent([QuantityUpdate].self, forKey: .quantityUpdates)
         quantityManagementModeUpdate = try container.decodeIfPresent(ModeUpdate.self, forKey: .quantityManagementModeUpdate)
         seatUpdates = try container.decodeIfPresent(SubscriptionSeatUpdates.self, forKey: .seatUpdates)
+        prorationRounding = try container.decodeNewValue(ProrationRounding.self, forKey: .prorationRounding)
     }
 
     /// The update, checked; `field` names the item in errors.
@@ -639,7 +636,8 @@ struct SubscriptionEditBody: Decodable {
                 }
                 return .init(seatGroupKey: update.seatConfig.seatGroupKey)
             },
-            seatUpdates: try seatUpdates.map { try Self.checked($0, field: "\(field).seat_updates") }.flatMap { $0.isEmpty ? nil : $0 }
+            seatUpdates: try seatUpdates.map { try Self.checked($0, field: "\(field).seat_updates") }.flatMap { $0.isEmpty ? nil : $0 },
+            prorationRounding: prorationRounding
         )
     }
 
