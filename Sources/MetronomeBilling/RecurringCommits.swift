@@ -26,6 +26,20 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
     package var applicableProductTags: [String]?
     /// Where its periods' boundaries fall.
     package var anchorDate: Timestamp
+    /// How a prorated period's access and invoice amounts are rounded; nil: not rounded.
+    package var prorationRounding: Rounding?
+
+    /// `proration_rounding`: a rounding for the access amount and one for the invoice amount.
+    package struct Rounding: Sendable, Equatable, Codable {
+        package var access: ProrationRounding?
+        package var invoice: ProrationRounding?
+
+        /// A value with each stored property given.
+        package init(access: ProrationRounding? = nil, invoice: ProrationRounding? = nil) {
+            self.access = access
+            self.invoice = invoice
+        }
+    }
 
     /// `unit_price` × `quantity` of a credit type.
     package struct Amount: Sendable, Equatable, Codable {
@@ -79,6 +93,7 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         case invoiceAmount = "invoice_amount", proration, recurrenceFrequency = "recurrence_frequency", rateType = "rate_type"
         case rolloverFraction = "rollover_fraction", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", anchorDate = "anchor_date"
+        case prorationRounding = "proration_rounding"
     }
 
     /// A value with each stored property given.
@@ -87,8 +102,9 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         accessAmount: Amount, commitDurationPeriods: Int, startingAt: Timestamp, endingBefore: Timestamp? = nil,
         invoiceAmount: Amount? = nil, proration: Proration, recurrenceFrequency: RecurrenceFrequency? = nil,
         rateType: CommitRateType, rolloverFraction: Decimal? = nil, applicableProductIds: [String]? = nil,
-        applicableProductTags: [String]? = nil, anchorDate: Timestamp
+        applicableProductTags: [String]? = nil, anchorDate: Timestamp, prorationRounding: Rounding? = nil
     ) {
+        self.prorationRounding = prorationRounding
         self.id = id
         self.kind = kind
         self.productId = productId
@@ -126,7 +142,8 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
 
     /// The commits or credits of the periods that start before `limit`, up to `end` (its own
     /// `endingBefore`, else the contract's). A first or last period cut short gets its share
-    /// of the amounts by time, as `proration` says.
+    /// of the amounts by time, as `proration` says, rounded as `prorationRounding` says: the
+    /// invoice's amount (quantity × unit price) is rounded, its unit price following.
     package func instances(startedBefore limit: Timestamp, contractEnd: Timestamp?, statementLength: PeriodLength) -> [Instance] {
         let length = recurrenceFrequency?.length ?? statementLength
         let end = [endingBefore, contractEnd].compactMap { $0 }.min()
@@ -145,11 +162,15 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
                 : 1
             var accessEnd = BillingCadence.advance(wholeStart, by: length, times: commitDurationPeriods)
             if let end, end < accessEnd { accessEnd = end }
-            return Instance(
-                start: period.start, accessEnd: accessEnd,
-                accessAmount: (accessAmount.unitPrice * accessAmount.quantity * fraction).rounded(toPlaces: 10),
-                invoice: invoiceAmount.map { ($0.quantity, ($0.unitPrice * fraction).rounded(toPlaces: 10)) }
-            )
+            var access = (accessAmount.unitPrice * accessAmount.quantity * fraction).rounded(toPlaces: 10)
+            var invoice = invoiceAmount.map { ($0.quantity, ($0.unitPrice * fraction).rounded(toPlaces: 10)) }
+            if prorated, let rounding = prorationRounding {
+                if let accessRounding = rounding.access { access = accessRounding.rounded(access) }
+                if let invoiceRounding = rounding.invoice, let (quantity, unitPrice) = invoice, quantity > 0 {
+                    invoice = (quantity, (invoiceRounding.rounded(quantity * unitPrice) / quantity).rounded(toPlaces: 10))
+                }
+            }
+            return Instance(start: period.start, accessEnd: accessEnd, accessAmount: access, invoice: invoice)
         }
     }
 }
@@ -164,6 +185,8 @@ package struct RecurringCommitUpdate: Sendable, Equatable, Codable {
     package var invoiceAmount: AmountUpdate?
     package var endingBefore: NewValue<Timestamp>?
     package var rateType: CommitRateType?
+    /// `proration_rounding`: a rounding to set, or null for none.
+    package var prorationRounding: NewValue<RecurringCommitTerms.Rounding>?
 
     /// New `unit_price` and `quantity` of an amount.
     package struct AmountUpdate: Sendable, Equatable, Codable {
@@ -183,14 +206,16 @@ package struct RecurringCommitUpdate: Sendable, Equatable, Codable {
 
     package enum CodingKeys: String, CodingKey {
         case id, kind, accessAmount = "access_amount", invoiceAmount = "invoice_amount", endingBefore = "ending_before"
-        case rateType = "rate_type"
+        case rateType = "rate_type", prorationRounding = "proration_rounding"
     }
 
     /// A value with each stored property given.
     package init(
         id: String, kind: CommitKind, accessAmount: AmountUpdate? = nil, invoiceAmount: AmountUpdate? = nil,
-        endingBefore: NewValue<Timestamp>? = nil, rateType: CommitRateType? = nil
+        endingBefore: NewValue<Timestamp>? = nil, rateType: CommitRateType? = nil,
+        prorationRounding: NewValue<RecurringCommitTerms.Rounding>? = nil
     ) {
+        self.prorationRounding = prorationRounding
         self.id = id
         self.kind = kind
         self.accessAmount = accessAmount
@@ -216,6 +241,7 @@ package struct RecurringCommitUpdate: Sendable, Equatable, Codable {
         }
         if let end = endingBefore { changed.endingBefore = end.value }
         if let rateType { changed.rateType = rateType }
+        if let prorationRounding { changed.prorationRounding = prorationRounding.value }
         for (name, amount) in [("access_amount", changed.accessAmount), ("invoice_amount", changed.invoiceAmount)] {
             if let amount, amount.unitPrice < 0 || amount.quantity < 0 {
                 throw PricingRuleViolation(message: "'\(field)\(name)' needs unit_price and quantity >= 0")

@@ -123,6 +123,26 @@ def test_an_open_ended_contract_creates_each_commit_when_its_period_begins(clien
     assert segments(contract_commits(client, c, contract_id)) == [(JAN, FEB, 1000), (FEB, MAR, 1000), (MAR, APR, 1000)]
 
 
+def test_cut_periods_amounts_are_rounded_as_proration_rounding_says(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card, c = unit_card(client), customer(client)
+    usd = "2714e483-4ff1-48e4-9e25-ac732e8f24f2"
+    rounding = {"access": {"decimal_places": -2, "rounding_method": "CEILING"},
+                "invoice": {"decimal_places": 0, "rounding_method": "FLOOR"}}
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=utc(2026, 1, 15), ending_before=utc(2026, 3, 15), rate_card_id=card,
+        recurring_commits=[recurring(starting_at=utc(2026, 1, 15), proration_rounding=rounding,
+                                     invoice_amount={"credit_type_id": usd, "unit_price": 1000, "quantity": 1})]).data.id
+    commits = contract_commits(client, c, contract_id)
+    # January 15-31 is 17/31 of 1000 = 548.39: access up to the next 100, 600; invoiced down to 548.
+    # February is whole: 1000, not rounded. March 1-15 is 14/31 = 451.61: 500 and 451.
+    assert [a for _, _, a in segments(commits)] == [600, 1000, 500]
+    invoiced = sorted((i.timestamp, i.amount) for cm in commits for i in cm.invoice_schedule.schedule_items)
+    assert [a for _, a in invoiced] == [548, 1000, 451]
+    [template] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.recurring_commits
+    assert (template.proration_rounding.access.decimal_places, template.proration_rounding.invoice.rounding_method) == (-2, "FLOOR")
+
+
 @pytest.mark.parametrize("field, value, named", [
     ("recurring_commits", [recurring(specifiers=[{"product_id": COMMIT_PRODUCT}])], "recurring_commits[0].specifiers"),
     ("recurring_commits", [recurring(subscription_config={"apply_seat_increase_config": {"is_prorated": True},

@@ -495,10 +495,11 @@ struct RecurringCommitBody: Decodable {
     var rolloverFraction: Decimal?
     /// What commit-specific overrides of the same request may name the recurring commit by.
     var temporaryId: String?
+    var prorationRounding: RecurringCommitTerms.Rounding?
 
     /// What the emulator does not honour yet: refused by name, never dropped.
     static let unsupportedFields = [
-        "hierarchy_configuration", "netsuite_sales_order_id", "proration_rounding", "specifiers", "subscription_config",
+        "hierarchy_configuration", "netsuite_sales_order_id", "specifiers", "subscription_config",
     ]
 
     /// `access_amount`.
@@ -536,7 +537,7 @@ struct RecurringCommitBody: Decodable {
         case applicableProductTags = "applicable_product_tags", description, endingBefore = "ending_before"
         case invoiceAmount = "invoice_amount", name, proration, rateType = "rate_type"
         case recurrenceFrequency = "recurrence_frequency", rolloverFraction = "rollover_fraction"
-        case temporaryId = "temporary_id"
+        case temporaryId = "temporary_id", prorationRounding = "proration_rounding"
     }
 }
 
@@ -636,7 +637,8 @@ extension BodyWithFields<RecurringCommitBody> {
                 try ids.map { try Validate.id($0, field: "\(field)applicable_product_ids") }
             },
             applicableProductTags: body.applicableProductTags,
-            anchorDate: body.recurrenceFrequency == nil ? statementAnchor : body.startingAt
+            anchorDate: body.recurrenceFrequency == nil ? statementAnchor : body.startingAt,
+            prorationRounding: body.prorationRounding
         )
     }
 }

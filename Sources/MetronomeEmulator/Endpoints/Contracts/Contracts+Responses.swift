@@ -269,6 +269,7 @@ struct RecurringCommitWire: Encodable {
     var invoiceAmount: Amount?
     var name: String?
     var proration: RecurringCommitTerms.Proration
+    var prorationRounding: RecurringCommitTerms.Rounding?
     var recurrenceFrequency: RecurringCommitTerms.RecurrenceFrequency?
     var rolloverFraction: Decimal?
 
@@ -294,7 +295,7 @@ struct RecurringCommitWire: Encodable {
         case product, rateType = "rate_type", startingAt = "starting_at", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", contract, description, endingBefore = "ending_before"
         case invoiceAmount = "invoice_amount", name, proration, recurrenceFrequency = "recurrence_frequency"
-        case rolloverFraction = "rollover_fraction"
+        case rolloverFraction = "rollover_fraction", prorationRounding = "proration_rounding"
     }
 
     init(_ terms: RecurringCommitTerms, contractId: String, names: CatalogNames) {
@@ -317,6 +318,7 @@ struct RecurringCommitWire: Encodable {
         invoiceAmount = terms.invoiceAmount.map(amount)
         name = terms.name
         proration = terms.proration
+        prorationRounding = terms.prorationRounding
         recurrenceFrequency = terms.recurrenceFrequency
         rolloverFraction = terms.rolloverFraction
     }

@@ -436,9 +436,6 @@ struct EditContractRequest: Decodable {
         try NestedFields.refuse(
             NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["add_subscriptions"], field: "add_subscriptions"
         )
-        for field in ["update_recurring_commits", "update_recurring_credits"] {
-            try NestedFields.refuse(["proration_rounding"], inItemsOf: decoded.fields[field], field: field)
-        }
     }
 
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
@@ -670,11 +667,12 @@ struct RecurringCommitEditBody: Decodable {
     var invoiceAmount: RecurringCommitUpdate.AmountUpdate?
     var endingBefore: NewValue<Timestamp>?
     var rateType: CommitRateType?
+    var prorationRounding: NewValue<RecurringCommitTerms.Rounding>?
 
     enum CodingKeys: String, CodingKey {
         case recurringCommitId = "recurring_commit_id", recurringCreditId = "recurring_credit_id"
         case accessAmount = "access_amount", invoiceAmount = "invoice_amount", endingBefore = "ending_before"
-        case rateType = "rate_type"
+        case rateType = "rate_type", prorationRounding = "proration_rounding"
     }
 
     init(from decoder: any Decoder) throws {
@@ -685,6 +683,7 @@ struct RecurringCommitEditBody: Decodable {
         invoiceAmount = try container.decodeIfPresent(RecurringCommitUpdate.AmountUpdate.self, forKey: .invoiceAmount)
         endingBefore = try container.decodeNewValue(Timestamp.self, forKey: .endingBefore)
         rateType = try container.decodeIfPresent(CommitRateType.self, forKey: .rateType)
+        prorationRounding = try container.decodeNewValue(RecurringCommitTerms.Rounding.self, forKey: .prorationRounding)
     }
 
     /// The change, checked; `field` prefixes field names. A credit has no invoice amount.
@@ -692,7 +691,8 @@ struct RecurringCommitEditBody: Decodable {
         if kind == .credit, invoiceAmount != nil { throw APIError.badRequest("'\(field)invoice_amount': a credit has no invoice amount") }
         return RecurringCommitUpdate(
             id: try Validate.id(id, field: "\(field)\(kind == .credit ? "recurring_credit_id" : "recurring_commit_id")"), kind: kind,
-            accessAmount: accessAmount, invoiceAmount: invoiceAmount, endingBefore: endingBefore, rateType: rateType
+            accessAmount: accessAmount, invoiceAmount: invoiceAmount, endingBefore: endingBefore, rateType: rateType,
+            prorationRounding: prorationRounding
         )
     }
 }
