@@ -243,6 +243,14 @@ package struct UsageStatementSchedule: Sendable, Equatable {
     package var day: Day
     /// The moment periods count from.
     package var billingAnchorDate: Timestamp
+    /// `invoice_generation_starting_at`: no statement is made for a period that starts before it
+    /// (historical invoices bill those); nil: from the contract's start.
+    package var invoiceGenerationStartingAt: Timestamp?
+
+    /// Whether a statement is made for `period`.
+    package func generates(_ period: BillingPeriod) -> Bool {
+        invoiceGenerationStartingAt.map { period.start >= $0 } ?? true
+    }
 
     /// The statement periods of a contract over `[start, end)` on this schedule.
     package func cadence(start: Timestamp, end: Timestamp?) -> BillingCadence {
@@ -287,10 +295,11 @@ package struct UsageStatementSchedule: Sendable, Equatable {
     }
 
     /// A value with each stored property given.
-    package init(frequency: Frequency, day: Day, billingAnchorDate: Timestamp) {
+    package init(frequency: Frequency, day: Day, billingAnchorDate: Timestamp, invoiceGenerationStartingAt: Timestamp? = nil) {
         self.frequency = frequency
         self.day = day
         self.billingAnchorDate = billingAnchorDate
+        self.invoiceGenerationStartingAt = invoiceGenerationStartingAt
     }
 }
 

@@ -63,7 +63,10 @@ extension AppDatabase {
                 continue
             }
             try createRecurringInstances(of: contract, now: now, db)
-            try openPeriods(contract.statementCadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId, db)
+            try openPeriods(
+                contract.statementCadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId,
+                generates: contract.usageStatementSchedule.domain.generates, db
+            )
         }
         for item in try scheduledItems(customerId: customerId, db) where !isConsolidated(item, contracts: contracts) {
             let opened = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
@@ -110,7 +113,8 @@ extension AppDatabase {
               let contract = contracts.first(where: { $0.id == item.contractId }), contract.scheduledChargesOnUsageInvoices
         else { return false }
         let justBefore = Timestamp(millisecondsSinceEpoch: item.item.timestamp.millisecondsSinceEpoch - 1)
-        return contract.statementCadence.period(covering: justBefore)?.end == item.item.timestamp
+        guard let period = contract.statementCadence.period(covering: justBefore) else { return false }
+        return period.end == item.item.timestamp && contract.usageStatementSchedule.domain.generates(period)
     }
 
     /// Every invoice schedule item of the customer's live contracts and commits.

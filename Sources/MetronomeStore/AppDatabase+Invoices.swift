@@ -383,7 +383,8 @@ extension AppDatabase {
     /// exist (the plan or contract now ends earlier) are voided; a draft of a period the end now
     /// cuts short is cut with it.
     package static func openPeriods(
-        _ cadence: BillingCadence, now: Timestamp, kind: InvoiceSourceKind, sourceId: String, customerId: String, _ db: Database
+        _ cadence: BillingCadence, now: Timestamp, kind: InvoiceSourceKind, sourceId: String, customerId: String,
+        generates: (BillingPeriod) -> Bool = { _ in true }, _ db: Database
     ) throws {
         let opened = Set(try Int.fetchAll(db, sql: """
             SELECT period_index FROM invoice WHERE source_kind = ? AND source_id = ?
@@ -396,7 +397,7 @@ extension AppDatabase {
         // A period begins at its start: a settlement at that very moment opens it.
         let justAfter = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
         let known = cadence.periods(startedBefore: max(justAfter, latest ?? justAfter))
-        let periods = known.filter { $0.start <= now }
+        let periods = known.filter { $0.start <= now && generates($0) }
         let byIndex = Dictionary(uniqueKeysWithValues: known.map { ($0.index, $0) })
         for var draft in drafts {
             if let period = byIndex[draft.periodIndex] {

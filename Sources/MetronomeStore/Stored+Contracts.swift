@@ -122,9 +122,11 @@ package struct StoredUsageStatementSchedule: Codable, Sendable {
     var frequency: UsageStatementSchedule.Frequency
     var day: UsageStatementSchedule.Day
     var billingAnchorDate: Timestamp
+    var invoiceGenerationStartingAt: Timestamp?
 
     enum CodingKeys: String, CodingKey {
         case frequency, day, billingAnchorDate = "billing_anchor_date"
+        case invoiceGenerationStartingAt = "invoice_generation_starting_at"
     }
 
     /// The stored shape of `schedule`.
@@ -132,11 +134,14 @@ package struct StoredUsageStatementSchedule: Codable, Sendable {
         frequency = schedule.frequency
         day = schedule.day
         billingAnchorDate = schedule.billingAnchorDate
+        invoiceGenerationStartingAt = schedule.invoiceGenerationStartingAt
     }
 
     /// The schedule this holds.
     var domain: UsageStatementSchedule {
-        UsageStatementSchedule(frequency: frequency, day: day, billingAnchorDate: billingAnchorDate)
+        UsageStatementSchedule(
+            frequency: frequency, day: day, billingAnchorDate: billingAnchorDate, invoiceGenerationStartingAt: invoiceGenerationStartingAt
+        )
     }
 }
 

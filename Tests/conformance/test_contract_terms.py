@@ -73,6 +73,24 @@ def test_without_it_each_charge_has_an_invoice_of_its_own(client, http):
     assert client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.scheduled_charges_on_usage_invoices is None
 
 
+def test_usage_statements_start_at_invoice_generation_starting_at(client, http):
+    freeze_clock(http, utc(2026, 3, 10))
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Imported history", ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data.id
+    client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card, scheduled_charges_on_usage_invoices="ALL",
+        scheduled_charges=[charge("Onboarding", FEB, 2500)],
+        usage_statement_schedule={"frequency": "MONTHLY", "invoice_generation_starting_at": iso(MAR)})
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": c, "event_type": "unit", "timestamp": iso(day)}
+        for day in (utc(2026, 1, 10), utc(2026, 2, 10), utc(2026, 3, 2), utc(2026, 3, 3))])
+    invoices = list(client.v1.customers.invoices.list(customer_id=c))
+    # January's and February's statements are left to historical invoices: only March's is made,
+    # with March's 2 units at 100. The charge dated at January's end gets an invoice of its own.
+    assert [(i.start_timestamp, i.total) for i in invoices if i.type == "USAGE"] == [(MAR, 200)]
+    assert [(i.start_timestamp, i.total) for i in invoices if i.type == "SCHEDULED"] == [(FEB, 2500)]
+
+
 def test_references_for_other_systems_are_kept_and_read_back(client, http):
     freeze_clock(http, utc(2026, 1, 20))
     c = client.v1.customers.create(name="Referenced").data.id

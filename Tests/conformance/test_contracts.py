@@ -484,15 +484,3 @@ def test_nested_fields_not_honoured_yet_are_refused_by_name(http, field, item, n
     assert_error_response(r, 400)
     assert f"'{named}'" in r.json()["message"] and "not supported" in r.json()["message"]
     assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []
-
-
-def test_statement_schedule_options_not_honoured_yet_are_refused(http):
-    customer = http.post("/v1/customers", json={"name": "Nested options"}).json()["data"]["id"]
-    base = {"customer_id": customer, "starting_at": "2026-01-01T00:00:00Z", "rate_card_alias": "standard"}
-    for extra, named in [
-        ({"usage_statement_schedule": {"frequency": "MONTHLY", "invoice_generation_starting_at": "2026-01-01T00:00:00Z"}},
-         "usage_statement_schedule.invoice_generation_starting_at"),
-    ]:
-        r = http.post("/v1/contracts/create", json={**base, **extra})
-        assert_error_response(r, 400)
-        assert f"'{named}'" in r.json()["message"]

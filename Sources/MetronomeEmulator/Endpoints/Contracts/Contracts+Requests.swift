@@ -10,9 +10,11 @@ struct UsageStatementScheduleBody: Decodable {
     var frequency: UsageStatementSchedule.Frequency
     var day: UsageStatementSchedule.Day?
     var billingAnchorDate: Timestamp?
+    var invoiceGenerationStartingAt: Timestamp?
 
     enum CodingKeys: String, CodingKey {
         case frequency, day, billingAnchorDate = "billing_anchor_date"
+        case invoiceGenerationStartingAt = "invoice_generation_starting_at"
     }
 }
 
@@ -442,9 +444,6 @@ struct CreateContractRequest: Decodable {
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
         try NestedFields.refuse(NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["subscriptions"], field: "subscriptions")
-        try NestedFields.refuse(
-            ["invoice_generation_starting_at"], in: decoded.fields["usage_statement_schedule"], field: "usage_statement_schedule"
-        )
     }
 
     /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.

@@ -77,12 +77,13 @@ struct ContractsEndpoints {
         if let days = body.netPaymentTermsDays, days < 0 {
             throw APIError.badRequest("'net_payment_terms_days' must be >= 0")
         }
-        let schedule: UsageStatementSchedule
+        var schedule: UsageStatementSchedule
         do throws(PricingRuleViolation) {
             schedule = try UsageStatementSchedule.resolve(
                 frequency: body.usageStatementSchedule?.frequency, day: body.usageStatementSchedule?.day,
                 anchor: body.usageStatementSchedule?.billingAnchorDate, contractStart: body.startingAt
             )
+            schedule.invoiceGenerationStartingAt = body.usageStatementSchedule?.invoiceGenerationStartingAt
         } catch {
             throw APIError.badRequest(error.message)
         }
