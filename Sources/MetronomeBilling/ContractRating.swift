@@ -301,9 +301,14 @@ package enum ContractRating {
 
     /// A subscription's whole billing periods (not cut to its dates) begun before `moment`.
     static func fullPeriods(of subscription: SubscriptionTerms, anchor: Timestamp, startedBefore moment: Timestamp) -> [BillingPeriod] {
-        BillingCadence(
-            start: min(anchor, subscription.startingAt), end: nil, anchor: anchor, length: length(of: subscription.billingFrequency)
-        ).periods(startedBefore: moment)
+        let anchor = subscription.billingAnchorDate ?? anchor
+        let length = length(of: subscription.billingFrequency)
+        // Whole periods: from the last boundary at or before the subscription's start (an anchor
+        // after it counts back).
+        var first = anchor
+        while first > subscription.startingAt { first = BillingCadence.advance(first, by: length, times: -1) }
+        return BillingCadence(start: min(first, subscription.startingAt), end: nil, anchor: anchor, length: length)
+            .periods(startedBefore: moment)
     }
 
     /// When the subscription's period `[start, end)` (cut to its dates) is billed: at its start
@@ -330,7 +335,7 @@ package enum ContractRating {
         of subscription: SubscriptionTerms, anchor: Timestamp, at now: Timestamp
     ) -> (previous: BillingPeriod?, current: BillingPeriod?, next: BillingPeriod?) {
         let cadence = BillingCadence(
-            start: subscription.startingAt, end: subscription.endingBefore, anchor: anchor,
+            start: subscription.startingAt, end: subscription.endingBefore, anchor: subscription.billingAnchorDate ?? anchor,
             length: length(of: subscription.billingFrequency)
         )
         guard now >= subscription.startingAt else { return (nil, nil, cadence.period(covering: subscription.startingAt)) }

@@ -354,6 +354,9 @@ package struct SubscriptionTerms: Sendable, Equatable {
     package var seatUpdates: [SubscriptionSeatUpdates] = []
     /// How a prorated period's amount is rounded; nil: not rounded.
     package var prorationRounding: ProrationRounding?
+    /// `billing_cycle_config.anchor_date`: where its billing periods are anchored; nil: on the
+    /// contract's usage statement anchor.
+    package var billingAnchorDate: Timestamp?
 
     /// A SEAT_BASED subscription's seats: the IDs assigned from its start, and the usage
     /// property that names a seat.

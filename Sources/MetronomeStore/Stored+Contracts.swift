@@ -201,6 +201,7 @@ package struct StoredSubscription: Codable, Sendable {
     /// Absent while no edit has changed the seats.
     var seatUpdates: [SubscriptionSeatUpdates]?
     var prorationRounding: ProrationRounding?
+    var billingAnchorDate: Timestamp?
 
     /// A SEAT_BASED subscription's seats, as stored.
     struct StoredSeatConfig: Codable, Sendable {
@@ -218,6 +219,7 @@ package struct StoredSubscription: Codable, Sendable {
         case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
         case customFields = "custom_fields", createdAt = "created_at", seatConfig = "seat_config"
         case quantityChanges = "quantity_changes", seatUpdates = "seat_updates", prorationRounding = "proration_rounding"
+        case billingAnchorDate = "billing_anchor_date"
     }
 
     /// The stored shape of `subscription`.
@@ -242,6 +244,7 @@ package struct StoredSubscription: Codable, Sendable {
         quantityChanges = subscription.quantityChanges.isEmpty ? nil : subscription.quantityChanges
         seatUpdates = subscription.seatUpdates.isEmpty ? nil : subscription.seatUpdates
         prorationRounding = subscription.prorationRounding
+        billingAnchorDate = subscription.billingAnchorDate
     }
 
     /// The subscription this holds.
@@ -256,6 +259,7 @@ package struct StoredSubscription: Codable, Sendable {
         terms.quantityChanges = quantityChanges ?? []
         terms.seatUpdates = seatUpdates ?? []
         terms.prorationRounding = prorationRounding
+        terms.billingAnchorDate = billingAnchorDate
         return terms
     }
 }

@@ -382,7 +382,7 @@ REFUSED_NESTED = [
     ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("update_scheduled_charges", "netsuite_sales_order_id", "so-1"),
     ("update_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
-    ("add_subscriptions", "billing_cycle_config", {"frequency": "MONTHLY"}),
+    ("add_subscriptions", "temporary_id", "s-1"),
 ]
 
 

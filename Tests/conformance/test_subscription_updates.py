@@ -249,6 +249,37 @@ def test_quantity_updates_of_seat_based_or_unprorated_subscriptions_are_refused(
     assert "SEAT_BASED" in assert_error_response(r, 400)["message"]
 
 
+# ====================================================================== billing cycle
+
+
+def test_a_subscriptions_own_anchor_sets_its_billing_periods(client, http):
+    c, contract_id, sub = setup(client, http, quantity=1, billing_cycle_config={"anchor_date": iso(day(15))})
+    _, lines = seat_lines(client, c)
+    # Periods run from the 15th: March 15 to April 15 (31 days) is cut to April 1-15, 14/31 of
+    # the price; April 15 to May 15 is whole. Both are billed in advance on April's statement.
+    assert lines == [(APR, day(15), 1, pytest.approx(PRICE * 14 / 31)), (day(15), day(15, MAY), 1, pytest.approx(PRICE))]
+    [v2] = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+    assert (v2.billing_cycle_config.anchor_date, v2.billing_cycle_config.invoice_placement) == (day(15), "ON_USAGE_INVOICE")
+    assert (v2.billing_periods.current.starting_at, v2.billing_periods.current.ending_before) == (APR, day(15))
+
+
+def test_a_subscription_without_its_own_anchor_shows_the_contracts(client, http):
+    c, contract_id, _ = setup(client, http)
+    [v2] = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
+    assert v2.billing_cycle_config.anchor_date == APR
+
+
+def test_a_subscription_on_its_own_scheduled_invoice_is_refused_by_name(client, http):
+    freeze_clock(http, day(5))
+    c = client.v1.customers.create(name="Own invoice").data.id
+    r = http.post("/v1/contracts/create", json={
+        "customer_id": c, "starting_at": iso(APR), "rate_card_alias": "standard",
+        "subscriptions": [subscription(billing_cycle_config={"invoice_placement": "ON_SCHEDULED_INVOICE"})]})
+    body = assert_error_response(r, 400)
+    assert "'subscriptions[0].billing_cycle_config.invoice_placement ON_SCHEDULED_INVOICE'" in body["message"]
+    assert client.v1.contracts.list(customer_id=c).data == []
+
+
 # ====================================================================== proration rounding
 
 

@@ -54,6 +54,21 @@ struct SubscriptionBody: Decodable {
     var description: String?
     var customFields: [String: String]?
     var seatConfig: SeatConfigBody?
+    var billingCycleConfig: BillingCycleConfig?
+
+    /// `billing_cycle_config`: its own billing anchor, and where it is invoiced.
+    struct BillingCycleConfig: Decodable {
+        var anchorDate: Timestamp?
+        var invoicePlacement: InvoicePlacement?
+
+        enum InvoicePlacement: String, WireEnum {
+            case onScheduledInvoice = "ON_SCHEDULED_INVOICE", onUsageInvoice = "ON_USAGE_INVOICE"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case anchorDate = "anchor_date", invoicePlacement = "invoice_placement"
+        }
+    }
 
     /// The seats of a SEAT_BASED subscription.
     struct SeatConfigBody: Decodable {
@@ -108,7 +123,7 @@ struct SubscriptionBody: Decodable {
         case collectionSchedule = "collection_schedule", proration, subscriptionRate = "subscription_rate"
         case startingAt = "starting_at", endingBefore = "ending_before", initialQuantity = "initial_quantity"
         case quantityManagementMode = "quantity_management_mode", name, description, customFields = "custom_fields"
-        case seatConfig = "seat_config"
+        case seatConfig = "seat_config", billingCycleConfig = "billing_cycle_config"
     }
 
     /// The subscription, over the contract's range unless it gives its own.
@@ -142,6 +157,10 @@ struct SubscriptionBody: Decodable {
             createdAt: now, seatConfig: seats
         )
         terms.prorationRounding = proration.rounding
+        if billingCycleConfig?.invoicePlacement == .onScheduledInvoice {
+            throw APIError.unsupportedField("\(field).billing_cycle_config.invoice_placement ON_SCHEDULED_INVOICE")
+        }
+        terms.billingAnchorDate = billingCycleConfig?.anchorDate
         return terms
     }
 

@@ -422,11 +422,22 @@ struct SubscriptionWire: Encodable {
         case id, billingPeriods = "billing_periods", collectionSchedule = "collection_schedule", createdAt = "created_at"
         case proration, quantityManagementMode = "quantity_management_mode", quantitySchedule = "quantity_schedule"
         case startingAt = "starting_at", endingBefore = "ending_before", subscriptionRate = "subscription_rate", name
-        case description, customFields = "custom_fields", seatConfig = "seat_config"
+        case description, customFields = "custom_fields", seatConfig = "seat_config", billingCycleConfig = "billing_cycle_config"
     }
 
     /// `seat_config` of a SEAT_BASED subscription: the usage property naming a seat.
     var seatConfig: SeatConfig?
+    var billingCycleConfig: BillingCycleConfig
+
+    /// `billing_cycle_config`: the anchor of its billing periods; it is invoiced on usage statements.
+    struct BillingCycleConfig: Encodable {
+        var anchorDate: Timestamp
+        var invoicePlacement = "ON_USAGE_INVOICE"
+
+        enum CodingKeys: String, CodingKey {
+            case anchorDate = "anchor_date", invoicePlacement = "invoice_placement"
+        }
+    }
 
     /// `seat_config`.
     struct SeatConfig: Encodable {
@@ -462,6 +473,7 @@ struct SubscriptionWire: Encodable {
         description = subscription.description
         customFields = subscription.customFields
         seatConfig = subscription.seatConfig.map { SeatConfig(seatGroupKey: $0.seatGroupKey) }
+        billingCycleConfig = BillingCycleConfig(anchorDate: subscription.billingAnchorDate ?? anchor)
     }
 }
 

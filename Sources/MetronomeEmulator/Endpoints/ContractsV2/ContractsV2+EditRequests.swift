@@ -51,7 +51,7 @@ enum NestedFields {
         "amount", "hierarchy_configuration", "payment_gate_config",
     ]
     /// Fields of a subscription item the emulator does not take.
-    static let subscriptionItemFields = ["billing_cycle_config", "temporary_id"]
+    static let subscriptionItemFields = ["temporary_id"]
 
     /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
     /// balance here is drawn down by spend.
