@@ -377,7 +377,7 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 
 
 REFUSED_NESTED = [
-    ("add_commits", "payment_gate_config", {"payment_gate_type": "NONE"}),
+    ("add_commits", "payment_gate_config", {"payment_gate_type": "EXTERNAL"}),
     ("add_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("update_scheduled_charges", "netsuite_sales_order_id", "so-1"),

@@ -465,11 +465,19 @@ def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, f
     assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []
 
 
+def test_an_ungated_commit_is_taken(client):
+    c = customer(client)
+    cid = contract(client, c, rate_card_id=STANDARD_RATE_CARD_ID, commits=[
+        {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "payment_gate_config": {"payment_gate_type": "NONE"},
+         "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": JAN1, "ending_before": JAN1_2027}]}}])
+    assert [k.access_schedule.schedule_items[0].amount for k in get(client, c, cid).current.commits] == [100]
+
+
 @pytest.mark.parametrize("field,item,named", [
-    ("commits", {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "payment_gate_config": {"payment_gate_type": "NONE"},
+    ("commits", {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "payment_gate_config": {"payment_gate_type": "STRIPE"},
                  "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": "2026-01-01T00:00:00Z",
                                                          "ending_before": "2026-02-01T00:00:00Z"}]}},
-     "commits[0].payment_gate_config"),
+     "commits[0].payment_gate_config.payment_gate_type"),
     ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
         {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
      "credits[0].access_schedule.access_type QUANTITY"),

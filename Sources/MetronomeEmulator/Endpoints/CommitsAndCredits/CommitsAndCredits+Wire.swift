@@ -154,6 +154,8 @@ struct CommitBody: Decodable {
     var netsuiteSalesOrderId: String?
     var salesforceOpportunityId: String?
     var spendTrackerAttributes: SpendTrackerAttributesWire?
+    /// Only NONE is taken: the emulator collects no payments.
+    var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
 
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", type, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule", name
@@ -163,6 +165,7 @@ struct CommitBody: Decodable {
         case invoiceContractId = "invoice_contract_id", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
         case temporaryId = "temporary_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
         case salesforceOpportunityId = "salesforce_opportunity_id", spendTrackerAttributes = "spend_tracker_attributes"
+        case paymentGateConfig = "payment_gate_config"
     }
 
     /// The commit or credit, with new IDs, checked field by field; `field` prefixes field names
@@ -173,6 +176,7 @@ struct CommitBody: Decodable {
         if kind == .commit, type == nil {
             throw APIError.badRequest("Missing required field '\(field)type'")
         }
+        try paymentGateConfig?.checkUngated(field: "\(field)payment_gate_config.")
         guard let accessSchedule else {
             throw APIError.badRequest("Missing required field '\(field)access_schedule'")
         }

@@ -48,7 +48,7 @@ enum NestedFields {
     /// Fields of a commit or credit item (of `add_commits`, `add_credits`, v1 amend's `commits`
     /// and `credits`) the emulator does not take.
     static let commitItemFields = [
-        "amount", "hierarchy_configuration", "payment_gate_config",
+        "amount", "hierarchy_configuration",
     ]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["temporary_id"]
