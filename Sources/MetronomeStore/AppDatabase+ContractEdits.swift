@@ -46,6 +46,8 @@ package struct ContractEdit: Sendable {
     package var addSpendThreshold: SpendThreshold?
     package var updateSpendThreshold: ThresholdUpdate?
     package var addResellerRoyalties: [ResellerRoyaltyTerms]
+    /// An amendment's references for other systems: kept and shown.
+    package var salesReferences: ContractTerms.SalesReferences?
     package var addSpendTrackers: [SpendTrackerTerms]
     /// Aliases of spend trackers to archive.
     package var archiveSpendTrackers: [String]
@@ -99,8 +101,10 @@ package struct ContractEdit: Sendable {
         updateSubscriptions: [SubscriptionUpdate] = [],
         addBillingProviderConfigurationUpdate: ConfigurationUpdate? = nil,
         addRevenueSystemConfigurationUpdate: ConfigurationUpdate? = nil,
-        allowEndingBeforeFinalizedInvoice: Bool = true
+        allowEndingBeforeFinalizedInvoice: Bool = true,
+        salesReferences: ContractTerms.SalesReferences? = nil
     ) {
+        self.salesReferences = salesReferences
         self.updateSubscriptions = updateSubscriptions
         self.addBillingProviderConfigurationUpdate = addBillingProviderConfigurationUpdate
         self.addRevenueSystemConfigurationUpdate = addRevenueSystemConfigurationUpdate
@@ -206,7 +210,8 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             updateRecurringCommits: changes.updateRecurringCommits ?? [],
             updateSubscriptions: changes.updateSubscriptions ?? [],
             addBillingProviderConfigurationUpdate: changes.addBillingProviderConfigurationUpdate,
-            addRevenueSystemConfigurationUpdate: changes.addRevenueSystemConfigurationUpdate
+            addRevenueSystemConfigurationUpdate: changes.addRevenueSystemConfigurationUpdate,
+            salesReferences: changes.salesReferences
         )
     }
 }
@@ -241,6 +246,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var updateSubscriptions: [SubscriptionUpdate]?
     var addBillingProviderConfigurationUpdate: ConfigurationUpdate?
     var addRevenueSystemConfigurationUpdate: ConfigurationUpdate?
+    var salesReferences: ContractTerms.SalesReferences?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -259,6 +265,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case updateSubscriptions = "update_subscriptions"
         case addBillingProviderConfigurationUpdate = "add_billing_provider_configuration_update"
         case addRevenueSystemConfigurationUpdate = "add_revenue_system_configuration_update"
+        case salesReferences = "sales_references"
     }
 
     /// The stored shape of what `edit` changes.
@@ -291,6 +298,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         updateSubscriptions = edit.updateSubscriptions.isEmpty ? nil : edit.updateSubscriptions
         addBillingProviderConfigurationUpdate = edit.addBillingProviderConfigurationUpdate
         addRevenueSystemConfigurationUpdate = edit.addRevenueSystemConfigurationUpdate
+        salesReferences = edit.salesReferences
     }
 }
 

@@ -407,10 +407,15 @@ def test_unsupported_nested_fields_are_refused_by_name(client, http, field, nest
     assert history(client, c, contract_id) == []
 
 
-@pytest.mark.parametrize("field,value", [
-    ("custom_fields", {"k": "v"}), ("netsuite_sales_order_id", "so"), ("salesforce_opportunity_id", "opp"),
-    ("total_contract_value", 100),
-])
+def test_an_amendments_references_for_other_systems_read_back(client, http):
+    c, contract_id = setup(client, http)
+    client.v1.contracts.amend(customer_id=c, contract_id=contract_id, starting_at=FEB, commits=[prepaid("New", 100)],
+                              netsuite_sales_order_id="SO-9", salesforce_opportunity_id="006-x")
+    [amendment] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.amendments
+    assert (amendment.netsuite_sales_order_id, amendment.salesforce_opportunity_id) == ("SO-9", "006-x")
+
+
+@pytest.mark.parametrize("field,value", [("custom_fields", {"k": "v"}), ("total_contract_value", 100)])
 def test_unsupported_amend_fields_are_refused_by_name(client, http, field, value):
     c, contract_id = setup(client, http)
     r = http.post("/v1/contracts/amend", json={

@@ -590,11 +590,14 @@ struct AmendmentWire: Encodable {
     var startingAt: Timestamp
     var professionalServices: [ProServiceWire]
     var resellerRoyalties: [ResellerRoyaltyWire]
+    var netsuiteSalesOrderId: String?
+    var salesforceOpportunityId: String?
 
     enum CodingKeys: String, CodingKey {
         case id, commits, credits, overrides, scheduledCharges = "scheduled_charges", discounts, createdAt = "created_at"
         case createdBy = "created_by", startingAt = "starting_at", professionalServices = "professional_services"
-        case resellerRoyalties = "reseller_royalties"
+        case resellerRoyalties = "reseller_royalties", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case salesforceOpportunityId = "salesforce_opportunity_id"
     }
 
     /// `amendment` on the wire, its products and credit types named from `names`.
@@ -610,5 +613,7 @@ struct AmendmentWire: Encodable {
         startingAt = amendment.startingAt ?? amendment.timestamp
         professionalServices = amendment.addProfessionalServices.map(ProServiceWire.init)
         resellerRoyalties = amendment.addResellerRoyalties.map(ResellerRoyaltyWire.init)
+        netsuiteSalesOrderId = amendment.salesReferences?.netsuiteSalesOrderId
+        salesforceOpportunityId = amendment.salesReferences?.salesforceOpportunityId
     }
 }

@@ -709,14 +709,17 @@ struct AmendContractRequest: Decodable {
     var discounts: [ScheduledChargeBody]?
     var professionalServices: [ProfessionalServiceBody]?
     var resellerRoyalties: [ResellerRoyaltyBody]?
+    var netsuiteSalesOrderId: String?
+    var salesforceOpportunityId: String?
 
     /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
-    static let unsupportedFields = ["custom_fields", "netsuite_sales_order_id", "salesforce_opportunity_id", "total_contract_value"]
+    static let unsupportedFields = ["custom_fields", "total_contract_value"]
 
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", startingAt = "starting_at", commits, credits, overrides
         case scheduledCharges = "scheduled_charges", discounts, professionalServices = "professional_services"
-        case resellerRoyalties = "reseller_royalties"
+        case resellerRoyalties = "reseller_royalties", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case salesforceOpportunityId = "salesforce_opportunity_id"
     }
 
     /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
@@ -757,6 +760,9 @@ struct AmendContractRequest: Decodable {
                 try service.terms(field: "professional_services[\(index)]")
             }
         )
+        if netsuiteSalesOrderId != nil || salesforceOpportunityId != nil {
+            amendment.salesReferences = .init(salesforceOpportunityId: salesforceOpportunityId, netsuiteSalesOrderId: netsuiteSalesOrderId)
+        }
         amendment.addOverrides = try TemporaryIds(
             TemporaryIds.items(commits, amendment.addCommits.map(\.id), temporaryId: \.temporaryId, list: "commits")
                 + TemporaryIds.items(credits, amendment.addCredits.map(\.id), temporaryId: \.temporaryId, list: "credits")
