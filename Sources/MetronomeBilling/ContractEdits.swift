@@ -220,20 +220,24 @@ package struct CommitEdit: Codable, Sendable, Equatable {
 package struct ScheduledChargeEdit: Codable, Sendable, Equatable {
     package var id: String
     package var invoiceSchedule: ScheduleEdit?
+    /// A new reference, or null to clear it.
+    package var netsuiteSalesOrderId: NewValue<String>?
 
     enum CodingKeys: String, CodingKey {
-        case id, invoiceSchedule = "invoice_schedule"
+        case id, invoiceSchedule = "invoice_schedule", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// A value with each stored property given.
-    package init(id: String, invoiceSchedule: ScheduleEdit? = nil) {
+    package init(id: String, invoiceSchedule: ScheduleEdit? = nil, netsuiteSalesOrderId: NewValue<String>? = nil) {
         self.id = id
         self.invoiceSchedule = invoiceSchedule
+        self.netsuiteSalesOrderId = netsuiteSalesOrderId
     }
 
     /// `charge` with this edit applied; `field` names the edit in errors.
     package func applied(to charge: ScheduledChargeTerms, field: String) throws(PricingRuleViolation) -> ScheduledChargeTerms {
         var edited = charge
+        if let netsuiteSalesOrderId { edited.netsuiteSalesOrderId = netsuiteSalesOrderId.value }
         if let invoiceSchedule {
             edited.schedule.items = try invoiceSchedule.applied(toInvoice: charge.schedule.items, field: "\(field).invoice_schedule")
             guard !edited.schedule.items.isEmpty else {

@@ -380,7 +380,6 @@ REFUSED_NESTED = [
     ("add_commits", "payment_gate_config", {"payment_gate_type": "EXTERNAL"}),
     ("add_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
-    ("update_scheduled_charges", "netsuite_sales_order_id", "so-1"),
     ("update_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
     ("add_subscriptions", "temporary_id", "s-1"),
 ]
@@ -397,7 +396,6 @@ def test_unsupported_nested_fields_are_refused_by_name(client, http, field, nest
             {"timestamp": iso(MAR), "amount": 100}]}},
         "update_commits": {"commit_id": commit.id, "name": "Changed"},
         "add_subscriptions": SEAT_SUBSCRIPTION,
-        "update_scheduled_charges": {"scheduled_charge_id": str(uuid.uuid4())},
     }
     r = http.post("/v2/contracts/edit", json={
         "customer_id": c, "contract_id": contract_id, field: [{**items[field], nested: value}]})

@@ -124,6 +124,17 @@ def test_items_references_for_other_systems_are_kept_and_read_back(client, http)
     assert [s.netsuite_sales_order_id for s in contract.initial.professional_services] == ["SO-service"]
     v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
     assert sorted(k.netsuite_sales_order_id for k in v2.scheduled_charges) == ["SO-added", "SO-charge"]
+    first = contract.initial.scheduled_charges[0].id
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_scheduled_charges=[
+        {"scheduled_charge_id": first, "netsuite_sales_order_id": "SO-changed"}])
+    v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert sorted(k.netsuite_sales_order_id for k in v2.scheduled_charges) == ["SO-added", "SO-changed"]
+    history = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert [u.netsuite_sales_order_id for e in history for u in (e.update_scheduled_charges or [])] == ["SO-changed"]
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_scheduled_charges=[
+        {"scheduled_charge_id": first, "netsuite_sales_order_id": None}])
+    v2 = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    assert sorted((k.netsuite_sales_order_id or "") for k in v2.scheduled_charges) == ["", "SO-added"]
 
 
 def test_reseller_royalties_are_kept_and_read_back_in_each_version(client, http):

@@ -181,15 +181,17 @@ struct CommitEditWire: Encodable {
 struct ScheduledChargeEditWire: Encodable {
     var id: String
     var invoiceSchedule: ScheduleEditWire?
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, invoiceSchedule = "invoice_schedule"
+        case id, invoiceSchedule = "invoice_schedule", netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// `edit` on the wire.
     init(_ edit: ScheduledChargeEdit) {
         id = edit.id
         invoiceSchedule = edit.invoiceSchedule.map(ScheduleEditWire.init)
+        netsuiteSalesOrderId = edit.netsuiteSalesOrderId?.value
     }
 }
 

@@ -233,16 +233,26 @@ struct EditCommitRequest: Decodable {
 struct ScheduledChargeEditBody: Decodable {
     var scheduledChargeId: String
     var invoiceSchedule: ScheduleEditBody?
+    var netsuiteSalesOrderId: NewValue<String>?
 
     enum CodingKeys: String, CodingKey {
         case scheduledChargeId = "scheduled_charge_id", invoiceSchedule = "invoice_schedule"
+        case netsuiteSalesOrderId = "netsuite_sales_order_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scheduledChargeId = try container.decode(String.self, forKey: .scheduledChargeId)
+        invoiceSchedule = try container.decodeIfPresent(ScheduleEditBody.self, forKey: .invoiceSchedule)
+        netsuiteSalesOrderId = try container.decodeNewValue(String.self, forKey: .netsuiteSalesOrderId)
     }
 
     /// The edit; `field` prefixes field names.
     func edit(field: String) throws -> ScheduledChargeEdit {
         ScheduledChargeEdit(
             id: try Validate.id(scheduledChargeId, field: "\(field)scheduled_charge_id"),
-            invoiceSchedule: try invoiceSchedule?.edit(field: "\(field)invoice_schedule")
+            invoiceSchedule: try invoiceSchedule?.edit(field: "\(field)invoice_schedule"),
+            netsuiteSalesOrderId: netsuiteSalesOrderId
         )
     }
 }
@@ -427,9 +437,6 @@ struct EditContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(
-            ["netsuite_sales_order_id"], inItemsOf: decoded.fields["update_scheduled_charges"], field: "update_scheduled_charges"
-        )
         for field in ["update_commits", "update_credits"] {
             try NestedFields.refuse(CommitEditBody.unsupportedFields, inItemsOf: decoded.fields[field], field: field)
         }
