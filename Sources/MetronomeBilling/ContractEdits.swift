@@ -14,6 +14,24 @@ package struct NewValue<Value: Codable & Sendable & Equatable>: Codable, Sendabl
     }
 }
 
+extension KeyedDecodingContainer {
+    /// The new value of a nullable field an edit may set: nil when the field is absent, a
+    /// `NewValue` holding nil when it is null.
+    package func decodeNewValue<Value: Codable & Sendable & Equatable>(_ type: Value.Type, forKey key: Key) throws -> NewValue<Value>? {
+        guard contains(key) else { return nil }
+        return NewValue(try decodeIfPresent(type, forKey: key))
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Writes a nullable field an edit may set as the wire has it: left out when absent, null
+    /// when it clears the field.
+    package mutating func encodeNewValue<Value: Codable & Sendable & Equatable>(_ newValue: NewValue<Value>?, forKey key: Key) throws {
+        guard let newValue else { return }
+        if let value = newValue.value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+}
+
 /// One item an edit adds to a schedule or changes in it. An access segment uses `amount`,
 /// `startingAt` and `endingBefore`; an invoice item `timestamp` and `amount` or `quantity` and
 /// `unitPrice`. Fields left nil are kept (or, for an added item, not given).

@@ -238,16 +238,85 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
     package var thresholdAmount: Decimal?
     /// Auto-recharge only.
     package var rechargeToAmount: Decimal?
+    /// Changes to the commit each threshold charge creates (from the next one on).
+    package var commit: CommitUpdate?
+
+    /// A change to a threshold's commit template: each value given replaces the current one,
+    /// null clearing it. Only auto-recharge's template has products, duration, rate type and
+    /// rollover fraction.
+    package struct CommitUpdate: Sendable, Equatable, Codable {
+        package var productId: String?
+        package var name: String?
+        package var description: String?
+        package var priority: NewValue<Decimal>?
+        package var applicableProductIds: NewValue<[String]>?
+        package var applicableProductTags: NewValue<[String]>?
+        package var duration: NewValue<PrepaidBalanceThreshold.ThresholdCommit.Duration>?
+        package var rateType: NewValue<CommitRateType>?
+        package var rolloverFraction: NewValue<Decimal>?
+
+        package enum CodingKeys: String, CodingKey {
+            case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
+            case applicableProductTags = "applicable_product_tags", duration, rateType = "rate_type"
+            case rolloverFraction = "rollover_fraction"
+        }
+
+        /// A value with each stored property given.
+        package init(
+            productId: String? = nil, name: String? = nil, description: String? = nil, priority: NewValue<Decimal>? = nil,
+            applicableProductIds: NewValue<[String]>? = nil, applicableProductTags: NewValue<[String]>? = nil,
+            duration: NewValue<PrepaidBalanceThreshold.ThresholdCommit.Duration>? = nil, rateType: NewValue<CommitRateType>? = nil,
+            rolloverFraction: NewValue<Decimal>? = nil
+        ) {
+            self.productId = productId
+            self.name = name
+            self.description = description
+            self.priority = priority
+            self.applicableProductIds = applicableProductIds
+            self.applicableProductTags = applicableProductTags
+            self.duration = duration
+            self.rateType = rateType
+            self.rolloverFraction = rolloverFraction
+        }
+
+        // Stored and shown as the wire has it: a field left out is kept, null clears it.
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            productId = try container.decodeIfPresent(String.self, forKey: .productId)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            description = try container.decodeIfPresent(String.self, forKey: .description)
+            priority = try container.decodeNewValue(Decimal.self, forKey: .priority)
+            applicableProductIds = try container.decodeNewValue([String].self, forKey: .applicableProductIds)
+            applicableProductTags = try container.decodeNewValue([String].self, forKey: .applicableProductTags)
+            duration = try container.decodeNewValue(PrepaidBalanceThreshold.ThresholdCommit.Duration.self, forKey: .duration)
+            rateType = try container.decodeNewValue(CommitRateType.self, forKey: .rateType)
+            rolloverFraction = try container.decodeNewValue(Decimal.self, forKey: .rolloverFraction)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(productId, forKey: .productId)
+            try container.encodeIfPresent(name, forKey: .name)
+            try container.encodeIfPresent(description, forKey: .description)
+            try container.encodeNewValue(priority, forKey: .priority)
+            try container.encodeNewValue(applicableProductIds, forKey: .applicableProductIds)
+            try container.encodeNewValue(applicableProductTags, forKey: .applicableProductTags)
+            try container.encodeNewValue(duration, forKey: .duration)
+            try container.encodeNewValue(rateType, forKey: .rateType)
+            try container.encodeNewValue(rolloverFraction, forKey: .rolloverFraction)
+        }
+    }
 
     package enum CodingKeys: String, CodingKey {
-        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount"
+        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount", commit
     }
 
     /// A value with each stored property given.
-    package init(isEnabled: Bool? = nil, thresholdAmount: Decimal? = nil, rechargeToAmount: Decimal? = nil) {
+    package init(isEnabled: Bool? = nil, thresholdAmount: Decimal? = nil, rechargeToAmount: Decimal? = nil, commit: CommitUpdate? = nil) {
         self.isEnabled = isEnabled
         self.thresholdAmount = thresholdAmount
         self.rechargeToAmount = rechargeToAmount
+        self.commit = commit
     }
 
     /// `threshold` with this change.
@@ -256,6 +325,17 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         changed.isEnabled = isEnabled ?? threshold.isEnabled
         changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
         changed.rechargeToAmount = rechargeToAmount ?? threshold.rechargeToAmount
+        if let commit {
+            changed.commit.productId = commit.productId ?? threshold.commit.productId
+            changed.commit.name = commit.name ?? threshold.commit.name
+            changed.commit.description = commit.description ?? threshold.commit.description
+            if let priority = commit.priority { changed.commit.priority = priority.value }
+            if let ids = commit.applicableProductIds { changed.commit.applicableProductIds = ids.value }
+            if let tags = commit.applicableProductTags { changed.commit.applicableProductTags = tags.value }
+            if let duration = commit.duration { changed.commit.duration = duration.value }
+            if let rateType = commit.rateType { changed.commit.rateType = rateType.value }
+            if let fraction = commit.rolloverFraction { changed.commit.rolloverFraction = fraction.value }
+        }
         return changed
     }
 
@@ -264,6 +344,12 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         var changed = threshold
         changed.isEnabled = isEnabled ?? threshold.isEnabled
         changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
+        if let commit {
+            changed.commit.productId = commit.productId ?? threshold.commit.productId
+            changed.commit.name = commit.name ?? threshold.commit.name
+            changed.commit.description = commit.description ?? threshold.commit.description
+            if let priority = commit.priority { changed.commit.priority = priority.value }
+        }
         return changed
     }
 }

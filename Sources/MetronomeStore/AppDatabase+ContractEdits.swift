@@ -376,6 +376,10 @@ extension AppDatabase {
             guard let current = record.prepaidBalanceThreshold else {
                 throw StoreError.invalid("'update_prepaid_balance_threshold_configuration': the contract has none to update")
             }
+            if let productId = update.commit?.productId {
+                _ = try activeProduct(id: productId, field: "update_prepaid_balance_threshold_configuration.commit.product_id", db)
+            }
+            for productId in update.commit?.applicableProductIds?.value ?? [] { _ = try productRecord(id: productId, db) }
             let updated = update.applied(to: current)
             if let violation = updated.amountsViolation(field: "update_prepaid_balance_threshold_configuration.") {
                 throw StoreError.invalid(violation)
@@ -392,6 +396,9 @@ extension AppDatabase {
         if let update = edit.updateSpendThreshold {
             guard let current = record.spendThreshold else {
                 throw StoreError.invalid("'update_spend_threshold_configuration': the contract has none to update")
+            }
+            if let productId = update.commit?.productId {
+                _ = try activeProduct(id: productId, field: "update_spend_threshold_configuration.commit.product_id", db)
             }
             let updated = update.applied(to: current)
             guard updated.thresholdAmount > 0 else {

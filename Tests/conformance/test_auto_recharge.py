@@ -231,7 +231,8 @@ def test_an_edit_adds_and_updates_auto_recharge_and_each_change_is_evaluated_at_
 
     for change in ({"add_prepaid_balance_threshold_configuration": threshold()},  # it has one already
                    {"update_prepaid_balance_threshold_configuration": {"recharge_to_amount": 1500}},  # not $10 above
-                   {"update_prepaid_balance_threshold_configuration": {"commit": {"name": "x"}}}):  # not taken yet
+                   {"update_prepaid_balance_threshold_configuration": {"commit": {"rollover_fraction": 2}}},
+                   {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {"amount": 1}}}):
         r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, **change})
         assert r.status_code == 400, r.text
     other = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card).data.id
@@ -239,6 +240,33 @@ def test_an_edit_adds_and_updates_auto_recharge_and_each_change_is_evaluated_at_
                                               "update_spend_threshold_configuration": {"threshold_amount": 2000}})
     assert r.status_code == 400, r.text  # nothing to update
     assert len(client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data) == 2
+
+
+def test_an_edit_changes_the_commit_each_recharge_creates(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Recharged differently", ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data.id
+    contract_id = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card,
+                                             prepaid_balance_threshold_configuration=threshold()).data.id
+    assert access(client, c, contract_id, 1) == [5000]  # topped up at creation
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_prepaid_balance_threshold_configuration={
+        "commit": {"name": "Top-up", "rate_type": "LIST_RATE", "duration": {"unit": "MONTHS", "value": 2},
+                   "priority": None}})
+    shown = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.prepaid_balance_threshold_configuration
+    assert (shown.commit.name, shown.commit.rate_type, shown.commit.duration.value, shown.commit.priority) == (
+        "Top-up", "LIST_RATE", 2, None)
+    [entry] = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert entry.update_prepaid_balance_threshold_configuration.commit.name == "Top-up"
+    ingest(client, c, 45)  # 4500 drawn: 500 left, at or below the 1000 threshold
+    found = sorted(commits(client, c, contract_id), key=lambda cm: cm.created_at)
+    deadline = time.monotonic() + 10
+    while len(found) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = sorted(commits(client, c, contract_id), key=lambda cm: cm.created_at)
+    # The next recharge, 5000 − 500 = 4500, is made from the changed template: two months from now.
+    recharge = found[-1]
+    assert (recharge.name, recharge.rate_type, recharge.access_schedule.schedule_items[0].amount) == ("Top-up", "LIST_RATE", 4500)
+    assert recharge.access_schedule.schedule_items[0].ending_before == utc(2026, 3, 10)
 
 
 def test_an_edit_adds_a_spend_threshold_royalties_and_trackers(client, http):

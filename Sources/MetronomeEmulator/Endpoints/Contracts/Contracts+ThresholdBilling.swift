@@ -265,26 +265,52 @@ struct SpendTrackerWire: Encodable {
 }
 
 /// `update_prepaid_balance_threshold_configuration` or `update_spend_threshold_configuration` of
-/// an edit: the switch and the amounts; other changes are refused by name.
+/// an edit: the switch, the amounts and the commit template; other changes are refused by name.
 struct ThresholdUpdateBody: Decodable {
     var isEnabled: Bool?
     var thresholdAmount: Decimal?
     var rechargeToAmount: Decimal?
+    /// What to change in the commit each threshold charge creates.
+    var commit: BodyWithFields<ThresholdUpdate.CommitUpdate>?
+    var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
 
     enum CodingKeys: String, CodingKey {
-        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount"
+        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount", commit
+        case paymentGateConfig = "payment_gate_config"
     }
 }
 
 extension BodyWithFields<ThresholdUpdateBody> {
-    /// The change, checked; field names start with `field`. Only auto-recharge `takesRechargeTo`.
+    /// The change, checked; field names start with `field`. Only auto-recharge `takesRechargeTo`
+    /// and has a template with products, duration, rate type and rollover fraction.
     func update(field: String, takesRechargeTo: Bool) throws -> ThresholdUpdate {
         try refuse(
-            ["commit", "custom_credit_type_id", "discount_configuration", "payment_gate_config", "threshold_balance_specifiers"]
+            ["custom_credit_type_id", "discount_configuration", "threshold_balance_specifiers"]
                 + (takesRechargeTo ? [] : ["recharge_to_amount"]),
             prefix: field
         )
         if let amount = value.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
-        return ThresholdUpdate(isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, rechargeToAmount: value.rechargeToAmount)
+        try value.paymentGateConfig?.checkUngated(field: field + "payment_gate_config.")
+        var commit: ThresholdUpdate.CommitUpdate?
+        if let body = value.commit {
+            try body.refuse(
+                ["specifiers"] + (takesRechargeTo
+                    ? [] : ["applicable_product_ids", "applicable_product_tags", "duration", "rate_type", "rollover_fraction"]),
+                prefix: field + "commit."
+            )
+            var change = body.value
+            change.productId = try change.productId.map { try Validate.id($0, field: "\(field)commit.product_id") }
+            change.name = try change.name.map { try Validate.name($0, field: "\(field)commit.name") }
+            if let fraction = change.rolloverFraction?.value, !(0...1).contains(fraction) {
+                throw APIError.badRequest("'\(field)commit.rollover_fraction' must be between 0 and 1")
+            }
+            if let duration = change.duration?.value, duration.value <= 0 {
+                throw APIError.badRequest("'\(field)commit.duration.value' must be > 0")
+            }
+            commit = change
+        }
+        return ThresholdUpdate(
+            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, rechargeToAmount: value.rechargeToAmount, commit: commit
+        )
     }
 }

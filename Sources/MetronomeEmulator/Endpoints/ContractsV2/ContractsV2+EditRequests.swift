@@ -66,15 +66,6 @@ enum NestedFields {
     }
 }
 
-extension KeyedDecodingContainer {
-    /// The new value of a nullable field an edit may set: nil when the field is absent, a
-    /// `NewValue` holding nil when it is null.
-    func decodeNewValue<Value: Codable & Sendable & Equatable>(_ type: Value.Type, forKey key: Key) throws -> NewValue<Value>? {
-        guard contains(key) else { return nil }
-        return NewValue(try decodeIfPresent(type, forKey: key))
-    }
-}
-
 // MARK: - Schedule and commit edits
 
 /// `access_schedule` or `invoice_schedule` of a commit edit, or `invoice_schedule` of a
