@@ -22,7 +22,7 @@ package enum CommitRateType: String, WireEnum {
 }
 
 /// Narrows what a commit, credit or override applies to; unset fields match anything.
-package struct CommitSpecifier: Sendable, Equatable {
+package struct CommitSpecifier: Sendable, Equatable, Codable {
     package var productId: String?
     package var productTags: [String]?
     package var pricingGroupValues: [String: String]?
@@ -54,6 +54,13 @@ package struct CommitSpecifier: Sendable, Equatable {
         self.commitIds = commitIds
         self.recurringCommitIds = recurringCommitIds
         self.anyCommitOrCreditIds = anyCommitOrCreditIds
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
+        case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
+        case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
+        case billingFrequency = "billing_frequency"
     }
 
     /// The commit and recurring commit IDs it names, if any.

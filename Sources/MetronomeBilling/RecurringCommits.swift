@@ -28,6 +28,10 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
     package var anchorDate: Timestamp
     /// How a prorated period's access and invoice amounts are rounded; nil: not rounded.
     package var prorationRounding: Rounding?
+    /// What usage its commits pay for, instead of applicable products and tags.
+    package var specifiers: [CommitSpecifier]?
+    /// Kept, shown, and given to each commit it makes.
+    package var netsuiteSalesOrderId: String?
 
     /// `proration_rounding`: a rounding for the access amount and one for the invoice amount.
     package struct Rounding: Sendable, Equatable, Codable {
@@ -93,7 +97,7 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         case invoiceAmount = "invoice_amount", proration, recurrenceFrequency = "recurrence_frequency", rateType = "rate_type"
         case rolloverFraction = "rollover_fraction", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", anchorDate = "anchor_date"
-        case prorationRounding = "proration_rounding"
+        case prorationRounding = "proration_rounding", specifiers, netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     /// A value with each stored property given.
@@ -102,9 +106,12 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         accessAmount: Amount, commitDurationPeriods: Int, startingAt: Timestamp, endingBefore: Timestamp? = nil,
         invoiceAmount: Amount? = nil, proration: Proration, recurrenceFrequency: RecurrenceFrequency? = nil,
         rateType: CommitRateType, rolloverFraction: Decimal? = nil, applicableProductIds: [String]? = nil,
-        applicableProductTags: [String]? = nil, anchorDate: Timestamp, prorationRounding: Rounding? = nil
+        applicableProductTags: [String]? = nil, anchorDate: Timestamp, prorationRounding: Rounding? = nil,
+        specifiers: [CommitSpecifier]? = nil, netsuiteSalesOrderId: String? = nil
     ) {
         self.prorationRounding = prorationRounding
+        self.specifiers = specifiers
+        self.netsuiteSalesOrderId = netsuiteSalesOrderId
         self.id = id
         self.kind = kind
         self.productId = productId

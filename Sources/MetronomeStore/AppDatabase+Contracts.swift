@@ -391,7 +391,7 @@ extension AppDatabase {
             for creditTypeId in [template.accessAmount.creditTypeId, template.invoiceAmount?.creditTypeId].compactMap({ $0 }) {
                 _ = try activeCreditTypeRecord(id: creditTypeId, db)
             }
-            for productId in template.applicableProductIds ?? [] {
+            for productId in (template.applicableProductIds ?? []) + (template.specifiers ?? []).compactMap(\.productId) {
                 _ = try productRecord(id: productId, db)
             }
         }
@@ -424,8 +424,9 @@ extension AppDatabase {
                     )],
                     invoiceSchedule: invoiceSchedule,
                     applicableProductIds: recurring.applicableProductIds, applicableProductTags: recurring.applicableProductTags,
+                    specifiers: recurring.specifiers,
                     rateType: recurring.rateType, rolloverFraction: recurring.rolloverFraction, customFields: [:], createdAt: now,
-                    recurringCommitId: recurring.id
+                    recurringCommitId: recurring.id, netsuiteSalesOrderId: recurring.netsuiteSalesOrderId
                 )
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: now, db)

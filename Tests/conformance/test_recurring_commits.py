@@ -143,8 +143,38 @@ def test_cut_periods_amounts_are_rounded_as_proration_rounding_says(client, http
     assert (template.proration_rounding.access.decimal_places, template.proration_rounding.invoice.rounding_method) == (-2, "FLOOR")
 
 
+def test_a_recurring_commits_specifiers_and_reference_pass_to_each_commit_it_makes(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    other_metric = client.v1.billable_metrics.create(
+        name=f"others-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["other"]}).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Two {uuid.uuid4().hex[:6]}").data.id
+    products = []
+    for name, m in (("Units", metric), ("Others", other_metric)):
+        product = client.v1.contracts.products.create(name=name, type="USAGE", billable_metric_id=m).data.id
+        client.v1.contracts.rate_cards.rates.add(rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT",
+                                                 price=100, starting_at=utc(2025, 1, 1))
+        products.append(product)
+    c = customer(client)
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, ending_before=FEB, rate_card_id=card,
+        recurring_commits=[recurring(specifiers=[{"product_id": products[0]}], netsuite_sales_order_id="SO-r")]).data.id
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": c, "event_type": kind,
+         "timestamp": iso(utc(2026, 1, 10) + timedelta(minutes=i))} for kind in ("unit", "other") for i in range(4)])
+    [draft] = [i for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "USAGE"]
+    # The commit of 1000 pays for the 4 units (400) only; the 4 others are billed: 400.
+    assert draft.total == 400
+    [made] = contract_commits(client, c, contract_id)
+    assert ([s.product_id for s in made.specifiers], made.netsuite_sales_order_id) == ([products[0]], "SO-r")
+    [template] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current.recurring_commits
+    assert ([s.product_id for s in template.specifiers], template.netsuite_sales_order_id) == ([products[0]], "SO-r")
+
+
 @pytest.mark.parametrize("field, value, named", [
-    ("recurring_commits", [recurring(specifiers=[{"product_id": COMMIT_PRODUCT}])], "recurring_commits[0].specifiers"),
+    ("recurring_commits", [recurring(specifiers=[{"product_id": COMMIT_PRODUCT}], applicable_product_tags=["x"])],
+     "recurring_commits[0].specifiers"),
     ("recurring_commits", [recurring(subscription_config={"apply_seat_increase_config": {"is_prorated": True},
                                                           "subscription_id": "x"})], "recurring_commits[0].subscription_config"),
     ("recurring_credits", [recurring(invoice_amount={"credit_type_id": "x", "quantity": 1, "unit_price": 1})],

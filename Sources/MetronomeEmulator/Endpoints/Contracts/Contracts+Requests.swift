@@ -514,11 +514,11 @@ struct RecurringCommitBody: Decodable {
     /// What commit-specific overrides of the same request may name the recurring commit by.
     var temporaryId: String?
     var prorationRounding: RecurringCommitTerms.Rounding?
+    var specifiers: [CommitSpecifierWire]?
+    var netsuiteSalesOrderId: String?
 
     /// What the emulator does not honour yet: refused by name, never dropped.
-    static let unsupportedFields = [
-        "hierarchy_configuration", "netsuite_sales_order_id", "specifiers", "subscription_config",
-    ]
+    static let unsupportedFields = ["hierarchy_configuration", "subscription_config"]
 
     /// `access_amount`.
     struct AccessAmount: Decodable {
@@ -555,7 +555,8 @@ struct RecurringCommitBody: Decodable {
         case applicableProductTags = "applicable_product_tags", description, endingBefore = "ending_before"
         case invoiceAmount = "invoice_amount", name, proration, rateType = "rate_type"
         case recurrenceFrequency = "recurrence_frequency", rolloverFraction = "rollover_fraction"
-        case temporaryId = "temporary_id", prorationRounding = "proration_rounding"
+        case temporaryId = "temporary_id", prorationRounding = "proration_rounding", specifiers
+        case netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 }
 
@@ -656,7 +657,18 @@ extension BodyWithFields<RecurringCommitBody> {
             },
             applicableProductTags: body.applicableProductTags,
             anchorDate: body.recurrenceFrequency == nil ? statementAnchor : body.startingAt,
-            prorationRounding: body.prorationRounding
+            prorationRounding: body.prorationRounding,
+            specifiers: try body.specifiers.map { list in
+                if body.applicableProductIds != nil || body.applicableProductTags != nil {
+                    throw APIError.badRequest("'\(field)specifiers' cannot be used together with applicable_product_ids or applicable_product_tags")
+                }
+                return try list.enumerated().map { index, wire in
+                    var checked = wire.specifier
+                    checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)specifiers[\(index)].product_id") }
+                    return checked
+                }
+            },
+            netsuiteSalesOrderId: body.netsuiteSalesOrderId
         )
     }
 }

@@ -272,6 +272,8 @@ struct RecurringCommitWire: Encodable {
     var prorationRounding: RecurringCommitTerms.Rounding?
     var recurrenceFrequency: RecurringCommitTerms.RecurrenceFrequency?
     var rolloverFraction: Decimal?
+    var specifiers: [CommitSpecifierWire]?
+    var netsuiteSalesOrderId: String?
 
     /// `access_amount` and `invoice_amount`.
     struct Amount: Encodable {
@@ -295,7 +297,8 @@ struct RecurringCommitWire: Encodable {
         case product, rateType = "rate_type", startingAt = "starting_at", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", contract, description, endingBefore = "ending_before"
         case invoiceAmount = "invoice_amount", name, proration, recurrenceFrequency = "recurrence_frequency"
-        case rolloverFraction = "rollover_fraction", prorationRounding = "proration_rounding"
+        case rolloverFraction = "rollover_fraction", prorationRounding = "proration_rounding", specifiers
+        case netsuiteSalesOrderId = "netsuite_sales_order_id"
     }
 
     init(_ terms: RecurringCommitTerms, contractId: String, names: CatalogNames) {
@@ -319,6 +322,8 @@ struct RecurringCommitWire: Encodable {
         name = terms.name
         proration = terms.proration
         prorationRounding = terms.prorationRounding
+        specifiers = terms.specifiers?.map(CommitSpecifierWire.init)
+        netsuiteSalesOrderId = terms.netsuiteSalesOrderId
         recurrenceFrequency = terms.recurrenceFrequency
         rolloverFraction = terms.rolloverFraction
     }
