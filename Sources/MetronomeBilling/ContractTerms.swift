@@ -56,6 +56,7 @@ package struct CommitSpecifier: Sendable, Equatable, Codable {
         self.anyCommitOrCreditIds = anyCommitOrCreditIds
     }
 
+    /// Also the stored format of commits, overrides and recurring commits: never rename a key.
     package enum CodingKeys: String, CodingKey {
         case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
         case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"

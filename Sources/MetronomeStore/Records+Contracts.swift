@@ -146,7 +146,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var applicableProductIds: [String]?
     package var applicableProductTags: [String]?
     package var applicableContractIds: [String]?
-    package var specifiers: [StoredCommitSpecifier]?
+    package var specifiers: [CommitSpecifier]?
     package var rateType: CommitRateType?
     package var rolloverFraction: Decimal?
     package var invoiceContractId: String?
@@ -207,7 +207,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         applicableProductIds = terms.applicableProductIds
         applicableProductTags = terms.applicableProductTags
         applicableContractIds = terms.applicableContractIds
-        specifiers = terms.specifiers?.map(StoredCommitSpecifier.init)
+        specifiers = terms.specifiers
         rateType = terms.rateType
         rolloverFraction = terms.rolloverFraction
         invoiceContractId = terms.invoiceContractId
@@ -230,7 +230,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             description: description, priority: priority, creditTypeId: creditTypeId, accessSchedule: accessSchedule.map(\.domain),
             invoiceSchedule: invoiceSchedule?.domain, applicableProductIds: applicableProductIds,
             applicableProductTags: applicableProductTags, applicableContractIds: applicableContractIds,
-            specifiers: specifiers?.map(\.domain), rateType: rateType, rolloverFraction: rolloverFraction,
+            specifiers: specifiers, rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
             isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom, netsuiteSalesOrderId: netsuiteSalesOrderId,

@@ -5,47 +5,6 @@ import MetronomeCodecs
 // The JSON that `contract` and `commit_or_credit` rows hold. These keys are the database file
 // format: files written by earlier versions must still decode, so never rename one.
 
-/// A `specifiers` item of a commit, credit or override, as stored.
-package struct StoredCommitSpecifier: Codable, Sendable {
-    var productId: String?
-    var productTags: [String]?
-    var pricingGroupValues: [String: String]?
-    var presentationGroupValues: [String: String]?
-    /// An override specifier's commits; absent from those stored before they were kept.
-    var commitIds: [String]?
-    var recurringCommitIds: [String]?
-    var anyCommitOrCreditIds: [String]?
-    var billingFrequency: BillingFrequency?
-
-    enum CodingKeys: String, CodingKey {
-        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
-        case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
-        case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
-        case billingFrequency = "billing_frequency"
-    }
-
-    /// The stored shape of `specifier`.
-    init(_ specifier: CommitSpecifier) {
-        productId = specifier.productId
-        productTags = specifier.productTags
-        pricingGroupValues = specifier.pricingGroupValues
-        presentationGroupValues = specifier.presentationGroupValues
-        commitIds = specifier.commitIds
-        recurringCommitIds = specifier.recurringCommitIds
-        anyCommitOrCreditIds = specifier.anyCommitOrCreditIds
-        billingFrequency = specifier.billingFrequency
-    }
-
-    /// The specifier this holds.
-    var domain: CommitSpecifier {
-        CommitSpecifier(
-            productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
-            presentationGroupValues: presentationGroupValues, commitIds: commitIds, recurringCommitIds: recurringCommitIds,
-            anyCommitOrCreditIds: anyCommitOrCreditIds, billingFrequency: billingFrequency
-        )
-    }
-}
-
 /// An `access_schedule` segment of a commit or credit, as stored.
 package struct StoredAccessSegment: Codable, Sendable {
     var id: String
@@ -322,7 +281,7 @@ package struct StoredOverride: Codable, Sendable {
     var endingBefore: Timestamp?
     var productId: String?
     var applicableProductTags: [String]?
-    var specifiers: [StoredCommitSpecifier]?
+    var specifiers: [CommitSpecifier]?
     var entitled: Bool?
     var multiplier: Decimal?
     var overwriteRate: StoredOverwriteRate?
@@ -347,7 +306,7 @@ package struct StoredOverride: Codable, Sendable {
         endingBefore = override.endingBefore
         productId = override.productId
         applicableProductTags = override.applicableProductTags
-        specifiers = override.specifiers?.map(StoredCommitSpecifier.init)
+        specifiers = override.specifiers
         entitled = override.entitled
         multiplier = override.multiplier
         overwriteRate = override.overwriteRate.map(StoredOverwriteRate.init)
@@ -362,7 +321,7 @@ package struct StoredOverride: Codable, Sendable {
     var domain: OverrideTerms {
         OverrideTerms(
             id: id, type: type, startingAt: startingAt, endingBefore: endingBefore, productId: productId,
-            applicableProductTags: applicableProductTags, specifiers: specifiers?.map(\.domain), entitled: entitled,
+            applicableProductTags: applicableProductTags, specifiers: specifiers, entitled: entitled,
             multiplier: multiplier, overwriteRate: overwriteRate?.domain, tiers: tiers?.map(\.domain), priority: priority,
             target: target, isCommitSpecific: isCommitSpecific, createdAt: createdAt
         )
