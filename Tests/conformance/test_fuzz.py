@@ -736,7 +736,7 @@ MOVES_ON_ITS_OWN: Dict[str, Tuple[str, ...]] = {
 }
 
 
-def unchanged_but_audited(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
+def changed_besides_failure_audits(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
     """The parts of the stored state a rejected request changed. It may add audit log entries,
     each a failure (Metronome audits refused requests too), and nothing else."""
     changed = sorted(k for k in set(after) | set(before)
@@ -1215,7 +1215,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(world: World, method: str,
             # A mutated rule may match every route: it must not answer for the state reads below.
             world.http.delete("/_emulator/faults")
         if r.status_code >= 400:
-            changed = unchanged_but_audited(baseline["stored"], world.stored_state())
+            changed = changed_besides_failure_audits(baseline["stored"], world.stored_state())
             assert not changed, f"{what}: rejected with {r.status_code} but the state changed: {changed}"
         elif method != "GET" or is_control_plane(template):
             baseline["stored"], baseline["read"] = world.stored_state(), world.snapshot()
