@@ -51,6 +51,7 @@ extension ContractRules {
         _ overrides: [OverrideTerms], to rate: Rate, productTags: [String], at moment: Timestamp,
         prioritization: MultiplierOverridePrioritization = .lowestMultiplier
     ) -> [CommitSpecificPrice] {
+        guard overrides.contains(where: { $0.isCommitSpecific == true }) else { return [] }
         let general = overrides.filter { $0.isCommitSpecific != true }
         let specific = overrides.filter { $0.isCommitSpecific == true && $0.covers(moment) }.sorted {
             ($0.type == .overwrite ? 0 : 1, $0.specificity, $0.priority ?? .greatestFiniteMagnitude)

@@ -224,7 +224,7 @@ struct OverrideBody: Decodable {
     var type: OverrideType?
     var productId: String?
     var applicableProductTags: [String]?
-    var overrideSpecifiers: [OverrideSpecifierWire]?
+    var overrideSpecifiers: [CommitSpecifier]?
     var entitled: Bool?
     var isCommitSpecific: Bool?
     var multiplier: Decimal?
@@ -270,53 +270,16 @@ struct OverrideBody: Decodable {
         return OverrideTerms(
             id: UUID().uuidString.lowercased(), type: inferred, startingAt: startingAt, endingBefore: endingBefore,
             productId: try productId.map { try Validate.id($0, field: "\(field).product_id") },
-            applicableProductTags: applicableProductTags, specifiers: overrideSpecifiers?.map(\.specifier), entitled: entitled,
+            applicableProductTags: applicableProductTags, specifiers: overrideSpecifiers, entitled: entitled,
             multiplier: multiplier, overwriteRate: try overwriteRate?.rate(field: "\(field).overwrite_rate"),
             tiers: tiers?.map(\.tier), priority: priority, target: target, isCommitSpecific: isCommitSpecific, createdAt: now
         )
     }
 }
 
-/// An item of an override's `override_specifiers`: what it applies to, and for a commit-specific
-/// override, which commits' draws.
-struct OverrideSpecifierWire: Codable {
-    var productId: String?
-    var productTags: [String]?
-    var pricingGroupValues: [String: String]?
-    var presentationGroupValues: [String: String]?
-    var commitIds: [String]?
-    var recurringCommitIds: [String]?
-    var anyCommitOrCreditIds: [String]?
-    var billingFrequency: BillingFrequency?
-
-    enum CodingKeys: String, CodingKey {
-        case productId = "product_id", productTags = "product_tags", pricingGroupValues = "pricing_group_values"
-        case presentationGroupValues = "presentation_group_values", commitIds = "commit_ids"
-        case recurringCommitIds = "recurring_commit_ids", anyCommitOrCreditIds = "any_commit_or_credit_ids"
-        case billingFrequency = "billing_frequency"
-    }
-
-    /// `specifier` on the wire.
-    init(_ specifier: CommitSpecifier) {
-        productId = specifier.productId
-        productTags = specifier.productTags
-        pricingGroupValues = specifier.pricingGroupValues
-        presentationGroupValues = specifier.presentationGroupValues
-        commitIds = specifier.commitIds
-        recurringCommitIds = specifier.recurringCommitIds
-        anyCommitOrCreditIds = specifier.anyCommitOrCreditIds
-        billingFrequency = specifier.billingFrequency
-    }
-
-    /// The specifier this describes.
-    var specifier: CommitSpecifier {
-        CommitSpecifier(
-            productId: productId, productTags: productTags, pricingGroupValues: pricingGroupValues,
-            presentationGroupValues: presentationGroupValues, commitIds: commitIds, recurringCommitIds: recurringCommitIds,
-            anyCommitOrCreditIds: anyCommitOrCreditIds, billingFrequency: billingFrequency
-        )
-    }
-
+/// An item of an override's `override_specifiers` is the billing `CommitSpecifier`, whose keys are
+/// Metronome's: what it applies to, and for a commit-specific override, which commits' draws.
+extension CommitSpecifier {
     /// 400 unless the commits it names follow the SDK's rules: only on a commit-specific
     /// override, beside what it applies to, and `any_commit_or_credit_ids` instead of the others.
     func checkCommits(field: String, commitSpecific: Bool) throws {

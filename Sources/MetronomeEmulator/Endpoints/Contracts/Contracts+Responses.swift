@@ -491,7 +491,7 @@ struct OverrideWire: Encodable {
     var type: OverrideType
     var product: ProductRefWire?
     var applicableProductTags: [String]?
-    var overrideSpecifiers: [OverrideSpecifierWire]?
+    var overrideSpecifiers: [CommitSpecifier]?
     var entitled: Bool?
     var isCommitSpecific: Bool?
     var multiplier: Decimal?
@@ -515,7 +515,7 @@ struct OverrideWire: Encodable {
         type = override.type
         product = override.productId.map { ProductRefWire($0, names: names) }
         applicableProductTags = override.applicableProductTags
-        overrideSpecifiers = override.specifiers?.map(OverrideSpecifierWire.init)
+        overrideSpecifiers = override.specifiers
         entitled = override.entitled
         isCommitSpecific = override.isCommitSpecific
         multiplier = override.multiplier
