@@ -632,9 +632,6 @@ class World:
             r = h.request(method, path, json=body)
             return r.status_code, r.json()
 
-        def clock() -> Any:
-            now = h.get("/_emulator/clock").json()
-            return now if now["frozen"] else {"frozen": False}  # the wall clock moves on its own
 
         def credit_grants() -> Any:
             # Without a current billing period a grant's balance is as of the moment asked, which a
@@ -643,7 +640,7 @@ class World:
             return [{**g, "balance": {k: v for k, v in g["balance"].items() if k != "effective_at"}} for g in grants]
 
         reads: Dict[str, Callable[[], Any]] = {
-            "clock": clock,
+            "clock": self.clock,
             "credit types": lambda: pages("GET", "/v1/credit-types/list"),
             "custom field keys": lambda: pages("POST", "/v1/customFields/listKeys", body={}),
             "customer plans": lambda: pages("GET", f"/v1/customers/{cid}/plans"),
@@ -700,6 +697,10 @@ class World:
         futures = {name: SNAPSHOT_POOL.submit(read) for name, read in reads.items()}
         return {name: future.result() for name, future in futures.items()}
 
+    def clock(self) -> Any:
+        now = self.http.get("/_emulator/clock").json()
+        return now if now["frozen"] else {"frozen": False}  # the wall clock moves on its own
+
     def stored_state(self) -> Dict[str, Any]:
         """The state as stored: every table of the namespace's snapshot, row by row, and what the
         control plane holds only in memory. Much cheaper than `snapshot`, so the fuzz test takes it
@@ -721,10 +722,10 @@ class World:
                 state[table] = sorted(rows, key=repr)
         finally:
             db.close()
-        for path in ("/_emulator/clock", "/_emulator/namespaces"):
-            r = self.http.get(path)
-            assert r.status_code == 200, f"snapshot: GET {path}: {r.status_code} {r.text[:300]}"
-            state[path] = r.json()
+        state["/_emulator/clock"] = self.clock()
+        r = self.http.get("/_emulator/namespaces")
+        assert r.status_code == 200, f"snapshot: GET /_emulator/namespaces: {r.status_code} {r.text[:300]}"
+        state["/_emulator/namespaces"] = r.json()
         for namespace in state["/_emulator/namespaces"]["data"]:
             del namespace["bytes"]  # the audit log grows the file
         return state
