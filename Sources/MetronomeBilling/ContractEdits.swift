@@ -159,8 +159,11 @@ package struct CommitEdit: Codable, Sendable, Equatable {
     package var rateType: CommitRateType?
     package var rolloverFraction: NewValue<Decimal>?
     package var invoiceContractId: String?
+    /// `hierarchy_configuration.child_access`, replacing the commit's.
+    package var childAccess: CommitChildAccess?
 
     enum CodingKeys: String, CodingKey {
+        case childAccess = "child_access"
         case id, kind, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule"
         case applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
         case applicableContractIds = "applicable_contract_ids", description, name, priority, productId = "product_id"
@@ -182,8 +185,10 @@ package struct CommitEdit: Codable, Sendable, Equatable {
         productId: String? = nil,
         rateType: CommitRateType? = nil,
         rolloverFraction: NewValue<Decimal>? = nil,
-        invoiceContractId: String? = nil
+        invoiceContractId: String? = nil,
+        childAccess: CommitChildAccess? = nil
     ) {
+        self.childAccess = childAccess
         self.id = id
         self.kind = kind
         self.accessSchedule = accessSchedule
@@ -204,6 +209,12 @@ package struct CommitEdit: Codable, Sendable, Equatable {
     /// invoice schedule gets one in its own credit type when items are added.
     package func applied(to terms: CommitTerms, field: String) throws(PricingRuleViolation) -> CommitTerms {
         var edited = terms
+        if let childAccess {
+            guard terms.contractId != nil else {
+                throw PricingRuleViolation(message: "'\(field).hierarchy_configuration' applies to a contract's commits and credits only")
+            }
+            edited.childAccess = childAccess
+        }
         if let accessSchedule {
             edited.accessSchedule = try accessSchedule.applied(toAccess: terms.accessSchedule, field: "\(field).access_schedule")
         }

@@ -165,6 +165,9 @@ package struct CommitTerms: Sendable, Equatable {
     package var salesforceOpportunityId: String?
     /// `spend_tracker_attributes.counts_as_discounted`: spend trackers count its purchase as discounted.
     package var countsAsDiscounted: Bool?
+    /// `hierarchy_configuration.child_access` of a contract's commit or credit: which child
+    /// contracts may draw it down; nil as NONE.
+    package var childAccess: CommitChildAccess?
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -209,8 +212,10 @@ package struct CommitTerms: Sendable, Equatable {
         rolledOverFrom: RolledOverFrom? = nil,
         netsuiteSalesOrderId: String? = nil,
         salesforceOpportunityId: String? = nil,
-        countsAsDiscounted: Bool? = nil
+        countsAsDiscounted: Bool? = nil,
+        childAccess: CommitChildAccess? = nil
     ) {
+        self.childAccess = childAccess
         self.netsuiteSalesOrderId = netsuiteSalesOrderId
         self.salesforceOpportunityId = salesforceOpportunityId
         self.countsAsDiscounted = countsAsDiscounted
@@ -648,6 +653,9 @@ package struct ContractTerms: Sendable, Equatable {
     /// statement instead of invoices of their own (`scheduled_charges_on_usage_invoices` ALL).
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: SalesReferences
+    /// Its place in an account hierarchy, if it has one as a child or was given a parent's
+    /// behaviour; a parent's children are the contracts that name it.
+    package var hierarchy: ContractHierarchy?
 
     /// What a contract records for other systems: kept and shown, never rated.
     package struct SalesReferences: Sendable, Equatable, Codable {
@@ -709,8 +717,10 @@ package struct ContractTerms: Sendable, Equatable {
         revenueSystemConfigurationId: String? = nil,
         revenueSystemConfigurationEffectiveAt: Timestamp? = nil,
         scheduledChargesOnUsageInvoices: Bool = false,
-        salesReferences: SalesReferences = SalesReferences()
+        salesReferences: SalesReferences = SalesReferences(),
+        hierarchy: ContractHierarchy? = nil
     ) {
+        self.hierarchy = hierarchy
         self.prepaidBalanceThreshold = prepaidBalanceThreshold
         self.spendThreshold = spendThreshold
         self.resellerRoyalties = resellerRoyalties

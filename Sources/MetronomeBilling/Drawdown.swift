@@ -6,6 +6,9 @@ package struct SegmentBalance: Sendable {
     package var commit: CommitTerms
     package var segment: AccessSegment
     package var remaining: Decimal
+    /// Whether the commit is the parent contract's, shared with the invoice's (child) contract
+    /// by its `child_access`.
+    package var isSharedByParent = false
 
     /// How the invoice line applying it names its type.
     package var appliedType: String { commit.kind == .credit ? "CREDIT" : (commit.type ?? .prepaid).rawValue }
@@ -134,7 +137,7 @@ package enum Drawdown {
     /// Whether a commit or credit may pay for `line` of contract `contractId`.
     package static func applies(_ commit: CommitTerms, to line: InvoiceLineItem, contractId: String, tags: [String]) -> Bool {
         if let contracts = commit.applicableContractIds, !contracts.isEmpty, !contracts.contains(contractId) { return false }
-        if let owner = commit.contractId, owner != contractId { return false }
+        if let owner = commit.contractId, owner != contractId, !(commit.childAccess?.admits(contractId) ?? false) { return false }
         if commit.appliesToAllProducts { return true }
         let productId = line.productId ?? ""
         if commit.applicableProductIds?.contains(productId) ?? false { return true }
@@ -152,9 +155,10 @@ package enum Drawdown {
 
     /// Metronome's order of drawdown: rollover commits first, then prepaid commits and credits,
     /// then postpaid commits; lower priority; free ($0 cost basis) before paid; fewer applicable
-    /// products; earlier end; earlier start; contract-level before customer-level.
+    /// products; earlier end; earlier start; contract-level before customer-level; the
+    /// contract's own before its parent's shared ones.
     package static func drawsFirst(_ a: SegmentBalance, _ b: SegmentBalance) -> Bool {
-        func key(_ balance: SegmentBalance) -> (Int, Decimal, Int, Int, Int64, Int64, Int) {
+        func key(_ balance: SegmentBalance) -> (Int, Decimal, Int, Int, Int64, Int64, Int, Int) {
             let commit = balance.commit
             let category = commit.kind == .commit && commit.rolledOverFrom != nil ? -1 : commit.kind == .commit && commit.type == .postpaid ? 1 : 0
             let free = commit.kind == .credit || commit.isComplimentary ? 0 : 1
@@ -163,7 +167,7 @@ package enum Drawdown {
             return (
                 category, commit.priority ?? .greatestFiniteMagnitude, free, breadth,
                 balance.segment.endingBefore.millisecondsSinceEpoch, balance.segment.startingAt.millisecondsSinceEpoch,
-                commit.contractId == nil ? 1 : 0
+                commit.contractId == nil ? 1 : 0, balance.isSharedByParent ? 1 : 0
             )
         }
         let (ka, kb) = (key(a), key(b))
@@ -174,6 +178,7 @@ package enum Drawdown {
         if ka.4 != kb.4 { return ka.4 < kb.4 }
         if ka.5 != kb.5 { return ka.5 < kb.5 }
         if ka.6 != kb.6 { return ka.6 < kb.6 }
+        if ka.7 != kb.7 { return ka.7 < kb.7 }
         return a.commit.id < b.commit.id
     }
 

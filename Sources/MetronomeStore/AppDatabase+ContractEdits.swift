@@ -581,6 +581,7 @@ extension AppDatabase {
         for (field, added) in [("add_commits", edit.addCommits), ("add_credits", edit.addCredits)] {
             for (index, terms) in added.enumerated() {
                 try checkCommitReferences(terms, field: "\(field)[\(index)]", db)
+                try checkChildAccess([("\(field)[\(index)].", terms)], contractId: record.id, db)
                 try CommitRecord(terms).insert(db)
                 try recordCommitAction("create", commit: terms, now: now, db)
             }
@@ -657,6 +658,7 @@ extension AppDatabase {
         for id in (change.applicableContractIds?.value ?? []) + [change.invoiceContractId].compactMap({ $0 }) {
             _ = try contractRecord(customerId: customerId, contractId: id, db)
         }
+        if let owner = edited.contractId { try checkChildAccess([(prefix, edited)], contractId: owner, db) }
         let seq = record.seq
         record = CommitRecord(edited)
         record.seq = seq

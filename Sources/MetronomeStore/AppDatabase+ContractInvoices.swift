@@ -175,7 +175,7 @@ extension AppDatabase {
                 rates: rates, fiat: fiat, cutoff: cutoff
             )
         }
-        let balances = try segmentBalances(for: record, contractId: contract.id, db)
+        let balances = try segmentBalances(for: record, contract: contract, db)
         let tags = Dictionary(rates.map { ($0.rate.productId, $0.product.tags ?? []) }, uniquingKeysWith: { first, _ in first })
         var drawn = Drawdown.apply(to: lines, balances: balances, contractId: contract.id, tags: tags)
         if contract.scheduledChargesOnUsageInvoices {
@@ -344,10 +344,11 @@ extension AppDatabase {
     }
 
     /// What each segment of the customer's commits and credits paid for on each contract invoice
-    /// (void ones left out; drafts only with `includeDrafts`), in invoice order.
+    /// (void ones left out; drafts only with `includeDrafts`), in invoice order. In an account
+    /// hierarchy, the invoices of the other customers in it draw too.
     static func commitDraws(customerId: String, includeDrafts: Bool, _ db: Database) throws
         -> [(invoice: InvoiceRecord, commitId: String, segmentId: String, amount: Decimal)] {
-        let invoices = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
+        let invoices = try InvoiceRecord.filter(try hierarchyCustomerIds(of: customerId, db).contains(InvoiceRecord.Columns.customerId))
             .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
             .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
             .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
@@ -366,35 +367,48 @@ extension AppDatabase {
 
     /// What each segment of the customer's commits and credits had left when `record`'s period
     /// began: its amount less what earlier invoices drew. Segments that overlap the period and
-    /// may pay for this contract's invoices only.
-    package static func segmentBalances(for record: InvoiceRecord, contractId: String, _ db: Database) throws -> [SegmentBalance] {
+    /// may pay for this contract's invoices only: its own, the customer's, and, for a child
+    /// contract, those of its parent's that the parent shares with it.
+    package static func segmentBalances(for record: InvoiceRecord, contract: ContractRecord, _ db: Database) throws -> [SegmentBalance] {
         let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == record.customerId)
             .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms)
-            .filter { $0.contractId == nil || $0.contractId == contractId }
-        guard !commits.isEmpty else { return [] }
+            .filter { $0.contractId == nil || $0.contractId == contract.id }
+        var shared: [CommitTerms] = []
+        if let parent = contract.hierarchy?.parent {
+            shared = try CommitRecord.filter(CommitRecord.Columns.contractId == parent.contractId)
+                .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms)
+                .filter { $0.childAccess?.admits(contract.id) ?? false }
+        }
+        guard !commits.isEmpty || !shared.isEmpty else { return [] }
         let drawn = try draws(before: record, db)
         var adjusted: [String: Decimal] = [:]
-        for entry in try manualBalanceEntries(customerId: record.customerId, db) where entry.timestamp < record.endTimestamp {
-            adjusted[entry.segmentId, default: 0] += entry.amount
-        }
-        for rollover in try commitRollovers(customerId: record.customerId, db) where rollover.timestamp < record.endTimestamp {
-            adjusted[rollover.segmentId, default: 0] -= rollover.amount
+        for customerId in Set([record.customerId] + shared.map(\.customerId)) {
+            for entry in try manualBalanceEntries(customerId: customerId, db) where entry.timestamp < record.endTimestamp {
+                adjusted[entry.segmentId, default: 0] += entry.amount
+            }
+            for rollover in try commitRollovers(customerId: customerId, db) where rollover.timestamp < record.endTimestamp {
+                adjusted[rollover.segmentId, default: 0] -= rollover.amount
+            }
         }
         var balances: [SegmentBalance] = []
-        for commit in commits {
+        for (commit, isShared) in commits.map({ ($0, false) }) + shared.map({ ($0, true) }) {
             for segment in commit.accessSchedule
             where segment.startingAt < record.endTimestamp && record.startTimestamp < segment.endingBefore {
                 let remaining = segment.amount + (adjusted[segment.id] ?? 0) - (drawn[segment.id] ?? 0)
-                if remaining > 0 { balances.append(SegmentBalance(commit: commit, segment: segment, remaining: remaining)) }
+                if remaining > 0 {
+                    var balance = SegmentBalance(commit: commit, segment: segment, remaining: remaining)
+                    balance.isSharedByParent = isShared
+                    balances.append(balance)
+                }
             }
         }
         return balances
     }
 
-    /// How much each segment gave to the customer's contract invoices before `record` (in period
-    /// order; void invoices draw nothing).
+    /// How much each segment gave to the contract invoices before `record` (in period order; void
+    /// invoices draw nothing) of its customer and of the others in its account hierarchies.
     package static func draws(before record: InvoiceRecord, _ db: Database) throws -> [String: Decimal] {
-        let earlier = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == record.customerId)
+        let earlier = try InvoiceRecord.filter(try hierarchyCustomerIds(of: record.customerId, db).contains(InvoiceRecord.Columns.customerId))
             .filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
             .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)

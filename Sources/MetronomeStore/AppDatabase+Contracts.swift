@@ -76,13 +76,16 @@ package struct ContractSnapshot: Sendable {
     package var billingProviderConfiguration: BillingProviderConfigurationSnapshot?
     /// The customer's revenue system configuration the contract names, if any.
     package var revenueSystemConfiguration: RevenueSystemConfigurationSnapshot?
+    /// Its child contracts in an account hierarchy, archived ones left out; oldest first.
+    package var children: [ContractHierarchy.Node]
 
     /// A value with each stored property given.
     package init(
         seq: Int64, terms: ContractTerms, names: CatalogNames, packageId: String? = nil, asOf: Timestamp, edits: [ContractEdit] = [],
         professionalServices: [ProfessionalServiceTerms] = [], billingProviderConfiguration: BillingProviderConfigurationSnapshot? = nil,
-        revenueSystemConfiguration: RevenueSystemConfigurationSnapshot? = nil
+        revenueSystemConfiguration: RevenueSystemConfigurationSnapshot? = nil, children: [ContractHierarchy.Node] = []
     ) {
+        self.children = children
         self.revenueSystemConfiguration = revenueSystemConfiguration
         self.billingProviderConfiguration = billingProviderConfiguration
         self.asOf = asOf
@@ -220,6 +223,11 @@ extension AppDatabase {
                 }
             }
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
+            try Self.checkHierarchy(of: terms, db)
+            try Self.checkChildAccess(
+                terms.commits.enumerated().map { ("commits[\($0)].", $1) } + terms.credits.enumerated().map { ("credits[\($0)].", $1) },
+                contractId: terms.id, db
+            )
             for filter in terms.usageFilters { try Self.checkUsageFilter(filter, rateCardId: terms.rateCardId, db) }
             if let threshold = terms.prepaidBalanceThreshold {
                 let field = "prepaid_balance_threshold_configuration"
@@ -588,12 +596,14 @@ extension AppDatabase {
         let professionalServices = try professionalServices(contractIds: records.map(\.id), db)
         let billingProviders = try billingProviderConfigurationSnapshots(ids: Set(records.compactMap(\.billingProviderConfigurationId)), db)
         let revenueSystems = try revenueSystemConfigurationSnapshots(ids: Set(records.compactMap(\.revenueSystemConfigurationId)), db)
+        let children = try hierarchyChildren(of: records.map(\.id), db)
         return zip(records, contracts).map {
             ContractSnapshot(
                 seq: $0.seq ?? 0, terms: $1, names: names, packageId: packageIds[$1.id], asOf: now, edits: edits[$1.id] ?? [],
                 professionalServices: professionalServices[$1.id] ?? [],
                 billingProviderConfiguration: $1.billingProviderConfigurationId.flatMap { billingProviders[$0] },
-                revenueSystemConfiguration: $1.revenueSystemConfigurationId.flatMap { revenueSystems[$0] }
+                revenueSystemConfiguration: $1.revenueSystemConfigurationId.flatMap { revenueSystems[$0] },
+                children: children[$1.id] ?? []
             )
         }
     }

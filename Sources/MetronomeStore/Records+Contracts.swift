@@ -38,6 +38,9 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
     package var revenueSystemConfigurationEffectiveAt: Timestamp?
     package var scheduledChargesOnUsageInvoices: Bool
     package var salesReferences: ContractTerms.SalesReferences
+    package var hierarchy: ContractHierarchy?
+    /// The parent's contract, for a child in an account hierarchy.
+    package var parentContractId: String?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -47,9 +50,11 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         package static let endingBefore = Column(CodingKeys.endingBefore)
         package static let uniquenessKey = Column(CodingKeys.uniquenessKey)
         package static let archivedAt = Column(CodingKeys.archivedAt)
+        package static let parentContractId = Column(CodingKeys.parentContractId)
     }
 
     package enum CodingKeys: String, CodingKey {
+        case hierarchy, parentContractId = "parent_contract_id"
         case seq, id, customerId = "customer_id", name, startingAt = "starting_at", endingBefore = "ending_before"
         case rateCardId = "rate_card_id", usageStatementSchedule = "usage_statement_schedule"
         case netPaymentTermsDays = "net_payment_terms_days", scheduledCharges = "scheduled_charges", discounts
@@ -102,6 +107,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
         revenueSystemConfigurationEffectiveAt = terms.revenueSystemConfigurationEffectiveAt
         scheduledChargesOnUsageInvoices = terms.scheduledChargesOnUsageInvoices
         salesReferences = terms.salesReferences
+        hierarchy = terms.hierarchy
+        parentContractId = terms.hierarchy?.parent?.contractId
     }
 
     /// The contract's terms with `commitsAndCredits`, which are split by kind.
@@ -119,7 +126,8 @@ package struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Send
             billingProviderConfigurationEffectiveAt: billingProviderConfigurationEffectiveAt,
             revenueSystemConfigurationId: revenueSystemConfigurationId,
             revenueSystemConfigurationEffectiveAt: revenueSystemConfigurationEffectiveAt,
-            scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences
+            scheduledChargesOnUsageInvoices: scheduledChargesOnUsageInvoices, salesReferences: salesReferences,
+            hierarchy: hierarchy
         )
     }
 }
@@ -160,6 +168,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var netsuiteSalesOrderId: String?
     package var salesforceOpportunityId: String?
     package var countsAsDiscounted: Bool?
+    package var childAccess: CommitChildAccess?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -177,7 +186,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package enum CodingKeys: String, CodingKey {
         case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge", rolledOverFrom = "rolled_over_from"
         case netsuiteSalesOrderId = "netsuite_sales_order_id", salesforceOpportunityId = "salesforce_opportunity_id"
-        case countsAsDiscounted = "counts_as_discounted"
+        case countsAsDiscounted = "counts_as_discounted", childAccess = "child_access"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -221,6 +230,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         netsuiteSalesOrderId = terms.netsuiteSalesOrderId
         salesforceOpportunityId = terms.salesforceOpportunityId
         countsAsDiscounted = terms.countsAsDiscounted
+        childAccess = terms.childAccess
     }
 
     /// The commit or credit this row holds.
@@ -234,7 +244,8 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             invoiceContractId: invoiceContractId, uniquenessKey: uniquenessKey, customFields: customFields,
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
             isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom, netsuiteSalesOrderId: netsuiteSalesOrderId,
-            salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted
+            salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted,
+            childAccess: childAccess
         )
     }
 }

@@ -378,9 +378,9 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 
 REFUSED_NESTED = [
     ("add_commits", "payment_gate_config", {"payment_gate_type": "EXTERNAL"}),
-    ("add_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
-    ("add_credits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
-    ("update_commits", "hierarchy_configuration", {"child_access": {"type": "ALL"}}),
+    ("add_commits", "amount", 100),
+    ("add_credits", "amount", 100),
+    ("update_commits", "specifiers", [{"product_id": COMMIT_PRODUCT}]),
     ("add_subscriptions", "temporary_id", "s-1"),
 ]
 
@@ -425,7 +425,7 @@ def test_unsupported_amend_fields_are_refused_by_name(client, http, field, value
 
 
 @pytest.mark.parametrize("path,field", [
-    ("/v2/contracts/commits/edit", "specifiers"), ("/v2/contracts/credits/edit", "hierarchy_configuration"),
+    ("/v2/contracts/commits/edit", "specifiers"), ("/v2/contracts/credits/edit", "netsuite_sales_order_id"),
 ])
 def test_unsupported_commit_edit_fields_are_refused_by_name(client, http, path, field):
     c, contract_id = setup(client, http, commits=[prepaid("Commit", 1000)], credits=[

@@ -453,15 +453,14 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("hierarchy_configuration", {"parent": {"contract_id": "6a37bb88-8538-48c5-b37b-a41c836328bd",
-                                            "customer_id": "6a37bb88-8538-48c5-b37b-a41c836328bd"}}),
+    ("hierarchy_configuration", {"parent_behavior": {"invoice_consolidation_type": "CONCATENATE"}}),
 ])
 def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, field, value):
     customer = http.post("/v1/customers", json={"name": f"Refused {field}"}).json()["data"]["id"]
     r = http.post("/v1/contracts/create", json={"customer_id": customer, "starting_at": "2026-01-01T00:00:00Z",
                                                 "rate_card_alias": "standard", field: value})
     assert_error_response(r, 400)
-    assert f"'{field}'" in r.json()["message"] and "not supported" in r.json()["message"]
+    assert f"'{field}" in r.json()["message"] and "not supported" in r.json()["message"]
     assert http.post("/v1/contracts/list", json={"customer_id": customer}).json()["data"] == []
 
 

@@ -63,10 +63,10 @@ import Testing
             let (customer, id) = try await contract(client)
             let nested = try await client.call(.post, "/v2/contracts/edit", json: """
                 {"customer_id": "\(customer)", "contract_id": "\(id)", "update_contract_name": "After",
-                 "add_commits": [{"product_id": "x", "hierarchy_configuration": {"child_access": {"type": "ALL"}}}]}
+                 "add_commits": [{"product_id": "x", "amount": 100}]}
                 """)
             #expect(nested.status == .badRequest)
-            #expect(nested.message == "'add_commits[0].hierarchy_configuration' is not supported by the emulator yet")
+            #expect(nested.message == "'add_commits[0].amount' is not supported by the emulator yet")
             let amend = try await client.call(.post, "/v1/contracts/amend", json: """
                 {"customer_id": "\(customer)", "contract_id": "\(id)", "starting_at": "2026-02-01T00:00:00Z",
                  "total_contract_value": 10}

@@ -156,8 +156,10 @@ struct CommitBody: Decodable {
     var spendTrackerAttributes: SpendTrackerAttributesWire?
     /// Only NONE is taken: the emulator collects no payments.
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
+    var hierarchyConfiguration: CommitHierarchyConfigurationWire?
 
     enum CodingKeys: String, CodingKey {
+        case hierarchyConfiguration = "hierarchy_configuration"
         case productId = "product_id", type, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule", name
         case description, priority, applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
@@ -195,6 +197,9 @@ struct CommitBody: Decodable {
             throw APIError.badRequest("'\(field)rollover_fraction' must be between 0 and 1")
         }
         let invoice = kind == .commit ? try invoiceSchedule?.terms(field: "\(field)invoice_schedule") : nil
+        if hierarchyConfiguration != nil, contractId == nil {
+            throw APIError.badRequest("'\(field)hierarchy_configuration' applies to a contract's commits and credits only")
+        }
         return CommitTerms(
             id: UUID().uuidString.lowercased(), kind: kind, type: kind == .commit ? type : nil, customerId: customerId,
             contractId: contractId, productId: try Validate.id(productId, field: "\(field)product_id"),
@@ -221,8 +226,27 @@ struct CommitBody: Decodable {
             invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
             uniquenessKey: uniquenessKey, customFields: customFields ?? [:], createdAt: now,
             netsuiteSalesOrderId: netsuiteSalesOrderId, salesforceOpportunityId: salesforceOpportunityId,
-            countsAsDiscounted: spendTrackerAttributes?.countsAsDiscounted
+            countsAsDiscounted: spendTrackerAttributes?.countsAsDiscounted,
+            childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess
         )
+    }
+}
+
+/// A contract commit's or credit's `hierarchy_configuration`, in requests and responses.
+struct CommitHierarchyConfigurationWire: Codable {
+    var childAccess: CommitChildAccess
+
+    enum CodingKeys: String, CodingKey {
+        case childAccess = "child_access"
+    }
+
+    /// This configuration with its contract IDs checked.
+    func checked(field: String) throws -> CommitHierarchyConfigurationWire {
+        if case .contractIds(let ids) = childAccess {
+            if ids.isEmpty { throw APIError.badRequest("'\(field).child_access.contract_ids' must name at least one contract") }
+            for id in ids { _ = try Validate.id(id, field: "\(field).child_access.contract_ids") }
+        }
+        return self
     }
 }
 
@@ -458,6 +482,7 @@ struct CommitWire: Encodable {
     var netsuiteSalesOrderId: String?
     var salesforceOpportunityId: String?
     var spendTrackerAttributes: SpendTrackerAttributesWire?
+    var hierarchyConfiguration: CommitHierarchyConfigurationWire?
 
     /// `rolled_over_from`: a credit names its origin `credit_id`, a commit `commit_id`.
     struct RolledOverFromWire: Encodable {
@@ -485,7 +510,7 @@ struct CommitWire: Encodable {
         case priority, applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
         case applicableContractIds = "applicable_contract_ids", specifiers, rateType = "rate_type"
         case rolloverFraction = "rollover_fraction", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
-        case archivedAt = "archived_at"
+        case archivedAt = "archived_at", hierarchyConfiguration = "hierarchy_configuration"
     }
 
     init(_ terms: CommitTerms, names: CatalogNames) {
@@ -520,6 +545,7 @@ struct CommitWire: Encodable {
         netsuiteSalesOrderId = terms.netsuiteSalesOrderId
         salesforceOpportunityId = terms.salesforceOpportunityId
         spendTrackerAttributes = terms.countsAsDiscounted.map(SpendTrackerAttributesWire.init)
+        hierarchyConfiguration = terms.childAccess.map(CommitHierarchyConfigurationWire.init)
     }
 }
 

@@ -356,6 +356,7 @@ struct CreateContractRequest: Decodable {
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
     var netsuiteSalesOrderId: String?
+    var hierarchyConfiguration: HierarchyConfigurationBody?
 
     /// `billing_provider_configuration` (and its namesake in v2 edit's
     /// `add_billing_provider_configuration_update`): a configuration of the customer's, by ID or by
@@ -414,11 +415,6 @@ struct CreateContractRequest: Decodable {
         }
     }
 
-    /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
-    static let unsupportedFields = [
-        "hierarchy_configuration",
-    ]
-
     /// Refuses, by name, what the items of the body give that the emulator does not honour yet.
     static func refuseNested(_ decoded: BodyWithFields<CreateContractRequest>) throws {
         for field in ["commits", "credits"] {
@@ -454,6 +450,59 @@ struct CreateContractRequest: Decodable {
         case revenueSystemConfiguration = "revenue_system_configuration"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case hierarchyConfiguration = "hierarchy_configuration"
+    }
+}
+
+/// `hierarchy_configuration` of `contracts/create`: the parent a child contract names and how
+/// the child bills, or how a parent consolidates its children.
+struct HierarchyConfigurationBody: Decodable {
+    var parent: ContractHierarchy.Node?
+    var parentBehavior: ParentBehavior?
+    var payer: ContractHierarchy.Payer?
+    var usageStatementBehavior: ContractHierarchy.UsageStatementBehavior?
+
+    /// `parent_behavior`.
+    struct ParentBehavior: Decodable {
+        var invoiceConsolidationType: ContractHierarchy.InvoiceConsolidationType?
+
+        enum CodingKeys: String, CodingKey {
+            case invoiceConsolidationType = "invoice_consolidation_type"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case parent, parentBehavior = "parent_behavior", payer, usageStatementBehavior = "usage_statement_behavior"
+    }
+
+    /// The hierarchy, checked. Each contract pays for and is invoiced for its own charges: a
+    /// parent paying or consolidating is refused by name.
+    func terms() throws -> ContractHierarchy {
+        let field = "hierarchy_configuration"
+        if payer == .parent { throw APIError.unsupportedField("\(field).payer PARENT") }
+        if usageStatementBehavior == .consolidate { throw APIError.unsupportedField("\(field).usage_statement_behavior CONSOLIDATE") }
+        if parentBehavior?.invoiceConsolidationType == .concatenate {
+            throw APIError.unsupportedField("\(field).parent_behavior.invoice_consolidation_type CONCATENATE")
+        }
+        guard let parent else {
+            if payer != nil || usageStatementBehavior != nil {
+                throw APIError.badRequest("'\(field).payer' and '\(field).usage_statement_behavior' need '\(field).parent'")
+            }
+            return ContractHierarchy(invoiceConsolidationType: parentBehavior?.invoiceConsolidationType)
+        }
+        if parentBehavior != nil {
+            throw APIError.badRequest(
+                "'\(field).parent_behavior' with '\(field).parent': a contract that is both a parent and a child is not "
+                    + "supported by the emulator yet"
+            )
+        }
+        return ContractHierarchy(
+            parent: .init(
+                contractId: try Validate.id(parent.contractId, field: "\(field).parent.contract_id"),
+                customerId: try Validate.id(parent.customerId, field: "\(field).parent.customer_id")
+            ),
+            payer: payer, usageStatementBehavior: usageStatementBehavior
+        )
     }
 }
 

@@ -58,6 +58,9 @@ struct ContractWire: Encodable {
         initial.professionalServices = snapshot.professionalServices.filter { !added.contains($0.id) }.map(ProServiceWire.init)
         current = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
         current.professionalServices = snapshot.professionalServices.map(ProServiceWire.init)
+        let hierarchy = HierarchyConfigurationWire(terms.hierarchy, children: snapshot.children)
+        initial.hierarchyConfiguration = hierarchy
+        current.hierarchyConfiguration = hierarchy
         subscriptions = terms.subscriptions.map {
             SubscriptionWire($0, names: snapshot.names, anchor: terms.usageStatementSchedule.billingAnchorDate, asOf: snapshot.asOf)
         }
@@ -96,6 +99,49 @@ struct ContractWire: Encodable {
                 ),
             ]
         } ?? []
+    }
+}
+
+/// A contract's `hierarchy_configuration`: a child's parent and how it bills, or a parent's
+/// children and how it consolidates them.
+enum HierarchyConfigurationWire: Encodable {
+    case child(parent: ContractHierarchy.Node, payer: ContractHierarchy.Payer?, usageStatementBehavior: ContractHierarchy.UsageStatementBehavior?)
+    case parent(children: [ContractHierarchy.Node], invoiceConsolidationType: ContractHierarchy.InvoiceConsolidationType?)
+
+    /// The configuration of a contract with `hierarchy` and `children`; nil outside any hierarchy.
+    init?(_ hierarchy: ContractHierarchy?, children: [ContractHierarchy.Node]) {
+        if let parent = hierarchy?.parent {
+            self = .child(parent: parent, payer: hierarchy?.payer, usageStatementBehavior: hierarchy?.usageStatementBehavior)
+        } else if !children.isEmpty || hierarchy?.invoiceConsolidationType != nil {
+            self = .parent(children: children, invoiceConsolidationType: hierarchy?.invoiceConsolidationType)
+        } else {
+            return nil
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case parent, payer, usageStatementBehavior = "usage_statement_behavior", children, parentBehavior = "parent_behavior"
+    }
+
+    private struct ParentBehavior: Encodable {
+        var invoiceConsolidationType: ContractHierarchy.InvoiceConsolidationType
+
+        enum CodingKeys: String, CodingKey {
+            case invoiceConsolidationType = "invoice_consolidation_type"
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .child(let parent, let payer, let usageStatementBehavior):
+            try container.encode(parent, forKey: .parent)
+            try container.encodeIfPresent(payer, forKey: .payer)
+            try container.encodeIfPresent(usageStatementBehavior, forKey: .usageStatementBehavior)
+        case .parent(let children, let invoiceConsolidationType):
+            try container.encode(children, forKey: .children)
+            try container.encodeIfPresent(invoiceConsolidationType.map(ParentBehavior.init), forKey: .parentBehavior)
+        }
     }
 }
 
@@ -148,6 +194,8 @@ struct ContractBodyWire: Encodable {
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
     var netsuiteSalesOrderId: String?
+    /// Set from the snapshot, which knows the contract's children.
+    var hierarchyConfiguration: HierarchyConfigurationWire?
 
     /// `usage_filter`: the first filter, the one in force now, and every later one.
     struct UsageFilterWire: Encodable {
@@ -212,6 +260,7 @@ struct ContractBodyWire: Encodable {
         case spendTrackers = "spend_trackers"
         case scheduledChargesOnUsageInvoices = "scheduled_charges_on_usage_invoices", totalContractValue = "total_contract_value"
         case salesforceOpportunityId = "salesforce_opportunity_id", netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case hierarchyConfiguration = "hierarchy_configuration"
     }
 
     init(_ terms: ContractTerms, names: CatalogNames, asOf: Timestamp) {

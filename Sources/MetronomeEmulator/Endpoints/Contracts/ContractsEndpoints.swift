@@ -61,7 +61,6 @@ struct ContractsEndpoints {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<CreateContractRequest>.self, context: context)
         let body = decoded.value
-        try decoded.refuse(CreateContractRequest.unsupportedFields)
         try CreateContractRequest.refuseNested(decoded)
         let package = try Self.packageReference(decoded)
         let now = clock.now()
@@ -142,7 +141,8 @@ struct ContractsEndpoints {
             salesReferences: .init(
                 totalContractValue: body.totalContractValue, salesforceOpportunityId: body.salesforceOpportunityId,
                 netsuiteSalesOrderId: body.netsuiteSalesOrderId
-            )
+            ),
+            hierarchy: try body.hierarchyConfiguration?.terms()
         )
         let recurringCommits = terms.recurringCommits.filter { $0.kind == .commit }.map(\.id)
         let recurringCredits = terms.recurringCommits.filter { $0.kind == .credit }.map(\.id)

@@ -153,8 +153,10 @@ struct CommitEditWire: Encodable {
     var productId: String?
     var rateType: CommitRateType?
     var rolloverFraction: Decimal?
+    var hierarchyConfiguration: CommitHierarchyConfigurationWire?
 
     enum CodingKeys: String, CodingKey {
+        case hierarchyConfiguration = "hierarchy_configuration"
         case id, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule"
         case applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
         case description, name, priority, productId = "product_id", rateType = "rate_type"
@@ -174,6 +176,7 @@ struct CommitEditWire: Encodable {
         productId = edit.productId
         rateType = edit.rateType
         rolloverFraction = edit.rolloverFraction?.value
+        hierarchyConfiguration = edit.childAccess.map(CommitHierarchyConfigurationWire.init)
     }
 }
 

@@ -47,9 +47,7 @@ enum NestedFields {
 
     /// Fields of a commit or credit item (of `add_commits`, `add_credits`, v1 amend's `commits`
     /// and `credits`) the emulator does not take.
-    static let commitItemFields = [
-        "amount", "hierarchy_configuration",
-    ]
+    static let commitItemFields = ["amount"]
     /// Fields of a subscription item the emulator does not take.
     static let subscriptionItemFields = ["temporary_id"]
 
@@ -145,9 +143,10 @@ struct CommitEditBody: Decodable {
     var rateType: CommitRateType?
     var rolloverFraction: NewValue<Decimal>?
     var invoiceContractId: String?
+    var hierarchyConfiguration: CommitHierarchyConfigurationWire?
 
     /// Fields of a commit or credit edit the emulator does not take.
-    static let unsupportedFields = ["hierarchy_configuration", "netsuite_sales_order_id", "specifiers"]
+    static let unsupportedFields = ["netsuite_sales_order_id", "specifiers"]
 
     enum CodingKeys: String, CodingKey {
         case commitId = "commit_id", creditId = "credit_id", accessSchedule = "access_schedule"
@@ -155,6 +154,7 @@ struct CommitEditBody: Decodable {
         case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
         case description, name, priority, productId = "product_id", rateType = "rate_type"
         case rolloverFraction = "rollover_fraction", invoiceContractId = "invoice_contract_id"
+        case hierarchyConfiguration = "hierarchy_configuration"
     }
 
     init(from decoder: any Decoder) throws {
@@ -173,6 +173,7 @@ struct CommitEditBody: Decodable {
         rateType = try container.decodeIfPresent(CommitRateType.self, forKey: .rateType)
         rolloverFraction = try container.decodeNewValue(Decimal.self, forKey: .rolloverFraction)
         invoiceContractId = try container.decodeIfPresent(String.self, forKey: .invoiceContractId)
+        hierarchyConfiguration = try container.decodeIfPresent(CommitHierarchyConfigurationWire.self, forKey: .hierarchyConfiguration)
     }
 
     /// The edit of the commit (or credit) this names; `field` prefixes field names (e.g.
@@ -200,7 +201,8 @@ struct CommitEditBody: Decodable {
             description: description, name: name, priority: priority,
             productId: try productId.map { try Validate.id($0, field: "\(field)product_id") }, rateType: rateType,
             rolloverFraction: rolloverFraction,
-            invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") }
+            invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
+            childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess
         )
     }
 }

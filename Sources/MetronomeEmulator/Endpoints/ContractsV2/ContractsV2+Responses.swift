@@ -44,8 +44,10 @@ struct ContractV2Wire: Encodable {
     var totalContractValue: Decimal?
     var salesforceOpportunityId: String?
     var netsuiteSalesOrderId: String?
+    var hierarchyConfiguration: HierarchyConfigurationWire?
 
     enum CodingKeys: String, CodingKey {
+        case hierarchyConfiguration = "hierarchy_configuration"
         case id, customerId = "customer_id", commits, credits, createdAt = "created_at", createdBy = "created_by"
         case overrides, scheduledCharges = "scheduled_charges", discounts, startingAt = "starting_at"
         case endingBefore = "ending_before", transitions, usageFilter = "usage_filter"
@@ -105,6 +107,7 @@ struct ContractV2Wire: Encodable {
         totalContractValue = terms.totalContractValue
         salesforceOpportunityId = terms.salesforceOpportunityId
         netsuiteSalesOrderId = terms.netsuiteSalesOrderId
+        hierarchyConfiguration = terms.hierarchyConfiguration
         usageStatementSchedule = terms.usageStatementSchedule
         subscriptions = contract.subscriptions
         customFields = contract.customFields

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import MetronomeBilling
+import MetronomeCodecs
+
+/// Account hierarchies: a child contract names a parent contract of another customer, and may
+/// draw down the parent's commits and credits that share with it.
+extension AppDatabase {
+    /// The most contracts one account hierarchy holds, the parent's included.
+    package static let hierarchyNodeLimit = 10
+
+    /// 404 if a new contract's parent is unknown; 400 if it is archived, the same customer's, a
+    /// child itself, or full.
+    static func checkHierarchy(of terms: ContractTerms, _ db: Database) throws {
+        guard let parent = terms.hierarchy?.parent else { return }
+        let field = "hierarchy_configuration.parent"
+        let record = try contractRecord(customerId: parent.customerId, contractId: parent.contractId, db)
+        if record.archivedAt != nil {
+            throw StoreError.invalid("'\(field)': contract \(record.id) is archived")
+        }
+        if parent.customerId == terms.customerId {
+            throw StoreError.invalid("'\(field)' must be a contract of another customer: a hierarchy links distinct customers")
+        }
+        if record.parentContractId != nil {
+            throw StoreError.invalid(
+                "'\(field)': contract \(record.id) is itself a child; hierarchies of more than one level are not supported by "
+                    + "the emulator yet"
+            )
+        }
+        let children = try ContractRecord.filter(ContractRecord.Columns.parentContractId == record.id)
+            .filter(ContractRecord.Columns.archivedAt == nil).fetchCount(db)
+        if children + 2 > hierarchyNodeLimit {
+            throw StoreError.invalid(
+                "'\(field)': contract \(record.id) has \(children) children, and an account hierarchy holds at most "
+                    + "\(hierarchyNodeLimit) contracts"
+            )
+        }
+    }
+
+    /// 400 if a commit or credit of contract `contractId` shares with contracts that are not its
+    /// children; each named by its field in the request.
+    static func checkChildAccess(_ commits: [(field: String, commit: CommitTerms)], contractId: String, _ db: Database) throws {
+        let named = commits.compactMap { item -> (String, [String])? in
+            guard case .contractIds(let ids)? = item.commit.childAccess else { return nil }
+            return (item.field, ids)
+        }
+        guard !named.isEmpty else { return }
+        let children = Set(try String.fetchAll(db, sql: "SELECT id FROM contract WHERE parent_contract_id = ?", arguments: [contractId]))
+        for (field, ids) in named {
+            if let stranger = ids.first(where: { !children.contains($0) }) {
+                throw StoreError.invalid(
+                    "'\(field)hierarchy_configuration.child_access.contract_ids': \(stranger) is not a child contract of \(contractId)"
+                )
+            }
+        }
+    }
+
+    /// The customers whose contract invoices may draw down the same commits and credits as
+    /// `customerId`'s: itself, and, for each hierarchy one of its contracts is in, the parent's
+    /// customer and the children's.
+    static func hierarchyCustomerIds(of customerId: String, _ db: Database) throws -> Set<String> {
+        let others = try String.fetchAll(db, sql: """
+            WITH root AS (SELECT COALESCE(parent_contract_id, id) AS id FROM contract WHERE customer_id = ?)
+            SELECT customer_id FROM contract WHERE parent_contract_id IN (SELECT id FROM root)
+            UNION
+            SELECT parent.customer_id FROM contract AS parent JOIN contract AS child ON child.parent_contract_id = parent.id
+            WHERE parent.id IN (SELECT id FROM root)
+            """, arguments: [customerId])
+        return Set(others + [customerId])
+    }
+
+    /// The child contracts of each of `contractIds`, oldest first.
+    static func hierarchyChildren(of contractIds: [String], _ db: Database) throws -> [String: [ContractHierarchy.Node]] {
+        guard !contractIds.isEmpty else { return [:] }
+        let children = try ContractRecord.filter(contractIds.contains(ContractRecord.Columns.parentContractId))
+            .filter(ContractRecord.Columns.archivedAt == nil).order(ContractRecord.Columns.seq).fetchAll(db)
+        return Dictionary(grouping: children, by: { $0.parentContractId ?? "" })
+            .mapValues { $0.map { ContractHierarchy.Node(contractId: $0.id, customerId: $0.customerId) } }
+    }
+}
