@@ -32,6 +32,8 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
     package var specifiers: [CommitSpecifier]?
     /// Kept, shown, and given to each commit it makes.
     package var netsuiteSalesOrderId: String?
+    /// `hierarchy_configuration.child_access`, given to each commit it makes.
+    package var childAccess: CommitChildAccess?
 
     /// `proration_rounding`: a rounding for the access amount and one for the invoice amount.
     package struct Rounding: Sendable, Equatable, Codable {
@@ -98,6 +100,7 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         case rolloverFraction = "rollover_fraction", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", anchorDate = "anchor_date"
         case prorationRounding = "proration_rounding", specifiers, netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case childAccess = "child_access"
     }
 
     /// A value with each stored property given.
@@ -107,8 +110,9 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         invoiceAmount: Amount? = nil, proration: Proration, recurrenceFrequency: RecurrenceFrequency? = nil,
         rateType: CommitRateType, rolloverFraction: Decimal? = nil, applicableProductIds: [String]? = nil,
         applicableProductTags: [String]? = nil, anchorDate: Timestamp, prorationRounding: Rounding? = nil,
-        specifiers: [CommitSpecifier]? = nil, netsuiteSalesOrderId: String? = nil
+        specifiers: [CommitSpecifier]? = nil, netsuiteSalesOrderId: String? = nil, childAccess: CommitChildAccess? = nil
     ) {
+        self.childAccess = childAccess
         self.prorationRounding = prorationRounding
         self.specifiers = specifiers
         self.netsuiteSalesOrderId = netsuiteSalesOrderId

@@ -413,7 +413,7 @@ extension AppDatabase {
             }
         }
         record.resellerRoyalties += edit.addResellerRoyalties
-        try checkRecurringReferences(edit.addRecurringCommits, prefix: "add_", db)
+        try checkRecurringReferences(edit.addRecurringCommits, prefix: "add_", contractId: record.id, db)
         for recurring in edit.addRecurringCommits where recurring.startingAt < record.startingAt {
             let list = recurring.kind == .credit ? "add_recurring_credits" : "add_recurring_commits"
             throw StoreError.invalid("'\(list).starting_at' must not be before the contract's starting_at")
@@ -581,7 +581,7 @@ extension AppDatabase {
         for (field, added) in [("add_commits", edit.addCommits), ("add_credits", edit.addCredits)] {
             for (index, terms) in added.enumerated() {
                 try checkCommitReferences(terms, field: "\(field)[\(index)]", db)
-                try checkChildAccess([("\(field)[\(index)].", terms)], contractId: record.id, db)
+                try checkChildAccess([("\(field)[\(index)].", terms.childAccess)], contractId: record.id, db)
                 try CommitRecord(terms).insert(db)
                 try recordCommitAction("create", commit: terms, now: now, db)
             }
@@ -658,7 +658,7 @@ extension AppDatabase {
         for id in (change.applicableContractIds?.value ?? []) + [change.invoiceContractId].compactMap({ $0 }) {
             _ = try contractRecord(customerId: customerId, contractId: id, db)
         }
-        if let owner = edited.contractId { try checkChildAccess([(prefix, edited)], contractId: owner, db) }
+        if let owner = edited.contractId { try checkChildAccess([(prefix, edited.childAccess)], contractId: owner, db) }
         let seq = record.seq
         record = CommitRecord(edited)
         record.seq = seq

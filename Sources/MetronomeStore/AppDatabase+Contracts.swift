@@ -225,7 +225,8 @@ extension AppDatabase {
             try Self.checkNewCustomFields(terms.customFields, entity: .contract, db)
             try Self.checkHierarchy(of: terms, db)
             try Self.checkChildAccess(
-                terms.commits.enumerated().map { ("commits[\($0)].", $1) } + terms.credits.enumerated().map { ("credits[\($0)].", $1) },
+                terms.commits.enumerated().map { ("commits[\($0)].", $1.childAccess) }
+                    + terms.credits.enumerated().map { ("credits[\($0)].", $1.childAccess) },
                 contractId: terms.id, db
             )
             for filter in terms.usageFilters { try Self.checkUsageFilter(filter, rateCardId: terms.rateCardId, db) }
@@ -250,7 +251,7 @@ extension AppDatabase {
             if let threshold = terms.spendThreshold {
                 _ = try Self.activeProduct(id: threshold.commit.productId, field: "spend_threshold_configuration.commit.product_id", db)
             }
-            try Self.checkRecurringReferences(terms.recurringCommits, prefix: "", db)
+            try Self.checkRecurringReferences(terms.recurringCommits, prefix: "", contractId: terms.id, db)
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
@@ -392,9 +393,10 @@ extension AppDatabase {
     /// end, for every period begun by `now` (later ones as time reaches them).
     /// The products and credit types `recurring` names exist (404) and are active (400); lists are
     /// named `recurring_commits` and `recurring_credits` after `prefix` (`add_` for an edit).
-    static func checkRecurringReferences(_ recurring: [RecurringCommitTerms], prefix: String, _ db: Database) throws {
+    static func checkRecurringReferences(_ recurring: [RecurringCommitTerms], prefix: String, contractId: String, _ db: Database) throws {
         for template in recurring {
             let list = prefix + (template.kind == .credit ? "recurring_credits" : "recurring_commits")
+            try checkChildAccess([("\(list).", template.childAccess)], contractId: contractId, db)
             _ = try activeProduct(id: template.productId, field: "\(list).product_id", db)
             for creditTypeId in [template.accessAmount.creditTypeId, template.invoiceAmount?.creditTypeId].compactMap({ $0 }) {
                 _ = try activeCreditTypeRecord(id: creditTypeId, db)
@@ -434,7 +436,8 @@ extension AppDatabase {
                     applicableProductIds: recurring.applicableProductIds, applicableProductTags: recurring.applicableProductTags,
                     specifiers: recurring.specifiers,
                     rateType: recurring.rateType, rolloverFraction: recurring.rolloverFraction, customFields: [:], createdAt: now,
-                    recurringCommitId: recurring.id, netsuiteSalesOrderId: recurring.netsuiteSalesOrderId
+                    recurringCommitId: recurring.id, netsuiteSalesOrderId: recurring.netsuiteSalesOrderId,
+                    childAccess: recurring.childAccess
                 )
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: now, db)

@@ -37,11 +37,11 @@ extension AppDatabase {
         }
     }
 
-    /// 400 if a commit or credit of contract `contractId` shares with contracts that are not its
-    /// children; each named by its field in the request.
-    static func checkChildAccess(_ commits: [(field: String, commit: CommitTerms)], contractId: String, _ db: Database) throws {
-        let named = commits.compactMap { item -> (String, [String])? in
-            guard case .contractIds(let ids)? = item.commit.childAccess else { return nil }
+    /// 400 if a commit or credit (or recurring one) of contract `contractId` shares with
+    /// contracts that are not its children; each named by its field in the request.
+    static func checkChildAccess(_ accesses: [(field: String, access: CommitChildAccess?)], contractId: String, _ db: Database) throws {
+        let named = accesses.compactMap { item -> (String, [String])? in
+            guard case .contractIds(let ids)? = item.access else { return nil }
             return (item.field, ids)
         }
         guard !named.isEmpty else { return }

@@ -221,3 +221,21 @@ def test_a_hierarchy_holds_at_most_ten_contracts(client, http):
     response = http.post("/v1/contracts/create", json={
         "customer_id": customer, "starting_at": iso(JAN), "rate_card_id": card, "hierarchy_configuration": link})
     assert "at most 10" in assert_error_response(response, 400)["message"]
+
+
+def test_a_recurring_commit_shares_each_commit_it_makes(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card = units_card(client)
+    parent_customer = client.v1.customers.create(name="Recurring parent").data.id
+    parent = client.v1.contracts.create(customer_id=parent_customer, starting_at=JAN, rate_card_id=card, recurring_commits=[
+        {"access_amount": {"unit_price": 400, "quantity": 1}, "commit_duration": {"value": 1}, "priority": 1,
+         "product_id": COMMIT_PRODUCT, "starting_at": iso(JAN), "hierarchy_configuration": {"child_access": {"type": "ALL"}}}]).data.id
+    child = client.v1.customers.create(name="Recurring child").data.id
+    client.v1.contracts.create(customer_id=child, starting_at=JAN, rate_card_id=card,
+                               hierarchy_configuration={"parent": {"contract_id": parent, "customer_id": parent_customer}})
+    ingest(client, child, 6)
+    # January's 400 pays for 4 of the child's 6 units; it pays for the other 2.
+    assert draft_of(client, child).total == 200
+    contract = client.v1.contracts.retrieve(customer_id=parent_customer, contract_id=parent).data.current
+    assert contract.recurring_commits[0].hierarchy_configuration.child_access.type == "ALL"
+    assert contract.commits[0].hierarchy_configuration.child_access.type == "ALL"

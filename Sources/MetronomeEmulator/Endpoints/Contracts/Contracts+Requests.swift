@@ -528,9 +528,10 @@ struct RecurringCommitBody: Decodable {
     var prorationRounding: RecurringCommitTerms.Rounding?
     var specifiers: [CommitSpecifierWire]?
     var netsuiteSalesOrderId: String?
+    var hierarchyConfiguration: CommitHierarchyConfigurationWire?
 
     /// What the emulator does not honour yet: refused by name, never dropped.
-    static let unsupportedFields = ["hierarchy_configuration", "subscription_config"]
+    static let unsupportedFields = ["subscription_config"]
 
     /// `access_amount`.
     struct AccessAmount: Decodable {
@@ -568,7 +569,7 @@ struct RecurringCommitBody: Decodable {
         case invoiceAmount = "invoice_amount", name, proration, rateType = "rate_type"
         case recurrenceFrequency = "recurrence_frequency", rolloverFraction = "rollover_fraction"
         case temporaryId = "temporary_id", prorationRounding = "proration_rounding", specifiers
-        case netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case netsuiteSalesOrderId = "netsuite_sales_order_id", hierarchyConfiguration = "hierarchy_configuration"
     }
 }
 
@@ -680,7 +681,8 @@ extension BodyWithFields<RecurringCommitBody> {
                     return checked
                 }
             },
-            netsuiteSalesOrderId: body.netsuiteSalesOrderId
+            netsuiteSalesOrderId: body.netsuiteSalesOrderId,
+            childAccess: try body.hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess
         )
     }
 }

@@ -323,6 +323,7 @@ struct RecurringCommitWire: Encodable {
     var rolloverFraction: Decimal?
     var specifiers: [CommitSpecifierWire]?
     var netsuiteSalesOrderId: String?
+    var hierarchyConfiguration: CommitHierarchyConfigurationWire?
 
     /// `access_amount` and `invoice_amount`.
     struct Amount: Encodable {
@@ -347,7 +348,7 @@ struct RecurringCommitWire: Encodable {
         case applicableProductTags = "applicable_product_tags", contract, description, endingBefore = "ending_before"
         case invoiceAmount = "invoice_amount", name, proration, recurrenceFrequency = "recurrence_frequency"
         case rolloverFraction = "rollover_fraction", prorationRounding = "proration_rounding", specifiers
-        case netsuiteSalesOrderId = "netsuite_sales_order_id"
+        case netsuiteSalesOrderId = "netsuite_sales_order_id", hierarchyConfiguration = "hierarchy_configuration"
     }
 
     init(_ terms: RecurringCommitTerms, contractId: String, names: CatalogNames) {
@@ -373,6 +374,7 @@ struct RecurringCommitWire: Encodable {
         prorationRounding = terms.prorationRounding
         specifiers = terms.specifiers?.map(CommitSpecifierWire.init)
         netsuiteSalesOrderId = terms.netsuiteSalesOrderId
+        hierarchyConfiguration = terms.childAccess.map(CommitHierarchyConfigurationWire.init)
         recurrenceFrequency = terms.recurrenceFrequency
         rolloverFraction = terms.rolloverFraction
     }
