@@ -37,6 +37,8 @@ package struct InvoiceDocument: Sendable {
     /// Set on the breakdowns of an invoice: the window this share covers.
     package var breakdownStartTimestamp: Timestamp?
     package var breakdownEndTimestamp: Timestamp?
+    /// The contract and customer that pay a usage invoice in an account hierarchy; nil outside one.
+    package var payer: ContractHierarchy.Node?
 
     /// A value with each stored property given.
     package init(
@@ -59,8 +61,10 @@ package struct InvoiceDocument: Sendable {
         regeneratedFromInvoiceId: String? = nil,
         invoiceAdjustments: [InvoiceAdjustment]? = nil,
         breakdownStartTimestamp: Timestamp? = nil,
-        breakdownEndTimestamp: Timestamp? = nil
+        breakdownEndTimestamp: Timestamp? = nil,
+        payer: ContractHierarchy.Node? = nil
     ) {
+        self.payer = payer
         self.id = id
         self.customerId = customerId
         self.creditType = creditType

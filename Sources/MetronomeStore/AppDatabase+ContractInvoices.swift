@@ -190,7 +190,7 @@ extension AppDatabase {
             status: record.status.rawValue, total: Drawdown.total(of: drawn.lines, creditTypeId: fiat.id), type: "USAGE",
             startTimestamp: period.start, endTimestamp: period.end, issuedAt: record.issuedAt, contractId: contract.id,
             netPaymentTermsDays: contract.netPaymentTermsDays, customFields: [:],
-            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId
+            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId, payer: try invoicePayer(of: contract, db)
         )
     }
 

@@ -69,6 +69,17 @@ extension AppDatabase {
         return Set(others + [customerId])
     }
 
+    /// Who pays a contract's usage invoices, in an account hierarchy: the parent for a child
+    /// whose `payer` is PARENT, the contract itself otherwise; nil outside any hierarchy.
+    static func invoicePayer(of contract: ContractRecord, _ db: Database) throws -> ContractHierarchy.Node? {
+        let own = ContractHierarchy.Node(contractId: contract.id, customerId: contract.customerId)
+        if let parent = contract.hierarchy?.parent {
+            return contract.hierarchy?.payer == .parent ? parent : own
+        }
+        let hasChildren = try ContractRecord.filter(ContractRecord.Columns.parentContractId == contract.id).fetchCount(db) > 0
+        return hasChildren ? own : nil
+    }
+
     /// The child contracts of each of `contractIds`, oldest first.
     static func hierarchyChildren(of contractIds: [String], _ db: Database) throws -> [String: [ContractHierarchy.Node]] {
         guard !contractIds.isEmpty else { return [:] }

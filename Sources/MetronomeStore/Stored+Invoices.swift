@@ -42,8 +42,10 @@ struct StoredInvoiceDocument: Codable, Sendable {
     var invoiceAdjustments: [StoredInvoiceAdjustment]?
     var breakdownStartTimestamp: Timestamp?
     var breakdownEndTimestamp: Timestamp?
+    var payer: ContractHierarchy.Node?
 
     enum CodingKeys: String, CodingKey {
+        case payer
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -74,6 +76,7 @@ struct StoredInvoiceDocument: Codable, Sendable {
         invoiceAdjustments = document.invoiceAdjustments?.map(StoredInvoiceAdjustment.init)
         breakdownStartTimestamp = document.breakdownStartTimestamp
         breakdownEndTimestamp = document.breakdownEndTimestamp
+        payer = document.payer
     }
 
     /// The invoice this holds.
@@ -84,7 +87,7 @@ struct StoredInvoiceDocument: Codable, Sendable {
             contractId: contractId, planId: planId, planName: planName, subtotal: subtotal, netPaymentTermsDays: netPaymentTermsDays,
             customFields: customFields, regeneratedFromInvoiceId: regeneratedFromInvoiceId,
             invoiceAdjustments: invoiceAdjustments?.map(\.domain), breakdownStartTimestamp: breakdownStartTimestamp,
-            breakdownEndTimestamp: breakdownEndTimestamp
+            breakdownEndTimestamp: breakdownEndTimestamp, payer: payer
         )
     }
 }

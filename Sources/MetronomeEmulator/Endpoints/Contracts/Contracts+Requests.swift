@@ -475,12 +475,9 @@ struct HierarchyConfigurationBody: Decodable {
         case parent, parentBehavior = "parent_behavior", payer, usageStatementBehavior = "usage_statement_behavior"
     }
 
-    /// The hierarchy, checked. Each contract pays for and is invoiced for its own charges: a
-    /// parent paying or consolidating is refused by name.
+    /// The hierarchy, checked. Consolidated invoices are refused by name.
     func terms() throws -> ContractHierarchy {
         let field = "hierarchy_configuration"
-        if payer == .parent { throw APIError.unsupportedField("\(field).payer PARENT") }
-        if usageStatementBehavior == .consolidate { throw APIError.unsupportedField("\(field).usage_statement_behavior CONSOLIDATE") }
         if parentBehavior?.invoiceConsolidationType == .concatenate {
             throw APIError.unsupportedField("\(field).parent_behavior.invoice_consolidation_type CONCATENATE")
         }

@@ -35,8 +35,10 @@ struct InvoiceWire: Encodable {
     var invoiceAdjustments: [InvoiceAdjustmentWire]?
     var breakdownStartTimestamp: Timestamp?
     var breakdownEndTimestamp: Timestamp?
+    var payer: ContractHierarchy.Node?
 
     enum CodingKeys: String, CodingKey {
+        case payer
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -67,6 +69,7 @@ struct InvoiceWire: Encodable {
         invoiceAdjustments = document.invoiceAdjustments?.map(InvoiceAdjustmentWire.init)
         breakdownStartTimestamp = document.breakdownStartTimestamp
         breakdownEndTimestamp = document.breakdownEndTimestamp
+        payer = document.payer
     }
 }
 
