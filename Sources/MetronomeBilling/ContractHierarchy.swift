@@ -59,6 +59,24 @@ package struct ContractHierarchy: Sendable, Equatable, Codable {
     }
 }
 
+/// One of the invoices a parent's consolidated invoice concatenates.
+package struct ConstituentInvoice: Sendable, Equatable, Codable {
+    package var contractId: String
+    package var customerId: String
+    package var invoiceId: String
+
+    package enum CodingKeys: String, CodingKey {
+        case contractId = "contract_id", customerId = "customer_id", invoiceId = "invoice_id"
+    }
+
+    /// A value with each stored property given.
+    package init(contractId: String, customerId: String, invoiceId: String) {
+        self.contractId = contractId
+        self.customerId = customerId
+        self.invoiceId = invoiceId
+    }
+}
+
 /// A contract commit's or credit's `hierarchy_configuration.child_access`: which child
 /// contracts of its contract may draw it down.
 package enum CommitChildAccess: Sendable, Equatable, Codable {

@@ -39,6 +39,8 @@ package struct InvoiceDocument: Sendable {
     package var breakdownEndTimestamp: Timestamp?
     /// The contract and customer that pay a usage invoice in an account hierarchy; nil outside one.
     package var payer: ContractHierarchy.Node?
+    /// The invoices a USAGE_CONSOLIDATED invoice concatenates.
+    package var constituentInvoices: [ConstituentInvoice]?
 
     /// A value with each stored property given.
     package init(
@@ -62,8 +64,10 @@ package struct InvoiceDocument: Sendable {
         invoiceAdjustments: [InvoiceAdjustment]? = nil,
         breakdownStartTimestamp: Timestamp? = nil,
         breakdownEndTimestamp: Timestamp? = nil,
-        payer: ContractHierarchy.Node? = nil
+        payer: ContractHierarchy.Node? = nil,
+        constituentInvoices: [ConstituentInvoice]? = nil
     ) {
+        self.constituentInvoices = constituentInvoices
         self.payer = payer
         self.id = id
         self.customerId = customerId

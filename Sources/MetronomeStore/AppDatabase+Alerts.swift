@@ -461,7 +461,7 @@ extension AppDatabase {
     package static func alertFigures(customerId: String, metricIds: Set<String>, now: Timestamp, _ db: Database) throws -> CustomerAlertFigures {
         var figures = CustomerAlertFigures()
         let drafts = try invoiceRecords(customerId: customerId, filter: InvoiceFilter(status: InvoiceStatus.draft.rawValue), db)
-            .filter { $0.startTimestamp <= now && now < $0.endTimestamp }
+            .filter { $0.startTimestamp <= now && now < $0.endTimestamp && $0.sourceKind != .consolidated }
         for record in drafts {
             let document = try invoiceDocument(record, db)
             figures.draftInvoices.append(DraftInvoiceFigure(invoiceType: document.type, creditTypeId: document.creditType.id, total: document.total))

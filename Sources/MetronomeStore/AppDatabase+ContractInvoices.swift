@@ -56,7 +56,7 @@ extension AppDatabase {
                 let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
                     .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
                     .filter([InvoiceSourceKind.contract.rawValue, InvoiceSourceKind.scheduledItem.rawValue,
-                             InvoiceSourceKind.professionalServices.rawValue]
+                             InvoiceSourceKind.professionalServices.rawValue, InvoiceSourceKind.consolidated.rawValue]
                         .contains(InvoiceRecord.Columns.sourceKind))
                     .fetchAll(db).filter { try contractId(of: $0, db) == contract.id }
                 for var draft in drafts { try void(&draft, db) }
@@ -67,6 +67,12 @@ extension AppDatabase {
                 contract.statementCadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId,
                 generates: contract.usageStatementSchedule.domain.generates, db
             )
+            if contract.hierarchy?.invoiceConsolidationType == .concatenate {
+                try openPeriods(
+                    contract.statementCadence, now: now, kind: .consolidated, sourceId: contract.id, customerId: customerId,
+                    generates: contract.usageStatementSchedule.domain.generates, db
+                )
+            }
         }
         for item in try scheduledItems(customerId: customerId, db) where !isConsolidated(item, contracts: contracts) {
             let opened = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.scheduledItem.rawValue)
@@ -147,7 +153,7 @@ extension AppDatabase {
     package static func contractId(of record: InvoiceRecord, _ db: Database) throws -> String? {
         switch record.sourceKind {
         case .customerPlan: return nil
-        case .contract, .historical, .professionalServices: return record.sourceId
+        case .contract, .historical, .professionalServices, .consolidated: return record.sourceId
         case .scheduledItem:
             // An invoice kept (finalized or void) after an edit removed its item still names its contract.
             return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId

@@ -80,6 +80,44 @@ extension AppDatabase {
         return hasChildren ? own : nil
     }
 
+    /// A parent's USAGE_CONSOLIDATED invoice: its own usage statement for the period, then those
+    /// of its consolidating children ending within the period, in the order they were made, each
+    /// as it stands (drafts rated from the usage before `cutoff`).
+    static func consolidatedInvoice(_ record: InvoiceRecord, until cutoff: Timestamp, fiat: InvoiceCreditType, _ db: Database) throws
+        -> InvoiceDocument {
+        guard let parent = try ContractRecord.filter(ContractRecord.Columns.id == record.sourceId).fetchOne(db) else {
+            throw StoreError.corrupt("Invoice \(record.id) lost its contract")
+        }
+        let children = try ContractRecord.filter(ContractRecord.Columns.parentContractId == parent.id)
+            .filter(ContractRecord.Columns.archivedAt == nil).fetchAll(db)
+            .filter { $0.hierarchy?.usageStatementBehavior == .consolidate }
+        let statements = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+            .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
+            .filter(InvoiceRecord.Columns.sourceId == parent.id || children.map(\.id).contains(InvoiceRecord.Columns.sourceId))
+            .filter(InvoiceRecord.Columns.endTimestamp > record.startTimestamp && InvoiceRecord.Columns.endTimestamp <= record.endTimestamp)
+            .order(InvoiceRecord.Columns.seq).fetchAll(db)
+        let contractOf = Dictionary(([parent] + children).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var lines: [InvoiceLineItem] = []
+        var total: Decimal = 0
+        var constituents: [ConstituentInvoice] = []
+        for statement in statements.sorted(by: { ($0.sourceId == parent.id ? 0 : 1, $0.seq ?? 0) < ($1.sourceId == parent.id ? 0 : 1, $1.seq ?? 0) }) {
+            let document = try statement.document ?? ratedInvoice(statement, until: min(cutoff, statement.endTimestamp), db)
+            lines += document.lineItems
+            total += document.total
+            let contract = contractOf[statement.sourceId]
+            constituents.append(ConstituentInvoice(
+                contractId: statement.sourceId, customerId: contract?.customerId ?? statement.customerId, invoiceId: statement.id
+            ))
+        }
+        return InvoiceDocument(
+            id: record.id, customerId: record.customerId, creditType: fiat, lineItems: lines, status: record.status.rawValue,
+            total: total, type: "USAGE_CONSOLIDATED", startTimestamp: record.startTimestamp, endTimestamp: record.endTimestamp,
+            issuedAt: record.issuedAt, contractId: parent.id, netPaymentTermsDays: parent.netPaymentTermsDays, customFields: [:],
+            regeneratedFromInvoiceId: record.regeneratedFromInvoiceId,
+            payer: ContractHierarchy.Node(contractId: parent.id, customerId: parent.customerId), constituentInvoices: constituents
+        )
+    }
+
     /// The child contracts of each of `contractIds`, oldest first.
     static func hierarchyChildren(of contractIds: [String], _ db: Database) throws -> [String: [ContractHierarchy.Node]] {
         guard !contractIds.isEmpty else { return [:] }

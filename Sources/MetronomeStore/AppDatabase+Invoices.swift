@@ -98,6 +98,10 @@ package enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConverti
     /// A professional services invoice scheduled with `contracts/scheduleProServicesInvoice`: its
     /// source is the contract; its `document` is kept from the start, and it finalizes at its date.
     case professionalServices = "professional_services"
+    /// A parent contract's USAGE_CONSOLIDATED invoice for one of its periods (`parent_behavior`
+    /// CONCATENATE): its source is the parent contract; it concatenates the parent's usage
+    /// statement and those of its consolidating children.
+    case consolidated
 
     /// Whether the invoice finalizes on its date (its start), not after its period and grace.
     package var finalizesOnItsDate: Bool { self == .scheduledItem || self == .professionalServices }
@@ -333,7 +337,9 @@ extension AppDatabase {
                 startingOn.millisecondsSinceEpoch + Int64(offset + limit + 1) * Timestamp.millisecondsPerDay
             )
             let days = WindowSize.day.windows(from: startingOn, to: Timestamp(millisecondsSinceEpoch: pageEnd))
-            let records = try Self.invoiceRecords(customerId: customerId, filter: InvoiceFilter(), db).filter { $0.status != .void }
+            // A consolidated invoice repeats its constituents' lines: counted once, on them.
+            let records = try Self.invoiceRecords(customerId: customerId, filter: InvoiceFilter(), db)
+                .filter { $0.status != .void && $0.sourceKind != .consolidated }
             let page = try days.dropFirst(offset).prefix(limit).map { day in
                 var lines: [InvoiceLineItem] = []
                 for record in records where record.startTimestamp < day.upperBound && day.lowerBound < record.endTimestamp {
@@ -533,6 +539,8 @@ extension AppDatabase {
         case .professionalServices:
             guard let document = record.document else { throw StoreError.corrupt("Invoice \(record.id) lost its content") }
             return document
+        case .consolidated:
+            return try consolidatedInvoice(record, until: cutoff, fiat: fiat, db)
         }
     }
 

@@ -43,9 +43,10 @@ struct StoredInvoiceDocument: Codable, Sendable {
     var breakdownStartTimestamp: Timestamp?
     var breakdownEndTimestamp: Timestamp?
     var payer: ContractHierarchy.Node?
+    var constituentInvoices: [ConstituentInvoice]?
 
     enum CodingKeys: String, CodingKey {
-        case payer
+        case payer, constituentInvoices = "constituent_invoices"
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -77,6 +78,7 @@ struct StoredInvoiceDocument: Codable, Sendable {
         breakdownStartTimestamp = document.breakdownStartTimestamp
         breakdownEndTimestamp = document.breakdownEndTimestamp
         payer = document.payer
+        constituentInvoices = document.constituentInvoices
     }
 
     /// The invoice this holds.
@@ -87,7 +89,7 @@ struct StoredInvoiceDocument: Codable, Sendable {
             contractId: contractId, planId: planId, planName: planName, subtotal: subtotal, netPaymentTermsDays: netPaymentTermsDays,
             customFields: customFields, regeneratedFromInvoiceId: regeneratedFromInvoiceId,
             invoiceAdjustments: invoiceAdjustments?.map(\.domain), breakdownStartTimestamp: breakdownStartTimestamp,
-            breakdownEndTimestamp: breakdownEndTimestamp, payer: payer
+            breakdownEndTimestamp: breakdownEndTimestamp, payer: payer, constituentInvoices: constituentInvoices
         )
     }
 }

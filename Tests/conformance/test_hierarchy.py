@@ -184,9 +184,8 @@ def test_what_the_emulator_refuses(client, http):
     base = {"customer_id": customer, "starting_at": iso(JAN), "rate_card_id": card}
     link = {"parent": {"contract_id": parent, "customer_id": parent_customer}}
     response = http.post("/v1/contracts/create", json={
-        **base, "hierarchy_configuration": {"parent_behavior": {"invoice_consolidation_type": "CONCATENATE"}}})
-    assert "invoice_consolidation_type CONCATENATE" in assert_error_response(response, 400)["message"]
-    assert "not supported by the emulator yet" in response.json()["message"]
+        **base, "hierarchy_configuration": {**link, "parent_behavior": {"invoice_consolidation_type": "NONE"}}})
+    assert "both a parent and a child" in assert_error_response(response, 400)["message"]
     # A parent's contract must be another customer's, must exist, and must not be a child itself.
     response = http.post("/v1/contracts/create", json={**base, "customer_id": parent_customer, "hierarchy_configuration": link})
     assert "another customer" in assert_error_response(response, 400)["message"]
@@ -253,3 +252,47 @@ def test_usage_invoices_in_a_hierarchy_name_who_pays(client, http):
     alone = client.v1.customers.create(name="Alone").data.id
     client.v1.contracts.create(customer_id=alone, starting_at=JAN, rate_card_id=card)
     assert draft_of(client, alone).payer is None
+
+
+def test_a_concatenating_parent_gets_a_consolidated_invoice_of_its_consolidating_children(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card = units_card(client)
+    parent_customer = client.v1.customers.create(name="Consolidating parent").data.id
+    parent = client.v1.contracts.create(
+        customer_id=parent_customer, starting_at=JAN, rate_card_id=card,
+        hierarchy_configuration={"parent_behavior": {"invoice_consolidation_type": "CONCATENATE"}}).data.id
+    link = {"contract_id": parent, "customer_id": parent_customer}
+    joined = client.v1.customers.create(name="Consolidated child").data.id
+    joined_contract = client.v1.contracts.create(customer_id=joined, starting_at=JAN, rate_card_id=card, hierarchy_configuration={
+        "parent": link, "payer": "PARENT", "usage_statement_behavior": "CONSOLIDATE"}).data.id
+    apart = client.v1.customers.create(name="Separate child").data.id
+    client.v1.contracts.create(customer_id=apart, starting_at=JAN, rate_card_id=card, hierarchy_configuration={
+        "parent": link, "usage_statement_behavior": "SEPARATE"})
+    ingest(client, parent_customer, 2)
+    ingest(client, joined, 3)
+    ingest(client, apart, 4)
+
+    def consolidated():
+        invoices = client.v1.customers.invoices.list(customer_id=parent_customer).data
+        [invoice] = [i for i in invoices if i.type == "USAGE_CONSOLIDATED" and i.start_timestamp == JAN]
+        return invoice, [i for i in invoices if i.type == "USAGE" and i.start_timestamp == JAN]
+
+    invoice, [own] = consolidated()
+    joined_draft = draft_of(client, joined)
+    # The parent's own statement (2 units, 200), then the consolidating child's (3 units, 300);
+    # the separate child's 400 is not on it.
+    assert [(c.invoice_id, c.contract_id, c.customer_id) for c in invoice.constituent_invoices] == [
+        (own.id, parent, parent_customer), (joined_draft.id, joined_contract, joined)]
+    assert invoice.total == 500 and own.total == 200 and draft_of(client, apart).total == 400
+    assert sorted(li.total for li in invoice.line_items if li.type == "usage") == [200, 300]
+    assert (invoice.payer.contract_id, invoice.contract_id, invoice.status) == (parent, parent, "DRAFT")
+    assert (invoice.start_timestamp, invoice.end_timestamp) == (JAN, FEB)
+    parent_view = client.v1.contracts.retrieve(customer_id=parent_customer, contract_id=parent).data.current
+    assert parent_view.hierarchy_configuration.parent_behavior.invoice_consolidation_type == "CONCATENATE"
+
+    # Past the period and its grace, it finalizes with the parent's statements, and February's opens.
+    freeze_clock(http, utc(2026, 2, 3))
+    invoice, [own] = consolidated()
+    assert (invoice.status, invoice.total, own.status) == ("FINALIZED", 500, "FINALIZED")
+    invoices = client.v1.customers.invoices.list(customer_id=parent_customer).data
+    assert [i.start_timestamp for i in invoices if i.type == "USAGE_CONSOLIDATED"].count(FEB) == 1

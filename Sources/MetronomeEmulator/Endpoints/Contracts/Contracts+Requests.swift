@@ -475,12 +475,9 @@ struct HierarchyConfigurationBody: Decodable {
         case parent, parentBehavior = "parent_behavior", payer, usageStatementBehavior = "usage_statement_behavior"
     }
 
-    /// The hierarchy, checked. Consolidated invoices are refused by name.
+    /// The hierarchy, checked.
     func terms() throws -> ContractHierarchy {
         let field = "hierarchy_configuration"
-        if parentBehavior?.invoiceConsolidationType == .concatenate {
-            throw APIError.unsupportedField("\(field).parent_behavior.invoice_consolidation_type CONCATENATE")
-        }
         guard let parent else {
             if payer != nil || usageStatementBehavior != nil {
                 throw APIError.badRequest("'\(field).payer' and '\(field).usage_statement_behavior' need '\(field).parent'")

@@ -36,9 +36,10 @@ struct InvoiceWire: Encodable {
     var breakdownStartTimestamp: Timestamp?
     var breakdownEndTimestamp: Timestamp?
     var payer: ContractHierarchy.Node?
+    var constituentInvoices: [ConstituentInvoice]?
 
     enum CodingKeys: String, CodingKey {
-        case payer
+        case payer, constituentInvoices = "constituent_invoices"
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -70,6 +71,7 @@ struct InvoiceWire: Encodable {
         breakdownStartTimestamp = document.breakdownStartTimestamp
         breakdownEndTimestamp = document.breakdownEndTimestamp
         payer = document.payer
+        constituentInvoices = document.constituentInvoices
     }
 }
 
