@@ -11,6 +11,10 @@ package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
     package var customCreditTypeId: String?
     package var paymentGateType: String
     package var commit: ThresholdCommit
+    /// `discount_configuration`: what share of a recharge the customer is invoiced.
+    package var discount: ThresholdDiscount?
+    /// `threshold_balance_specifiers`: balances left out of the balance the threshold watches.
+    package var balanceSpecifiers: [ThresholdBalanceSpecifier]?
 
     /// The commit each recharge creates.
     package struct ThresholdCommit: Sendable, Equatable, Codable {
@@ -24,6 +28,8 @@ package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
         package var rolloverFraction: Decimal?
         /// How long the commit can be used, from the recharge; nil: one year.
         package var duration: Duration?
+        /// What usage the commit pays for, instead of applicable products and tags.
+        package var specifiers: [CommitSpecifier]?
 
         /// A length of time in whole units.
         package struct Duration: Sendable, Equatable, Codable {
@@ -55,15 +61,16 @@ package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
         package enum CodingKeys: String, CodingKey {
             case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
             case applicableProductTags = "applicable_product_tags", rateType = "rate_type", rolloverFraction = "rollover_fraction"
-            case duration
+            case duration, specifiers
         }
 
         /// A value with each stored property given.
         package init(
             productId: String, name: String? = nil, description: String? = nil, priority: Decimal? = nil,
             applicableProductIds: [String]? = nil, applicableProductTags: [String]? = nil, rateType: CommitRateType? = nil,
-            rolloverFraction: Decimal? = nil, duration: Duration? = nil
+            rolloverFraction: Decimal? = nil, duration: Duration? = nil, specifiers: [CommitSpecifier]? = nil
         ) {
+            self.specifiers = specifiers
             self.productId = productId
             self.name = name
             self.description = description
@@ -79,13 +86,17 @@ package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
     package enum CodingKeys: String, CodingKey {
         case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount"
         case customCreditTypeId = "custom_credit_type_id", paymentGateType = "payment_gate_type", commit
+        case discount = "discount_configuration", balanceSpecifiers = "threshold_balance_specifiers"
     }
 
     /// A value with each stored property given.
     package init(
         isEnabled: Bool, thresholdAmount: Decimal, rechargeToAmount: Decimal, customCreditTypeId: String? = nil,
-        paymentGateType: String, commit: ThresholdCommit
+        paymentGateType: String, commit: ThresholdCommit, discount: ThresholdDiscount? = nil,
+        balanceSpecifiers: [ThresholdBalanceSpecifier]? = nil
     ) {
+        self.discount = discount
+        self.balanceSpecifiers = balanceSpecifiers
         self.isEnabled = isEnabled
         self.thresholdAmount = thresholdAmount
         self.rechargeToAmount = rechargeToAmount
@@ -110,6 +121,12 @@ package struct PrepaidBalanceThreshold: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// Whether `commit`'s balance counts toward the balance the threshold watches: not when an
+    /// exclusion of a balance specifier matches it.
+    package func counts(_ commit: CommitTerms) -> Bool {
+        !(balanceSpecifiers ?? []).contains { specifier in specifier.exclude.contains { $0.matches(commit) } }
+    }
+
     /// What a recharge adds when the balance is `balance`: up to `rechargeToAmount`, once the
     /// balance has fallen to the threshold; nil when it has not (or recharging is off).
     package func recharge(balance: Decimal) -> Decimal? {
@@ -126,6 +143,8 @@ package struct SpendThreshold: Sendable, Equatable, Codable {
     package var thresholdAmount: Decimal
     package var paymentGateType: String
     package var commit: Commit
+    /// `discount_configuration`: what share of a threshold charge the customer is invoiced.
+    package var discount: ThresholdDiscount?
 
     /// The commit each threshold charge creates.
     package struct Commit: Sendable, Equatable, Codable {
@@ -149,10 +168,12 @@ package struct SpendThreshold: Sendable, Equatable, Codable {
 
     package enum CodingKeys: String, CodingKey {
         case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", paymentGateType = "payment_gate_type", commit
+        case discount = "discount_configuration"
     }
 
     /// A value with each stored property given.
-    package init(isEnabled: Bool, thresholdAmount: Decimal, paymentGateType: String, commit: Commit) {
+    package init(isEnabled: Bool, thresholdAmount: Decimal, paymentGateType: String, commit: Commit, discount: ThresholdDiscount? = nil) {
+        self.discount = discount
         self.isEnabled = isEnabled
         self.thresholdAmount = thresholdAmount
         self.paymentGateType = paymentGateType
@@ -164,6 +185,83 @@ package struct SpendThreshold: Sendable, Equatable, Codable {
     package func charge(outstanding: Decimal) -> Decimal? {
         guard isEnabled, outstanding > 0, outstanding >= thresholdAmount else { return nil }
         return outstanding
+    }
+}
+
+/// A threshold's `discount_configuration`: the customer is invoiced `paymentFraction` of each
+/// charge's amount (0.85: 85%, a 15% discount), while the commit gives the whole amount.
+package struct ThresholdDiscount: Sendable, Equatable, Codable {
+    package var paymentFraction: Decimal
+
+    package enum CodingKeys: String, CodingKey {
+        case paymentFraction = "payment_fraction"
+    }
+
+    /// A value with each stored property given.
+    package init(paymentFraction: Decimal) {
+        self.paymentFraction = paymentFraction
+    }
+
+    /// What the customer is invoiced for a charge of `amount`.
+    package func invoiced(_ amount: Decimal) -> Decimal { amount * paymentFraction }
+}
+
+/// An item of `threshold_balance_specifiers`: balances it excludes are not counted.
+package struct ThresholdBalanceSpecifier: Sendable, Equatable, Codable {
+    package var exclude: [Exclusion]
+
+    /// Balances whose custom fields match every filter.
+    package struct Exclusion: Sendable, Equatable, Codable {
+        package var customFieldFilters: [CustomFieldFilter]
+
+        package enum CodingKeys: String, CodingKey {
+            case customFieldFilters = "custom_field_filters"
+        }
+
+        /// Whether `commit` has every custom field the filters name, each for its kind.
+        package func matches(_ commit: CommitTerms) -> Bool {
+            !customFieldFilters.isEmpty && customFieldFilters.allSatisfy { filter in
+                filter.entity.includes(commit.kind) && commit.customFields[filter.key] == filter.value
+            }
+        }
+
+        /// A value with each stored property given.
+        package init(customFieldFilters: [CustomFieldFilter]) {
+            self.customFieldFilters = customFieldFilters
+        }
+    }
+
+    /// A custom field a balance must have, on commits, on credits, or on either.
+    package struct CustomFieldFilter: Sendable, Equatable, Codable {
+        package var entity: Entity
+        package var key: String
+        package var value: String
+
+        /// Which balances the filter looks at.
+        package enum Entity: String, WireEnum {
+            case commit = "Commit", contractCredit = "ContractCredit", contractCreditOrCommit = "ContractCreditOrCommit"
+
+            /// Whether balances of `kind` are looked at.
+            package func includes(_ kind: CommitKind) -> Bool {
+                switch self {
+                case .commit: kind == .commit
+                case .contractCredit: kind == .credit
+                case .contractCreditOrCommit: true
+                }
+            }
+        }
+
+        /// A value with each stored property given.
+        package init(entity: Entity, key: String, value: String) {
+            self.entity = entity
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// A value with each stored property given.
+    package init(exclude: [Exclusion]) {
+        self.exclude = exclude
     }
 }
 
@@ -240,6 +338,11 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
     package var rechargeToAmount: Decimal?
     /// Changes to the commit each threshold charge creates (from the next one on).
     package var commit: CommitUpdate?
+    /// Auto-recharge only; null: back to the contract's fiat.
+    package var customCreditTypeId: NewValue<String>?
+    package var discount: NewValue<ThresholdDiscount>?
+    /// Auto-recharge only.
+    package var balanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>?
 
     /// A change to a threshold's commit template: each value given replaces the current one,
     /// null clearing it. Only auto-recharge's template has products, duration, rate type and
@@ -309,14 +412,46 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
 
     package enum CodingKeys: String, CodingKey {
         case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount", commit
+        case customCreditTypeId = "custom_credit_type_id", discount = "discount_configuration"
+        case balanceSpecifiers = "threshold_balance_specifiers"
     }
 
     /// A value with each stored property given.
-    package init(isEnabled: Bool? = nil, thresholdAmount: Decimal? = nil, rechargeToAmount: Decimal? = nil, commit: CommitUpdate? = nil) {
+    package init(
+        isEnabled: Bool? = nil, thresholdAmount: Decimal? = nil, rechargeToAmount: Decimal? = nil, commit: CommitUpdate? = nil,
+        customCreditTypeId: NewValue<String>? = nil, discount: NewValue<ThresholdDiscount>? = nil,
+        balanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>? = nil
+    ) {
         self.isEnabled = isEnabled
         self.thresholdAmount = thresholdAmount
         self.rechargeToAmount = rechargeToAmount
         self.commit = commit
+        self.customCreditTypeId = customCreditTypeId
+        self.discount = discount
+        self.balanceSpecifiers = balanceSpecifiers
+    }
+
+    // Stored and shown as the wire has it: a field left out is kept, null clears it.
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        isEnabled = try container.decodeIfPresent(Bool.self, forKey: .isEnabled)
+        thresholdAmount = try container.decodeIfPresent(Decimal.self, forKey: .thresholdAmount)
+        rechargeToAmount = try container.decodeIfPresent(Decimal.self, forKey: .rechargeToAmount)
+        commit = try container.decodeIfPresent(CommitUpdate.self, forKey: .commit)
+        customCreditTypeId = try container.decodeNewValue(String.self, forKey: .customCreditTypeId)
+        discount = try container.decodeNewValue(ThresholdDiscount.self, forKey: .discount)
+        balanceSpecifiers = try container.decodeNewValue([ThresholdBalanceSpecifier].self, forKey: .balanceSpecifiers)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(isEnabled, forKey: .isEnabled)
+        try container.encodeIfPresent(thresholdAmount, forKey: .thresholdAmount)
+        try container.encodeIfPresent(rechargeToAmount, forKey: .rechargeToAmount)
+        try container.encodeIfPresent(commit, forKey: .commit)
+        try container.encodeNewValue(customCreditTypeId, forKey: .customCreditTypeId)
+        try container.encodeNewValue(discount, forKey: .discount)
+        try container.encodeNewValue(balanceSpecifiers, forKey: .balanceSpecifiers)
     }
 
     /// `threshold` with this change.
@@ -325,6 +460,9 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         changed.isEnabled = isEnabled ?? threshold.isEnabled
         changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
         changed.rechargeToAmount = rechargeToAmount ?? threshold.rechargeToAmount
+        if let customCreditTypeId { changed.customCreditTypeId = customCreditTypeId.value }
+        if let discount { changed.discount = discount.value }
+        if let balanceSpecifiers { changed.balanceSpecifiers = balanceSpecifiers.value }
         if let commit {
             changed.commit.productId = commit.productId ?? threshold.commit.productId
             changed.commit.name = commit.name ?? threshold.commit.name
@@ -344,6 +482,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         var changed = threshold
         changed.isEnabled = isEnabled ?? threshold.isEnabled
         changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
+        if let discount { changed.discount = discount.value }
         if let commit {
             changed.commit.productId = commit.productId ?? threshold.commit.productId
             changed.commit.name = commit.name ?? threshold.commit.name

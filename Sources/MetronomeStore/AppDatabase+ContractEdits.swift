@@ -380,6 +380,7 @@ extension AppDatabase {
                 _ = try activeProduct(id: productId, field: "update_prepaid_balance_threshold_configuration.commit.product_id", db)
             }
             for productId in update.commit?.applicableProductIds?.value ?? [] { _ = try productRecord(id: productId, db) }
+            if let creditTypeId = update.customCreditTypeId?.value { _ = try activeCreditTypeRecord(id: creditTypeId, db) }
             let updated = update.applied(to: current)
             if let violation = updated.amountsViolation(field: "update_prepaid_balance_threshold_configuration.") {
                 throw StoreError.invalid(violation)

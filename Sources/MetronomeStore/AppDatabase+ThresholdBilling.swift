@@ -51,6 +51,7 @@ extension AppDatabase {
             // Metronome counts every commit and credit of the contract and of the customer itself.
             let balance = commits
                 .filter { ($0.contractId == contract.id || $0.contractId == nil) && $0.creditTypeId == creditTypeId }
+                .filter(threshold.counts)
                 .reduce(Decimal(0)) { $0 + (accounts[$1.id]?.balance ?? 0) }
             guard let amount = threshold.recharge(balance: balance) else { continue }
             let template = threshold.commit
@@ -63,12 +64,10 @@ extension AppDatabase {
                     id: UUID().uuidString.lowercased(), amount: amount, startingAt: now,
                     endingBefore: (template.duration ?? .init(unit: .years, value: 1)).after(now)
                 )],
-                invoiceSchedule: InvoiceScheduleTerms(creditTypeId: creditTypeId, items: [InvoiceItem(
-                    id: UUID().uuidString.lowercased(), amount: amount, quantity: 1, unitPrice: amount, timestamp: now
-                )], doNotInvoice: false),
+                invoiceSchedule: invoiceSchedule(amount, discount: threshold.discount, creditTypeId: creditTypeId, now: now),
                 applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
-                rateType: template.rateType, rolloverFraction: template.rolloverFraction, customFields: [:], createdAt: now,
-                isThresholdCharge: true
+                specifiers: template.specifiers, rateType: template.rateType, rolloverFraction: template.rolloverFraction, customFields: [:], createdAt: now,
+                isThresholdCharge: true, countsAsDiscounted: threshold.discount.map { _ in true }
             )
             try CommitRecord(commit).insert(db)
             try recordCommitAction("create", commit: commit, now: now, db)
@@ -110,17 +109,24 @@ extension AppDatabase {
                 accessSchedule: [AccessSegment(
                     id: UUID().uuidString.lowercased(), amount: amount, startingAt: draft.startTimestamp, endingBefore: draft.endTimestamp
                 )],
-                invoiceSchedule: InvoiceScheduleTerms(creditTypeId: creditTypeId, items: [InvoiceItem(
-                    id: UUID().uuidString.lowercased(), amount: amount, quantity: 1, unitPrice: amount, timestamp: now
-                )], doNotInvoice: false),
+                invoiceSchedule: invoiceSchedule(amount, discount: threshold.discount, creditTypeId: creditTypeId, now: now),
                 applicableProductIds: Array(Set(unpaid.compactMap(\.productId))).sorted(), applicableProductTags: nil,
                 rateType: nil, rolloverFraction: nil, customFields: [:], createdAt: now,
-                isThresholdCharge: true
+                isThresholdCharge: true, countsAsDiscounted: threshold.discount.map { _ in true }
             )
             try CommitRecord(commit).insert(db)
             try recordCommitAction("create", commit: commit, now: now, db)
             charged = true
         }
         return charged
+    }
+
+    /// A threshold charge's invoice at `now`: the amount the commit gives, less the discount.
+    private static func invoiceSchedule(_ amount: Decimal, discount: ThresholdDiscount?, creditTypeId: String, now: Timestamp)
+        -> InvoiceScheduleTerms {
+        let invoiced = discount?.invoiced(amount) ?? amount
+        return InvoiceScheduleTerms(creditTypeId: creditTypeId, items: [InvoiceItem(
+            id: UUID().uuidString.lowercased(), amount: invoiced, quantity: 1, unitPrice: invoiced, timestamp: now
+        )], doNotInvoice: false)
     }
 }

@@ -134,7 +134,11 @@ def test_bad_configurations_are_refused_and_create_nothing(client, http):
         (threshold(threshold_amount=400), "threshold_amount", 400),  # below Metronome's $5
         (threshold(threshold_amount=1000, recharge_to_amount=1999), "recharge_to_amount", 400),  # not $10 above it
         (threshold(payment_gate_config={"payment_gate_type": "STRIPE"}), "payment_gate_type", 400),
-        (threshold(discount_configuration={"payment_fraction": 0.9}), "discount_configuration", 400),
+        (threshold(discount_configuration={"payment_fraction": 0.9, "cap": {"amount": 100, "spend_tracker_alias": "t"}}),
+         "discount_configuration.cap", 400),
+        (threshold(discount_configuration={"payment_fraction": 1.5}), "payment_fraction", 400),
+        (threshold(commit={"product_id": COMMIT_PRODUCT, "specifiers": [{"product_id": COMMIT_PRODUCT}],
+                           "applicable_product_tags": ["x"]}), "specifiers", 400),
         (threshold(commit={"product_id": str(uuid.uuid4())}), "product_id", 404),
     ]:
         with expect_api_error(status) as caught:
@@ -232,7 +236,9 @@ def test_an_edit_adds_and_updates_auto_recharge_and_each_change_is_evaluated_at_
     for change in ({"add_prepaid_balance_threshold_configuration": threshold()},  # it has one already
                    {"update_prepaid_balance_threshold_configuration": {"recharge_to_amount": 1500}},  # not $10 above
                    {"update_prepaid_balance_threshold_configuration": {"commit": {"rollover_fraction": 2}}},
-                   {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {"amount": 1}}}):
+                   {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {"amount": 1}}},
+                   {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {
+                       "payment_fraction": 0.5, "cap": {"amount": 1, "spend_tracker_alias": "t"}}}}):
         r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, **change})
         assert r.status_code == 400, r.text
     other = client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_id=card).data.id
@@ -296,3 +302,58 @@ def test_an_edit_adds_a_spend_threshold_royalties_and_trackers(client, http):
     assert [r.fraction for r in first.add_reseller_royalties] == [0.3]
     r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, "archive_spend_trackers": ["old"]})
     assert r.status_code == 404, r.text
+
+
+def test_a_discount_invoices_a_share_of_each_recharge(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Discounted recharge").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card,
+        prepaid_balance_threshold_configuration=threshold(discount_configuration={"payment_fraction": 0.85})).data.id
+    # The commit gives the whole 5000; the customer is invoiced 85% of it: 4250.
+    assert access(client, c, contract_id, 1) == [5000]
+    assert scheduled_totals(client, c) == [(4250, "FINALIZED")]
+    shown = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.current
+    assert shown.prepaid_balance_threshold_configuration.discount_configuration.payment_fraction == 0.85
+
+    # An edit changes the share the next recharge is invoiced: 40 units leave 1000, at the threshold.
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_prepaid_balance_threshold_configuration={
+        "discount_configuration": {"payment_fraction": 0.5}})
+    ingest(client, c, 40)
+    assert access(client, c, contract_id, 2) == [5000, 4000]
+    assert scheduled_totals(client, c) == [(2000, "FINALIZED"), (4250, "FINALIZED")]
+    [edit] = client.v2.contracts.get_edit_history(customer_id=c, contract_id=contract_id).data
+    assert edit.update_prepaid_balance_threshold_configuration.discount_configuration.payment_fraction == 0.5
+
+
+def test_balance_specifiers_leave_matching_balances_out_of_the_threshold(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    key = f"promo-{uuid.uuid4().hex[:6]}"
+    client.v1.custom_fields.add_key(entity="contract_credit", key=key, enforce_uniqueness=False)
+    credit = {"product_id": COMMIT_PRODUCT, "custom_fields": {key: "yes"},
+              "access_schedule": {"schedule_items": [{"amount": 3000, "starting_at": iso(JAN), "ending_before": iso(utc(2027, 1, 1))}]}}
+    excluding = [{"exclude": [{"custom_field_filters": [{"entity": "ContractCredit", "key": key, "value": "yes"}]}]}]
+
+    # Counted, the credit's 3000 is above the 1000 threshold: no recharge.
+    counted = client.v1.customers.create(name="Credit counted").data.id
+    plain = client.v1.contracts.create(customer_id=counted, starting_at=JAN, rate_card_id=card, credits=[credit],
+                                       prepaid_balance_threshold_configuration=threshold()).data.id
+    assert access(client, counted, plain, 0) == []
+
+    # Left out, the balance is 0: recharged to 5000 at once.
+    excluded = client.v1.customers.create(name="Credit left out").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=excluded, starting_at=JAN, rate_card_id=card, credits=[credit],
+        prepaid_balance_threshold_configuration=threshold(threshold_balance_specifiers=excluding)).data.id
+    assert access(client, excluded, contract_id, 1) == [5000]
+    shown = client.v2.contracts.retrieve(customer_id=excluded, contract_id=contract_id).data
+    [specifier] = shown.prepaid_balance_threshold_configuration.threshold_balance_specifiers
+    assert specifier.exclude[0].custom_field_filters[0].key == key
+
+    # An edit that leaves it out of the first contract's threshold recharges that one too.
+    client.v2.contracts.edit(customer_id=counted, contract_id=plain, update_prepaid_balance_threshold_configuration={
+        "threshold_balance_specifiers": excluding})
+    ingest(client, counted, 1)  # any usage settles the customer; the credit pays for it
+    assert access(client, counted, plain, 1) == [5000]

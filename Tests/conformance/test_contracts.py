@@ -453,7 +453,9 @@ def test_list_named_schedules_unknown_ids_and_properties(client, http):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("hierarchy_configuration", {"parent_behavior": {"invoice_consolidation_type": "CONCATENATE"}}),
+    ("hierarchy_configuration", {"parent_behavior": {"invoice_consolidation_type": "NONE"},
+                                 "parent": {"contract_id": "6a37bb88-8538-48c5-b37b-a41c836328bd",
+                                            "customer_id": "6a37bb88-8538-48c5-b37b-a41c836328bd"}}),
 ])
 def test_a_field_not_honoured_yet_is_refused_by_name_and_creates_nothing(http, field, value):
     customer = http.post("/v1/customers", json={"name": f"Refused {field}"}).json()["data"]["id"]

@@ -106,7 +106,8 @@ def test_bad_configurations_are_refused_and_create_nothing(client, http):
     for config, named in [
         (spend_threshold(threshold_amount=0), "threshold_amount"),
         (spend_threshold(payment_gate_config={"payment_gate_type": "EXTERNAL"}), "payment_gate_type"),
-        (spend_threshold(discount_configuration={"payment_fraction": 0.9}), "discount_configuration"),
+        (spend_threshold(discount_configuration={"payment_fraction": 0.9, "cap": {"amount": 1, "spend_tracker_alias": "t"}}),
+         "discount_configuration.cap"),
     ]:
         with expect_api_error(400) as caught:
             client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard",
@@ -116,3 +117,18 @@ def test_bad_configurations_are_refused_and_create_nothing(client, http):
         client.v1.contracts.create(customer_id=c, starting_at=JAN, rate_card_alias="standard",
                                    spend_threshold_configuration=spend_threshold(commit={"product_id": str(uuid.uuid4())}))
     assert client.v1.contracts.list(customer_id=c).data == []
+
+
+def test_a_discount_invoices_a_share_of_each_threshold_charge(client, http):
+    freeze_clock(http, NOW)
+    card, _ = unit_card(client)
+    c = client.v1.customers.create(name="Discounted charge").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card,
+        spend_threshold_configuration=spend_threshold(discount_configuration={"payment_fraction": 0.9})).data.id
+    ingest(client, c, 12)  # 1200¢ outstanding: a commit of 1200, invoiced at 90%, 1080
+    [commit] = threshold_commits(client, c, contract_id, 1)
+    assert commit.access_schedule.schedule_items[0].amount == 1200
+    assert commit.invoice_schedule.schedule_items[0].amount == 1080
+    shown = client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.spend_threshold_configuration
+    assert shown.discount_configuration.payment_fraction == 0.9

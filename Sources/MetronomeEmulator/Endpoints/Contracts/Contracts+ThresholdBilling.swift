@@ -31,6 +31,26 @@ extension BodyWithFields<PaymentGateConfigBody> {
     }
 }
 
+/// A threshold's `discount_configuration`; a `cap` is refused by name.
+struct DiscountConfigurationBody: Decodable {
+    var paymentFraction: Decimal
+
+    enum CodingKeys: String, CodingKey {
+        case paymentFraction = "payment_fraction"
+    }
+}
+
+extension BodyWithFields<DiscountConfigurationBody> {
+    /// The discount, checked; `field` names it.
+    func discount(field: String) throws -> ThresholdDiscount {
+        try refuse(["cap"], prefix: field + ".")
+        guard (0...1).contains(value.paymentFraction) else {
+            throw APIError.badRequest("'\(field).payment_fraction' must be between 0 and 1")
+        }
+        return ThresholdDiscount(paymentFraction: value.paymentFraction)
+    }
+}
+
 /// `prepaid_balance_threshold_configuration`: auto-recharge of the contract's prepaid balance.
 struct PrepaidBalanceThresholdBody: Decodable {
     var commit: BodyWithFields<PrepaidBalanceThreshold.ThresholdCommit>
@@ -39,22 +59,39 @@ struct PrepaidBalanceThresholdBody: Decodable {
     var rechargeToAmount: Decimal
     var thresholdAmount: Decimal
     var customCreditTypeId: String?
-
-    /// What the emulator does not honour yet: refused by name, never dropped.
-    static let unsupportedFields = ["discount_configuration", "threshold_balance_specifiers"]
+    var discountConfiguration: BodyWithFields<DiscountConfigurationBody>?
+    var thresholdBalanceSpecifiers: [ThresholdBalanceSpecifier]?
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
         case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
-        case customCreditTypeId = "custom_credit_type_id"
+        case customCreditTypeId = "custom_credit_type_id", discountConfiguration = "discount_configuration"
+        case thresholdBalanceSpecifiers = "threshold_balance_specifiers"
+    }
+}
+
+extension PrepaidBalanceThreshold.ThresholdCommit {
+    /// 400 for specifiers that name commits (only overrides' do) or that come with applicable
+    /// products or tags; `field` names the template.
+    func checkSpecifiers(field: String) throws {
+        guard let specifiers else { return }
+        if applicableProductIds != nil || applicableProductTags != nil {
+            throw APIError.badRequest("'\(field)specifiers' cannot be used together with applicable_product_ids or applicable_product_tags")
+        }
+        for (index, specifier) in specifiers.enumerated()
+        where specifier.commitIds != nil || specifier.recurringCommitIds != nil || specifier.anyCommitOrCreditIds != nil
+            || specifier.billingFrequency != nil {
+            throw APIError.badRequest(
+                "'\(field)specifiers[\(index)]' takes product_id, product_tags, pricing_group_values and presentation_group_values only"
+            )
+        }
     }
 }
 
 extension BodyWithFields<PrepaidBalanceThresholdBody> {
     /// The auto-recharge, checked; field names start with `field`.
     func terms(field: String = "prepaid_balance_threshold_configuration.") throws -> PrepaidBalanceThreshold {
-        try refuse(PrepaidBalanceThresholdBody.unsupportedFields, prefix: field)
-        try value.commit.refuse(["specifiers"], prefix: field + "commit.")
+        try value.commit.value.checkSpecifiers(field: field + "commit.")
         try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
         let body = value
         let commit = body.commit.value
@@ -73,7 +110,9 @@ extension BodyWithFields<PrepaidBalanceThresholdBody> {
         let threshold = PrepaidBalanceThreshold(
             isEnabled: body.isEnabled, thresholdAmount: body.thresholdAmount, rechargeToAmount: body.rechargeToAmount,
             customCreditTypeId: try body.customCreditTypeId.map { try Validate.id($0, field: "\(field)custom_credit_type_id") },
-            paymentGateType: "NONE", commit: template
+            paymentGateType: "NONE", commit: template,
+            discount: try body.discountConfiguration?.discount(field: field + "discount_configuration"),
+            balanceSpecifiers: body.thresholdBalanceSpecifiers
         )
         if let violation = threshold.amountsViolation(field: field) { throw APIError.badRequest(violation) }
         return threshold
@@ -86,25 +125,26 @@ struct SpendThresholdBody: Decodable {
     var isEnabled: Bool
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>
     var thresholdAmount: Decimal
-
-    /// What the emulator does not honour yet: refused by name, never dropped.
-    static let unsupportedFields = ["discount_configuration"]
+    var discountConfiguration: BodyWithFields<DiscountConfigurationBody>?
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
+        case discountConfiguration = "discount_configuration"
     }
 }
 
 extension BodyWithFields<SpendThresholdBody> {
     /// The spend threshold, checked; field names start with `field`.
     func terms(field: String = "spend_threshold_configuration.") throws -> SpendThreshold {
-        try refuse(SpendThresholdBody.unsupportedFields, prefix: field)
         try value.paymentGateConfig.checkUngated(field: field + "payment_gate_config.")
         guard value.thresholdAmount > 0 else { throw APIError.badRequest("'\(field)threshold_amount' must be > 0") }
         var commit = value.commit
         commit.productId = try Validate.id(commit.productId, field: "\(field)commit.product_id")
         commit.name = try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }
-        return SpendThreshold(isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, paymentGateType: "NONE", commit: commit)
+        return SpendThreshold(
+            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, paymentGateType: "NONE", commit: commit,
+            discount: try value.discountConfiguration?.discount(field: field + "discount_configuration")
+        )
     }
 }
 
@@ -116,6 +156,8 @@ struct PrepaidBalanceThresholdWire: Encodable {
     var rechargeToAmount: Decimal
     var thresholdAmount: Decimal
     var customCreditTypeId: String?
+    var discountConfiguration: ThresholdDiscount?
+    var thresholdBalanceSpecifiers: [ThresholdBalanceSpecifier]?
 
     /// `payment_gate_config`.
     struct PaymentGateConfig: Encodable {
@@ -129,10 +171,13 @@ struct PrepaidBalanceThresholdWire: Encodable {
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config"
         case rechargeToAmount = "recharge_to_amount", thresholdAmount = "threshold_amount"
-        case customCreditTypeId = "custom_credit_type_id"
+        case customCreditTypeId = "custom_credit_type_id", discountConfiguration = "discount_configuration"
+        case thresholdBalanceSpecifiers = "threshold_balance_specifiers"
     }
 
     init(_ threshold: PrepaidBalanceThreshold) {
+        discountConfiguration = threshold.discount
+        thresholdBalanceSpecifiers = threshold.balanceSpecifiers
         commit = threshold.commit
         isEnabled = threshold.isEnabled
         paymentGateConfig = PaymentGateConfig(paymentGateType: threshold.paymentGateType)
@@ -148,12 +193,15 @@ struct SpendThresholdWire: Encodable {
     var isEnabled: Bool
     var paymentGateConfig: PrepaidBalanceThresholdWire.PaymentGateConfig
     var thresholdAmount: Decimal
+    var discountConfiguration: ThresholdDiscount?
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
+        case discountConfiguration = "discount_configuration"
     }
 
     init(_ threshold: SpendThreshold) {
+        discountConfiguration = threshold.discount
         commit = threshold.commit
         isEnabled = threshold.isEnabled
         paymentGateConfig = .init(paymentGateType: threshold.paymentGateType)
@@ -273,10 +321,27 @@ struct ThresholdUpdateBody: Decodable {
     /// What to change in the commit each threshold charge creates.
     var commit: BodyWithFields<ThresholdUpdate.CommitUpdate>?
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
+    var customCreditTypeId: NewValue<String>?
+    /// Given, `discount_configuration` (null clears it); its `cap` is refused by name.
+    var discountConfiguration: NewValue<ThresholdDiscount>?
+    var thresholdBalanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>?
 
     enum CodingKeys: String, CodingKey {
         case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount", commit
-        case paymentGateConfig = "payment_gate_config"
+        case paymentGateConfig = "payment_gate_config", customCreditTypeId = "custom_credit_type_id"
+        case discountConfiguration = "discount_configuration", thresholdBalanceSpecifiers = "threshold_balance_specifiers"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        isEnabled = try container.decodeIfPresent(Bool.self, forKey: .isEnabled)
+        thresholdAmount = try container.decodeIfPresent(Decimal.self, forKey: .thresholdAmount)
+        rechargeToAmount = try container.decodeIfPresent(Decimal.self, forKey: .rechargeToAmount)
+        commit = try container.decodeIfPresent(BodyWithFields<ThresholdUpdate.CommitUpdate>.self, forKey: .commit)
+        paymentGateConfig = try container.decodeIfPresent(BodyWithFields<PaymentGateConfigBody>.self, forKey: .paymentGateConfig)
+        customCreditTypeId = try container.decodeNewValue(String.self, forKey: .customCreditTypeId)
+        discountConfiguration = try container.decodeNewValue(ThresholdDiscount.self, forKey: .discountConfiguration)
+        thresholdBalanceSpecifiers = try container.decodeNewValue([ThresholdBalanceSpecifier].self, forKey: .thresholdBalanceSpecifiers)
     }
 }
 
@@ -285,10 +350,12 @@ extension BodyWithFields<ThresholdUpdateBody> {
     /// and has a template with products, duration, rate type and rollover fraction.
     func update(field: String, takesRechargeTo: Bool) throws -> ThresholdUpdate {
         try refuse(
-            ["custom_credit_type_id", "discount_configuration", "threshold_balance_specifiers"]
-                + (takesRechargeTo ? [] : ["recharge_to_amount"]),
-            prefix: field
+            takesRechargeTo ? [] : ["recharge_to_amount", "custom_credit_type_id", "threshold_balance_specifiers"], prefix: field
         )
+        try NestedFields.refuse(["discount_configuration.cap"], in: .object(fields), field: String(field.dropLast()))
+        if let fraction = value.discountConfiguration?.value?.paymentFraction, !(0...1).contains(fraction) {
+            throw APIError.badRequest("'\(field)discount_configuration.payment_fraction' must be between 0 and 1")
+        }
         if let amount = value.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
         try value.paymentGateConfig?.checkUngated(field: field + "payment_gate_config.")
         var commit: ThresholdUpdate.CommitUpdate?
@@ -310,7 +377,11 @@ extension BodyWithFields<ThresholdUpdateBody> {
             commit = change
         }
         return ThresholdUpdate(
-            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, rechargeToAmount: value.rechargeToAmount, commit: commit
+            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, rechargeToAmount: value.rechargeToAmount, commit: commit,
+            customCreditTypeId: try value.customCreditTypeId.map { change in
+                NewValue(try change.value.map { try Validate.id($0, field: "\(field)custom_credit_type_id") })
+            },
+            discount: value.discountConfiguration, balanceSpecifiers: value.thresholdBalanceSpecifiers
         )
     }
 }
