@@ -46,8 +46,10 @@ package struct ContractEdit: Sendable {
     package var addSpendThreshold: SpendThreshold?
     package var updateSpendThreshold: ThresholdUpdate?
     package var addResellerRoyalties: [ResellerRoyaltyTerms]
-    /// An amendment's references for other systems: kept and shown.
+    /// An amendment's references for other systems (and total contract value): kept and shown.
     package var salesReferences: ContractTerms.SalesReferences?
+    /// An amendment's `custom_fields`: set on the contract, each replacing its value of the key.
+    package var customFields: [String: String]?
     package var addSpendTrackers: [SpendTrackerTerms]
     /// Aliases of spend trackers to archive.
     package var archiveSpendTrackers: [String]
@@ -102,8 +104,10 @@ package struct ContractEdit: Sendable {
         addBillingProviderConfigurationUpdate: ConfigurationUpdate? = nil,
         addRevenueSystemConfigurationUpdate: ConfigurationUpdate? = nil,
         allowEndingBeforeFinalizedInvoice: Bool = true,
-        salesReferences: ContractTerms.SalesReferences? = nil
+        salesReferences: ContractTerms.SalesReferences? = nil,
+        customFields: [String: String]? = nil
     ) {
+        self.customFields = customFields
         self.salesReferences = salesReferences
         self.updateSubscriptions = updateSubscriptions
         self.addBillingProviderConfigurationUpdate = addBillingProviderConfigurationUpdate
@@ -211,7 +215,7 @@ package struct ContractEditRecord: Codable, FetchableRecord, PersistableRecord, 
             updateSubscriptions: changes.updateSubscriptions ?? [],
             addBillingProviderConfigurationUpdate: changes.addBillingProviderConfigurationUpdate,
             addRevenueSystemConfigurationUpdate: changes.addRevenueSystemConfigurationUpdate,
-            salesReferences: changes.salesReferences
+            salesReferences: changes.salesReferences, customFields: changes.customFields
         )
     }
 }
@@ -247,6 +251,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
     var addBillingProviderConfigurationUpdate: ConfigurationUpdate?
     var addRevenueSystemConfigurationUpdate: ConfigurationUpdate?
     var salesReferences: ContractTerms.SalesReferences?
+    var customFields: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case addCommits = "add_commits", addCredits = "add_credits", addOverrides = "add_overrides"
@@ -265,7 +270,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         case updateSubscriptions = "update_subscriptions"
         case addBillingProviderConfigurationUpdate = "add_billing_provider_configuration_update"
         case addRevenueSystemConfigurationUpdate = "add_revenue_system_configuration_update"
-        case salesReferences = "sales_references"
+        case salesReferences = "sales_references", customFields = "custom_fields"
     }
 
     /// The stored shape of what `edit` changes.
@@ -299,6 +304,7 @@ package struct StoredContractEditChanges: Codable, Sendable {
         addBillingProviderConfigurationUpdate = edit.addBillingProviderConfigurationUpdate
         addRevenueSystemConfigurationUpdate = edit.addRevenueSystemConfigurationUpdate
         salesReferences = edit.salesReferences
+        customFields = edit.customFields
     }
 }
 
@@ -514,6 +520,10 @@ extension AppDatabase {
             record.endingBefore = end.value
         }
         if let name = edit.updateContractName { record.name = name.value }
+        if let fields = edit.customFields {
+            try checkNewCustomFields(fields, entity: .contract, db)
+            record.customFields.merge(fields) { _, new in new }
+        }
         if let days = edit.updateNetPaymentTermsDays { record.netPaymentTermsDays = days.value }
         try applyTermChanges(edit, to: &record, db)
         for id in edit.removeOverrides {

@@ -413,15 +413,15 @@ def test_an_amendments_references_for_other_systems_read_back(client, http):
     assert (amendment.netsuite_sales_order_id, amendment.salesforce_opportunity_id) == ("SO-9", "006-x")
 
 
-@pytest.mark.parametrize("field,value", [("custom_fields", {"k": "v"}), ("total_contract_value", 100)])
-def test_unsupported_amend_fields_are_refused_by_name(client, http, field, value):
-    c, contract_id = setup(client, http)
-    r = http.post("/v1/contracts/amend", json={
-        "customer_id": c, "contract_id": contract_id, "starting_at": iso(FEB), "commits": [prepaid("New", 100)],
-        field: value})
-    body = assert_error_response(r, 400)
-    assert field in body["message"] and "not supported" in body["message"]
-    assert client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.amendments == []
+def test_an_amendments_custom_fields_and_total_contract_value_become_the_contracts(client, http):
+    c, contract_id = setup(client, http, custom_fields={"region": "eu", "tier": "1"}, total_contract_value=1000)
+    client.v1.contracts.amend(customer_id=c, contract_id=contract_id, starting_at=FEB, custom_fields={"tier": "2", "team": "x"},
+                              total_contract_value=2500)
+    k = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data
+    # Each key the amendment gives replaces the contract's; the others stay.
+    assert k.custom_fields == {"region": "eu", "tier": "2", "team": "x"}
+    assert (k.initial.total_contract_value, k.current.total_contract_value) == (1000, 2500)
+    assert v2(client, c, contract_id).total_contract_value == 2500
 
 
 @pytest.mark.parametrize("path,field", [

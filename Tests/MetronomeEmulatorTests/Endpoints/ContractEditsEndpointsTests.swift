@@ -69,9 +69,9 @@ import Testing
             #expect(nested.message == "'add_commits[0].amount' is not supported by the emulator yet")
             let amend = try await client.call(.post, "/v1/contracts/amend", json: """
                 {"customer_id": "\(customer)", "contract_id": "\(id)", "starting_at": "2026-02-01T00:00:00Z",
-                 "total_contract_value": 10}
+                 "commits": [{"product_id": "x", "amount": 10}]}
                 """)
-            #expect(amend.message == "'total_contract_value' is not supported by the emulator yet")
+            #expect(amend.message == "'commits[0].amount' is not supported by the emulator yet")
             let got = try await client.call(.post, "/v2/contracts/get", json: #"{"customer_id": "\#(customer)", "contract_id": "\#(id)"}"#)
             #expect(got.data["name"] as? String == "Before")
             let history = try await client.call(

@@ -58,6 +58,10 @@ struct ContractWire: Encodable {
         initial.professionalServices = snapshot.professionalServices.filter { !added.contains($0.id) }.map(ProServiceWire.init)
         current = ContractBodyWire(terms, names: snapshot.names, asOf: snapshot.asOf)
         current.professionalServices = snapshot.professionalServices.map(ProServiceWire.init)
+        // An amendment's total contract value is the contract's from then on; `initial` keeps the first.
+        if let value = snapshot.edits.last(where: { $0.salesReferences?.totalContractValue != nil })?.salesReferences?.totalContractValue {
+            current.totalContractValue = value
+        }
         let hierarchy = HierarchyConfigurationWire(terms.hierarchy, children: snapshot.children)
         initial.hierarchyConfiguration = hierarchy
         current.hierarchyConfiguration = hierarchy

@@ -711,20 +711,20 @@ struct AmendContractRequest: Decodable {
     var resellerRoyalties: [ResellerRoyaltyBody]?
     var netsuiteSalesOrderId: String?
     var salesforceOpportunityId: String?
-
-    /// The fields the SDK can send that the emulator does not honour yet: refused, never dropped.
-    static let unsupportedFields = ["custom_fields", "total_contract_value"]
+    var customFields: [String: String]?
+    var totalContractValue: Decimal?
 
     enum CodingKeys: String, CodingKey {
+        case customFields = "custom_fields", totalContractValue = "total_contract_value"
         case customerId = "customer_id", contractId = "contract_id", startingAt = "starting_at", commits, credits, overrides
         case scheduledCharges = "scheduled_charges", discounts, professionalServices = "professional_services"
         case resellerRoyalties = "reseller_royalties", netsuiteSalesOrderId = "netsuite_sales_order_id"
         case salesforceOpportunityId = "salesforce_opportunity_id"
     }
 
-    /// Throws a 400 naming the first field, top-level or nested, the emulator does not take.
+    /// Throws a 400 naming the first nested field the emulator does not take (it takes every
+    /// top-level one).
     static func refuseUnsupported(_ decoded: BodyWithFields<AmendContractRequest>) throws {
-        try decoded.refuse(unsupportedFields)
         for field in ["commits", "credits"] {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
@@ -760,9 +760,13 @@ struct AmendContractRequest: Decodable {
                 try service.terms(field: "professional_services[\(index)]")
             }
         )
-        if netsuiteSalesOrderId != nil || salesforceOpportunityId != nil {
-            amendment.salesReferences = .init(salesforceOpportunityId: salesforceOpportunityId, netsuiteSalesOrderId: netsuiteSalesOrderId)
+        if netsuiteSalesOrderId != nil || salesforceOpportunityId != nil || totalContractValue != nil {
+            amendment.salesReferences = .init(
+                totalContractValue: totalContractValue, salesforceOpportunityId: salesforceOpportunityId,
+                netsuiteSalesOrderId: netsuiteSalesOrderId
+            )
         }
+        amendment.customFields = customFields
         amendment.addOverrides = try TemporaryIds(
             TemporaryIds.items(commits, amendment.addCommits.map(\.id), temporaryId: \.temporaryId, list: "commits")
                 + TemporaryIds.items(credits, amendment.addCredits.map(\.id), temporaryId: \.temporaryId, list: "credits")
