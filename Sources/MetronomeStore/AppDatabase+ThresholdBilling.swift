@@ -4,9 +4,11 @@ import MetronomeBilling
 import MetronomeCodecs
 
 extension AppDatabase {
-    /// Settles the customers `refs` name (IDs or ingest aliases) that have a contract with
-    /// threshold billing (auto-recharge or a spend threshold), so that usage just ingested is
-    /// billed by it: what follows each ingest batch. Writes nothing when no contract has any.
+    /// Settles the customers with a contract with threshold billing (auto-recharge or a spend
+    /// threshold) that `refs` name (IDs or ingest aliases), or whose account hierarchy holds a
+    /// customer they name (a child's usage draws its parent's shared commits down), so that usage
+    /// just ingested is billed by it: what follows each ingest batch. Writes nothing when no
+    /// contract has any.
     package func billThresholds(customerRefs refs: [String], now: Timestamp) async throws {
         guard !refs.isEmpty else { return }
         let named = Set(refs)
@@ -14,7 +16,11 @@ extension AppDatabase {
             try String.fetchAll(db, sql: """
                 SELECT DISTINCT customer_id FROM contract
                 WHERE (prepaid_balance_threshold IS NOT NULL OR spend_threshold IS NOT NULL) AND archived_at IS NULL
-                """).filter { try named.contains($0) || !named.isDisjoint(with: Self.customerRefs($0, db)) }
+                """).filter { candidate in
+                try Self.hierarchyCustomerIds(of: candidate, db).contains { member in
+                    try named.contains(member) || !named.isDisjoint(with: Self.customerRefs(member, db))
+                }
+            }
         }
         guard !customerIds.isEmpty else { return }
         try await writer.write { db in

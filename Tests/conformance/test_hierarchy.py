@@ -4,6 +4,7 @@ parent's commits and credits that share with them (`hierarchy_configuration.chil
 child paying its own overage on its own invoice: Metronome's "Model hierarchical customer
 relationships" guide, example 1. Figures are worked out by hand below."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -296,3 +297,28 @@ def test_a_concatenating_parent_gets_a_consolidated_invoice_of_its_consolidating
     assert (invoice.status, invoice.total, own.status) == ("FINALIZED", 500, "FINALIZED")
     invoices = client.v1.customers.invoices.list(customer_id=parent_customer).data
     assert [i.start_timestamp for i in invoices if i.type == "USAGE_CONSOLIDATED"].count(FEB) == 1
+
+
+def test_a_childs_usage_recharges_the_parents_shared_balance(client, http):
+    freeze_clock(http, utc(2026, 1, 20))
+    card = units_card(client)
+    parent_customer = client.v1.customers.create(name="Recharging parent").data.id
+    parent = client.v1.contracts.create(
+        customer_id=parent_customer, starting_at=JAN, rate_card_id=card, commits=[commit(5000, {"type": "ALL"})],
+        prepaid_balance_threshold_configuration={
+            "commit": {"product_id": COMMIT_PRODUCT},
+            "is_enabled": True, "payment_gate_config": {"payment_gate_type": "NONE"}, "threshold_amount": 1000,
+            "recharge_to_amount": 5000}).data.id
+    child = client.v1.customers.create(name="Spending child").data.id
+    client.v1.contracts.create(customer_id=child, starting_at=JAN, rate_card_id=card,
+                               hierarchy_configuration={"parent": {"contract_id": parent, "customer_id": parent_customer}})
+    # The child's 42 units (4200) leave 800 of the parent's 5000, below its 1000 threshold: the
+    # parent is recharged by 4200, back to 5000.
+    ingest(client, child, 42)
+    deadline = time.monotonic() + 10
+    while True:
+        commits = client.v1.contracts.retrieve(customer_id=parent_customer, contract_id=parent).data.current.commits
+        if len(commits) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert sorted(k.access_schedule.schedule_items[0].amount for k in commits) == [4200, 5000]
