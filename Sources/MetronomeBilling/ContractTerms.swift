@@ -168,6 +168,8 @@ package struct CommitTerms: Sendable, Equatable {
     /// `hierarchy_configuration.child_access` of a contract's commit or credit: which child
     /// contracts may draw it down; nil as NONE.
     package var childAccess: CommitChildAccess?
+    /// The subscription config of the recurring commit that made it, if one is attached.
+    package var subscriptionConfig: RecurringSubscriptionConfig?
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -213,8 +215,10 @@ package struct CommitTerms: Sendable, Equatable {
         netsuiteSalesOrderId: String? = nil,
         salesforceOpportunityId: String? = nil,
         countsAsDiscounted: Bool? = nil,
-        childAccess: CommitChildAccess? = nil
+        childAccess: CommitChildAccess? = nil,
+        subscriptionConfig: RecurringSubscriptionConfig? = nil
     ) {
+        self.subscriptionConfig = subscriptionConfig
         self.childAccess = childAccess
         self.netsuiteSalesOrderId = netsuiteSalesOrderId
         self.salesforceOpportunityId = salesforceOpportunityId

@@ -34,6 +34,8 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
     package var netsuiteSalesOrderId: String?
     /// `hierarchy_configuration.child_access`, given to each commit it makes.
     package var childAccess: CommitChildAccess?
+    /// The subscription whose seats multiply each period's amounts, if one is attached.
+    package var subscriptionConfig: RecurringSubscriptionConfig?
 
     /// `proration_rounding`: a rounding for the access amount and one for the invoice amount.
     package struct Rounding: Sendable, Equatable, Codable {
@@ -100,7 +102,7 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         case rolloverFraction = "rollover_fraction", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", anchorDate = "anchor_date"
         case prorationRounding = "proration_rounding", specifiers, netsuiteSalesOrderId = "netsuite_sales_order_id"
-        case childAccess = "child_access"
+        case childAccess = "child_access", subscriptionConfig = "subscription_config"
     }
 
     /// A value with each stored property given.
@@ -110,8 +112,10 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         invoiceAmount: Amount? = nil, proration: Proration, recurrenceFrequency: RecurrenceFrequency? = nil,
         rateType: CommitRateType, rolloverFraction: Decimal? = nil, applicableProductIds: [String]? = nil,
         applicableProductTags: [String]? = nil, anchorDate: Timestamp, prorationRounding: Rounding? = nil,
-        specifiers: [CommitSpecifier]? = nil, netsuiteSalesOrderId: String? = nil, childAccess: CommitChildAccess? = nil
+        specifiers: [CommitSpecifier]? = nil, netsuiteSalesOrderId: String? = nil, childAccess: CommitChildAccess? = nil,
+        subscriptionConfig: RecurringSubscriptionConfig? = nil
     ) {
+        self.subscriptionConfig = subscriptionConfig
         self.childAccess = childAccess
         self.prorationRounding = prorationRounding
         self.specifiers = specifiers
@@ -144,9 +148,25 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
         package var accessAmount: Decimal
         /// What its one invoice item bills at `start`: quantity and (prorated) unit price.
         package var invoice: (quantity: Decimal, unitPrice: Decimal)?
+        /// The end of its period, and the length of a whole period (a cut one is shorter).
+        package var end: Timestamp
+        package var wholeMilliseconds: Int64
+
+        /// A value with each stored property given.
+        package init(
+            start: Timestamp, accessEnd: Timestamp, accessAmount: Decimal, invoice: (quantity: Decimal, unitPrice: Decimal)?,
+            end: Timestamp, wholeMilliseconds: Int64
+        ) {
+            self.start = start
+            self.accessEnd = accessEnd
+            self.accessAmount = accessAmount
+            self.invoice = invoice
+            self.end = end
+            self.wholeMilliseconds = wholeMilliseconds
+        }
 
         package static func == (lhs: Instance, rhs: Instance) -> Bool {
-            lhs.start == rhs.start && lhs.accessEnd == rhs.accessEnd && lhs.accessAmount == rhs.accessAmount
+            lhs.start == rhs.start && lhs.end == rhs.end && lhs.accessEnd == rhs.accessEnd && lhs.accessAmount == rhs.accessAmount
                 && lhs.invoice?.quantity == rhs.invoice?.quantity && lhs.invoice?.unitPrice == rhs.invoice?.unitPrice
         }
     }
@@ -181,7 +201,10 @@ package struct RecurringCommitTerms: Sendable, Equatable, Codable {
                     invoice = (quantity, (invoiceRounding.rounded(quantity * unitPrice) / quantity).rounded(toPlaces: 10))
                 }
             }
-            return Instance(start: period.start, accessEnd: accessEnd, accessAmount: access, invoice: invoice)
+            return Instance(
+                start: period.start, accessEnd: accessEnd, accessAmount: access, invoice: invoice, end: period.end,
+                wholeMilliseconds: wholeEnd.millisecondsSinceEpoch - wholeStart.millisecondsSinceEpoch
+            )
         }
     }
 }

@@ -567,6 +567,7 @@ extension AppDatabase {
         }
         record.subscriptions += edit.addSubscriptions.map(StoredSubscription.init)
         try applySubscriptionUpdates(edit.updateSubscriptions, to: &record, db)
+        try checkSubscriptionConfigs(edit.addRecurringCommits, subscriptionIds: record.subscriptions.map(\.id), prefix: "add_")
         for (index, change) in edit.updateScheduledCharges.enumerated() {
             let field = "update_scheduled_charges[\(index)]"
             guard let position = record.scheduledCharges.firstIndex(where: { $0.id == change.id }) else {

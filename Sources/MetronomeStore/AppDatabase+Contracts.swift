@@ -252,6 +252,7 @@ extension AppDatabase {
                 _ = try Self.activeProduct(id: threshold.commit.productId, field: "spend_threshold_configuration.commit.product_id", db)
             }
             try Self.checkRecurringReferences(terms.recurringCommits, prefix: "", contractId: terms.id, db)
+            try Self.checkSubscriptionConfigs(terms.recurringCommits, subscriptionIds: terms.subscriptions.map(\.id), prefix: "")
             let record = ContractRecord(terms)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
@@ -407,37 +408,90 @@ extension AppDatabase {
         }
     }
 
+    /// 400 if a recurring commit or credit attaches a subscription the contract does not have.
+    static func checkSubscriptionConfigs(_ recurring: [RecurringCommitTerms], subscriptionIds: [String], prefix: String) throws {
+        var positions: [CommitKind: Int] = [:]
+        for template in recurring {
+            let position = positions[template.kind, default: 0]
+            positions[template.kind] = position + 1
+            guard let id = template.subscriptionConfig?.subscriptionId, !subscriptionIds.contains(id) else { continue }
+            let list = prefix + (template.kind == .credit ? "recurring_credits" : "recurring_commits")
+            throw StoreError.invalid(
+                "'\(list)[\(position)].subscription_config.subscription_id' \(id) is neither a subscription of the contract nor the "
+                    + "temporary_id of one in the request"
+            )
+        }
+    }
+
+    /// Makes the commits and credits of the contract's recurring ones whose periods have begun
+    /// (all of them at once when the recurrence has an end), and gives those of a recurring one
+    /// attached to a subscription what its seats added since.
     static func createRecurringInstances(of contract: ContractRecord, now: Timestamp, _ db: Database) throws {
         guard !contract.recurringCommits.isEmpty, contract.archivedAt == nil else { return }
-        let made = Set(try CommitRecord.filter(contract.recurringCommits.map(\.id).contains(CommitRecord.Columns.recurringCommitId))
-            .fetchAll(db).map { "\($0.recurringCommitId ?? "") \($0.accessStartingAt.millisecondsSinceEpoch)" })
+        var made: [String: CommitRecord] = [:]
+        for record in try CommitRecord.filter(contract.recurringCommits.map(\.id).contains(CommitRecord.Columns.recurringCommitId))
+            .fetchAll(db) {
+            made["\(record.recurringCommitId ?? "") \(record.accessStartingAt.millisecondsSinceEpoch)"] = record
+        }
         let statementLength = ContractRating.length(of: contract.usageStatementSchedule.domain.frequency)
+        let justAfterNow = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
         func newId() -> String { UUID().uuidString.lowercased() }
         for recurring in contract.recurringCommits {
             let end = recurring.endingBefore ?? contract.endingBefore
-            let limit = end ?? Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + 1)
+            // Seats are known only as time passes: a seat-linked recurrence makes each period's commit as it begins.
+            let seats = recurring.subscriptionConfig.flatMap { config in
+                contract.subscriptions.first { $0.id == config.subscriptionId }?.domain
+            }
+            let limit = seats != nil ? min(end ?? justAfterNow, justAfterNow) : (end ?? justAfterNow)
             for instance in recurring.instances(startedBefore: limit, contractEnd: contract.endingBefore, statementLength: statementLength)
-            where instance.start < instance.accessEnd && !made.contains("\(recurring.id) \(instance.start.millisecondsSinceEpoch)") {
+            where instance.start < instance.accessEnd {
+                let key = "\(recurring.id) \(instance.start.millisecondsSinceEpoch)"
+                let grants = seats.map {
+                    recurring.seatGrants(of: instance, quantities: $0.quantitySegments(from: instance.start, to: instance.end), through: now)
+                } ?? [SeatGrant(
+                    start: instance.start, accessAmount: instance.accessAmount, invoiceQuantity: instance.invoice?.quantity,
+                    invoiceUnitPrice: instance.invoice?.unitPrice
+                )]
+                func segment(_ grant: SeatGrant) -> AccessSegment {
+                    AccessSegment(id: newId(), amount: grant.accessAmount, startingAt: grant.start, endingBefore: instance.accessEnd)
+                }
+                func item(_ grant: SeatGrant) -> InvoiceItem? {
+                    guard let quantity = grant.invoiceQuantity, let unitPrice = grant.invoiceUnitPrice else { return nil }
+                    return InvoiceItem(id: newId(), amount: quantity * unitPrice, quantity: quantity, unitPrice: unitPrice, timestamp: grant.start)
+                }
+                if var record = made[key] {
+                    guard seats != nil else { continue }
+                    // A seat-linked period already made: add what seats added since.
+                    var commit = record.terms
+                    let granted = Set(commit.accessSchedule.map(\.startingAt))
+                    let added = grants.filter { !granted.contains($0.start) }
+                    guard !added.isEmpty else { continue }
+                    commit.accessSchedule += added.map(segment)
+                    if var schedule = commit.invoiceSchedule {
+                        schedule.items += added.compactMap(item)
+                        commit.invoiceSchedule = schedule
+                    }
+                    let seq = record.seq
+                    record = CommitRecord(commit)
+                    record.seq = seq
+                    try record.update(db)
+                    continue
+                }
                 var invoiceSchedule: InvoiceScheduleTerms?
-                if let amount = recurring.invoiceAmount, let invoice = instance.invoice {
-                    invoiceSchedule = InvoiceScheduleTerms(creditTypeId: amount.creditTypeId, items: [InvoiceItem(
-                        id: newId(), amount: invoice.quantity * invoice.unitPrice, quantity: invoice.quantity,
-                        unitPrice: invoice.unitPrice, timestamp: instance.start
-                    )], doNotInvoice: false)
+                if let amount = recurring.invoiceAmount, instance.invoice != nil {
+                    invoiceSchedule = InvoiceScheduleTerms(creditTypeId: amount.creditTypeId, items: grants.compactMap(item), doNotInvoice: false)
                 }
                 let commit = CommitTerms(
                     id: newId(), kind: recurring.kind, type: recurring.kind == .commit ? .prepaid : nil,
                     customerId: contract.customerId, contractId: contract.id, productId: recurring.productId, name: recurring.name,
                     description: recurring.description, priority: recurring.priority, creditTypeId: recurring.accessAmount.creditTypeId,
-                    accessSchedule: [AccessSegment(
-                        id: newId(), amount: instance.accessAmount, startingAt: instance.start, endingBefore: instance.accessEnd
-                    )],
+                    accessSchedule: grants.map(segment),
                     invoiceSchedule: invoiceSchedule,
                     applicableProductIds: recurring.applicableProductIds, applicableProductTags: recurring.applicableProductTags,
                     specifiers: recurring.specifiers,
                     rateType: recurring.rateType, rolloverFraction: recurring.rolloverFraction, customFields: [:], createdAt: now,
                     recurringCommitId: recurring.id, netsuiteSalesOrderId: recurring.netsuiteSalesOrderId,
-                    childAccess: recurring.childAccess
+                    childAccess: recurring.childAccess, subscriptionConfig: recurring.subscriptionConfig
                 )
                 try CommitRecord(commit).insert(db)
                 try Self.recordCommitAction("create", commit: commit, now: now, db)

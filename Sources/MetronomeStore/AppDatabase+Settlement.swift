@@ -98,6 +98,17 @@ extension AppDatabase {
             consider(nextPeriodStart(contract.statementCadence, after: moment))
             consider(contract.startingAt)
             consider(contract.endingBefore)
+            // A seat-linked recurring commit grants at each of its periods' starts and each seat increase.
+            for recurring in contract.recurringCommits {
+                guard let config = recurring.subscriptionConfig,
+                      let subscription = contract.subscriptions.first(where: { $0.id == config.subscriptionId })?.domain
+                else { continue }
+                for segment in subscription.quantitySegments { consider(segment.startingAt) }
+                let horizon = Timestamp(millisecondsSinceEpoch: moment.millisecondsSinceEpoch + 400 * Timestamp.millisecondsPerDay)
+                let statementLength = ContractRating.length(of: contract.usageStatementSchedule.domain.frequency)
+                consider(recurring.instances(startedBefore: horizon, contractEnd: contract.endingBefore, statementLength: statementLength)
+                    .map(\.start).first { $0 > moment })
+            }
         }
         consider(try nextRolloverMoment(customerId: customerId, contracts: contracts, after: moment, db))
         for commit in try CommitRecord.filter(CommitRecord.Columns.customerId == customerId)

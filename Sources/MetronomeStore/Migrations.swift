@@ -607,12 +607,13 @@ extension AppDatabase {
                 ALTER TABLE professional_service ADD COLUMN netsuite_sales_order_id TEXT;
                 """)
         }
-        migrator.registerMigration("v23 account hierarchies") { db in
+        migrator.registerMigration("v23 account hierarchies, seat-based recurring commits") { db in
             try db.execute(sql: """
                 ALTER TABLE contract ADD COLUMN hierarchy TEXT;
                 ALTER TABLE contract ADD COLUMN parent_contract_id TEXT;
                 CREATE INDEX contract_parent ON contract (parent_contract_id);
                 ALTER TABLE commit_or_credit ADD COLUMN child_access TEXT;
+                ALTER TABLE commit_or_credit ADD COLUMN subscription_config TEXT;
                 """)
         }
         return migrator

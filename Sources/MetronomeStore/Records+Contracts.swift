@@ -169,6 +169,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var salesforceOpportunityId: String?
     package var countsAsDiscounted: Bool?
     package var childAccess: CommitChildAccess?
+    package var subscriptionConfig: RecurringSubscriptionConfig?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -186,7 +187,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package enum CodingKeys: String, CodingKey {
         case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge", rolledOverFrom = "rolled_over_from"
         case netsuiteSalesOrderId = "netsuite_sales_order_id", salesforceOpportunityId = "salesforce_opportunity_id"
-        case countsAsDiscounted = "counts_as_discounted", childAccess = "child_access"
+        case countsAsDiscounted = "counts_as_discounted", childAccess = "child_access", subscriptionConfig = "subscription_config"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -231,6 +232,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         salesforceOpportunityId = terms.salesforceOpportunityId
         countsAsDiscounted = terms.countsAsDiscounted
         childAccess = terms.childAccess
+        subscriptionConfig = terms.subscriptionConfig
     }
 
     /// The commit or credit this row holds.
@@ -245,7 +247,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
             isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom, netsuiteSalesOrderId: netsuiteSalesOrderId,
             salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted,
-            childAccess: childAccess
+            childAccess: childAccess, subscriptionConfig: subscriptionConfig
         )
     }
 }

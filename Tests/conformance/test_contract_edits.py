@@ -381,7 +381,7 @@ REFUSED_NESTED = [
     ("add_commits", "amount", 100),
     ("add_credits", "amount", 100),
     ("update_commits", "specifiers", [{"product_id": COMMIT_PRODUCT}]),
-    ("add_subscriptions", "temporary_id", "s-1"),
+    ("add_subscriptions", "billing_cycle_config", {"invoice_placement": "ON_SCHEDULED_INVOICE"}),
 ]
 
 

@@ -483,6 +483,7 @@ struct CommitWire: Encodable {
     var salesforceOpportunityId: String?
     var spendTrackerAttributes: SpendTrackerAttributesWire?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
+    var subscriptionConfig: RecurringSubscriptionConfig?
 
     /// `rolled_over_from`: a credit names its origin `credit_id`, a commit `commit_id`.
     struct RolledOverFromWire: Encodable {
@@ -511,6 +512,7 @@ struct CommitWire: Encodable {
         case applicableContractIds = "applicable_contract_ids", specifiers, rateType = "rate_type"
         case rolloverFraction = "rollover_fraction", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
         case archivedAt = "archived_at", hierarchyConfiguration = "hierarchy_configuration"
+        case subscriptionConfig = "subscription_config"
     }
 
     init(_ terms: CommitTerms, names: CatalogNames) {
@@ -546,6 +548,7 @@ struct CommitWire: Encodable {
         salesforceOpportunityId = terms.salesforceOpportunityId
         spendTrackerAttributes = terms.countsAsDiscounted.map(SpendTrackerAttributesWire.init)
         hierarchyConfiguration = terms.childAccess.map(CommitHierarchyConfigurationWire.init)
+        subscriptionConfig = terms.subscriptionConfig
     }
 }
 

@@ -55,6 +55,8 @@ struct SubscriptionBody: Decodable {
     var customFields: [String: String]?
     var seatConfig: SeatConfigBody?
     var billingCycleConfig: BillingCycleConfig?
+    /// What recurring commits of the same request may name the subscription by.
+    var temporaryId: String?
 
     /// `billing_cycle_config`: its own billing anchor, and where it is invoiced.
     struct BillingCycleConfig: Decodable {
@@ -123,7 +125,7 @@ struct SubscriptionBody: Decodable {
         case collectionSchedule = "collection_schedule", proration, subscriptionRate = "subscription_rate"
         case startingAt = "starting_at", endingBefore = "ending_before", initialQuantity = "initial_quantity"
         case quantityManagementMode = "quantity_management_mode", name, description, customFields = "custom_fields"
-        case seatConfig = "seat_config", billingCycleConfig = "billing_cycle_config"
+        case seatConfig = "seat_config", billingCycleConfig = "billing_cycle_config", temporaryId = "temporary_id"
     }
 
     /// The subscription, over the contract's range unless it gives its own.
@@ -421,7 +423,6 @@ struct CreateContractRequest: Decodable {
             try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["subscriptions"], field: "subscriptions")
     }
 
     /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.
@@ -523,9 +524,28 @@ struct RecurringCommitBody: Decodable {
     var specifiers: [CommitSpecifierWire]?
     var netsuiteSalesOrderId: String?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
+    var subscriptionConfig: SubscriptionConfigBody?
 
-    /// What the emulator does not honour yet: refused by name, never dropped.
-    static let unsupportedFields = ["subscription_config"]
+    /// `subscription_config`: the subscription (by ID, or by the `temporary_id` of one in the
+    /// same request) whose seats each get the recurring amount.
+    struct SubscriptionConfigBody: Decodable {
+        var subscriptionId: String
+        var allocation: RecurringSubscriptionConfig.Allocation?
+        var applySeatIncreaseConfig: RecurringSubscriptionConfig.ApplySeatIncreaseConfig
+
+        enum CodingKeys: String, CodingKey {
+            case subscriptionId = "subscription_id", allocation, applySeatIncreaseConfig = "apply_seat_increase_config"
+        }
+
+        /// The config, checked; seats' individual allocations are refused by name.
+        func terms(field: String) throws -> RecurringSubscriptionConfig {
+            if allocation == .individual { throw APIError.unsupportedField("\(field).allocation INDIVIDUAL") }
+            try Validate.length(subscriptionId, field: "\(field).subscription_id", 1...Limits.identifierLength.upperBound)
+            return RecurringSubscriptionConfig(
+                subscriptionId: subscriptionId, allocation: .pooled, applySeatIncreaseConfig: applySeatIncreaseConfig
+            )
+        }
+    }
 
     /// `access_amount`.
     struct AccessAmount: Decodable {
@@ -564,6 +584,28 @@ struct RecurringCommitBody: Decodable {
         case recurrenceFrequency = "recurrence_frequency", rolloverFraction = "rollover_fraction"
         case temporaryId = "temporary_id", prorationRounding = "proration_rounding", specifiers
         case netsuiteSalesOrderId = "netsuite_sales_order_id", hierarchyConfiguration = "hierarchy_configuration"
+        case subscriptionConfig = "subscription_config"
+    }
+
+    /// `recurring`, each of whose subscription configs that names a subscription by one of
+    /// `temporaryIds` (each to the ID made for it) names it by that ID. 400 for a temporary ID
+    /// given to two subscriptions.
+    static func resolvingSubscriptions(
+        _ recurring: [RecurringCommitTerms], subscriptions bodies: [SubscriptionBody]?, made ids: [String], list: String
+    ) throws -> [RecurringCommitTerms] {
+        var temporary: [String: String] = [:]
+        for (index, (body, id)) in zip(bodies ?? [], ids).enumerated() {
+            guard let key = body.temporaryId else { continue }
+            guard temporary[key] == nil else {
+                throw APIError.badRequest("'\(list)[\(index)].temporary_id' \(key) is given to another subscription of the request")
+            }
+            temporary[key] = id
+        }
+        return recurring.map { terms in
+            var terms = terms
+            if let name = terms.subscriptionConfig?.subscriptionId, let id = temporary[name] { terms.subscriptionConfig?.subscriptionId = id }
+            return terms
+        }
     }
 }
 
@@ -612,7 +654,7 @@ extension BodyWithFields<RecurringCommitBody> {
     /// The recurring commit or credit, checked; `field` prefixes field names (`recurring_commits[0].`).
     /// Without `recurrence_frequency` its periods are the contract's usage statements, on their anchor.
     func terms(kind: CommitKind, field: String, statementAnchor: Timestamp) throws -> RecurringCommitTerms {
-        try refuse(RecurringCommitBody.unsupportedFields + (kind == .credit ? ["invoice_amount"] : []), prefix: field)
+        if kind == .credit { try refuse(["invoice_amount"], prefix: field) }
         let body = value
         if let accessType = body.accessAmount.accessType, accessType.uppercased() != "SPEND" {
             throw APIError.badRequest("'\(field)access_amount.access_type' \(accessType) is not supported by the emulator yet")
@@ -676,7 +718,8 @@ extension BodyWithFields<RecurringCommitBody> {
                 }
             },
             netsuiteSalesOrderId: body.netsuiteSalesOrderId,
-            childAccess: try body.hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess
+            childAccess: try body.hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess,
+            subscriptionConfig: try body.subscriptionConfig?.terms(field: "\(field)subscription_config")
         )
     }
 }

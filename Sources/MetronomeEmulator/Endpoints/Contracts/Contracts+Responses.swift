@@ -328,6 +328,7 @@ struct RecurringCommitWire: Encodable {
     var specifiers: [CommitSpecifierWire]?
     var netsuiteSalesOrderId: String?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
+    var subscriptionConfig: RecurringSubscriptionConfig?
 
     /// `access_amount` and `invoice_amount`.
     struct Amount: Encodable {
@@ -353,9 +354,11 @@ struct RecurringCommitWire: Encodable {
         case invoiceAmount = "invoice_amount", name, proration, recurrenceFrequency = "recurrence_frequency"
         case rolloverFraction = "rollover_fraction", prorationRounding = "proration_rounding", specifiers
         case netsuiteSalesOrderId = "netsuite_sales_order_id", hierarchyConfiguration = "hierarchy_configuration"
+        case subscriptionConfig = "subscription_config"
     }
 
     init(_ terms: RecurringCommitTerms, contractId: String, names: CatalogNames) {
+        subscriptionConfig = terms.subscriptionConfig
         func amount(_ amount: RecurringCommitTerms.Amount) -> Amount {
             Amount(creditTypeId: amount.creditTypeId, unitPrice: amount.unitPrice, quantity: amount.quantity)
         }

@@ -144,6 +144,9 @@ struct ContractsEndpoints {
             ),
             hierarchy: try body.hierarchyConfiguration?.terms()
         )
+        terms.recurringCommits = try RecurringCommitBody.resolvingSubscriptions(
+            terms.recurringCommits, subscriptions: body.subscriptions, made: terms.subscriptions.map(\.id), list: "subscriptions"
+        )
         let recurringCommits = terms.recurringCommits.filter { $0.kind == .commit }.map(\.id)
         let recurringCredits = terms.recurringCommits.filter { $0.kind == .credit }.map(\.id)
         terms.overrides = try TemporaryIds(

@@ -48,8 +48,6 @@ enum NestedFields {
     /// Fields of a commit or credit item (of `add_commits`, `add_credits`, v1 amend's `commits`
     /// and `credits`) the emulator does not take.
     static let commitItemFields = ["amount"]
-    /// Fields of a subscription item the emulator does not take.
-    static let subscriptionItemFields = ["temporary_id"]
 
     /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
     /// balance here is drawn down by spend.
@@ -433,9 +431,6 @@ struct EditContractRequest: Decodable {
         for field in ["update_commits", "update_credits"] {
             try NestedFields.refuse(CommitEditBody.unsupportedFields, inItemsOf: decoded.fields[field], field: field)
         }
-        try NestedFields.refuse(
-            NestedFields.subscriptionItemFields, inItemsOf: decoded.fields["add_subscriptions"], field: "add_subscriptions"
-        )
     }
 
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
@@ -532,6 +527,9 @@ struct EditContractRequest: Decodable {
             addBillingProviderConfigurationUpdate: try addBillingProviderConfigurationUpdate?.update(),
             addRevenueSystemConfigurationUpdate: try addRevenueSystemConfigurationUpdate?.update(),
             allowEndingBeforeFinalizedInvoice: allowContractEndingBeforeFinalizedInvoice ?? true
+        )
+        edit.addRecurringCommits = try RecurringCommitBody.resolvingSubscriptions(
+            edit.addRecurringCommits, subscriptions: addSubscriptions, made: edit.addSubscriptions.map(\.id), list: "add_subscriptions"
         )
         let recurringCommits = edit.addRecurringCommits.filter { $0.kind == .commit }.map(\.id)
         let recurringCredits = edit.addRecurringCommits.filter { $0.kind == .credit }.map(\.id)
