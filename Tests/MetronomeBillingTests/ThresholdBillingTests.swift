@@ -114,3 +114,31 @@ import Testing
         #expect(result.draws.map(\.amount) == [240, 210])
     }
 }
+
+@Suite struct ThresholdDiscountAndSpecifierTests {
+    private let jan = Timestamp(rfc3339: "2026-01-01T00:00:00Z")!
+
+    private func balance(_ id: String, kind: CommitKind, fields: [String: String]) -> CommitTerms {
+        CommitTerms(
+            id: id, kind: kind, type: kind == .commit ? .prepaid : nil, customerId: "c", contractId: "k", productId: "p",
+            creditTypeId: "usd", accessSchedule: [], customFields: fields, createdAt: jan
+        )
+    }
+
+    @Test func aDiscountInvoicesTheFractionPaid() {
+        #expect(ThresholdDiscount(paymentFraction: 0.85).invoiced(5000) == 4250)
+    }
+
+    @Test func anExclusionLeavesOutBalancesWithAllItsFieldsOfItsKind() {
+        let exclusion = ThresholdBalanceSpecifier.Exclusion(customFieldFilters: [
+            .init(entity: .contractCredit, key: "promo", value: "yes"), .init(entity: .contractCredit, key: "region", value: "eu"),
+        ])
+        var threshold = PrepaidBalanceThreshold(
+            isEnabled: true, thresholdAmount: 500, rechargeToAmount: 1500, paymentGateType: "NONE", commit: .init(productId: "p")
+        )
+        threshold.balanceSpecifiers = [ThresholdBalanceSpecifier(exclude: [exclusion])]
+        #expect(!threshold.counts(balance("both", kind: .credit, fields: ["promo": "yes", "region": "eu"])))
+        #expect(threshold.counts(balance("one", kind: .credit, fields: ["promo": "yes"])))
+        #expect(threshold.counts(balance("commit", kind: .commit, fields: ["promo": "yes", "region": "eu"])))
+    }
+}
