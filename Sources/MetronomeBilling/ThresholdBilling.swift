@@ -192,18 +192,45 @@ package struct SpendThreshold: Sendable, Equatable, Codable {
 /// charge's amount (0.85: 85%, a 15% discount), while the commit gives the whole amount.
 package struct ThresholdDiscount: Sendable, Equatable, Codable {
     package var paymentFraction: Decimal
+    /// No discount once the spend tracker has counted this much in the billing period.
+    package var cap: Cap?
+
+    /// `cap`: a ceiling on what a spend tracker has counted.
+    package struct Cap: Sendable, Equatable, Codable {
+        package var amount: Decimal
+        package var spendTrackerAlias: String
+
+        package enum CodingKeys: String, CodingKey {
+            case amount, spendTrackerAlias = "spend_tracker_alias"
+        }
+
+        /// A value with each stored property given.
+        package init(amount: Decimal, spendTrackerAlias: String) {
+            self.amount = amount
+            self.spendTrackerAlias = spendTrackerAlias
+        }
+    }
 
     package enum CodingKeys: String, CodingKey {
-        case paymentFraction = "payment_fraction"
+        case paymentFraction = "payment_fraction", cap
     }
 
     /// A value with each stored property given.
-    package init(paymentFraction: Decimal) {
+    package init(paymentFraction: Decimal, cap: Cap? = nil) {
         self.paymentFraction = paymentFraction
+        self.cap = cap
     }
 
     /// What the customer is invoiced for a charge of `amount`.
     package func invoiced(_ amount: Decimal) -> Decimal { amount * paymentFraction }
+
+    /// Whether the discount applies to a purchase when its cap's tracker has counted `tracked`
+    /// (nil: no such tracker) in the period: until the cap is reached, as Metronome's
+    /// auto-recharge options guide says.
+    package func applies(tracked: Decimal?) -> Bool {
+        guard let cap else { return true }
+        return (tracked ?? 0) < cap.amount
+    }
 }
 
 /// An item of `threshold_balance_specifiers`: balances it excludes are not counted.

@@ -328,6 +328,7 @@ extension AppDatabase {
             try Self.settle(customerId: edit.customerId, now: now, db)
             let drafts = try Self.scheduledDrafts(customerId: edit.customerId, db)
             try Self.apply(edit, to: &record, db)
+            try Self.checkDiscountCaps(of: record)
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)
             try ContractEditRecord(edit).insert(db)

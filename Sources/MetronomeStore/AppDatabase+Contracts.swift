@@ -254,6 +254,7 @@ extension AppDatabase {
             try Self.checkRecurringReferences(terms.recurringCommits, prefix: "", contractId: terms.id, db)
             try Self.checkSubscriptionConfigs(terms.recurringCommits, subscriptionIds: terms.subscriptions.map(\.id), prefix: "")
             let record = ContractRecord(terms)
+            try Self.checkDiscountCaps(of: record)
             try record.insert(db)
             try Self.recordContractAction("create", contract: record, now: terms.createdAt, db)
             try Self.insertProfessionalServices(new.professionalServices, contractId: terms.id, customerId: terms.customerId, db)

@@ -60,6 +60,7 @@ extension AppDatabase {
                 .filter(threshold.counts)
                 .reduce(Decimal(0)) { $0 + (accounts[$1.id]?.balance ?? 0) }
             guard let amount = threshold.recharge(balance: balance) else { continue }
+            let discount = try applicableDiscount(threshold.discount, of: contract, now: now, db)
             let template = threshold.commit
             let productName = try ProductRecord.filter(ProductRecord.Columns.id == template.productId).fetchOne(db)?.state(at: now).name
             let commit = CommitTerms(
@@ -70,10 +71,10 @@ extension AppDatabase {
                     id: UUID().uuidString.lowercased(), amount: amount, startingAt: now,
                     endingBefore: (template.duration ?? .init(unit: .years, value: 1)).after(now)
                 )],
-                invoiceSchedule: invoiceSchedule(amount, discount: threshold.discount, creditTypeId: creditTypeId, now: now),
+                invoiceSchedule: invoiceSchedule(amount, discount: discount, creditTypeId: creditTypeId, now: now),
                 applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
                 specifiers: template.specifiers, rateType: template.rateType, rolloverFraction: template.rolloverFraction, customFields: [:], createdAt: now,
-                isThresholdCharge: true, countsAsDiscounted: threshold.discount.map { _ in true }
+                isThresholdCharge: true, countsAsDiscounted: discount.map { _ in true }
             )
             try CommitRecord(commit).insert(db)
             try recordCommitAction("create", commit: commit, now: now, db)
@@ -105,6 +106,7 @@ extension AppDatabase {
             }
             let outstanding = unpaid.reduce(Decimal(0)) { $0 + $1.total }
             guard let amount = threshold.charge(outstanding: outstanding) else { continue }
+            let discount = try applicableDiscount(threshold.discount, of: contract, now: now, db)
             let template = threshold.commit
             let productName = try ProductRecord.filter(ProductRecord.Columns.id == template.productId).fetchOne(db)?.state(at: now).name
             let creditTypeId = document.creditType.id
@@ -115,16 +117,43 @@ extension AppDatabase {
                 accessSchedule: [AccessSegment(
                     id: UUID().uuidString.lowercased(), amount: amount, startingAt: draft.startTimestamp, endingBefore: draft.endTimestamp
                 )],
-                invoiceSchedule: invoiceSchedule(amount, discount: threshold.discount, creditTypeId: creditTypeId, now: now),
+                invoiceSchedule: invoiceSchedule(amount, discount: discount, creditTypeId: creditTypeId, now: now),
                 applicableProductIds: Array(Set(unpaid.compactMap(\.productId))).sorted(), applicableProductTags: nil,
                 rateType: nil, rolloverFraction: nil, customFields: [:], createdAt: now,
-                isThresholdCharge: true, countsAsDiscounted: threshold.discount.map { _ in true }
+                isThresholdCharge: true, countsAsDiscounted: discount.map { _ in true }
             )
             try CommitRecord(commit).insert(db)
             try recordCommitAction("create", commit: commit, now: now, db)
             charged = true
         }
         return charged
+    }
+
+    /// 400 if a threshold's discount caps by a spend tracker the contract does not have.
+    static func checkDiscountCaps(of contract: ContractRecord) throws {
+        let aliases = Set(contract.spendTrackers.map(\.alias))
+        for (field, discount) in [
+            ("prepaid_balance_threshold_configuration", contract.prepaidBalanceThreshold?.discount),
+            ("spend_threshold_configuration", contract.spendThreshold?.discount),
+        ] {
+            if let alias = discount?.cap?.spendTrackerAlias, !aliases.contains(alias) {
+                throw StoreError.invalid("'\(field).discount_configuration.cap.spend_tracker_alias' \(alias) is not a spend tracker of the contract")
+            }
+        }
+    }
+
+    /// `discount`, unless its cap's spend tracker has counted the cap's amount in the contract's
+    /// billing period at `now`.
+    private static func applicableDiscount(
+        _ discount: ThresholdDiscount?, of contract: ContractRecord, now: Timestamp, _ db: Database
+    ) throws -> ThresholdDiscount? {
+        guard let discount, let cap = discount.cap else { return discount }
+        guard let tracker = contract.spendTrackers.first(where: { $0.alias == cap.spendTrackerAlias }),
+              let period = contract.statementCadence.period(covering: now)
+        else { return discount.applies(tracked: nil) ? discount : nil }
+        let commits = try CommitRecord.filter(CommitRecord.Columns.contractId == contract.id)
+            .filter(CommitRecord.Columns.archivedAt == nil).fetchAll(db).map(\.terms).filter { $0.kind == .commit }
+        return discount.applies(tracked: tracker.accumulatedSpend(of: commits, in: period)) ? discount : nil
     }
 
     /// A threshold charge's invoice at `now`: the amount the commit gives, less the discount.

@@ -135,7 +135,7 @@ def test_bad_configurations_are_refused_and_create_nothing(client, http):
         (threshold(threshold_amount=1000, recharge_to_amount=1999), "recharge_to_amount", 400),  # not $10 above it
         (threshold(payment_gate_config={"payment_gate_type": "STRIPE"}), "payment_gate_type", 400),
         (threshold(discount_configuration={"payment_fraction": 0.9, "cap": {"amount": 100, "spend_tracker_alias": "t"}}),
-         "discount_configuration.cap", 400),
+         "discount_configuration.cap.spend_tracker_alias", 400),  # no such tracker
         (threshold(discount_configuration={"payment_fraction": 1.5}), "payment_fraction", 400),
         (threshold(commit={"product_id": COMMIT_PRODUCT, "specifiers": [{"product_id": COMMIT_PRODUCT}],
                            "applicable_product_tags": ["x"]}), "specifiers", 400),
@@ -357,3 +357,19 @@ def test_balance_specifiers_leave_matching_balances_out_of_the_threshold(client,
         "threshold_balance_specifiers": excluding})
     ingest(client, counted, 1)  # any usage settles the customer; the credit pays for it
     assert access(client, counted, plain, 1) == [5000]
+
+
+def test_a_discount_stops_once_its_spend_tracker_reaches_the_cap(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Capped discount").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card, spend_trackers=[tracker("recharges", ["THRESHOLD_RECHARGE"])],
+        prepaid_balance_threshold_configuration=threshold(discount_configuration={
+            "payment_fraction": 0.5, "cap": {"amount": 3000, "spend_tracker_alias": "recharges"}})).data.id
+    assert access(client, c, contract_id, 1) == [5000]  # tracked 0: discounted, 2500 invoiced
+    ingest(client, c, 40)
+    assert access(client, c, contract_id, 2) == [5000, 4000]  # tracked 2500 < 3000: discounted, 2000
+    ingest(client, c, 45)
+    assert access(client, c, contract_id, 3) == [5000, 4000, 4500]  # tracked 4500: full price
+    assert scheduled_totals(client, c) == [(2000, "FINALIZED"), (2500, "FINALIZED"), (4500, "FINALIZED")]

@@ -31,23 +31,17 @@ extension BodyWithFields<PaymentGateConfigBody> {
     }
 }
 
-/// A threshold's `discount_configuration`; a `cap` is refused by name.
-struct DiscountConfigurationBody: Decodable {
-    var paymentFraction: Decimal
-
-    enum CodingKeys: String, CodingKey {
-        case paymentFraction = "payment_fraction"
-    }
-}
-
-extension BodyWithFields<DiscountConfigurationBody> {
-    /// The discount, checked; `field` names it.
-    func discount(field: String) throws -> ThresholdDiscount {
-        try refuse(["cap"], prefix: field + ".")
-        guard (0...1).contains(value.paymentFraction) else {
+extension ThresholdDiscount {
+    /// This discount, checked; `field` names it.
+    func checked(field: String) throws -> ThresholdDiscount {
+        guard (0...1).contains(paymentFraction) else {
             throw APIError.badRequest("'\(field).payment_fraction' must be between 0 and 1")
         }
-        return ThresholdDiscount(paymentFraction: value.paymentFraction)
+        if let cap {
+            guard cap.amount >= 0 else { throw APIError.badRequest("'\(field).cap.amount' must be >= 0") }
+            try Validate.length(cap.spendTrackerAlias, field: "\(field).cap.spend_tracker_alias", 1...Limits.identifierLength.upperBound)
+        }
+        return self
     }
 }
 
@@ -59,7 +53,7 @@ struct PrepaidBalanceThresholdBody: Decodable {
     var rechargeToAmount: Decimal
     var thresholdAmount: Decimal
     var customCreditTypeId: String?
-    var discountConfiguration: BodyWithFields<DiscountConfigurationBody>?
+    var discountConfiguration: ThresholdDiscount?
     var thresholdBalanceSpecifiers: [ThresholdBalanceSpecifier]?
 
     enum CodingKeys: String, CodingKey {
@@ -111,7 +105,7 @@ extension BodyWithFields<PrepaidBalanceThresholdBody> {
             isEnabled: body.isEnabled, thresholdAmount: body.thresholdAmount, rechargeToAmount: body.rechargeToAmount,
             customCreditTypeId: try body.customCreditTypeId.map { try Validate.id($0, field: "\(field)custom_credit_type_id") },
             paymentGateType: "NONE", commit: template,
-            discount: try body.discountConfiguration?.discount(field: field + "discount_configuration"),
+            discount: try body.discountConfiguration?.checked(field: field + "discount_configuration"),
             balanceSpecifiers: body.thresholdBalanceSpecifiers
         )
         if let violation = threshold.amountsViolation(field: field) { throw APIError.badRequest(violation) }
@@ -125,7 +119,7 @@ struct SpendThresholdBody: Decodable {
     var isEnabled: Bool
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>
     var thresholdAmount: Decimal
-    var discountConfiguration: BodyWithFields<DiscountConfigurationBody>?
+    var discountConfiguration: ThresholdDiscount?
 
     enum CodingKeys: String, CodingKey {
         case commit, isEnabled = "is_enabled", paymentGateConfig = "payment_gate_config", thresholdAmount = "threshold_amount"
@@ -143,7 +137,7 @@ extension BodyWithFields<SpendThresholdBody> {
         commit.name = try commit.name.map { try Validate.name($0, field: "\(field)commit.name") }
         return SpendThreshold(
             isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, paymentGateType: "NONE", commit: commit,
-            discount: try value.discountConfiguration?.discount(field: field + "discount_configuration")
+            discount: try value.discountConfiguration?.checked(field: field + "discount_configuration")
         )
     }
 }
@@ -322,7 +316,7 @@ struct ThresholdUpdateBody: Decodable {
     var commit: BodyWithFields<ThresholdUpdate.CommitUpdate>?
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
     var customCreditTypeId: NewValue<String>?
-    /// Given, `discount_configuration` (null clears it); its `cap` is refused by name.
+    /// Given, `discount_configuration` (null clears it).
     var discountConfiguration: NewValue<ThresholdDiscount>?
     var thresholdBalanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>?
 
@@ -352,10 +346,7 @@ extension BodyWithFields<ThresholdUpdateBody> {
         try refuse(
             takesRechargeTo ? [] : ["recharge_to_amount", "custom_credit_type_id", "threshold_balance_specifiers"], prefix: field
         )
-        try NestedFields.refuse(["discount_configuration.cap"], in: .object(fields), field: String(field.dropLast()))
-        if let fraction = value.discountConfiguration?.value?.paymentFraction, !(0...1).contains(fraction) {
-            throw APIError.badRequest("'\(field)discount_configuration.payment_fraction' must be between 0 and 1")
-        }
+        _ = try value.discountConfiguration?.value?.checked(field: field + "discount_configuration")
         if let amount = value.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
         try value.paymentGateConfig?.checkUngated(field: field + "payment_gate_config.")
         var commit: ThresholdUpdate.CommitUpdate?
