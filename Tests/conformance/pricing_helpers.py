@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import USD_CENTS_ID  # noqa: F401  (re-exported for the tests)
+import uuid
+
+from helpers import USD_CENTS_ID, utc  # noqa: F401  (USD_CENTS_ID re-exported for the tests)
 
 # The demo catalog in fixtures/ (billable_metrics.json, products.json, rate_cards.json).
 FIXTURE_METRIC_IDS = {
@@ -37,3 +39,15 @@ def rate_card(client, name="Card", **kw):
 
 def product_ids(client, **kw):
     return [p.id for p in client.v1.contracts.products.list(**kw)]
+
+
+def unit_rate_card(client, price=100, **rate):
+    """A new rate card pricing each `unit` event at `price` cents from 2025 (with `rate`'s other
+    fields), and the product it prices."""
+    metric = client.v1.billable_metrics.create(
+        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
+    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
+    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
+    client.v1.contracts.rate_cards.rates.add(rate_card_id=card, product_id=product, entitled=True, starting_at=utc(2025, 1, 1),
+                                             rate_type="FLAT", price=price, **rate)
+    return card, product

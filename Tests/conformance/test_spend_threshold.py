@@ -9,7 +9,7 @@ import uuid
 from datetime import timedelta
 
 from helpers import expect_api_error, freeze_clock, iso, utc
-from pricing_helpers import FIXTURE_PRODUCT_IDS
+from pricing_helpers import FIXTURE_PRODUCT_IDS, unit_rate_card
 
 COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
 JAN, FEB = utc(2026, 1, 1), utc(2026, 2, 1)
@@ -17,13 +17,7 @@ NOW = utc(2026, 1, 10)
 
 
 def unit_card(client):
-    metric = client.v1.billable_metrics.create(
-        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
-    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
-    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
-    client.v1.contracts.rate_cards.rates.add(
-        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
-    return card, product
+    return unit_rate_card(client)
 
 
 def spend_threshold(**extra):
