@@ -458,7 +458,9 @@ extension AppDatabase {
                 }
                 func item(_ grant: SeatGrant) -> InvoiceItem? {
                     guard let quantity = grant.invoiceQuantity, let unitPrice = grant.invoiceUnitPrice else { return nil }
-                    return InvoiceItem(id: newId(), amount: quantity * unitPrice, quantity: quantity, unitPrice: unitPrice, timestamp: grant.start)
+                    return InvoiceItem(
+                        id: newId(), amount: quantity * unitPrice, quantity: quantity, unitPrice: unitPrice, timestamp: grant.start
+                    )
                 }
                 if var record = made[key] {
                     guard seats != nil else { continue }
@@ -480,7 +482,9 @@ extension AppDatabase {
                 }
                 var invoiceSchedule: InvoiceScheduleTerms?
                 if let amount = recurring.invoiceAmount, instance.invoice != nil {
-                    invoiceSchedule = InvoiceScheduleTerms(creditTypeId: amount.creditTypeId, items: grants.compactMap(item), doNotInvoice: false)
+                    invoiceSchedule = InvoiceScheduleTerms(
+                        creditTypeId: amount.creditTypeId, items: grants.compactMap(item), doNotInvoice: false
+                    )
                 }
                 let commit = CommitTerms(
                     id: newId(), kind: recurring.kind, type: recurring.kind == .commit ? .prepaid : nil,

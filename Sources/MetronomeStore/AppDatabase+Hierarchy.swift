@@ -76,7 +76,8 @@ extension AppDatabase {
         if let parent = contract.hierarchy?.parent {
             return contract.hierarchy?.payer == .parent ? parent : own
         }
-        let hasChildren = try ContractRecord.filter(ContractRecord.Columns.parentContractId == contract.id).fetchCount(db) > 0
+        let hasChildren = try ContractRecord.filter(ContractRecord.Columns.parentContractId == contract.id)
+            .filter(ContractRecord.Columns.archivedAt == nil).fetchCount(db) > 0
         return hasChildren ? own : nil
     }
 
@@ -100,7 +101,8 @@ extension AppDatabase {
         var lines: [InvoiceLineItem] = []
         var total: Decimal = 0
         var constituents: [ConstituentInvoice] = []
-        for statement in statements.sorted(by: { ($0.sourceId == parent.id ? 0 : 1, $0.seq ?? 0) < ($1.sourceId == parent.id ? 0 : 1, $1.seq ?? 0) }) {
+        func order(_ statement: InvoiceRecord) -> (Int, Int64) { (statement.sourceId == parent.id ? 0 : 1, statement.seq ?? 0) }
+        for statement in statements.sorted(by: { order($0) < order($1) }) {
             let document = try statement.document ?? ratedInvoice(statement, until: min(cutoff, statement.endTimestamp), db)
             lines += document.lineItems
             total += document.total

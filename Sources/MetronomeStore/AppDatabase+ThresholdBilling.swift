@@ -73,7 +73,8 @@ extension AppDatabase {
                 )],
                 invoiceSchedule: invoiceSchedule(amount, discount: discount, creditTypeId: creditTypeId, now: now),
                 applicableProductIds: template.applicableProductIds, applicableProductTags: template.applicableProductTags,
-                specifiers: template.specifiers, rateType: template.rateType, rolloverFraction: template.rolloverFraction, customFields: [:], createdAt: now,
+                specifiers: template.specifiers, rateType: template.rateType, rolloverFraction: template.rolloverFraction,
+                customFields: [:], createdAt: now,
                 isThresholdCharge: true, countsAsDiscounted: discount.map { _ in true }
             )
             try CommitRecord(commit).insert(db)
@@ -137,7 +138,9 @@ extension AppDatabase {
             ("spend_threshold_configuration", contract.spendThreshold?.discount),
         ] {
             if let alias = discount?.cap?.spendTrackerAlias, !aliases.contains(alias) {
-                throw StoreError.invalid("'\(field).discount_configuration.cap.spend_tracker_alias' \(alias) is not a spend tracker of the contract")
+                throw StoreError.invalid(
+                    "'\(field).discount_configuration.cap.spend_tracker_alias' \(alias) is not a spend tracker of the contract"
+                )
             }
         }
     }

@@ -109,7 +109,9 @@ struct ContractWire: Encodable {
 /// A contract's `hierarchy_configuration`: a child's parent and how it bills, or a parent's
 /// children and how it consolidates them.
 enum HierarchyConfigurationWire: Encodable {
-    case child(parent: ContractHierarchy.Node, payer: ContractHierarchy.Payer?, usageStatementBehavior: ContractHierarchy.UsageStatementBehavior?)
+    case child(
+        parent: ContractHierarchy.Node, payer: ContractHierarchy.Payer?, usageStatementBehavior: ContractHierarchy.UsageStatementBehavior?
+    )
     case parent(children: [ContractHierarchy.Node], invoiceConsolidationType: ContractHierarchy.InvoiceConsolidationType?)
 
     /// The configuration of a contract with `hierarchy` and `children`; nil outside any hierarchy.
