@@ -367,7 +367,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
     package var commit: CommitUpdate?
     /// Auto-recharge only; null: back to the contract's fiat.
     package var customCreditTypeId: NewValue<String>?
-    package var discount: NewValue<ThresholdDiscount>?
+    package var discount: NewValue<DiscountUpdate>?
     /// Auto-recharge only.
     package var balanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>?
 
@@ -384,11 +384,12 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         package var duration: NewValue<PrepaidBalanceThreshold.ThresholdCommit.Duration>?
         package var rateType: NewValue<CommitRateType>?
         package var rolloverFraction: NewValue<Decimal>?
+        package var specifiers: NewValue<[CommitSpecifier]>?
 
         package enum CodingKeys: String, CodingKey {
             case productId = "product_id", name, description, priority, applicableProductIds = "applicable_product_ids"
             case applicableProductTags = "applicable_product_tags", duration, rateType = "rate_type"
-            case rolloverFraction = "rollover_fraction"
+            case rolloverFraction = "rollover_fraction", specifiers
         }
 
         /// A value with each stored property given.
@@ -421,6 +422,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
             duration = try container.decodeNewValue(PrepaidBalanceThreshold.ThresholdCommit.Duration.self, forKey: .duration)
             rateType = try container.decodeNewValue(CommitRateType.self, forKey: .rateType)
             rolloverFraction = try container.decodeNewValue(Decimal.self, forKey: .rolloverFraction)
+            specifiers = try container.decodeNewValue([CommitSpecifier].self, forKey: .specifiers)
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -434,6 +436,43 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
             try container.encodeNewValue(duration, forKey: .duration)
             try container.encodeNewValue(rateType, forKey: .rateType)
             try container.encodeNewValue(rolloverFraction, forKey: .rolloverFraction)
+            try container.encodeNewValue(specifiers, forKey: .specifiers)
+        }
+    }
+
+    /// A change to a discount: each value given replaces the current one. A null fraction
+    /// removes the discount; a null cap removes the cap.
+    package struct DiscountUpdate: Sendable, Equatable, Codable {
+        package var paymentFraction: NewValue<Decimal>?
+        package var cap: NewValue<ThresholdDiscount.Cap>?
+
+        package enum CodingKeys: String, CodingKey {
+            case paymentFraction = "payment_fraction", cap
+        }
+
+        /// A value with each stored property given.
+        package init(paymentFraction: NewValue<Decimal>? = nil, cap: NewValue<ThresholdDiscount.Cap>? = nil) {
+            self.paymentFraction = paymentFraction
+            self.cap = cap
+        }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            paymentFraction = try container.decodeNewValue(Decimal.self, forKey: .paymentFraction)
+            cap = try container.decodeNewValue(ThresholdDiscount.Cap.self, forKey: .cap)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeNewValue(paymentFraction, forKey: .paymentFraction)
+            try container.encodeNewValue(cap, forKey: .cap)
+        }
+
+        /// `discount` with this change; nil when it leaves no payment fraction.
+        package func applied(to discount: ThresholdDiscount?) -> ThresholdDiscount? {
+            let fraction = paymentFraction.map(\.value) ?? discount?.paymentFraction
+            guard let fraction else { return nil }
+            return ThresholdDiscount(paymentFraction: fraction, cap: cap.map(\.value) ?? discount?.cap)
         }
     }
 
@@ -446,7 +485,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
     /// A value with each stored property given.
     package init(
         isEnabled: Bool? = nil, thresholdAmount: Decimal? = nil, rechargeToAmount: Decimal? = nil, commit: CommitUpdate? = nil,
-        customCreditTypeId: NewValue<String>? = nil, discount: NewValue<ThresholdDiscount>? = nil,
+        customCreditTypeId: NewValue<String>? = nil, discount: NewValue<DiscountUpdate>? = nil,
         balanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>? = nil
     ) {
         self.isEnabled = isEnabled
@@ -466,7 +505,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         rechargeToAmount = try container.decodeIfPresent(Decimal.self, forKey: .rechargeToAmount)
         commit = try container.decodeIfPresent(CommitUpdate.self, forKey: .commit)
         customCreditTypeId = try container.decodeNewValue(String.self, forKey: .customCreditTypeId)
-        discount = try container.decodeNewValue(ThresholdDiscount.self, forKey: .discount)
+        discount = try container.decodeNewValue(DiscountUpdate.self, forKey: .discount)
         balanceSpecifiers = try container.decodeNewValue([ThresholdBalanceSpecifier].self, forKey: .balanceSpecifiers)
     }
 
@@ -488,7 +527,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
         changed.rechargeToAmount = rechargeToAmount ?? threshold.rechargeToAmount
         if let customCreditTypeId { changed.customCreditTypeId = customCreditTypeId.value }
-        if let discount { changed.discount = discount.value }
+        if let discount { changed.discount = discount.value.flatMap { $0.applied(to: threshold.discount) } }
         if let balanceSpecifiers { changed.balanceSpecifiers = balanceSpecifiers.value }
         if let commit {
             changed.commit.productId = commit.productId ?? threshold.commit.productId
@@ -500,6 +539,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
             if let duration = commit.duration { changed.commit.duration = duration.value }
             if let rateType = commit.rateType { changed.commit.rateType = rateType.value }
             if let fraction = commit.rolloverFraction { changed.commit.rolloverFraction = fraction.value }
+            if let specifiers = commit.specifiers { changed.commit.specifiers = specifiers.value }
         }
         return changed
     }
@@ -509,7 +549,7 @@ package struct ThresholdUpdate: Sendable, Equatable, Codable {
         var changed = threshold
         changed.isEnabled = isEnabled ?? threshold.isEnabled
         changed.thresholdAmount = thresholdAmount ?? threshold.thresholdAmount
-        if let discount { changed.discount = discount.value }
+        if let discount { changed.discount = discount.value.flatMap { $0.applied(to: threshold.discount) } }
         if let commit {
             changed.commit.productId = commit.productId ?? threshold.commit.productId
             changed.commit.name = commit.name ?? threshold.commit.name

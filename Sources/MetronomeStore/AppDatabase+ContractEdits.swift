@@ -389,6 +389,12 @@ extension AppDatabase {
             for productId in update.commit?.applicableProductIds?.value ?? [] { _ = try productRecord(id: productId, db) }
             if let creditTypeId = update.customCreditTypeId?.value { _ = try activeCreditTypeRecord(id: creditTypeId, db) }
             let updated = update.applied(to: current)
+            if updated.commit.specifiers != nil, updated.commit.applicableProductIds != nil || updated.commit.applicableProductTags != nil {
+                throw StoreError.invalid(
+                    "'update_prepaid_balance_threshold_configuration.commit.specifiers' cannot be used together with "
+                        + "applicable_product_ids or applicable_product_tags"
+                )
+            }
             if let violation = updated.amountsViolation(field: "update_prepaid_balance_threshold_configuration.") {
                 throw StoreError.invalid(violation)
             }

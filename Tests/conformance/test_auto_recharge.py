@@ -230,7 +230,7 @@ def test_an_edit_adds_and_updates_auto_recharge_and_each_change_is_evaluated_at_
     for change in ({"add_prepaid_balance_threshold_configuration": threshold()},  # it has one already
                    {"update_prepaid_balance_threshold_configuration": {"recharge_to_amount": 1500}},  # not $10 above
                    {"update_prepaid_balance_threshold_configuration": {"commit": {"rollover_fraction": 2}}},
-                   {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {"amount": 1}}},
+                   {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {"payment_fraction": 2}}},
                    {"update_prepaid_balance_threshold_configuration": {"discount_configuration": {
                        "payment_fraction": 0.5, "cap": {"amount": 1, "spend_tracker_alias": "t"}}}}):
         r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id, **change})
@@ -367,3 +367,32 @@ def test_a_discount_stops_once_its_spend_tracker_reaches_the_cap(client, http):
     ingest(client, c, 45)
     assert access(client, c, contract_id, 3) == [5000, 4000, 4500]  # tracked 4500: full price
     assert scheduled_totals(client, c) == [(2000, "FINALIZED"), (2500, "FINALIZED"), (4500, "FINALIZED")]
+
+
+def test_an_update_changes_the_discount_field_by_field_and_the_templates_specifiers(client, http):
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    c = client.v1.customers.create(name="Discount updates").data.id
+    contract_id = client.v1.contracts.create(
+        customer_id=c, starting_at=JAN, rate_card_id=card, spend_trackers=[tracker("recharges", ["THRESHOLD_RECHARGE"])],
+        prepaid_balance_threshold_configuration=threshold(discount_configuration={"payment_fraction": 0.5})).data.id
+
+    def shown():
+        return client.v2.contracts.retrieve(customer_id=c, contract_id=contract_id).data.prepaid_balance_threshold_configuration
+
+    def update(change):
+        client.v2.contracts.edit(customer_id=c, contract_id=contract_id, update_prepaid_balance_threshold_configuration=change)
+
+    update({"discount_configuration": {"cap": {"amount": 100, "spend_tracker_alias": "recharges"}}})
+    discount = shown().discount_configuration
+    assert (discount.payment_fraction, discount.cap.amount, discount.cap.spend_tracker_alias) == (0.5, 100, "recharges")
+    update({"discount_configuration": {"cap": None}})
+    assert (shown().discount_configuration.payment_fraction, shown().discount_configuration.cap) == (0.5, None)
+    update({"discount_configuration": {"payment_fraction": None}})
+    assert shown().discount_configuration is None
+
+    update({"commit": {"specifiers": [{"product_id": COMMIT_PRODUCT}]}})
+    assert [s.product_id for s in shown().commit.specifiers] == [COMMIT_PRODUCT]
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": contract_id,
+                                              "update_prepaid_balance_threshold_configuration": {"commit": {"applicable_product_tags": ["x"]}}})
+    assert "specifiers" in r.json()["message"] and r.status_code == 400

@@ -317,7 +317,7 @@ struct ThresholdUpdateBody: Decodable {
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
     var customCreditTypeId: NewValue<String>?
     /// Given, `discount_configuration` (null clears it).
-    var discountConfiguration: NewValue<ThresholdDiscount>?
+    var discountConfiguration: NewValue<ThresholdUpdate.DiscountUpdate>?
     var thresholdBalanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>?
 
     enum CodingKeys: String, CodingKey {
@@ -334,7 +334,7 @@ struct ThresholdUpdateBody: Decodable {
         commit = try container.decodeIfPresent(BodyWithFields<ThresholdUpdate.CommitUpdate>.self, forKey: .commit)
         paymentGateConfig = try container.decodeIfPresent(BodyWithFields<PaymentGateConfigBody>.self, forKey: .paymentGateConfig)
         customCreditTypeId = try container.decodeNewValue(String.self, forKey: .customCreditTypeId)
-        discountConfiguration = try container.decodeNewValue(ThresholdDiscount.self, forKey: .discountConfiguration)
+        discountConfiguration = try container.decodeNewValue(ThresholdUpdate.DiscountUpdate.self, forKey: .discountConfiguration)
         thresholdBalanceSpecifiers = try container.decodeNewValue([ThresholdBalanceSpecifier].self, forKey: .thresholdBalanceSpecifiers)
     }
 }
@@ -346,17 +346,23 @@ extension BodyWithFields<ThresholdUpdateBody> {
         try refuse(
             takesRechargeTo ? [] : ["recharge_to_amount", "custom_credit_type_id", "threshold_balance_specifiers"], prefix: field
         )
-        _ = try value.discountConfiguration?.value?.checked(field: field + "discount_configuration")
+        if let change = value.discountConfiguration?.value {
+            let check = ThresholdDiscount(paymentFraction: change.paymentFraction?.value ?? 0, cap: change.cap?.value)
+            _ = try check.checked(field: field + "discount_configuration")
+        }
         if let amount = value.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
         try value.paymentGateConfig?.checkUngated(field: field + "payment_gate_config.")
         var commit: ThresholdUpdate.CommitUpdate?
         if let body = value.commit {
             try body.refuse(
-                ["specifiers"] + (takesRechargeTo
-                    ? [] : ["applicable_product_ids", "applicable_product_tags", "duration", "rate_type", "rollover_fraction"]),
+                takesRechargeTo
+                    ? [] : ["applicable_product_ids", "applicable_product_tags", "duration", "rate_type", "rollover_fraction", "specifiers"],
                 prefix: field + "commit."
             )
             var change = body.value
+            if let specifiers = change.specifiers?.value {
+                try PrepaidBalanceThreshold.ThresholdCommit(productId: "", specifiers: specifiers).checkSpecifiers(field: field + "commit.")
+            }
             change.productId = try change.productId.map { try Validate.id($0, field: "\(field)commit.product_id") }
             change.name = try change.name.map { try Validate.name($0, field: "\(field)commit.name") }
             if let fraction = change.rolloverFraction?.value, !(0...1).contains(fraction) {
