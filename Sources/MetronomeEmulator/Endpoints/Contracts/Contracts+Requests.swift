@@ -587,9 +587,9 @@ struct RecurringCommitBody: Decodable {
         case subscriptionConfig = "subscription_config"
     }
 
-    /// `recurring`, each of whose subscription configs that names a subscription by one of
-    /// `temporaryIds` (each to the ID made for it) names it by that ID. 400 for a temporary ID
-    /// given to two subscriptions.
+    /// `recurring`, each of whose subscription configs that names a subscription by the
+    /// `temporary_id` of one of `bodies` names it by the ID made for it (`ids`, in the same order).
+    /// 400 for a temporary ID given to two subscriptions; `list` names them in errors.
     static func resolvingSubscriptions(
         _ recurring: [RecurringCommitTerms], subscriptions bodies: [SubscriptionBody]?, made ids: [String], list: String
     ) throws -> [RecurringCommitTerms] {
