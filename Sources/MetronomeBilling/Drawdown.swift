@@ -6,9 +6,6 @@ package struct SegmentBalance: Sendable {
     package var commit: CommitTerms
     package var segment: AccessSegment
     package var remaining: Decimal
-    /// Whether the commit is the parent contract's, shared with the invoice's (child) contract
-    /// by its `child_access`.
-    package var isSharedByParent = false
 
     /// How the invoice line applying it names its type.
     package var appliedType: String { commit.kind == .credit ? "CREDIT" : (commit.type ?? .prepaid).rawValue }
@@ -43,7 +40,7 @@ package enum Drawdown {
     package static func apply(
         to lines: [InvoiceLineItem], balances: [SegmentBalance], contractId: String, tags: [String: [String]]
     ) -> (lines: [InvoiceLineItem], draws: [SegmentDraw]) {
-        var balances = balances.sorted(by: drawsFirst)
+        var balances = balances.sorted { drawsFirst($0, $1, forContract: contractId) }
         var draws: [SegmentDraw] = []
         var coveredLines: [Int: [InvoiceLineItem]] = [:]
         for index in lines.indices.sorted(by: { coveredFirst(lines[$0], lines[$1]) }) {
@@ -155,11 +152,17 @@ package enum Drawdown {
 
     /// Metronome's order of drawdown: rollover commits first, then prepaid commits and credits,
     /// then postpaid commits; lower priority; free ($0 cost basis) before paid; fewer applicable
-    /// products; earlier end; earlier start; contract-level before customer-level; the
-    /// contract's own before its parent's shared ones.
+    /// products; earlier end; earlier start; contract-level before customer-level; for an
+    /// invoice of contract `contractId`, its own before another's (its parent's shared ones).
     package static func drawsFirst(_ a: SegmentBalance, _ b: SegmentBalance) -> Bool {
+        drawsFirst(a, b, forContract: nil)
+    }
+
+    /// `drawsFirst(_:_:)` for an invoice of contract `contractId`.
+    package static func drawsFirst(_ a: SegmentBalance, _ b: SegmentBalance, forContract contractId: String?) -> Bool {
         func key(_ balance: SegmentBalance) -> (Int, Decimal, Int, Int, Int64, Int64, Int, Int) {
             let commit = balance.commit
+            let isAnotherContracts = contractId != nil && commit.contractId != nil && commit.contractId != contractId
             let category = commit.kind == .commit && commit.rolledOverFrom != nil ? -1 : commit.kind == .commit && commit.type == .postpaid ? 1 : 0
             let free = commit.kind == .credit || commit.isComplimentary ? 0 : 1
             let breadth = commit.appliesToAllProducts ? Int.max
@@ -167,7 +170,7 @@ package enum Drawdown {
             return (
                 category, commit.priority ?? .greatestFiniteMagnitude, free, breadth,
                 balance.segment.endingBefore.millisecondsSinceEpoch, balance.segment.startingAt.millisecondsSinceEpoch,
-                commit.contractId == nil ? 1 : 0, balance.isSharedByParent ? 1 : 0
+                commit.contractId == nil ? 1 : 0, isAnotherContracts ? 1 : 0
             )
         }
         let (ka, kb) = (key(a), key(b))

@@ -397,15 +397,11 @@ extension AppDatabase {
             }
         }
         var balances: [SegmentBalance] = []
-        for (commit, isShared) in commits.map({ ($0, false) }) + shared.map({ ($0, true) }) {
+        for commit in commits + shared {
             for segment in commit.accessSchedule
             where segment.startingAt < record.endTimestamp && record.startTimestamp < segment.endingBefore {
                 let remaining = segment.amount + (adjusted[segment.id] ?? 0) - (drawn[segment.id] ?? 0)
-                if remaining > 0 {
-                    var balance = SegmentBalance(commit: commit, segment: segment, remaining: remaining)
-                    balance.isSharedByParent = isShared
-                    balances.append(balance)
-                }
+                if remaining > 0 { balances.append(SegmentBalance(commit: commit, segment: segment, remaining: remaining)) }
             }
         }
         return balances

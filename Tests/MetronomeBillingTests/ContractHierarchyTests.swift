@@ -39,9 +39,8 @@ import Testing
     }
 
     @Test func theChildsOwnCommitDrawsBeforeTheParentsWhenAllElseTies() {
-        var shared = SegmentBalance(commit: commit("a-shared", contractId: "parent", childAccess: .all), segment: AccessSegment(
+        let shared = SegmentBalance(commit: commit("a-shared", contractId: "parent", childAccess: .all), segment: AccessSegment(
             id: "a-shared-s", amount: 1000, startingAt: jan, endingBefore: feb), remaining: 1000)
-        shared.isSharedByParent = true
         let own = SegmentBalance(commit: commit("z-own", contractId: "child"), segment: AccessSegment(
             id: "z-own-s", amount: 300, startingAt: jan, endingBefore: feb), remaining: 300)
         // 500 of usage: the child's 300 first (though its ID sorts last), then 200 of the parent's.

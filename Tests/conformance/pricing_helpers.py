@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from helpers import USD_CENTS_ID, utc  # noqa: F401  (USD_CENTS_ID re-exported for the tests)
+from helpers import USD_CENTS_ID, iso, utc  # noqa: F401  (USD_CENTS_ID re-exported for the tests)
 
 # The demo catalog in fixtures/ (billable_metrics.json, products.json, rate_cards.json).
 FIXTURE_METRIC_IDS = {
@@ -51,3 +52,16 @@ def unit_rate_card(client, price=100, **rate):
     client.v1.contracts.rate_cards.rates.add(rate_card_id=card, product_id=product, entitled=True, starting_at=utc(2025, 1, 1),
                                              rate_type="FLAT", price=price, **rate)
     return card, product
+
+
+def ingest_units(client, customer_id, units, start=utc(2026, 1, 10)):
+    """`units` events of type `unit` for the customer, a minute apart from `start`."""
+    client.v1.usage.ingest(usage=[
+        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": "unit",
+         "timestamp": iso(start + timedelta(minutes=i))} for i in range(units)])
+
+
+def usage_draft(client, customer_id):
+    """The customer's one usage statement."""
+    [draft] = [i for i in client.v1.customers.invoices.list(customer_id=customer_id) if i.type == "USAGE"]
+    return draft

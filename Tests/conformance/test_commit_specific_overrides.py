@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from helpers import assert_error_response, freeze_clock, iso, utc
 from pricing_helpers import FIXTURE_PRODUCT_IDS, unit_rate_card
+from pricing_helpers import ingest_units as ingest, usage_draft as draft_of
 
 COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
 JAN, FEB = utc(2026, 1, 1), utc(2026, 2, 1)
@@ -25,17 +26,6 @@ def commit(amount, priority=1, rate_type=None):
     if rate_type:
         item["rate_type"] = rate_type
     return item
-
-
-def ingest(client, customer_id, units):
-    client.v1.usage.ingest(usage=[
-        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": "unit",
-         "timestamp": iso(utc(2026, 1, 10) + timedelta(minutes=i))} for i in range(units)])
-
-
-def draft_of(client, customer_id):
-    [draft] = [i for i in client.v1.customers.invoices.list(customer_id=customer_id) if i.type == "USAGE"]
-    return draft
 
 
 def usage_lines(draft):

@@ -463,8 +463,8 @@ struct HierarchyConfigurationBody: Decodable {
     var payer: ContractHierarchy.Payer?
     var usageStatementBehavior: ContractHierarchy.UsageStatementBehavior?
 
-    /// `parent_behavior`.
-    struct ParentBehavior: Decodable {
+    /// `parent_behavior`, in requests and responses.
+    struct ParentBehavior: Codable {
         var invoiceConsolidationType: ContractHierarchy.InvoiceConsolidationType?
 
         enum CodingKeys: String, CodingKey {

@@ -129,14 +129,6 @@ enum HierarchyConfigurationWire: Encodable {
         case parent, payer, usageStatementBehavior = "usage_statement_behavior", children, parentBehavior = "parent_behavior"
     }
 
-    private struct ParentBehavior: Encodable {
-        var invoiceConsolidationType: ContractHierarchy.InvoiceConsolidationType
-
-        enum CodingKeys: String, CodingKey {
-            case invoiceConsolidationType = "invoice_consolidation_type"
-        }
-    }
-
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
@@ -146,7 +138,9 @@ enum HierarchyConfigurationWire: Encodable {
             try container.encodeIfPresent(usageStatementBehavior, forKey: .usageStatementBehavior)
         case .parent(let children, let invoiceConsolidationType):
             try container.encode(children, forKey: .children)
-            try container.encodeIfPresent(invoiceConsolidationType.map(ParentBehavior.init), forKey: .parentBehavior)
+            try container.encodeIfPresent(
+                invoiceConsolidationType.map(HierarchyConfigurationBody.ParentBehavior.init), forKey: .parentBehavior
+            )
         }
     }
 }

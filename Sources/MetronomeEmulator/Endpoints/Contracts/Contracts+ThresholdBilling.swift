@@ -309,33 +309,21 @@ struct SpendTrackerWire: Encodable {
 /// `update_prepaid_balance_threshold_configuration` or `update_spend_threshold_configuration` of
 /// an edit: the switch, the amounts and the commit template; other changes are refused by name.
 struct ThresholdUpdateBody: Decodable {
-    var isEnabled: Bool?
-    var thresholdAmount: Decimal?
-    var rechargeToAmount: Decimal?
-    /// What to change in the commit each threshold charge creates.
+    /// The change as the billing engine takes it, before it is checked.
+    var change: ThresholdUpdate
+    /// The commit template's change with the fields it gave, for refusing those that do not apply.
     var commit: BodyWithFields<ThresholdUpdate.CommitUpdate>?
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
-    var customCreditTypeId: NewValue<String>?
-    /// Given, `discount_configuration` (null clears it).
-    var discountConfiguration: NewValue<ThresholdUpdate.DiscountUpdate>?
-    var thresholdBalanceSpecifiers: NewValue<[ThresholdBalanceSpecifier]>?
 
     enum CodingKeys: String, CodingKey {
-        case isEnabled = "is_enabled", thresholdAmount = "threshold_amount", rechargeToAmount = "recharge_to_amount", commit
-        case paymentGateConfig = "payment_gate_config", customCreditTypeId = "custom_credit_type_id"
-        case discountConfiguration = "discount_configuration", thresholdBalanceSpecifiers = "threshold_balance_specifiers"
+        case commit, paymentGateConfig = "payment_gate_config"
     }
 
     init(from decoder: any Decoder) throws {
+        change = try ThresholdUpdate(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        isEnabled = try container.decodeIfPresent(Bool.self, forKey: .isEnabled)
-        thresholdAmount = try container.decodeIfPresent(Decimal.self, forKey: .thresholdAmount)
-        rechargeToAmount = try container.decodeIfPresent(Decimal.self, forKey: .rechargeToAmount)
         commit = try container.decodeIfPresent(BodyWithFields<ThresholdUpdate.CommitUpdate>.self, forKey: .commit)
         paymentGateConfig = try container.decodeIfPresent(BodyWithFields<PaymentGateConfigBody>.self, forKey: .paymentGateConfig)
-        customCreditTypeId = try container.decodeNewValue(String.self, forKey: .customCreditTypeId)
-        discountConfiguration = try container.decodeNewValue(ThresholdUpdate.DiscountUpdate.self, forKey: .discountConfiguration)
-        thresholdBalanceSpecifiers = try container.decodeNewValue([ThresholdBalanceSpecifier].self, forKey: .thresholdBalanceSpecifiers)
     }
 }
 
@@ -346,13 +334,13 @@ extension BodyWithFields<ThresholdUpdateBody> {
         try refuse(
             takesRechargeTo ? [] : ["recharge_to_amount", "custom_credit_type_id", "threshold_balance_specifiers"], prefix: field
         )
-        if let change = value.discountConfiguration?.value {
-            let check = ThresholdDiscount(paymentFraction: change.paymentFraction?.value ?? 0, cap: change.cap?.value)
+        var update = value.change
+        if let discount = update.discount?.value {
+            let check = ThresholdDiscount(paymentFraction: discount.paymentFraction?.value ?? 0, cap: discount.cap?.value)
             _ = try check.checked(field: field + "discount_configuration")
         }
-        if let amount = value.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
+        if let amount = update.thresholdAmount, amount < 0 { throw APIError.badRequest("'\(field)threshold_amount' must be >= 0") }
         try value.paymentGateConfig?.checkUngated(field: field + "payment_gate_config.")
-        var commit: ThresholdUpdate.CommitUpdate?
         if let body = value.commit {
             try body.refuse(
                 takesRechargeTo
@@ -371,14 +359,11 @@ extension BodyWithFields<ThresholdUpdateBody> {
             if let duration = change.duration?.value, duration.value <= 0 {
                 throw APIError.badRequest("'\(field)commit.duration.value' must be > 0")
             }
-            commit = change
+            update.commit = change
         }
-        return ThresholdUpdate(
-            isEnabled: value.isEnabled, thresholdAmount: value.thresholdAmount, rechargeToAmount: value.rechargeToAmount, commit: commit,
-            customCreditTypeId: try value.customCreditTypeId.map { change in
-                NewValue(try change.value.map { try Validate.id($0, field: "\(field)custom_credit_type_id") })
-            },
-            discount: value.discountConfiguration, balanceSpecifiers: value.thresholdBalanceSpecifiers
-        )
+        update.customCreditTypeId = try update.customCreditTypeId.map { change in
+            NewValue(try change.value.map { try Validate.id($0, field: "\(field)custom_credit_type_id") })
+        }
+        return update
     }
 }
