@@ -170,6 +170,8 @@ package struct CommitTerms: Sendable, Equatable {
     package var childAccess: CommitChildAccess?
     /// The subscription config of the recurring commit that made it, if one is attached.
     package var subscriptionConfig: RecurringSubscriptionConfig?
+    /// The deprecated `amount` a client gave with the access schedule, kept as given.
+    package var amount: Decimal?
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -216,8 +218,10 @@ package struct CommitTerms: Sendable, Equatable {
         salesforceOpportunityId: String? = nil,
         countsAsDiscounted: Bool? = nil,
         childAccess: CommitChildAccess? = nil,
-        subscriptionConfig: RecurringSubscriptionConfig? = nil
+        subscriptionConfig: RecurringSubscriptionConfig? = nil,
+        amount: Decimal? = nil
     ) {
+        self.amount = amount
         self.subscriptionConfig = subscriptionConfig
         self.childAccess = childAccess
         self.netsuiteSalesOrderId = netsuiteSalesOrderId

@@ -616,6 +616,9 @@ extension AppDatabase {
                 ALTER TABLE commit_or_credit ADD COLUMN subscription_config TEXT;
                 """)
         }
+        migrator.registerMigration("v24 commits' deprecated amount") { db in
+            try db.execute(sql: "ALTER TABLE commit_or_credit ADD COLUMN amount TEXT")
+        }
         return migrator
     }
 

@@ -170,6 +170,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var countsAsDiscounted: Bool?
     package var childAccess: CommitChildAccess?
     package var subscriptionConfig: RecurringSubscriptionConfig?
+    package var amount: Decimal?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -188,6 +189,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge", rolledOverFrom = "rolled_over_from"
         case netsuiteSalesOrderId = "netsuite_sales_order_id", salesforceOpportunityId = "salesforce_opportunity_id"
         case countsAsDiscounted = "counts_as_discounted", childAccess = "child_access", subscriptionConfig = "subscription_config"
+        case amount
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -233,6 +235,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         countsAsDiscounted = terms.countsAsDiscounted
         childAccess = terms.childAccess
         subscriptionConfig = terms.subscriptionConfig
+        amount = terms.amount
     }
 
     /// The commit or credit this row holds.
@@ -247,7 +250,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
             isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom, netsuiteSalesOrderId: netsuiteSalesOrderId,
             salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted,
-            childAccess: childAccess, subscriptionConfig: subscriptionConfig
+            childAccess: childAccess, subscriptionConfig: subscriptionConfig, amount: amount
         )
     }
 }

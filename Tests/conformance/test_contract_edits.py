@@ -378,7 +378,6 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 
 REFUSED_NESTED = [
     ("add_commits", "payment_gate_config", {"payment_gate_type": "EXTERNAL"}),
-    ("add_commits", "amount", 100),
     ("add_credits", "amount", 100),
     ("update_commits", "specifiers", [{"product_id": COMMIT_PRODUCT}]),
     ("add_subscriptions", "billing_cycle_config", {"invoice_placement": "ON_SCHEDULED_INVOICE"}),

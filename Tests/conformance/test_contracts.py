@@ -474,6 +474,51 @@ def test_an_ungated_commit_is_taken(client):
     assert [k.access_schedule.schedule_items[0].amount for k in get(client, c, cid).current.commits] == [100]
 
 
+def test_a_commits_deprecated_amount_is_taken_when_it_equals_its_access_schedule(client, http):
+    # Two segments of 600 and 400: the deprecated amount must be their total, 1000.
+    two_segments = {"schedule_items": [{"amount": 600, "starting_at": JAN1, "ending_before": FEB1},
+                                       {"amount": 400, "starting_at": FEB1, "ending_before": MAR1}]}
+    c = customer(client)
+    cid = contract(client, c, rate_card_id=STANDARD_RATE_CARD_ID, commits=[
+        {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "amount": 1000, "access_schedule": two_segments},
+        {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "access_schedule": two_segments}])
+    given, left_out = get(client, c, cid).current.commits
+    assert (given.amount, left_out.amount) == (1000, None)
+    assert sum(item.amount for item in given.access_schedule.schedule_items) == 1000
+    # v2's commit has no amount.
+    raw = http.post("/v2/contracts/get", json={"customer_id": c, "contract_id": cid}).json()["data"]
+    assert [("amount" in k) for k in raw["commits"]] == [False, False]
+
+    other = customer(client, "Disagreeing")
+    r = http.post("/v1/contracts/create", json={
+        "customer_id": other, "starting_at": iso(JAN1), "rate_card_id": STANDARD_RATE_CARD_ID,
+        "commits": [{"type": "PREPAID", "product_id": COMMIT_PRODUCT, "amount": 900,
+                     "access_schedule": {"schedule_items": [{"amount": 600, "starting_at": iso(JAN1), "ending_before": iso(FEB1)},
+                                                            {"amount": 400, "starting_at": iso(FEB1), "ending_before": iso(MAR1)}]}}]})
+    assert_error_response(r, 400)
+    assert "'commits[0].amount'" in r.json()["message"] and "1000" in r.json()["message"]
+    assert http.post("/v1/contracts/list", json={"customer_id": other}).json()["data"] == []
+
+
+def test_amend_and_edit_take_a_commits_deprecated_amount(client, http):
+    c = customer(client)
+    cid = contract(client, c, rate_card_id=STANDARD_RATE_CARD_ID)
+    one_segment = {"schedule_items": [{"amount": 250, "starting_at": JAN1, "ending_before": JAN1_2027}]}
+    client.v1.contracts.amend(customer_id=c, contract_id=cid, starting_at=FEB1, commits=[
+        {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "amount": 250, "access_schedule": one_segment}])
+    client.v2.contracts.edit(customer_id=c, contract_id=cid, add_commits=[
+        {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "amount": 250, "access_schedule": one_segment}])
+    k = get(client, c, cid)
+    assert [commit.amount for commit in k.amendments[0].commits] == [250]
+    assert [commit.amount for commit in k.current.commits] == [250, 250]
+    r = http.post("/v2/contracts/edit", json={"customer_id": c, "contract_id": cid, "add_commits": [
+        {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "amount": 100, "access_schedule": {"schedule_items": [
+            {"amount": 250, "starting_at": iso(JAN1), "ending_before": iso(JAN1_2027)}]}}]})
+    assert_error_response(r, 400)
+    assert "'add_commits[0].amount'" in r.json()["message"]
+    assert len(get(client, c, cid).current.commits) == 2
+
+
 @pytest.mark.parametrize("field,item,named", [
     ("commits", {"type": "PREPAID", "product_id": COMMIT_PRODUCT, "payment_gate_config": {"payment_gate_type": "STRIPE"},
                  "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": "2026-01-01T00:00:00Z",

@@ -157,9 +157,11 @@ struct CommitBody: Decodable {
     /// Only NONE is taken: the emulator collects no payments.
     var paymentGateConfig: BodyWithFields<PaymentGateConfigBody>?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
+    /// Deprecated in favour of `access_schedule`; taken when it agrees with it.
+    var amount: Decimal?
 
     enum CodingKeys: String, CodingKey {
-        case hierarchyConfiguration = "hierarchy_configuration"
+        case hierarchyConfiguration = "hierarchy_configuration", amount
         case productId = "product_id", type, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule", name
         case description, priority, applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
@@ -189,6 +191,15 @@ struct CommitBody: Decodable {
             try ContractRules.checkAccess(segments, field: "\(field)access_schedule")
         } catch {
             throw APIError.badRequest(error.message)
+        }
+        if let amount {
+            guard kind == .commit else { throw APIError.unsupportedField("\(field)amount") }
+            let total = segments.reduce(Decimal(0)) { $0 + $1.amount }
+            guard amount == total else {
+                throw APIError.badRequest(
+                    "'\(field)amount' (deprecated) must equal the total of its access_schedule (\(total)), or be left out"
+                )
+            }
         }
         if let key = uniquenessKey {
             try Validate.length(key, field: "\(field)uniqueness_key", Limits.identifierLength)
@@ -227,7 +238,8 @@ struct CommitBody: Decodable {
             uniquenessKey: uniquenessKey, customFields: customFields ?? [:], createdAt: now,
             netsuiteSalesOrderId: netsuiteSalesOrderId, salesforceOpportunityId: salesforceOpportunityId,
             countsAsDiscounted: spendTrackerAttributes?.countsAsDiscounted,
-            childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess
+            childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess,
+            amount: amount
         )
     }
 }
@@ -484,6 +496,7 @@ struct CommitWire: Encodable {
     var spendTrackerAttributes: SpendTrackerAttributesWire?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
     var subscriptionConfig: RecurringSubscriptionConfig?
+    var amount: Decimal?
 
     /// `rolled_over_from`: a credit names its origin `credit_id`, a commit `commit_id`.
     struct RolledOverFromWire: Encodable {
@@ -512,7 +525,7 @@ struct CommitWire: Encodable {
         case applicableContractIds = "applicable_contract_ids", specifiers, rateType = "rate_type"
         case rolloverFraction = "rollover_fraction", uniquenessKey = "uniqueness_key", customFields = "custom_fields"
         case archivedAt = "archived_at", hierarchyConfiguration = "hierarchy_configuration"
-        case subscriptionConfig = "subscription_config"
+        case subscriptionConfig = "subscription_config", amount
     }
 
     init(_ terms: CommitTerms, names: CatalogNames) {
@@ -549,6 +562,7 @@ struct CommitWire: Encodable {
         spendTrackerAttributes = terms.countsAsDiscounted.map(SpendTrackerAttributesWire.init)
         hierarchyConfiguration = terms.childAccess.map(CommitHierarchyConfigurationWire.init)
         subscriptionConfig = terms.subscriptionConfig
+        amount = terms.amount
     }
 }
 

@@ -45,10 +45,6 @@ enum NestedFields {
         }
     }
 
-    /// Fields of a commit or credit item (of `add_commits`, `add_credits`, v1 amend's `commits`
-    /// and `credits`) the emulator does not take.
-    static let commitItemFields = ["amount"]
-
     /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
     /// balance here is drawn down by spend.
     static func refuseQuantityAccess(inItemsOf items: JSONValue?, field: String) throws {
@@ -425,7 +421,6 @@ struct EditContractRequest: Decodable {
     /// top-level one).
     static func refuseUnsupported(_ decoded: BodyWithFields<EditContractRequest>) throws {
         for field in ["add_commits", "add_credits"] {
-            try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
         for field in ["update_commits", "update_credits"] {
@@ -724,7 +719,6 @@ struct AmendContractRequest: Decodable {
     /// top-level one).
     static func refuseUnsupported(_ decoded: BodyWithFields<AmendContractRequest>) throws {
         for field in ["commits", "credits"] {
-            try NestedFields.refuse(NestedFields.commitItemFields, inItemsOf: decoded.fields[field], field: field)
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
         }
     }

@@ -67,7 +67,8 @@ struct ContractV2Wire: Encodable {
     }
 
     /// The v2 shape of v1's `contract`: its `current` terms, lifted to the top level. v2's
-    /// commits carry no `uniqueness_key`, and its credits no `rate_type` either.
+    /// commits carry no `uniqueness_key` and no deprecated `amount`, and its credits no
+    /// `rate_type` either.
     init(_ contract: ContractWire) {
         let terms = contract.current
         id = contract.id
@@ -75,6 +76,7 @@ struct ContractV2Wire: Encodable {
         commits = terms.commits.map { commit in
             var commit = commit
             commit.uniquenessKey = nil
+            commit.amount = nil
             return commit
         }
         credits = terms.credits.map { credit in
