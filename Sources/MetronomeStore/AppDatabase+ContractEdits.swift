@@ -327,6 +327,7 @@ extension AppDatabase {
             let now = edit.timestamp
             try Self.settle(customerId: edit.customerId, now: now, db)
             let drafts = try Self.scheduledDrafts(customerId: edit.customerId, db)
+            try Self.keepVersion(of: record.id, supersededAt: now, db)
             try Self.apply(edit, to: &record, db)
             try Self.checkDiscountCaps(of: record)
             try record.update(db)
@@ -346,6 +347,9 @@ extension AppDatabase {
             _ = try Self.customerRecord(id: customerId, db)
             try Self.settle(customerId: customerId, now: now, db)
             let drafts = try Self.scheduledDrafts(customerId: customerId, db)
+            if let contractId = try CommitRecord.filter(CommitRecord.Columns.id == change.id).fetchOne(db)?.contractId {
+                try Self.keepVersion(of: contractId, supersededAt: now, db)
+            }
             let terms = try Self.applyCommitEdit(change, customerId: customerId, contractId: nil, field: nil, now: now, db)
             if let contractId = terms.contractId {
                 try ContractEditRecord(ContractEdit(

@@ -426,17 +426,25 @@ extension AppDatabase {
 
     /// The balance at `now` and the ledger of each of the customer's commits and credits;
     /// without `includeDrafts`, only finalized invoices count as drawn.
-    package func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true) async throws -> [String: CommitAccount] {
+    /// `asTheyWere` stand in for the stored commits and credits of the same IDs (a contract's as
+    /// of a date).
+    package func commitAccounts(
+        customerId: String, now: Timestamp, includeDrafts: Bool = true, asTheyWere: [CommitTerms] = []
+    ) async throws -> [String: CommitAccount] {
         try await writer.read { db in
             _ = try Self.customerRecord(id: customerId, db)
-            return try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, db)
+            return try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, asTheyWere: asTheyWere, db)
         }
     }
 
     /// The balance at `now` and the ledger of each of the customer's commits and credits, from
     /// the invoices rated so far (drafts included, as Metronome's balances follow live usage).
-    package static func commitAccounts(customerId: String, now: Timestamp, includeDrafts: Bool = true, _ db: Database) throws -> [String: CommitAccount] {
-        let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId).fetchAll(db).map(\.terms)
+    package static func commitAccounts(
+        customerId: String, now: Timestamp, includeDrafts: Bool = true, asTheyWere: [CommitTerms] = [], _ db: Database
+    ) throws -> [String: CommitAccount] {
+        let replacements = Dictionary(asTheyWere.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let commits = try CommitRecord.filter(CommitRecord.Columns.customerId == customerId).fetchAll(db)
+            .map { replacements[$0.id] ?? $0.terms }
         var drawnBySegment: [String: Decimal] = [:]
         var deductions: [(commitId: String, entry: CommitLedgerEntry)] = []
         for draw in try commitDraws(customerId: customerId, includeDrafts: includeDrafts, db) {

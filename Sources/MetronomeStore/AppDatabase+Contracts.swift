@@ -216,6 +216,7 @@ extension AppDatabase {
                             + "only from a segment that ends when the renewal starts"
                     )
                 }
+                try Self.keepVersion(of: from.id, supersededAt: terms.createdAt, db)
                 from.transitions.append(StoredTransition(transition))
                 try from.update(db)
                 if new.removesFutureTrueUps {
@@ -329,6 +330,7 @@ extension AppDatabase {
             _ = try Self.customerRecord(id: customerId, db)
             try Self.settle(customerId: customerId, now: now, db)
             var record = try Self.activeContract(customerId: customerId, contractId: contractId, db)
+            try Self.keepVersion(of: contractId, supersededAt: now, db)
             record.archivedAt = now
             try record.update(db)
             let commits = try CommitRecord
@@ -361,6 +363,7 @@ extension AppDatabase {
             if let endingBefore, !allowEndingBeforeFinalizedInvoice {
                 try Self.checkNoFinalizedInvoice(after: endingBefore, contractId: contractId, field: "ending_before", db)
             }
+            try Self.keepVersion(of: contractId, supersededAt: now, db)
             record.endingBefore = endingBefore
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)
@@ -383,6 +386,7 @@ extension AppDatabase {
             }
             try Self.checkUsageFilter(filter, rateCardId: record.rateCardId, db)
             try Self.settle(customerId: customerId, now: now, db)
+            try Self.keepVersion(of: contractId, supersededAt: now, db)
             record.usageFilters = record.usageFilters.filter { $0.startingAt < filter.startingAt } + [filter]
             try record.update(db)
             try Self.recordContractAction("edit", contract: record, now: now, db)
@@ -648,14 +652,26 @@ extension AppDatabase {
         )
     }
 
-    private static func snapshots(of records: [ContractRecord], now: Timestamp, _ db: Database) throws -> [ContractSnapshot] {
-        let commits = try commitsByContract(ids: records.map(\.id), includeArchived: true, db)
+    /// `commits` replaces the contracts' stored commits and credits when given; with
+    /// `editsUntil`, edits made after it, and the professional services they added, are left out.
+    static func snapshots(
+        of records: [ContractRecord], commits given: [String: [CommitTerms]]? = nil, editsUntil: Timestamp? = nil, now: Timestamp,
+        _ db: Database
+    ) throws -> [ContractSnapshot] {
+        let commits = try given ?? commitsByContract(ids: records.map(\.id), includeArchived: true, db)
         let contracts = records.map { $0.terms(commitsAndCredits: commits[$0.id] ?? []) }
-        let edits = try editsByContract(ids: records.map(\.id), db)
+        var edits = try editsByContract(ids: records.map(\.id), db)
+        var professionalServices = try professionalServices(contractIds: records.map(\.id), db)
+        if let editsUntil {
+            for (id, list) in edits {
+                let later = list.filter { $0.timestamp > editsUntil }.reduce(into: Set<String>()) { $0.formUnion($1.addedIds) }
+                edits[id] = list.filter { $0.timestamp <= editsUntil }
+                professionalServices[id]?.removeAll { later.contains($0.id) }
+            }
+        }
         let names = try catalogNames(contracts: contracts, commits: [], edits: edits.values.flatMap { $0 }, now: now, db)
         let packages = try PackageContractRecord.filter(records.map(\.id).contains(PackageContractRecord.Columns.contractId)).fetchAll(db)
         let packageIds = Dictionary(packages.map { ($0.contractId, $0.packageId) }, uniquingKeysWith: { first, _ in first })
-        let professionalServices = try professionalServices(contractIds: records.map(\.id), db)
         let billingProviders = try billingProviderConfigurationSnapshots(ids: Set(records.compactMap(\.billingProviderConfigurationId)), db)
         let revenueSystems = try revenueSystemConfigurationSnapshots(ids: Set(records.compactMap(\.revenueSystemConfigurationId)), db)
         let children = try hierarchyChildren(of: records.map(\.id), db)

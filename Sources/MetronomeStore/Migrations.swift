@@ -619,6 +619,18 @@ extension AppDatabase {
         migrator.registerMigration("v24 commits' deprecated amount") { db in
             try db.execute(sql: "ALTER TABLE commit_or_credit ADD COLUMN amount TEXT")
         }
+        migrator.registerMigration("v25 contract versions, for reads as of a date") { db in
+            try db.execute(sql: """
+                CREATE TABLE contract_version (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    contract_id TEXT NOT NULL,
+                    superseded_at INTEGER NOT NULL,
+                    contract TEXT NOT NULL,
+                    commits TEXT NOT NULL
+                );
+                CREATE INDEX contract_version_contract ON contract_version (contract_id, superseded_at);
+                """)
+        }
         return migrator
     }
 
@@ -731,6 +743,7 @@ extension AppDatabase {
         "notification_config",
         "audit_log",
         "system_notification_disabled",
+        "contract_version",
         "contract_edit",
         "commit_or_credit",
         "contract",

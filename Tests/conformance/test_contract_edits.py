@@ -342,6 +342,47 @@ def test_archiving_a_commit_leaves_finalized_invoices_as_they_were(client, http)
     assert jan_after.model_dump() == jan.model_dump()
 
 
+# ====================================================================== as_of_date
+
+
+def test_get_as_of_a_date_shows_the_contract_as_it_stood_then(client, http):
+    c, contract_id = setup(client, http, now=utc(2026, 1, 5), name="Original", commits=[prepaid("A", 1000)])
+    [a] = v2(client, c, contract_id).commits
+    freeze_clock(http, utc(2026, 1, 10))
+    client.v2.contracts.edit(customer_id=c, contract_id=contract_id, add_commits=[prepaid("B", 300)],
+                             update_contract_name="Renamed", update_commits=[{
+                                 "commit_id": a.id, "access_schedule": {"update_schedule_items": [
+                                     {"id": a.access_schedule.schedule_items[0].id, "amount": 1500}]}}])
+    freeze_clock(http, utc(2026, 1, 20))
+    client.v1.contracts.update_end_date(customer_id=c, contract_id=contract_id, ending_before=JUN)
+    freeze_clock(http, utc(2026, 1, 25))
+    client.v2.contracts.edit_commit(customer_id=c, commit_id=a.id, priority=5)
+
+    def seen(as_of):
+        k = v2(client, c, contract_id, as_of_date=as_of)
+        return (k.name, k.ending_before,
+                [(k.name, k.priority, k.access_schedule.schedule_items[0].amount) for k in k.commits])
+
+    assert seen(utc(2026, 1, 7)) == ("Original", None, [("A", None, 1000)])
+    assert seen(utc(2026, 1, 15)) == ("Renamed", None, [("A", None, 1500), ("B", None, 300)])
+    # A change made at the very moment asked for is part of the contract then.
+    assert seen(utc(2026, 1, 20)) == ("Renamed", JUN, [("A", None, 1500), ("B", None, 300)])
+    assert seen(utc(2026, 1, 26)) == ("Renamed", JUN, [("A", 5, 1500), ("B", None, 300)])
+    now = v2(client, c, contract_id)
+    assert (now.name, now.ending_before, [k.priority for k in now.commits]) == ("Renamed", JUN, [5, None])
+    # Balances as of the date: no usage, so each commit's whole access amount then.
+    assert [k.balance for k in v2(client, c, contract_id, as_of_date=utc(2026, 1, 7), include_balance=True).commits] == [1000]
+
+
+def test_get_as_of_a_date_before_the_contract_was_made_or_with_ledgers_is_400(client, http):
+    c, contract_id = setup(client, http, now=utc(2026, 1, 5))
+    for body in ({"as_of_date": iso(utc(2026, 1, 4))},
+                 {"as_of_date": iso(utc(2026, 1, 6)), "include_ledgers": True}):
+        r = http.post("/v2/contracts/get", json={"customer_id": c, "contract_id": contract_id, **body})
+        assert_error_response(r, 400)
+        assert "as_of_date" in r.json()["message"]
+
+
 # ====================================================================== v1 amend
 
 

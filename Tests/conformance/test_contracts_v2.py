@@ -161,15 +161,6 @@ def test_get_unknown_ids_are_404(client):
         get_v2(client, customer(client, "Other"), cid)
 
 
-def test_as_of_date_is_refused_by_name(client):
-    c = customer(client)
-    cid = contract(client, c)
-    with expect_api_error(400) as info:
-        get_v2(client, c, cid, as_of_date=JAN15)
-    message = info["error"].body["message"]
-    assert "as_of_date" in message and "not supported" in message
-
-
 # ====================================================================== balances and ledgers
 
 

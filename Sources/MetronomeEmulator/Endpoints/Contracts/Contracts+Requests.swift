@@ -761,10 +761,12 @@ struct GetContractRequest: Decodable {
     var contractId: String
     var includeBalance: Bool?
     var includeLedgers: Bool?
+    /// The contract as it stood then (v2's `as_of_date`).
+    var asOfDate: Timestamp?
 
     enum CodingKeys: String, CodingKey {
         case customerId = "customer_id", contractId = "contract_id", includeBalance = "include_balance"
-        case includeLedgers = "include_ledgers"
+        case includeLedgers = "include_ledgers", asOfDate = "as_of_date"
     }
 }
 

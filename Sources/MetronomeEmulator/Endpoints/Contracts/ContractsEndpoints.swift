@@ -218,15 +218,24 @@ struct ContractsEndpoints {
     }
 
     /// The contract `body` names, as v1 shows it, with balances and ledgers when asked; v2 reads
-    /// the same view.
+    /// the same view. With `as_of_date`, the contract as it stood then, and balances then.
     func contract(_ body: GetContractRequest) async throws -> ContractWire {
         let customerId = try Validate.id(body.customerId, field: "customer_id")
-        let now = clock.now()
-        let snapshot = try await database.contract(
-            customerId: customerId, contractId: try Validate.id(body.contractId, field: "contract_id"), now: now
-        )
+        let contractId = try Validate.id(body.contractId, field: "contract_id")
         let (balance, ledgers) = (body.includeBalance ?? false, body.includeLedgers ?? false)
-        let accounts = balance || ledgers ? try await database.commitAccounts(customerId: customerId, now: now) : [:]
+        let now: Timestamp
+        let snapshot: ContractSnapshot
+        if let asOf = body.asOfDate {
+            if ledgers { throw APIError.badRequest("'as_of_date' cannot be used with 'include_ledgers'") }
+            now = asOf
+            snapshot = try await database.contract(customerId: customerId, contractId: contractId, asOf: asOf)
+        } else {
+            now = clock.now()
+            snapshot = try await database.contract(customerId: customerId, contractId: contractId, now: now)
+        }
+        let accounts = balance || ledgers ? try await database.commitAccounts(
+            customerId: customerId, now: now, asTheyWere: body.asOfDate == nil ? [] : snapshot.terms.commits + snapshot.terms.credits
+        ) : [:]
         return ContractWire(snapshot).showing(accounts, balance: balance, ledgers: ledgers)
     }
 

@@ -13,10 +13,6 @@ struct ContractsV2Endpoints {
     let database: AppDatabase
     let clock: EmulatorClock
 
-    /// Fields of `get` the emulator refuses: it keeps no history of a contract's terms (v1
-    /// `updateEndDate` changes them in place), so it cannot show them as of a past date.
-    static let unsupportedGetFields = ["as_of_date"]
-
     /// The routes of this resource.
     var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
@@ -34,9 +30,8 @@ struct ContractsV2Endpoints {
 
     /// The contract, with its commits' and credits' balances and ledgers when asked.
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let decoded = try await request.decodeJSON(as: BodyWithFields<GetContractRequest>.self, context: context)
-        try decoded.refuse(Self.unsupportedGetFields)
-        return try JSONResponse.ok(DataEnvelope(data: ContractV2Wire(try await v1.contract(decoded.value))))
+        let body = try await request.decodeJSON(as: GetContractRequest.self, context: context)
+        return try JSONResponse.ok(DataEnvelope(data: ContractV2Wire(try await v1.contract(body))))
     }
 
     /// A page of the customer's contracts in creation order, 20 at most.
