@@ -161,9 +161,13 @@ package struct CommitEdit: Codable, Sendable, Equatable {
     package var invoiceContractId: String?
     /// `hierarchy_configuration.child_access`, replacing the commit's.
     package var childAccess: CommitChildAccess?
+    /// New specifiers, or null to clear them.
+    package var specifiers: NewValue<[CommitSpecifier]>?
+    /// A new reference, or null to clear it.
+    package var netsuiteSalesOrderId: NewValue<String>?
 
     enum CodingKeys: String, CodingKey {
-        case childAccess = "child_access"
+        case childAccess = "child_access", specifiers, netsuiteSalesOrderId = "netsuite_sales_order_id"
         case id, kind, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule"
         case applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
         case applicableContractIds = "applicable_contract_ids", description, name, priority, productId = "product_id"
@@ -186,8 +190,12 @@ package struct CommitEdit: Codable, Sendable, Equatable {
         rateType: CommitRateType? = nil,
         rolloverFraction: NewValue<Decimal>? = nil,
         invoiceContractId: String? = nil,
-        childAccess: CommitChildAccess? = nil
+        childAccess: CommitChildAccess? = nil,
+        specifiers: NewValue<[CommitSpecifier]>? = nil,
+        netsuiteSalesOrderId: NewValue<String>? = nil
     ) {
+        self.specifiers = specifiers
+        self.netsuiteSalesOrderId = netsuiteSalesOrderId
         self.childAccess = childAccess
         self.id = id
         self.kind = kind
@@ -241,6 +249,14 @@ package struct CommitEdit: Codable, Sendable, Equatable {
             edited.rolloverFraction = rolloverFraction.value
         }
         if let invoiceContractId { edited.invoiceContractId = invoiceContractId }
+        if let specifiers { edited.specifiers = specifiers.value }
+        if let netsuiteSalesOrderId { edited.netsuiteSalesOrderId = netsuiteSalesOrderId.value }
+        if !(edited.specifiers ?? []).isEmpty, !(edited.applicableProductIds ?? []).isEmpty || !(edited.applicableProductTags ?? []).isEmpty {
+            throw PricingRuleViolation(
+                message: "'\(field).specifiers' cannot be used together with applicable_product_ids or applicable_product_tags: "
+                    + "clear those (null) in the same edit, or give the products in the specifiers"
+            )
+        }
         return edited
     }
 }

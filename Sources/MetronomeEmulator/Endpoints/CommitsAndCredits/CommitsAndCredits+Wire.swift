@@ -6,7 +6,7 @@ import MetronomeStore
 // MARK: - Specifiers, both ways
 
 /// A `specifiers` item of a commit or credit, or an `override_specifiers` item of an override.
-struct CommitSpecifierWire: Codable {
+struct CommitSpecifierWire: Codable, Equatable {
     var productId: String?
     var productTags: [String]?
     var pricingGroupValues: [String: String]?

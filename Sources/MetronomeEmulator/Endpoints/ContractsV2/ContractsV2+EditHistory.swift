@@ -154,9 +154,11 @@ struct CommitEditWire: Encodable {
     var rateType: CommitRateType?
     var rolloverFraction: Decimal?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
+    var specifiers: [CommitSpecifierWire]?
+    var netsuiteSalesOrderId: String?
 
     enum CodingKeys: String, CodingKey {
-        case hierarchyConfiguration = "hierarchy_configuration"
+        case hierarchyConfiguration = "hierarchy_configuration", specifiers, netsuiteSalesOrderId = "netsuite_sales_order_id"
         case id, accessSchedule = "access_schedule", invoiceSchedule = "invoice_schedule"
         case applicableProductIds = "applicable_product_ids", applicableProductTags = "applicable_product_tags"
         case description, name, priority, productId = "product_id", rateType = "rate_type"
@@ -177,6 +179,8 @@ struct CommitEditWire: Encodable {
         rateType = edit.rateType
         rolloverFraction = edit.rolloverFraction?.value
         hierarchyConfiguration = edit.childAccess.map(CommitHierarchyConfigurationWire.init)
+        specifiers = edit.specifiers?.value?.map(CommitSpecifierWire.init)
+        netsuiteSalesOrderId = edit.netsuiteSalesOrderId?.value
     }
 }
 

@@ -138,11 +138,11 @@ struct CommitEditBody: Decodable {
     var rolloverFraction: NewValue<Decimal>?
     var invoiceContractId: String?
     var hierarchyConfiguration: CommitHierarchyConfigurationWire?
-
-    /// Fields of a commit or credit edit the emulator does not take.
-    static let unsupportedFields = ["netsuite_sales_order_id", "specifiers"]
+    var specifiers: NewValue<[CommitSpecifierWire]>?
+    var netsuiteSalesOrderId: NewValue<String>?
 
     enum CodingKeys: String, CodingKey {
+        case specifiers, netsuiteSalesOrderId = "netsuite_sales_order_id"
         case commitId = "commit_id", creditId = "credit_id", accessSchedule = "access_schedule"
         case invoiceSchedule = "invoice_schedule", applicableProductIds = "applicable_product_ids"
         case applicableProductTags = "applicable_product_tags", applicableContractIds = "applicable_contract_ids"
@@ -168,6 +168,8 @@ struct CommitEditBody: Decodable {
         rolloverFraction = try container.decodeNewValue(Decimal.self, forKey: .rolloverFraction)
         invoiceContractId = try container.decodeIfPresent(String.self, forKey: .invoiceContractId)
         hierarchyConfiguration = try container.decodeIfPresent(CommitHierarchyConfigurationWire.self, forKey: .hierarchyConfiguration)
+        specifiers = try container.decodeNewValue([CommitSpecifierWire].self, forKey: .specifiers)
+        netsuiteSalesOrderId = try container.decodeNewValue(String.self, forKey: .netsuiteSalesOrderId)
     }
 
     /// The edit of the commit (or credit) this names; `field` prefixes field names (e.g.
@@ -196,7 +198,15 @@ struct CommitEditBody: Decodable {
             productId: try productId.map { try Validate.id($0, field: "\(field)product_id") }, rateType: rateType,
             rolloverFraction: rolloverFraction,
             invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
-            childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess
+            childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess,
+            specifiers: try specifiers.map { change in
+                NewValue(try change.value?.enumerated().map { index, wire in
+                    var checked = wire.specifier
+                    checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)specifiers[\(index)].product_id") }
+                    return checked
+                })
+            },
+            netsuiteSalesOrderId: netsuiteSalesOrderId
         )
     }
 }
@@ -422,9 +432,6 @@ struct EditContractRequest: Decodable {
     static func refuseUnsupported(_ decoded: BodyWithFields<EditContractRequest>) throws {
         for field in ["add_commits", "add_credits"] {
             try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
-        }
-        for field in ["update_commits", "update_credits"] {
-            try NestedFields.refuse(CommitEditBody.unsupportedFields, inItemsOf: decoded.fields[field], field: field)
         }
     }
 

@@ -94,11 +94,10 @@ struct ContractsV2Endpoints {
 
     /// Edits the commit or credit the body names; answers its ID.
     private func editCommitOrCredit(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
-        let decoded = try await request.decodeJSON(as: BodyWithFields<EditCommitRequest>.self, context: context)
-        try decoded.refuse(CommitEditBody.unsupportedFields)
-        let change = try decoded.value.change.edit(kind: kind)
+        let body = try await request.decodeJSON(as: EditCommitRequest.self, context: context)
+        let change = try body.change.edit(kind: kind)
         try await database.editCommitOrCredit(
-            customerId: try Validate.id(decoded.value.customerId, field: "customer_id"), change: change,
+            customerId: try Validate.id(body.customerId, field: "customer_id"), change: change,
             editId: UUID().uuidString.lowercased(), now: clock.now()
         )
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: change.id)))
