@@ -41,6 +41,8 @@ package struct InvoiceDocument: Sendable {
     package var payer: ContractHierarchy.Node?
     /// The invoices a USAGE_CONSOLIDATED invoice concatenates.
     package var constituentInvoices: [ConstituentInvoice]?
+    /// The amendment whose professional services the invoice bills, when its lines name one.
+    package var amendmentId: String?
 
     /// A value with each stored property given.
     package init(
@@ -150,6 +152,9 @@ package struct InvoiceLineItem: Sendable {
     package var professionalServiceCustomFields: [String: String]?
     /// The caller's own text for a professional services line.
     package var metadata: String?
+    /// The billing period a professional services line gives for NetSuite.
+    package var netsuiteInvoiceBillingStart: Timestamp?
+    package var netsuiteInvoiceBillingEnd: Timestamp?
 
     /// The tier of a graduated rate a line bills: its level (from 1) and first unit.
     package struct LineItemTier: Sendable {

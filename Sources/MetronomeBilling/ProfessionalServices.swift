@@ -42,9 +42,20 @@ package struct ProfessionalServiceCharge: Sendable, Equatable {
     package var quantity: Decimal?
     package var unitPrice: Decimal?
     package var metadata: String?
+    /// The amendment that added the service, which such a service's lines must name.
+    package var amendmentId: String?
+    /// The billing period the line gives for NetSuite, shown on it.
+    package var netsuiteInvoiceBillingStart: Timestamp?
+    package var netsuiteInvoiceBillingEnd: Timestamp?
 
     /// A value with each stored property given.
-    package init(professionalServiceId: String, amount: Decimal?, quantity: Decimal?, unitPrice: Decimal?, metadata: String?) {
+    package init(
+        professionalServiceId: String, amount: Decimal?, quantity: Decimal?, unitPrice: Decimal?, metadata: String?,
+        amendmentId: String? = nil, netsuiteInvoiceBillingStart: Timestamp? = nil, netsuiteInvoiceBillingEnd: Timestamp? = nil
+    ) {
+        self.amendmentId = amendmentId
+        self.netsuiteInvoiceBillingStart = netsuiteInvoiceBillingStart
+        self.netsuiteInvoiceBillingEnd = netsuiteInvoiceBillingEnd
         self.professionalServiceId = professionalServiceId
         self.amount = amount
         self.quantity = quantity

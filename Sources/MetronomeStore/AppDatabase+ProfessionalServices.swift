@@ -104,10 +104,26 @@ extension AppDatabase {
                 name: try CreditTypeRecord.filter(CreditTypeRecord.Columns.id == CreditTypes.usdCentsId).fetchOne(db)?.name
                     ?? CreditTypes.usdCentsName
             )
+            let addedOn = (try Self.editsByContract(ids: [contract.id], db)[contract.id] ?? [])
+                .filter { $0.kind == .amendment }
+                .reduce(into: [String: String]()) { added, amendment in
+                    for id in amendment.addedIds { added[id] = amendment.id }
+                }
             var lines: [InvoiceLineItem] = []
             for (index, charge) in new.charges.enumerated() {
                 guard let service = services[charge.professionalServiceId] else {
                     throw StoreError.notFound("Professional service of contract \(contract.id)", charge.professionalServiceId)
+                }
+                switch (addedOn[service.id], charge.amendmentId) {
+                case (let amendment?, nil):
+                    throw StoreError.invalid(
+                        "'line_items[\(index)].amendment_id' is required: professional service \(service.id) was added on amendment \(amendment)"
+                    )
+                case (let added, let named?) where named != added:
+                    throw StoreError.invalid(
+                        "'line_items[\(index)].amendment_id': professional service \(service.id) was not added on amendment \(named)"
+                    )
+                default: break
                 }
                 let priced = charge.priced(by: service)
                 billed[service.id, default: 0] += priced.total
@@ -127,17 +143,22 @@ extension AppDatabase {
                 line.professionalServiceId = service.id
                 line.professionalServiceCustomFields = service.customFields
                 line.metadata = charge.metadata
+                line.netsuiteInvoiceBillingStart = charge.netsuiteInvoiceBillingStart
+                line.netsuiteInvoiceBillingEnd = charge.netsuiteInvoiceBillingEnd
                 lines.append(line)
             }
+            let amendments = Set(new.charges.map(\.amendmentId))
             let finalized = new.issuedAt <= now
             let id = UUID().uuidString.lowercased()
             let status: InvoiceStatus = finalized ? .finalized : .draft
-            let document = InvoiceDocument(
+            var document = InvoiceDocument(
                 id: id, customerId: new.customerId, creditType: creditType, lineItems: lines, status: status.rawValue,
                 total: lines.reduce(Decimal(0)) { $0 + $1.total }, type: "SCHEDULED", startTimestamp: new.issuedAt,
                 endTimestamp: new.issuedAt, issuedAt: finalized ? new.issuedAt : nil, contractId: contract.id,
                 netPaymentTermsDays: contract.netPaymentTermsDays, customFields: [:]
             )
+            // The invoice names an amendment when every line bills a service it added.
+            if amendments.count == 1, let amendment = amendments.first ?? nil { document.amendmentId = amendment }
             try InvoiceRecord(
                 id: id, customerId: new.customerId, sourceKind: .professionalServices, sourceId: contract.id, periodIndex: 0,
                 startTimestamp: new.issuedAt, endTimestamp: new.issuedAt, status: status, issuedAt: finalized ? new.issuedAt : nil,

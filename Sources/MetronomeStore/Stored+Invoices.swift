@@ -44,9 +44,10 @@ struct StoredInvoiceDocument: Codable, Sendable {
     var breakdownEndTimestamp: Timestamp?
     var payer: ContractHierarchy.Node?
     var constituentInvoices: [ConstituentInvoice]?
+    var amendmentId: String?
 
     enum CodingKeys: String, CodingKey {
-        case payer, constituentInvoices = "constituent_invoices"
+        case payer, constituentInvoices = "constituent_invoices", amendmentId = "amendment_id"
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -79,11 +80,12 @@ struct StoredInvoiceDocument: Codable, Sendable {
         breakdownEndTimestamp = document.breakdownEndTimestamp
         payer = document.payer
         constituentInvoices = document.constituentInvoices
+        amendmentId = document.amendmentId
     }
 
     /// The invoice this holds.
     var domain: InvoiceDocument {
-        InvoiceDocument(
+        var document = InvoiceDocument(
             id: id, customerId: customerId, creditType: creditType.domain, lineItems: lineItems.map(\.domain), status: status,
             total: total, type: type, startTimestamp: startTimestamp, endTimestamp: endTimestamp, issuedAt: issuedAt,
             contractId: contractId, planId: planId, planName: planName, subtotal: subtotal, netPaymentTermsDays: netPaymentTermsDays,
@@ -91,6 +93,8 @@ struct StoredInvoiceDocument: Codable, Sendable {
             invoiceAdjustments: invoiceAdjustments?.map(\.domain), breakdownStartTimestamp: breakdownStartTimestamp,
             breakdownEndTimestamp: breakdownEndTimestamp, payer: payer, constituentInvoices: constituentInvoices
         )
+        document.amendmentId = amendmentId
+        return document
     }
 }
 
@@ -154,8 +158,11 @@ struct StoredInvoiceLineItem: Codable, Sendable {
     var professionalServiceId: String?
     var professionalServiceCustomFields: [String: String]?
     var metadata: String?
+    var netsuiteInvoiceBillingStart: Timestamp?
+    var netsuiteInvoiceBillingEnd: Timestamp?
 
     enum CodingKeys: String, CodingKey {
+        case netsuiteInvoiceBillingStart = "netsuite_invoice_billing_start", netsuiteInvoiceBillingEnd = "netsuite_invoice_billing_end"
         case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
         case quantity, unitPrice = "unit_price", startingAt = "starting_at", endingBefore = "ending_before", tier
         case isProrated = "is_prorated", groupKey = "group_key", groupValue = "group_value"
@@ -213,11 +220,13 @@ struct StoredInvoiceLineItem: Codable, Sendable {
         professionalServiceId = line.professionalServiceId
         professionalServiceCustomFields = line.professionalServiceCustomFields
         metadata = line.metadata
+        netsuiteInvoiceBillingStart = line.netsuiteInvoiceBillingStart
+        netsuiteInvoiceBillingEnd = line.netsuiteInvoiceBillingEnd
     }
 
     /// The line this holds.
     var domain: InvoiceLineItem {
-        InvoiceLineItem(
+        var line = InvoiceLineItem(
             name: name, total: total, creditType: creditType.domain, type: type, productId: productId, productType: productType,
             quantity: quantity, unitPrice: unitPrice, startingAt: startingAt, endingBefore: endingBefore,
             tier: tier.map { .init(level: $0.level, startingAt: $0.startingAt, size: $0.size) }, isProrated: isProrated,
@@ -229,6 +238,9 @@ struct StoredInvoiceLineItem: Codable, Sendable {
             professionalServiceId: professionalServiceId, professionalServiceCustomFields: professionalServiceCustomFields,
             metadata: metadata
         )
+        line.netsuiteInvoiceBillingStart = netsuiteInvoiceBillingStart
+        line.netsuiteInvoiceBillingEnd = netsuiteInvoiceBillingEnd
+        return line
     }
 }
 

@@ -486,6 +486,37 @@ def test_professional_services_are_read_back_and_invoiced(client, http):
     assert (got.status, got.issued_at, got.total) == ("FINALIZED", utc(2026, 2, 1), 2 * 10000)
 
 
+def test_pro_services_lines_name_their_amendment_and_netsuite_billing_period(client, http):
+    c, contract_id, product = consulting_contract(client, http)
+    [original] = client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data.initial.professional_services
+    amendment = client.v1.contracts.amend(customer_id=c.id, contract_id=contract_id, starting_at=utc(2026, 1, 20),
+                                          professional_services=[{"product_id": product, "max_amount": 50000,
+                                                                  "quantity": 2, "unit_price": 20000}]).data.id
+    [added] = [s for s in client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data.current.professional_services
+               if s.id != original.id]
+
+    def schedule(*lines):
+        return client.v1.contracts.schedule_pro_services_invoice(
+            customer_id=c.id, contract_id=contract_id, issued_at=utc(2026, 1, 10), line_items=list(lines)).data
+
+    # The SDK's docstring: a service added on an amendment needs the amendment's ID.
+    with expect_api_error(400) as error:
+        schedule({"professional_service_id": added.id, "quantity": 1})
+    assert "amendment_id" in error["error"].body["message"]
+    with expect_api_error(400):
+        schedule({"professional_service_id": original.id, "quantity": 1, "amendment_id": amendment})
+
+    [invoice] = schedule({"professional_service_id": added.id, "quantity": 1, "amendment_id": amendment,
+                          "netsuite_invoice_billing_start": iso(JAN), "netsuite_invoice_billing_end": iso(FEB)})
+    assert invoice.amendment_id == amendment
+    [line] = invoice.line_items
+    assert (line.total, line.netsuite_invoice_billing_start, line.netsuite_invoice_billing_end) == (20000, JAN, FEB)
+    got = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=invoice.id).data
+    assert (got.amendment_id, got.line_items[0].netsuite_invoice_billing_start) == (amendment, JAN)
+    [plain] = schedule({"professional_service_id": original.id, "quantity": 1})
+    assert (plain.amendment_id, plain.line_items[0].netsuite_invoice_billing_start) == (None, None)
+
+
 def test_pro_services_invoice_bad_input_is_4xx_and_keeps_nothing(client, http):
     c, contract_id, _ = consulting_contract(client, http)
     [service] = client.v1.contracts.retrieve(customer_id=c.id, contract_id=contract_id).data.initial.professional_services
@@ -505,7 +536,8 @@ def test_pro_services_invoice_bad_input_is_4xx_and_keeps_nothing(client, http):
         with expect_api_error(400):
             schedule(*lines)
     for field, line in (("amendment_id", {**ok, "amendment_id": str(uuid.uuid4())}),
-                        ("netsuite_invoice_billing_start", {**ok, "netsuite_invoice_billing_start": iso(JAN)})):
+                        ("netsuite_invoice_billing_start", {**ok, "netsuite_invoice_billing_start": iso(FEB),
+                                                            "netsuite_invoice_billing_end": iso(JAN)})):
         with expect_api_error(400) as error:
             schedule(line)
         assert field in error["error"].body["message"]

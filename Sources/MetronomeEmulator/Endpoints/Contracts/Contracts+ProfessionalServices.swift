@@ -78,13 +78,13 @@ struct ScheduleProServicesInvoiceRequest: Decodable {
     /// A line: an amount, or a quantity (at the term's unit price, or `unit_price`).
     struct LineItem: Decodable {
         var professionalServiceId: String
-        var amendmentId: JSONValue?
+        var amendmentId: String?
         var amount: Decimal?
         var quantity: Decimal?
         var unitPrice: Decimal?
         var metadata: String?
-        var netsuiteInvoiceBillingStart: JSONValue?
-        var netsuiteInvoiceBillingEnd: JSONValue?
+        var netsuiteInvoiceBillingStart: Timestamp?
+        var netsuiteInvoiceBillingEnd: Timestamp?
 
         enum CodingKeys: String, CodingKey {
             case professionalServiceId = "professional_service_id", amendmentId = "amendment_id", amount, quantity
@@ -94,10 +94,9 @@ struct ScheduleProServicesInvoiceRequest: Decodable {
 
         /// The charge this asks for, checked; `field` names it in messages.
         func charge(field: String) throws -> ProfessionalServiceCharge {
-            // The emulator keeps no amendments, so no term was added on one.
-            if amendmentId != nil { throw APIError.unsupportedField("\(field).amendment_id") }
-            if netsuiteInvoiceBillingStart != nil { throw APIError.unsupportedField("\(field).netsuite_invoice_billing_start") }
-            if netsuiteInvoiceBillingEnd != nil { throw APIError.unsupportedField("\(field).netsuite_invoice_billing_end") }
+            if let start = netsuiteInvoiceBillingStart, let end = netsuiteInvoiceBillingEnd, end <= start {
+                throw APIError.badRequest("'\(field).netsuite_invoice_billing_end' must be after its netsuite_invoice_billing_start")
+            }
             if amount != nil, quantity != nil || unitPrice != nil {
                 throw APIError.badRequest("'\(field)': give 'amount', or 'quantity' (with 'unit_price' or not), not both")
             }
@@ -109,7 +108,9 @@ struct ScheduleProServicesInvoiceRequest: Decodable {
             }
             return ProfessionalServiceCharge(
                 professionalServiceId: try Validate.id(professionalServiceId, field: "\(field).professional_service_id"),
-                amount: amount, quantity: quantity, unitPrice: unitPrice, metadata: metadata
+                amount: amount, quantity: quantity, unitPrice: unitPrice, metadata: metadata,
+                amendmentId: try amendmentId.map { try Validate.id($0, field: "\(field).amendment_id") },
+                netsuiteInvoiceBillingStart: netsuiteInvoiceBillingStart, netsuiteInvoiceBillingEnd: netsuiteInvoiceBillingEnd
             )
         }
     }

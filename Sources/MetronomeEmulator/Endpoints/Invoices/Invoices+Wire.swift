@@ -37,9 +37,10 @@ struct InvoiceWire: Encodable {
     var breakdownEndTimestamp: Timestamp?
     var payer: ContractHierarchy.Node?
     var constituentInvoices: [ConstituentInvoice]?
+    var amendmentId: String?
 
     enum CodingKeys: String, CodingKey {
-        case payer, constituentInvoices = "constituent_invoices"
+        case payer, constituentInvoices = "constituent_invoices", amendmentId = "amendment_id"
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -71,6 +72,7 @@ struct InvoiceWire: Encodable {
         breakdownStartTimestamp = document.breakdownStartTimestamp
         breakdownEndTimestamp = document.breakdownEndTimestamp
         payer = document.payer
+        amendmentId = document.amendmentId
         constituentInvoices = document.constituentInvoices
     }
 }
@@ -128,8 +130,11 @@ struct InvoiceLineItemWire: Encodable {
     var professionalServiceId: String?
     var professionalServiceCustomFields: [String: String]?
     var metadata: String?
+    var netsuiteInvoiceBillingStart: Timestamp?
+    var netsuiteInvoiceBillingEnd: Timestamp?
 
     enum CodingKeys: String, CodingKey {
+        case netsuiteInvoiceBillingStart = "netsuite_invoice_billing_start", netsuiteInvoiceBillingEnd = "netsuite_invoice_billing_end"
         case postpaidCommit = "postpaid_commit"
         case name, total, creditType = "credit_type", type, productId = "product_id", productType = "product_type"
         case quantity, unitPrice = "unit_price", startingAt = "starting_at", endingBefore = "ending_before", tier
@@ -189,6 +194,8 @@ struct InvoiceLineItemWire: Encodable {
         professionalServiceId = line.professionalServiceId
         professionalServiceCustomFields = line.professionalServiceCustomFields
         metadata = line.metadata
+        netsuiteInvoiceBillingStart = line.netsuiteInvoiceBillingStart
+        netsuiteInvoiceBillingEnd = line.netsuiteInvoiceBillingEnd
     }
 }
 
