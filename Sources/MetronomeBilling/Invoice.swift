@@ -43,6 +43,8 @@ package struct InvoiceDocument: Sendable {
     package var constituentInvoices: [ConstituentInvoice]?
     /// The amendment whose professional services the invoice bills, when its lines name one.
     package var amendmentId: String?
+    /// `billable` or `unbillable`, for the invoices that were given one (historical ones).
+    package var billableStatus: String?
 
     /// A value with each stored property given.
     package init(

@@ -13,12 +13,15 @@ package struct NewHistoricalInvoice: Sendable {
     package var issuedAt: Timestamp
     package var usageLines: [HistoricalUsageLine]
     package var customFields: [String: String]
+    /// `billable` or `unbillable`, shown on the invoice when given.
+    package var billableStatus: String?
 
     /// A value with each stored property given.
     package init(
         customerId: String, contractId: String, creditTypeId: String, startingAt: Timestamp, endingBefore: Timestamp,
-        issuedAt: Timestamp, usageLines: [HistoricalUsageLine], customFields: [String: String]
+        issuedAt: Timestamp, usageLines: [HistoricalUsageLine], customFields: [String: String], billableStatus: String? = nil
     ) {
+        self.billableStatus = billableStatus
         self.customerId = customerId
         self.contractId = contractId
         self.creditTypeId = creditTypeId
@@ -75,13 +78,14 @@ extension AppDatabase {
                     }
                 }
                 let id = UUID().uuidString.lowercased()
-                let document = InvoiceDocument(
+                var document = InvoiceDocument(
                     id: id, customerId: invoice.customerId, creditType: creditType, lineItems: lines,
                     status: InvoiceStatus.finalized.rawValue,
                     total: lines.filter { $0.creditType.id == creditType.id }.reduce(Decimal(0)) { $0 + $1.total }, type: "USAGE",
                     startTimestamp: invoice.startingAt, endTimestamp: invoice.endingBefore, issuedAt: invoice.issuedAt,
                     contractId: contract.id, netPaymentTermsDays: contract.netPaymentTermsDays, customFields: invoice.customFields
                 )
+                document.billableStatus = invoice.billableStatus
                 documents.append(document)
                 guard !preview else { continue }
                 try InvoiceRecord(

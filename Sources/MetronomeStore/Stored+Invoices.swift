@@ -45,9 +45,10 @@ struct StoredInvoiceDocument: Codable, Sendable {
     var payer: ContractHierarchy.Node?
     var constituentInvoices: [ConstituentInvoice]?
     var amendmentId: String?
+    var billableStatus: String?
 
     enum CodingKeys: String, CodingKey {
-        case payer, constituentInvoices = "constituent_invoices", amendmentId = "amendment_id"
+        case payer, constituentInvoices = "constituent_invoices", amendmentId = "amendment_id", billableStatus = "billable_status"
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -81,6 +82,7 @@ struct StoredInvoiceDocument: Codable, Sendable {
         payer = document.payer
         constituentInvoices = document.constituentInvoices
         amendmentId = document.amendmentId
+        billableStatus = document.billableStatus
     }
 
     /// The invoice this holds.
@@ -94,6 +96,7 @@ struct StoredInvoiceDocument: Codable, Sendable {
             breakdownEndTimestamp: breakdownEndTimestamp, payer: payer, constituentInvoices: constituentInvoices
         )
         document.amendmentId = amendmentId
+        document.billableStatus = billableStatus
         return document
     }
 }

@@ -399,6 +399,21 @@ def test_historical_invoices_are_finalized_priced_at_the_contract_rates_and_list
         client.v1.invoices.regenerate(id=february.id)
 
 
+def test_a_historical_invoice_shows_the_billable_status_it_was_given(client, http):
+    c, contract_id, flat, _ = historical_setup(client, http)
+    unbillable, billable, unsaid = client.v1.contracts.create_historical_invoices(preview=False, invoices=[
+        historical(c, contract_id, [usage_line(flat, 1)], billable_status="unbillable"),
+        historical(c, contract_id, [usage_line(flat, 2, FEB, MAR)], start=FEB, end=MAR, billable_status="billable"),
+        historical(c, contract_id, [usage_line(flat, 3)])]).data
+    assert (unbillable.billable_status, billable.billable_status, unsaid.billable_status) == ("unbillable", "billable", None)
+    got = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=unbillable.id).data
+    assert (got.billable_status, got.total) == ("unbillable", 1 * 100)
+    with expect_api_error(400) as error:
+        client.v1.contracts.create_historical_invoices(preview=False, invoices=[
+            historical(c, contract_id, [usage_line(flat, 1)], billable_status="maybe")])
+    assert "billable_status" in error["error"].body["message"]
+
+
 def test_a_historical_invoice_preview_keeps_nothing(client, http):
     c, contract_id, flat, _ = historical_setup(client, http)
     before = [i.id for i in invoices(client, c.id)]
@@ -415,7 +430,6 @@ def test_bad_historical_invoices_are_400_and_keep_nothing(client, http):
     before = [i.id for i in invoices(client, c.id)]
     good = historical(c, contract_id, [usage_line(flat, 1)])
     refused = {
-        "billable_status": [good, historical(c, contract_id, [usage_line(flat, 1)], billable_status="unbillable")],
         "breakdown_granularity": [good, historical(c, contract_id, [usage_line(flat, 1)], breakdown_granularity="DAY")],
         "subtotals_with_quantity": [good, historical(c, contract_id, [usage_line(
             flat, 1, subtotals_with_quantity=[{"inclusive_start_date": JAN, "exclusive_end_date": FEB, "quantity": 1}])])],

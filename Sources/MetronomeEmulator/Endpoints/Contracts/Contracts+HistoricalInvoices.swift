@@ -49,15 +49,8 @@ struct HistoricalInvoiceBody: Decodable {
 
     /// The invoice to make, checked field by field; `field` names it in messages.
     func invoice(field: String) throws -> NewHistoricalInvoice {
-        // Every invoice here is billable; an unbillable one would need invoices the billing
-        // status filters understand, which the emulator does not keep.
-        if let status = billableStatus, status.lowercased() != "billable" {
-            guard status.lowercased() == "unbillable" else {
-                throw APIError.badRequest("'\(field).billable_status' must be one of: billable, unbillable")
-            }
-            throw APIError.badRequest(
-                "'\(field).billable_status' unbillable is not supported by the emulator yet: every invoice here is billable"
-            )
+        if let status = billableStatus, !["billable", "unbillable"].contains(status) {
+            throw APIError.badRequest("'\(field).billable_status' must be one of: billable, unbillable")
         }
         if breakdownGranularity != nil { throw APIError.unsupportedField("\(field).breakdown_granularity") }
         guard inclusiveStartDate < exclusiveEndDate else {
@@ -91,7 +84,7 @@ struct HistoricalInvoiceBody: Decodable {
                     pricingGroupValues: line.pricingGroupValues ?? [:], presentationGroupValues: line.presentationGroupValues ?? [:]
                 )
             },
-            customFields: customFields ?? [:]
+            customFields: customFields ?? [:], billableStatus: billableStatus
         )
     }
 }

@@ -38,9 +38,10 @@ struct InvoiceWire: Encodable {
     var payer: ContractHierarchy.Node?
     var constituentInvoices: [ConstituentInvoice]?
     var amendmentId: String?
+    var billableStatus: String?
 
     enum CodingKeys: String, CodingKey {
-        case payer, constituentInvoices = "constituent_invoices", amendmentId = "amendment_id"
+        case payer, constituentInvoices = "constituent_invoices", amendmentId = "amendment_id", billableStatus = "billable_status"
         case id, customerId = "customer_id", creditType = "credit_type", lineItems = "line_items", status, total, type
         case startTimestamp = "start_timestamp", endTimestamp = "end_timestamp", issuedAt = "issued_at"
         case contractId = "contract_id", planId = "plan_id", planName = "plan_name", subtotal
@@ -73,6 +74,7 @@ struct InvoiceWire: Encodable {
         breakdownEndTimestamp = document.breakdownEndTimestamp
         payer = document.payer
         amendmentId = document.amendmentId
+        billableStatus = document.billableStatus
         constituentInvoices = document.constituentInvoices
     }
 }
