@@ -86,11 +86,11 @@ import Testing
                 .post, "/v1/contracts/createHistoricalInvoices", json: body(ids, preview: false, end: "2026-04-01T00:00:00Z")
             )
             #expect(future.status == .badRequest)
-            let unbillable = try await client.call(
-                .post, "/v1/contracts/createHistoricalInvoices", json: body(ids, preview: false, extra: #", "billable_status": "unbillable""#)
+            let unknownStatus = try await client.call(
+                .post, "/v1/contracts/createHistoricalInvoices", json: body(ids, preview: false, extra: #", "billable_status": "maybe""#)
             )
-            #expect(unbillable.status == .badRequest)
-            #expect(unbillable.message?.contains("invoices[0].billable_status") == true)
+            #expect(unknownStatus.status == .badRequest)
+            #expect(unknownStatus.message?.contains("invoices[0].billable_status") == true)
             let granularity = try await client.call(
                 .post, "/v1/contracts/createHistoricalInvoices",
                 json: body(ids, preview: false, extra: #", "breakdown_granularity": "DAY""#)
