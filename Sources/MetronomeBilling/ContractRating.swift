@@ -253,11 +253,8 @@ package enum ContractRating {
         fiat: InvoiceCreditType, cutoff: Timestamp? = nil
     ) -> [InvoiceLineItem] {
         var lines: [InvoiceLineItem] = []
-        for subscription in subscriptions {
-            guard let contractRate = rates.first(where: {
-                $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
-                    && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
-            }) else { continue }
+        for subscription in subscriptions where subscription.invoicePlacement == .onUsageInvoice {
+            guard let contractRate = subscriptionRate(of: subscription, in: rates) else { continue }
             for whole in fullPeriods(of: subscription, anchor: schedule.billingAnchorDate, startedBefore: period.end) {
                 let start = max(whole.start, subscription.startingAt)
                 let end = min(whole.end, subscription.endingBefore ?? whole.end)
@@ -274,6 +271,14 @@ package enum ContractRating {
         return lines
     }
 
+    /// The entitled SUBSCRIPTION rate of `rates` that prices `subscription`, if there is one.
+    package static func subscriptionRate(of subscription: SubscriptionTerms, in rates: [ContractRate]) -> ContractRate? {
+        rates.first {
+            $0.rate.productId == subscription.productId && $0.rate.rateType == .subscription && $0.rate.entitled
+                && ($0.rate.billingFrequency.map { $0.rawValue == subscription.billingFrequency.rawValue } ?? true)
+        }
+    }
+
     /// The lines of one billing period `whole` of a subscription, cut to `[start, end)`: one
     /// per quantity segment, each prorated by its share of the whole period when the subscription
     /// is prorated (a subscription that is not prorated bills each period in full).
@@ -281,26 +286,35 @@ package enum ContractRating {
         _ subscription: SubscriptionTerms, whole: BillingPeriod, start: Timestamp, end: Timestamp, price: Decimal, name: String,
         fiat: InvoiceCreditType
     ) -> [InvoiceLineItem] {
-        let length = Decimal(whole.end.millisecondsSinceEpoch - whole.start.millisecondsSinceEpoch)
-        return subscription.quantitySegments(from: start, to: end).map { segment in
-            let segmentEnd = segment.endingBefore ?? end
-            var fraction: Decimal = 1
-            if subscription.isProrated && (segment.startingAt > whole.start || segmentEnd < whole.end) {
-                fraction = Decimal(segmentEnd.millisecondsSinceEpoch - segment.startingAt.millisecondsSinceEpoch) / length
-            }
-            var total = (segment.quantity * price * fraction).rounded(toPlaces: 10)
-            if fraction != 1, let rounding = subscription.prorationRounding { total = rounding.rounded(total) }
-            return InvoiceLineItem(
-                name: name, total: total, creditType: fiat,
-                type: "subscription", productId: subscription.productId, productType: productTypeName(.subscription),
-                quantity: segment.quantity, unitPrice: price, startingAt: segment.startingAt, endingBefore: segmentEnd,
-                isProrated: subscription.isProrated, subscriptionId: subscription.id
-            )
+        subscription.quantitySegments(from: start, to: end).map { segment in
+            subscriptionLine(subscription, whole: whole, segment: segment, end: end, price: price, name: name, fiat: fiat)
         }
     }
 
+    /// The line of one stretch `segment` of a subscription's billing period `whole` (an open
+    /// segment runs to `end`), prorated by its share of the period when the subscription is prorated.
+    package static func subscriptionLine(
+        _ subscription: SubscriptionTerms, whole: BillingPeriod, segment: SubscriptionQuantitySegment, end: Timestamp,
+        price: Decimal, name: String, fiat: InvoiceCreditType
+    ) -> InvoiceLineItem {
+        let length = Decimal(whole.end.millisecondsSinceEpoch - whole.start.millisecondsSinceEpoch)
+        let segmentEnd = segment.endingBefore ?? end
+        var fraction: Decimal = 1
+        if subscription.isProrated && (segment.startingAt > whole.start || segmentEnd < whole.end) {
+            fraction = Decimal(segmentEnd.millisecondsSinceEpoch - segment.startingAt.millisecondsSinceEpoch) / length
+        }
+        var total = (segment.quantity * price * fraction).rounded(toPlaces: 10)
+        if fraction != 1, let rounding = subscription.prorationRounding { total = rounding.rounded(total) }
+        return InvoiceLineItem(
+            name: name, total: total, creditType: fiat,
+            type: "subscription", productId: subscription.productId, productType: productTypeName(.subscription),
+            quantity: segment.quantity, unitPrice: price, startingAt: segment.startingAt, endingBefore: segmentEnd,
+            isProrated: subscription.isProrated, subscriptionId: subscription.id
+        )
+    }
+
     /// A subscription's whole billing periods (not cut to its dates) begun before `moment`.
-    static func fullPeriods(of subscription: SubscriptionTerms, anchor: Timestamp, startedBefore moment: Timestamp) -> [BillingPeriod] {
+    package static func fullPeriods(of subscription: SubscriptionTerms, anchor: Timestamp, startedBefore moment: Timestamp) -> [BillingPeriod] {
         let anchor = subscription.billingAnchorDate ?? anchor
         let length = length(of: subscription.billingFrequency)
         // Whole periods: from the last boundary at or before the subscription's start (an anchor

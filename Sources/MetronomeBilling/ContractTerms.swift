@@ -378,6 +378,8 @@ package struct SubscriptionTerms: Sendable, Equatable {
     /// `billing_cycle_config.anchor_date`: where its billing periods are anchored; nil: on the
     /// contract's usage statement anchor.
     package var billingAnchorDate: Timestamp?
+    /// `billing_cycle_config.invoice_placement`.
+    package var invoicePlacement: InvoicePlacement = .onUsageInvoice
 
     /// A SEAT_BASED subscription's seats: the IDs assigned from its start, and the usage
     /// property that names a seat.

@@ -636,7 +636,16 @@ extension AppDatabase {
             } catch {
                 throw StoreError.invalid(error.message)
             }
-            if let from = update.changesBilling(of: subscription, edited: edited) {
+            if let from = update.changesBilling(of: subscription, edited: edited),
+               subscription.invoicePlacement == .onScheduledInvoice {
+                // Its charges are invoices of their own: one already made after the change would bill otherwise.
+                if let latest = try latestSubscriptionCharge(of: subscription.id, db), latest.startTimestamp >= from {
+                    throw StoreError.invalid(
+                        "'\(field)' changes the subscription from \(from.rfc3339), before its charge already invoiced at "
+                            + "\(latest.startTimestamp.rfc3339) (invoice \(latest.id))"
+                    )
+                }
+            } else if let from = update.changesBilling(of: subscription, edited: edited) {
                 for terms in [subscription, edited] {
                     guard let moment = ContractRating.billingMoment(of: terms, periodHolding: from, anchor: anchor) else { continue }
                     if let invoice = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)

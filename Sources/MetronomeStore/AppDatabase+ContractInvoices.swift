@@ -56,13 +56,15 @@ extension AppDatabase {
                 let drafts = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
                     .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
                     .filter([InvoiceSourceKind.contract.rawValue, InvoiceSourceKind.scheduledItem.rawValue,
-                             InvoiceSourceKind.professionalServices.rawValue, InvoiceSourceKind.consolidated.rawValue]
+                             InvoiceSourceKind.professionalServices.rawValue, InvoiceSourceKind.consolidated.rawValue,
+                             InvoiceSourceKind.subscriptionCharge.rawValue]
                         .contains(InvoiceRecord.Columns.sourceKind))
                     .fetchAll(db).filter { try contractId(of: $0, db) == contract.id }
                 for var draft in drafts { try void(&draft, db) }
                 continue
             }
             try createRecurringInstances(of: contract, now: now, db)
+            try invoiceSubscriptionCharges(of: contract, now: now, db)
             try openPeriods(
                 contract.statementCadence, now: now, kind: .contract, sourceId: contract.id, customerId: customerId,
                 generates: contract.usageStatementSchedule.domain.generates, db
@@ -154,6 +156,7 @@ extension AppDatabase {
         switch record.sourceKind {
         case .customerPlan: return nil
         case .contract, .historical, .professionalServices, .consolidated: return record.sourceId
+        case .subscriptionCharge: return record.document?.contractId
         case .scheduledItem:
             // An invoice kept (finalized or void) after an edit removed its item still names its contract.
             return try scheduledItems(customerId: record.customerId, db).first { $0.item.id == record.sourceId }?.contractId

@@ -102,9 +102,15 @@ package enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConverti
     /// CONCATENATE): its source is the parent contract; it concatenates the parent's usage
     /// statement and those of its consolidating children.
     case consolidated
+    /// A charge of a subscription placed ON_SCHEDULED_INVOICE: its source is the subscription;
+    /// its `document` is kept from the start, and it finalizes at its date.
+    case subscriptionCharge = "subscription_charge"
+
+    /// The kinds that finalize on their date (their start), not after a period and its grace.
+    package static let datedKinds: [InvoiceSourceKind] = [.scheduledItem, .professionalServices, .subscriptionCharge]
 
     /// Whether the invoice finalizes on its date (its start), not after its period and grace.
-    package var finalizesOnItsDate: Bool { self == .scheduledItem || self == .professionalServices }
+    package var finalizesOnItsDate: Bool { Self.datedKinds.contains(self) }
 }
 
 /// Where an invoice stands.
@@ -373,11 +379,9 @@ extension AppDatabase {
         let overdue = try InvoiceRecord.filter(InvoiceRecord.Columns.customerId == customerId)
             .filter(InvoiceRecord.Columns.status == InvoiceStatus.draft.rawValue)
             .filter(
-                (![InvoiceSourceKind.scheduledItem.rawValue, InvoiceSourceKind.professionalServices.rawValue]
-                    .contains(InvoiceRecord.Columns.sourceKind)
+                (!InvoiceSourceKind.datedKinds.map(\.rawValue).contains(InvoiceRecord.Columns.sourceKind)
                     && InvoiceRecord.Columns.endTimestamp <= now.millisecondsSinceEpoch - BillingCadence.gracePeriodMilliseconds)
-                    || ([InvoiceSourceKind.scheduledItem.rawValue, InvoiceSourceKind.professionalServices.rawValue]
-                        .contains(InvoiceRecord.Columns.sourceKind)
+                    || (InvoiceSourceKind.datedKinds.map(\.rawValue).contains(InvoiceRecord.Columns.sourceKind)
                         && InvoiceRecord.Columns.startTimestamp <= now)
             )
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq)
@@ -536,7 +540,7 @@ extension AppDatabase {
             return try scheduledInvoice(record, fiat: fiat, creditTypeNames: creditTypeNames, db)
         case .historical:
             return try historicalInvoice(record, until: cutoff)
-        case .professionalServices:
+        case .professionalServices, .subscriptionCharge:
             guard let document = record.document else { throw StoreError.corrupt("Invoice \(record.id) lost its content") }
             return document
         case .consolidated:

@@ -98,6 +98,10 @@ extension AppDatabase {
             consider(nextPeriodStart(contract.statementCadence, after: moment))
             consider(contract.startingAt)
             consider(contract.endingBefore)
+            let anchor = contract.usageStatementSchedule.domain.billingAnchorDate
+            for subscription in contract.subscriptions.map(\.domain) where subscription.invoicePlacement == .onScheduledInvoice {
+                consider(ScheduledSubscriptionCharges.nextMoment(of: subscription, anchor: anchor, after: moment))
+            }
             // A seat-linked recurring commit grants at each of its periods' starts and each seat increase.
             for recurring in contract.recurringCommits {
                 guard let config = recurring.subscriptionConfig,

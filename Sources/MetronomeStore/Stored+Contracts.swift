@@ -161,6 +161,8 @@ package struct StoredSubscription: Codable, Sendable {
     var seatUpdates: [SubscriptionSeatUpdates]?
     var prorationRounding: ProrationRounding?
     var billingAnchorDate: Timestamp?
+    /// Absent for subscriptions on usage invoices.
+    var invoicePlacement: InvoicePlacement?
 
     /// A SEAT_BASED subscription's seats, as stored.
     struct StoredSeatConfig: Codable, Sendable {
@@ -178,7 +180,7 @@ package struct StoredSubscription: Codable, Sendable {
         case initialQuantity = "initial_quantity", startingAt = "starting_at", endingBefore = "ending_before", name, description
         case customFields = "custom_fields", createdAt = "created_at", seatConfig = "seat_config"
         case quantityChanges = "quantity_changes", seatUpdates = "seat_updates", prorationRounding = "proration_rounding"
-        case billingAnchorDate = "billing_anchor_date"
+        case billingAnchorDate = "billing_anchor_date", invoicePlacement = "invoice_placement"
     }
 
     /// The stored shape of `subscription`.
@@ -204,6 +206,7 @@ package struct StoredSubscription: Codable, Sendable {
         seatUpdates = subscription.seatUpdates.isEmpty ? nil : subscription.seatUpdates
         prorationRounding = subscription.prorationRounding
         billingAnchorDate = subscription.billingAnchorDate
+        invoicePlacement = subscription.invoicePlacement == .onUsageInvoice ? nil : subscription.invoicePlacement
     }
 
     /// The subscription this holds.
@@ -219,6 +222,7 @@ package struct StoredSubscription: Codable, Sendable {
         terms.seatUpdates = seatUpdates ?? []
         terms.prorationRounding = prorationRounding
         terms.billingAnchorDate = billingAnchorDate
+        terms.invoicePlacement = invoicePlacement ?? .onUsageInvoice
         return terms
     }
 }

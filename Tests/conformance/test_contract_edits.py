@@ -459,7 +459,6 @@ def test_v1_amendment_adds_professional_services_and_royalties(client, http):
 REFUSED_NESTED = [
     ("add_commits", "payment_gate_config", {"payment_gate_type": "EXTERNAL"}),
     ("add_credits", "amount", 100),
-    ("add_subscriptions", "billing_cycle_config", {"invoice_placement": "ON_SCHEDULED_INVOICE"}),
 ]
 
 

@@ -527,10 +527,6 @@ def test_amend_and_edit_take_a_commits_deprecated_amount(client, http):
     ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
         {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
      "credits[0].access_schedule.access_type QUANTITY"),
-    ("subscriptions", {"collection_schedule": "ADVANCE", "proration": {"is_prorated": True},
-                       "billing_cycle_config": {"invoice_placement": "ON_SCHEDULED_INVOICE"},
-                       "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT}},
-     "subscriptions[0].billing_cycle_config.invoice_placement ON_SCHEDULED_INVOICE"),
 ])
 def test_nested_fields_not_honoured_yet_are_refused_by_name(http, field, item, named):
     customer = http.post("/v1/customers", json={"name": f"Nested {named}"}).json()["data"]["id"]

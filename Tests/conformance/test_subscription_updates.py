@@ -269,17 +269,6 @@ def test_a_subscription_without_its_own_anchor_shows_the_contracts(client, http)
     assert v2.billing_cycle_config.anchor_date == APR
 
 
-def test_a_subscription_on_its_own_scheduled_invoice_is_refused_by_name(client, http):
-    freeze_clock(http, day(5))
-    c = client.v1.customers.create(name="Own invoice").data.id
-    r = http.post("/v1/contracts/create", json={
-        "customer_id": c, "starting_at": iso(APR), "rate_card_alias": "standard",
-        "subscriptions": [subscription(billing_cycle_config={"invoice_placement": "ON_SCHEDULED_INVOICE"})]})
-    body = assert_error_response(r, 400)
-    assert "'subscriptions[0].billing_cycle_config.invoice_placement ON_SCHEDULED_INVOICE'" in body["message"]
-    assert client.v1.contracts.list(customer_id=c).data == []
-
-
 # ====================================================================== proration rounding
 
 

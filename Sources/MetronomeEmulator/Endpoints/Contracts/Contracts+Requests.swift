@@ -63,10 +63,6 @@ struct SubscriptionBody: Decodable {
         var anchorDate: Timestamp?
         var invoicePlacement: InvoicePlacement?
 
-        enum InvoicePlacement: String, WireEnum {
-            case onScheduledInvoice = "ON_SCHEDULED_INVOICE", onUsageInvoice = "ON_USAGE_INVOICE"
-        }
-
         enum CodingKeys: String, CodingKey {
             case anchorDate = "anchor_date", invoicePlacement = "invoice_placement"
         }
@@ -159,9 +155,7 @@ struct SubscriptionBody: Decodable {
             createdAt: now, seatConfig: seats
         )
         terms.prorationRounding = proration.rounding
-        if billingCycleConfig?.invoicePlacement == .onScheduledInvoice {
-            throw APIError.unsupportedField("\(field).billing_cycle_config.invoice_placement ON_SCHEDULED_INVOICE")
-        }
+        terms.invoicePlacement = billingCycleConfig?.invoicePlacement ?? .onUsageInvoice
         terms.billingAnchorDate = billingCycleConfig?.anchorDate
         return terms
     }

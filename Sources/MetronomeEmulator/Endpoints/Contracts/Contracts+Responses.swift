@@ -488,10 +488,10 @@ struct SubscriptionWire: Encodable {
     var seatConfig: SeatConfig?
     var billingCycleConfig: BillingCycleConfig
 
-    /// `billing_cycle_config`: the anchor of its billing periods; it is invoiced on usage statements.
+    /// `billing_cycle_config`: the anchor of its billing periods, and where it is invoiced.
     struct BillingCycleConfig: Encodable {
         var anchorDate: Timestamp
-        var invoicePlacement = "ON_USAGE_INVOICE"
+        var invoicePlacement: InvoicePlacement
 
         enum CodingKeys: String, CodingKey {
             case anchorDate = "anchor_date", invoicePlacement = "invoice_placement"
@@ -532,7 +532,9 @@ struct SubscriptionWire: Encodable {
         description = subscription.description
         customFields = subscription.customFields
         seatConfig = subscription.seatConfig.map { SeatConfig(seatGroupKey: $0.seatGroupKey) }
-        billingCycleConfig = BillingCycleConfig(anchorDate: subscription.billingAnchorDate ?? anchor)
+        billingCycleConfig = BillingCycleConfig(
+            anchorDate: subscription.billingAnchorDate ?? anchor, invoicePlacement: subscription.invoicePlacement
+        )
     }
 }
 
