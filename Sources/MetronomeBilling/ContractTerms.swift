@@ -172,6 +172,9 @@ package struct CommitTerms: Sendable, Equatable {
     package var subscriptionConfig: RecurringSubscriptionConfig?
     /// The deprecated `amount` a client gave with the access schedule, kept as given.
     package var amount: Decimal?
+    /// `access_schedule.access_type`: SPEND balances are amounts of its credit type, QUANTITY
+    /// balances numbers of units, drawn by the units of usage they pay for.
+    package var accessType: BalanceAccessType = .spend
 
     /// When access starts: the first segment's start.
     package var accessStartingAt: Timestamp? { accessSchedule.map(\.startingAt).min() }
@@ -219,8 +222,10 @@ package struct CommitTerms: Sendable, Equatable {
         countsAsDiscounted: Bool? = nil,
         childAccess: CommitChildAccess? = nil,
         subscriptionConfig: RecurringSubscriptionConfig? = nil,
-        amount: Decimal? = nil
+        amount: Decimal? = nil,
+        accessType: BalanceAccessType = .spend
     ) {
+        self.accessType = accessType
         self.amount = amount
         self.subscriptionConfig = subscriptionConfig
         self.childAccess = childAccess

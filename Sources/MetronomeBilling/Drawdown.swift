@@ -50,10 +50,14 @@ package enum Drawdown {
             var parts: [InvoiceLineItem] = []
             for position in balances.indices where left > 0 && balances[position].remaining > 0 {
                 let balance = balances[position]
-                guard balance.commit.creditTypeId == line.creditType.id,
+                // A QUANTITY balance counts units, whatever they are priced in.
+                let byQuantity = balance.commit.accessType == .quantity
+                guard byQuantity || balance.commit.creditTypeId == line.creditType.id,
                     applies(balance.commit, to: line, contractId: contractId, tags: tags[line.productId ?? ""] ?? [])
                 else { continue }
-                var chunks: [(take: Decimal, quantity: Decimal?, unitPrice: Decimal?)] = []
+                // What each chunk costs (`take`) and what it draws from the balance (`drawn`:
+                // the same amount, or, by quantity, its units).
+                var chunks: [(take: Decimal, drawn: Decimal, quantity: Decimal?, unitPrice: Decimal?)] = []
                 if let prices = prices(of: line, drawnFrom: balance.commit), let listPrice = line.unitPrice, listPrice > 0 {
                     // Units this commit pays for are priced at the commit rate (or what a
                     // commit-specific override sets), each at the tier its place on the line falls
@@ -65,21 +69,27 @@ package enum Drawdown {
                         let tierEnd = index + 1 < prices.count ? min(prices[index + 1].startingAt, end) : end
                         guard tierEnd > from else { continue }
                         let span = tierEnd - from
-                        let units = tier.price > 0 ? min(span, funds / tier.price) : span
+                        let units = byQuantity ? min(span, funds) : tier.price > 0 ? min(span, funds / tier.price) : span
                         let take = (units * tier.price).rounded(toPlaces: 10)
-                        chunks.append((take, units.rounded(toPlaces: 10), tier.price))
-                        funds -= take
+                        chunks.append((take, byQuantity ? units : take, units.rounded(toPlaces: 10), tier.price))
+                        funds -= byQuantity ? units : take
                         from += units
                         left = (left - units * listPrice).rounded(toPlaces: 10)
                     }
+                } else if byQuantity {
+                    guard let listPrice = line.unitPrice, listPrice > 0 else { continue }
+                    let units = min(left / listPrice, balance.remaining)
+                    let take = (units * listPrice).rounded(toPlaces: 10)
+                    chunks.append((take, units, units.rounded(toPlaces: 10), nil))
+                    left = (left - take).rounded(toPlaces: 10)
                 } else {
                     let take = min(left, balance.remaining)
-                    chunks.append((take, line.quantity.map { ($0 * take / line.total).rounded(toPlaces: 10) }, nil))
+                    chunks.append((take, take, line.quantity.map { ($0 * take / line.total).rounded(toPlaces: 10) }, nil))
                     left -= take
                 }
                 for chunk in chunks {
-                    balances[position].remaining -= chunk.take
-                    draws.append(SegmentDraw(commitId: balance.commit.id, segmentId: balance.segment.id, amount: chunk.take))
+                    balances[position].remaining -= chunk.drawn
+                    draws.append(SegmentDraw(commitId: balance.commit.id, segmentId: balance.segment.id, amount: chunk.drawn))
                     var covered = line
                     covered.quantity = chunk.quantity
                     if let unitPrice = chunk.unitPrice { covered.unitPrice = unitPrice }
@@ -123,6 +133,19 @@ package enum Drawdown {
             return specific.prices
         }
         return paysCommitRate ? line.commitPrices : nil
+    }
+
+    /// What `line` of an invoice drew, and from which commit's segment: an application line
+    /// draws its amount from a SPEND balance; a line a QUANTITY commit (one of
+    /// `quantityCommitIds`) paid for draws its units.
+    package static func drawn(by line: InvoiceLineItem, quantityCommitIds: Set<String>) -> SegmentDraw? {
+        guard let commitId = line.commitId, let segmentId = line.commitSegmentId else { return nil }
+        if quantityCommitIds.contains(commitId) {
+            guard line.type != "applied_commit_or_credit" else { return nil }
+            return SegmentDraw(commitId: commitId, segmentId: segmentId, amount: line.quantity ?? 0)
+        }
+        guard line.type == "applied_commit_or_credit" else { return nil }
+        return SegmentDraw(commitId: commitId, segmentId: segmentId, amount: -line.total)
     }
 
     /// An invoice's total: its lines, except applications of postpaid commits (paid in arrears).

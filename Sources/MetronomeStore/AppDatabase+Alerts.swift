@@ -502,7 +502,7 @@ extension AppDatabase {
             guard let segmentEnd = open.map(\.endingBefore).max() else { return nil }
             return BalanceFigure(
                 kind: commit.kind == .credit ? .contractCredit : .commit, id: commit.id, creditTypeId: commit.creditTypeId,
-                remaining: accounts[commit.id]?.balance ?? 0, granted: open.reduce(Decimal(0)) { $0 + $1.amount },
+                accessType: commit.accessType, remaining: accounts[commit.id]?.balance ?? 0, granted: open.reduce(Decimal(0)) { $0 + $1.amount },
                 daysLeftInSegment: Decimal(segmentEnd.millisecondsSinceEpoch - now.millisecondsSinceEpoch)
                     / Decimal(Timestamp.millisecondsPerDay)
             )

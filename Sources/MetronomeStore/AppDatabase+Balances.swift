@@ -22,11 +22,12 @@ extension AppDatabase {
         }
     }
 
-    /// The sum of the balances at `now`, in `creditTypeId`, of the customer's active commits and
-    /// credits (contract-level included) that `include` picks; with `includeDrafts` false, only
+    /// The sum of the balances at `now` of the customer's active commits and credits
+    /// (contract-level included) drawn down by `accessType` that `include` picks: by spend, those
+    /// in `creditTypeId`; by quantity, all of them, in units. With `includeDrafts` false, only
     /// finalized invoices draw them down.
     package func netBalance(
-        customerId: String, creditTypeId: String, includeDrafts: Bool, now: Timestamp,
+        customerId: String, accessType: BalanceAccessType, creditTypeId: String, includeDrafts: Bool, now: Timestamp,
         include: @Sendable (CommitTerms) -> Bool
     ) async throws -> Decimal {
         try await writer.read { db in
@@ -34,9 +35,10 @@ extension AppDatabase {
             let accounts = try Self.commitAccounts(customerId: customerId, now: now, includeDrafts: includeDrafts, db)
             let rows = try Self.commitsOrCredits(
                 customerId: customerId, kinds: [.commit, .credit],
-                filter: CommitListFilter(includeArchived: false, includeContractLevel: true), afterSeq: nil, limit: nil, now: now, db
+                filter: CommitListFilter(includeArchived: false, includeContractLevel: true, accessType: accessType),
+                afterSeq: nil, limit: nil, now: now, db
             )
-            return rows.filter { $0.terms.creditTypeId == creditTypeId && include($0.terms) }
+            return rows.filter { (accessType == .quantity || $0.terms.creditTypeId == creditTypeId) && include($0.terms) }
                 .reduce(Decimal(0)) { $0 + (accounts[$1.terms.id]?.balance ?? 0) }
         }
     }

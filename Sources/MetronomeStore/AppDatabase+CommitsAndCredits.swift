@@ -31,6 +31,8 @@ package struct CommitListFilter: Sendable {
     package var includeArchived: Bool
     /// Also those of the customer's contracts.
     package var includeContractLevel: Bool
+    /// Only those drawn down this way; nil: all.
+    package var accessType: BalanceAccessType?
 
     /// A value with each stored property given.
     package init(
@@ -39,8 +41,10 @@ package struct CommitListFilter: Sendable {
         startingAt: Timestamp? = nil,
         effectiveBefore: Timestamp? = nil,
         includeArchived: Bool,
-        includeContractLevel: Bool
+        includeContractLevel: Bool,
+        accessType: BalanceAccessType? = nil
     ) {
+        self.accessType = accessType
         self.id = id
         self.coveringDate = coveringDate
         self.startingAt = startingAt
@@ -104,6 +108,11 @@ extension AppDatabase {
         }
         if let before = filter.effectiveBefore {
             request = request.filter(CommitRecord.Columns.accessStartingAt < before)
+        }
+        if let accessType = filter.accessType {
+            request = request.filter(
+                accessType == .spend ? CommitRecord.Columns.accessType == nil : CommitRecord.Columns.accessType == accessType.rawValue
+            )
         }
         if let afterSeq {
             request = request.filter(CommitRecord.Columns.seq > afterSeq)

@@ -362,12 +362,13 @@ extension AppDatabase {
             .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
             .filter(includeDrafts || InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
+        let byQuantity = try quantityCommitIds(db)
         var draws: [(invoice: InvoiceRecord, commitId: String, segmentId: String, amount: Decimal)] = []
         for invoice in invoices {
             var byCommitSegment: [String: (commitId: String, segmentId: String, amount: Decimal)] = [:]
-            for line in try invoiceDocument(invoice, db).lineItems where line.type == "applied_commit_or_credit" {
-                guard let commitId = line.commitId, let segmentId = line.commitSegmentId else { continue }
-                byCommitSegment[segmentId, default: (commitId, segmentId, 0)].amount -= line.total
+            for line in try invoiceDocument(invoice, db).lineItems {
+                guard let draw = Drawdown.drawn(by: line, quantityCommitIds: byQuantity) else { continue }
+                byCommitSegment[draw.segmentId, default: (draw.commitId, draw.segmentId, 0)].amount += draw.amount
             }
             draws += byCommitSegment.values.sorted { $0.segmentId < $1.segmentId }.map { (invoice, $0.commitId, $0.segmentId, $0.amount) }
         }
@@ -418,13 +419,19 @@ extension AppDatabase {
             .filter(InvoiceRecord.Columns.status != InvoiceStatus.void.rawValue)
             .order(InvoiceRecord.Columns.startTimestamp, InvoiceRecord.Columns.seq).fetchAll(db)
             .filter { ($0.startTimestamp, $0.seq ?? 0) < (record.startTimestamp, record.seq ?? 0) }
+        let byQuantity = try quantityCommitIds(db)
         var drawn: [String: Decimal] = [:]
         for invoice in earlier {
-            for line in try invoiceDocument(invoice, db).lineItems where line.type == "applied_commit_or_credit" {
-                if let segmentId = line.commitSegmentId { drawn[segmentId, default: 0] -= line.total }
+            for line in try invoiceDocument(invoice, db).lineItems {
+                if let draw = Drawdown.drawn(by: line, quantityCommitIds: byQuantity) { drawn[draw.segmentId, default: 0] += draw.amount }
             }
         }
         return drawn
+    }
+
+    /// The commits and credits drawn down by quantity: what they paid for draws units.
+    static func quantityCommitIds(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT id FROM commit_or_credit WHERE access_type = ?", arguments: [BalanceAccessType.quantity.rawValue]))
     }
 
     /// The balance at `now` and the ledger of each of the customer's commits and credits;

@@ -57,6 +57,7 @@ extension AppDatabase {
             // Metronome counts every commit and credit of the contract and of the customer itself.
             let balance = commits
                 .filter { ($0.contractId == contract.id || $0.contractId == nil) && $0.creditTypeId == creditTypeId }
+                .filter { $0.accessType == .spend }
                 .filter(threshold.counts)
                 .reduce(Decimal(0)) { $0 + (accounts[$1.id]?.balance ?? 0) }
             guard let amount = threshold.recharge(balance: balance) else { continue }

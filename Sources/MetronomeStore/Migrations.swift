@@ -631,6 +631,9 @@ extension AppDatabase {
                 CREATE INDEX contract_version_contract ON contract_version (contract_id, superseded_at);
                 """)
         }
+        migrator.registerMigration("v26 commits drawn down by quantity") { db in
+            try db.execute(sql: "ALTER TABLE commit_or_credit ADD COLUMN access_type TEXT")
+        }
         return migrator
     }
 

@@ -171,6 +171,8 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     package var childAccess: CommitChildAccess?
     package var subscriptionConfig: RecurringSubscriptionConfig?
     package var amount: Decimal?
+    /// QUANTITY, or nil for SPEND.
+    package var accessType: BalanceAccessType?
 
     package enum Columns {
         package static let seq = Column(CodingKeys.seq)
@@ -183,13 +185,14 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         package static let uniquenessKey = Column(CodingKeys.uniquenessKey)
         package static let archivedAt = Column(CodingKeys.archivedAt)
         package static let recurringCommitId = Column(CodingKeys.recurringCommitId)
+        package static let accessType = Column(CodingKeys.accessType)
     }
 
     package enum CodingKeys: String, CodingKey {
         case recurringCommitId = "recurring_commit_id", thresholdCharge = "threshold_charge", rolledOverFrom = "rolled_over_from"
         case netsuiteSalesOrderId = "netsuite_sales_order_id", salesforceOpportunityId = "salesforce_opportunity_id"
         case countsAsDiscounted = "counts_as_discounted", childAccess = "child_access", subscriptionConfig = "subscription_config"
-        case amount
+        case amount, accessType = "access_type"
         case seq, id, kind, type, customerId = "customer_id", contractId = "contract_id", productId = "product_id", name
         case description, priority, creditTypeId = "credit_type_id", accessSchedule = "access_schedule"
         case accessStartingAt = "access_starting_at", accessEndingBefore = "access_ending_before"
@@ -236,11 +239,12 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         childAccess = terms.childAccess
         subscriptionConfig = terms.subscriptionConfig
         amount = terms.amount
+        accessType = terms.accessType == .spend ? nil : terms.accessType
     }
 
     /// The commit or credit this row holds.
     package var terms: CommitTerms {
-        CommitTerms(
+        var terms = CommitTerms(
             id: id, kind: kind, type: type, customerId: customerId, contractId: contractId, productId: productId, name: name,
             description: description, priority: priority, creditTypeId: creditTypeId, accessSchedule: accessSchedule.map(\.domain),
             invoiceSchedule: invoiceSchedule?.domain, applicableProductIds: applicableProductIds,
@@ -252,5 +256,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted,
             childAccess: childAccess, subscriptionConfig: subscriptionConfig, amount: amount
         )
+        terms.accessType = accessType ?? .spend
+        return terms
     }
 }

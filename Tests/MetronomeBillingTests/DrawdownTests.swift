@@ -44,6 +44,20 @@ import Testing
         #expect(result.draws == [SegmentDraw(commitId: "c1", segmentId: "c1-s", amount: 5000)])
     }
 
+    @Test func aQuantityBalanceCountsUnitsNotTheirCost() {
+        var units = commit("units")
+        units.accessType = .quantity
+        // 50 units pay for 50 of the 80 at 100 cents: 5000 cents' worth, 50 drawn.
+        let result = Drawdown.apply(to: [usage(80, price: 100)], balances: [balance(units, 50)], contractId: "k", tags: [:])
+        #expect(result.lines.map(\.total) == [5000, -5000, 3000])
+        #expect(result.lines.map(\.quantity) == [50, nil, 30])
+        #expect(result.draws == [SegmentDraw(commitId: "units", segmentId: "units-s", amount: 50)])
+        // Read back from the invoice: the covered line's units, not the application's cents.
+        let drawn = result.lines.compactMap { Drawdown.drawn(by: $0, quantityCommitIds: ["units"]) }
+        #expect(drawn == [SegmentDraw(commitId: "units", segmentId: "units-s", amount: 50)])
+        #expect(result.lines.compactMap { Drawdown.drawn(by: $0, quantityCommitIds: []) }.map(\.amount) == [5000])
+    }
+
     @Test func freeBeforePaidThenPriorityThenNarrower() {
         let paid = commit("paid", invoiced: true)
         let credit = commit("credit", kind: .credit)

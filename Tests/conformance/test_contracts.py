@@ -524,9 +524,6 @@ def test_amend_and_edit_take_a_commits_deprecated_amount(client, http):
                  "access_schedule": {"schedule_items": [{"amount": 100, "starting_at": "2026-01-01T00:00:00Z",
                                                          "ending_before": "2026-02-01T00:00:00Z"}]}},
      "commits[0].payment_gate_config.payment_gate_type"),
-    ("credits", {"product_id": COMMIT_PRODUCT, "access_schedule": {"access_type": "QUANTITY", "schedule_items": [
-        {"amount": 100, "starting_at": "2026-01-01T00:00:00Z", "ending_before": "2026-02-01T00:00:00Z"}]}},
-     "credits[0].access_schedule.access_type QUANTITY"),
 ])
 def test_nested_fields_not_honoured_yet_are_refused_by_name(http, field, item, named):
     customer = http.post("/v1/customers", json={"name": f"Nested {named}"}).json()["data"]["id"]

@@ -97,7 +97,7 @@ import Testing
                 customerId: customer, filter: CommitListFilter(includeArchived: false, includeContractLevel: true),
                 excludeZeroBalances: false, afterSeq: nil, limit: 10, now: now
             )
-            _ = try await database.netBalance(customerId: customer, creditTypeId: CreditTypes.usdCentsId, includeDrafts: true, now: now) { _ in true }
+            _ = try await database.netBalance(customerId: customer, accessType: .spend, creditTypeId: CreditTypes.usdCentsId, includeDrafts: true, now: now) { _ in true }
             _ = try await database.currentBillingPeriod(customerId: customer, now: now)
             _ = try await database.trialSpend(customerId: customer, now: now)
             _ = try await database.dailyCosts(

@@ -17,7 +17,7 @@ struct ListBalancesRequest: Decodable {
     var includeLedgers: Bool?
     var limit: Int?
     var nextPage: String?
-    var accessType: BalanceAccessTypeFilter?
+    var accessType: BalanceAccessType?
 
     enum CodingKeys: String, CodingKey {
         case accessType = "access_type"
@@ -35,7 +35,7 @@ struct NetBalanceRequest: Decodable {
     var creditTypeId: String?
     var filters: [BalanceFilter]?
     var invoiceInclusionMode: InvoiceInclusionMode?
-    var accessType: BalanceAccessTypeFilter?
+    var accessType: BalanceAccessType?
 
     enum CodingKeys: String, CodingKey {
         case accessType = "access_type"

@@ -40,6 +40,7 @@ struct CommitSpecifierWire: Codable, Equatable {
 struct AccessScheduleBody: Decodable {
     var scheduleItems: [Item]
     var creditTypeId: String?
+    var accessType: BalanceAccessType?
 
     /// One segment of access.
     struct Item: Decodable {
@@ -53,7 +54,7 @@ struct AccessScheduleBody: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scheduleItems = "schedule_items", creditTypeId = "credit_type_id"
+        case scheduleItems = "schedule_items", creditTypeId = "credit_type_id", accessType = "access_type"
     }
 }
 
@@ -208,6 +209,13 @@ struct CommitBody: Decodable {
             throw APIError.badRequest("'\(field)rollover_fraction' must be between 0 and 1")
         }
         let invoice = kind == .commit ? try invoiceSchedule?.terms(field: "\(field)invoice_schedule") : nil
+        let accessType = accessSchedule.accessType ?? .spend
+        if accessType == .quantity, kind == .commit, type == .postpaid {
+            throw APIError.badRequest(
+                "'\(field)access_schedule.access_type' QUANTITY is for PREPAID commits and credits: a POSTPAID commit's "
+                    + "true-up is an amount, not units"
+            )
+        }
         if hierarchyConfiguration != nil, contractId == nil {
             throw APIError.badRequest("'\(field)hierarchy_configuration' applies to a contract's commits and credits only")
         }
@@ -239,7 +247,7 @@ struct CommitBody: Decodable {
             netsuiteSalesOrderId: netsuiteSalesOrderId, salesforceOpportunityId: salesforceOpportunityId,
             countsAsDiscounted: spendTrackerAttributes?.countsAsDiscounted,
             childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess,
-            amount: amount
+            amount: amount, accessType: accessType
         )
     }
 }
@@ -294,21 +302,6 @@ struct UpdateCommitEndDateRequest: Decodable {
     }
 }
 
-/// `access_type` of the balance reads: how the balances shown are drawn down. Every commit and
-/// credit here is drawn down by spend, so SPEND selects them all and QUANTITY is refused.
-enum BalanceAccessTypeFilter: String, WireEnum {
-    case spend = "SPEND"
-    case quantity = "QUANTITY"
-
-    /// Throws the 400 for QUANTITY.
-    func check() throws {
-        if self == .quantity {
-            throw APIError.badRequest(
-                "'access_type' QUANTITY is not supported by the emulator yet: every balance here is drawn down by spend"
-            )
-        }
-    }
-}
 
 /// The body of `contracts/addManualBalanceLedgerEntry`.
 struct ManualBalanceEntryRequest: Decodable {
@@ -359,7 +352,7 @@ struct ListCommitsRequest: Decodable {
     var includeContractCredits: Bool?
     var limit: Int?
     var nextPage: String?
-    var accessType: BalanceAccessTypeFilter?
+    var accessType: BalanceAccessType?
 
     enum CodingKeys: String, CodingKey {
         case accessType = "access_type"
@@ -394,6 +387,8 @@ struct ContractRefWire: Encodable {
 struct AccessScheduleWire: Encodable {
     var scheduleItems: [Item]
     var creditType: CreditTypeDataWire
+    /// Shown for QUANTITY only: SPEND is what Metronome assumes without it.
+    var accessType: BalanceAccessType?
 
     /// One segment of access.
     struct Item: Encodable {
@@ -408,11 +403,12 @@ struct AccessScheduleWire: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scheduleItems = "schedule_items", creditType = "credit_type"
+        case scheduleItems = "schedule_items", creditType = "credit_type", accessType = "access_type"
     }
 
     /// `segments` in the credit type `creditTypeId`, named from `names`.
-    init(_ segments: [AccessSegment], creditTypeId: String, names: CatalogNames) {
+    init(_ segments: [AccessSegment], creditTypeId: String, accessType: BalanceAccessType = .spend, names: CatalogNames) {
+        self.accessType = accessType == .spend ? nil : accessType
         scheduleItems = segments.map {
             Item(id: $0.id, amount: $0.amount, startingAt: $0.startingAt, endingBefore: $0.endingBefore)
         }
@@ -541,7 +537,9 @@ struct CommitWire: Encodable {
         rolledOverFrom = terms.rolledOverFrom.map {
             RolledOverFromWire(id: $0.commitId, contractId: $0.contractId, isCredit: terms.kind == .credit)
         }
-        accessSchedule = AccessScheduleWire(terms.accessSchedule, creditTypeId: terms.creditTypeId, names: names)
+        accessSchedule = AccessScheduleWire(
+            terms.accessSchedule, creditTypeId: terms.creditTypeId, accessType: terms.accessType, names: names
+        )
         invoiceSchedule = terms.invoiceSchedule.map { InvoiceScheduleWire($0, names: names) }
         contract = terms.contractId.map(ContractRefWire.init)
         invoiceContract = terms.invoiceContractId.map(ContractRefWire.init)

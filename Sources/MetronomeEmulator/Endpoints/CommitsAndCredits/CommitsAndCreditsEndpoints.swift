@@ -39,7 +39,6 @@ struct CommitsAndCreditsEndpoints {
     /// Lists a customer's commits or credits, with their balances now and their ledgers when asked.
     @Sendable func list(_ request: Request, context: Context, kind: CommitKind) async throws -> Response {
         let body = try await request.decodeJSON(as: ListCommitsRequest.self, context: context)
-        try body.accessType?.check()
         let list = kind == .commit ? "customer-commits" : "customer-credits"
         let page = try PageRequest(
             bodyLimit: body.limit, bodyToken: body.nextPage, list: list, defaultLimit: Self.maxPageSize, maxLimit: Self.maxPageSize
@@ -49,7 +48,8 @@ struct CommitsAndCreditsEndpoints {
             id: try (kind == .commit ? body.commitId : body.creditId).map { try Validate.id($0, field: idField) },
             coveringDate: body.coveringDate, startingAt: body.startingAt, effectiveBefore: body.effectiveBefore,
             includeArchived: body.includeArchived ?? false,
-            includeContractLevel: (kind == .commit ? body.includeContractCommits : body.includeContractCredits) ?? false
+            includeContractLevel: (kind == .commit ? body.includeContractCommits : body.includeContractCredits) ?? false,
+            accessType: body.accessType
         )
         let customerId = try Validate.id(body.customerId, field: "customer_id")
         let now = clock.now()

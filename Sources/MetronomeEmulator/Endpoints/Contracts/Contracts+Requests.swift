@@ -411,13 +411,6 @@ struct CreateContractRequest: Decodable {
         }
     }
 
-    /// Refuses, by name, what the items of the body give that the emulator does not honour yet.
-    static func refuseNested(_ decoded: BodyWithFields<CreateContractRequest>) throws {
-        for field in ["commits", "credits"] {
-            try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
-        }
-    }
-
     /// `scheduled_charges_on_usage_invoices`: ALL is the one value Metronome offers.
     enum ScheduledChargesOnUsageInvoices: String, WireEnum {
         case all = "ALL"

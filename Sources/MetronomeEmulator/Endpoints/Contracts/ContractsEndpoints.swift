@@ -61,7 +61,6 @@ struct ContractsEndpoints {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<CreateContractRequest>.self, context: context)
         let body = decoded.value
-        try CreateContractRequest.refuseNested(decoded)
         let package = try Self.packageReference(decoded)
         let now = clock.now()
         let id = UUID().uuidString.lowercased()
@@ -267,7 +266,6 @@ struct ContractsEndpoints {
     /// kept as an amendment that v1 get and list show.
     @Sendable func amend(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<AmendContractRequest>.self, context: context)
-        try AmendContractRequest.refuseUnsupported(decoded)
         let id = try await database.editContract(try decoded.value.amendment(now: clock.now()))
         return try JSONResponse.ok(DataEnvelope(data: IDPayload(id: id)))
     }

@@ -44,18 +44,6 @@ enum NestedFields {
         default: return true
         }
     }
-
-    /// Throws a 400 for a commit or credit item whose access is drawn down by quantity: every
-    /// balance here is drawn down by spend.
-    static func refuseQuantityAccess(inItemsOf items: JSONValue?, field: String) throws {
-        guard case .array(let list)? = items else { return }
-        for (index, item) in list.enumerated() {
-            if case .object(let members) = item, case .object(let schedule)? = members["access_schedule"],
-               case .string(let type)? = schedule["access_type"], type.uppercased() == "QUANTITY" {
-                throw APIError.unsupportedField("\(field)[\(index)].access_schedule.access_type QUANTITY")
-            }
-        }
-    }
 }
 
 // MARK: - Schedule and commit edits
@@ -427,14 +415,6 @@ struct EditContractRequest: Decodable {
         )
     }
 
-    /// Throws a 400 naming the first nested field the emulator does not take (it takes every
-    /// top-level one).
-    static func refuseUnsupported(_ decoded: BodyWithFields<EditContractRequest>) throws {
-        for field in ["add_commits", "add_credits"] {
-            try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
-        }
-    }
-
     /// The edit, checked field by field, with new IDs, made at `now`, of a contract over
     /// `[contractStart, contractEnd)` (what added subscriptions default to; nil when none are).
     func edit(
@@ -720,14 +700,6 @@ struct AmendContractRequest: Decodable {
         case scheduledCharges = "scheduled_charges", discounts, professionalServices = "professional_services"
         case resellerRoyalties = "reseller_royalties", netsuiteSalesOrderId = "netsuite_sales_order_id"
         case salesforceOpportunityId = "salesforce_opportunity_id"
-    }
-
-    /// Throws a 400 naming the first nested field the emulator does not take (it takes every
-    /// top-level one).
-    static func refuseUnsupported(_ decoded: BodyWithFields<AmendContractRequest>) throws {
-        for field in ["commits", "credits"] {
-            try NestedFields.refuseQuantityAccess(inItemsOf: decoded.fields[field], field: field)
-        }
     }
 
     /// The amendment, checked field by field, with new IDs, made at `now`.

@@ -63,7 +63,6 @@ struct ContractsV2Endpoints {
     /// overrides, scheduled charges and discounts, and changes its name, end and payment terms.
     @Sendable func edit(_ request: Request, context: Context) async throws -> Response {
         let decoded = try await request.decodeJSON(as: BodyWithFields<EditContractRequest>.self, context: context)
-        try EditContractRequest.refuseUnsupported(decoded)
         let body = decoded.value
         let now = clock.now()
         var span: (start: Timestamp, end: Timestamp?, anchor: Timestamp)?
