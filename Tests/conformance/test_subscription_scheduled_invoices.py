@@ -11,28 +11,16 @@ import uuid
 
 import pytest
 
-from helpers import expect_api_error, freeze_clock, iso, utc
-from pricing_helpers import FIXTURE_PRODUCT_IDS
-
-SEAT = FIXTURE_PRODUCT_IDS["seat"]
-PRICE = 2000  # cents a seat a month on the standard rate card
-# April has 30 days, so a day is 1/30 of the period.
-APR, MAY, JUN = utc(2026, 4, 1), utc(2026, 5, 1), utc(2026, 6, 1)
-YEAR_END = utc(2027, 1, 1)
-
-
-def day(n, month=APR):
-    return month.replace(day=n)
+from helpers import expect_api_error, freeze_clock, iso
+from test_subscription_updates import APR, JUN, MAY, PRICE, YEAR_END, day, subscription
 
 
 def setup(client, http, schedule="ADVANCE", quantity=2, now=day(5)):
     freeze_clock(http, now)
     c = client.v1.customers.create(name="Own invoices", ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data.id
     contract_id = client.v1.contracts.create(
-        customer_id=c, starting_at=APR, ending_before=YEAR_END, rate_card_alias="standard", subscriptions=[{
-            "collection_schedule": schedule, "initial_quantity": quantity, "proration": {"is_prorated": True},
-            "subscription_rate": {"billing_frequency": "MONTHLY", "product_id": SEAT},
-            "billing_cycle_config": {"invoice_placement": "ON_SCHEDULED_INVOICE"}}]).data.id
+        customer_id=c, starting_at=APR, ending_before=YEAR_END, rate_card_alias="standard", subscriptions=[subscription(
+            schedule, quantity, billing_cycle_config={"invoice_placement": "ON_SCHEDULED_INVOICE"})]).data.id
     [s] = client.v1.contracts.retrieve(customer_id=c, contract_id=contract_id).data.subscriptions
     return c, contract_id, s.id
 
