@@ -25,6 +25,15 @@ struct CommitSpecifierWire: Codable, Equatable {
         presentationGroupValues = specifier.presentationGroupValues
     }
 
+    /// The specifiers `list` gives, each product ID checked; `field` names the list in messages.
+    static func checked(_ list: [CommitSpecifierWire], field: String) throws -> [CommitSpecifier] {
+        try list.enumerated().map { index, wire in
+            var checked = wire.specifier
+            checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)[\(index)].product_id") }
+            return checked
+        }
+    }
+
     /// The specifier this describes.
     var specifier: CommitSpecifier {
         CommitSpecifier(
@@ -234,13 +243,7 @@ struct CommitBody: Decodable {
             applicableContractIds: try applicableContractIds.map { ids in
                 try ids.map { try Validate.id($0, field: "\(field)applicable_contract_ids") }
             },
-            specifiers: try specifiers.map { list in
-                try list.map { wire in
-                    var checked = wire.specifier
-                    checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)specifiers.product_id") }
-                    return checked
-                }
-            },
+            specifiers: try specifiers.map { try CommitSpecifierWire.checked($0, field: "\(field)specifiers") },
             rateType: rateType, rolloverFraction: rolloverFraction,
             invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
             uniquenessKey: uniquenessKey, customFields: customFields ?? [:], createdAt: now,

@@ -697,11 +697,7 @@ extension BodyWithFields<RecurringCommitBody> {
                 if body.applicableProductIds != nil || body.applicableProductTags != nil {
                     throw APIError.badRequest("'\(field)specifiers' cannot be used together with applicable_product_ids or applicable_product_tags")
                 }
-                return try list.enumerated().map { index, wire in
-                    var checked = wire.specifier
-                    checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)specifiers[\(index)].product_id") }
-                    return checked
-                }
+                return try CommitSpecifierWire.checked(list, field: "\(field)specifiers")
             },
             netsuiteSalesOrderId: body.netsuiteSalesOrderId,
             childAccess: try body.hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess,

@@ -188,11 +188,7 @@ struct CommitEditBody: Decodable {
             invoiceContractId: try invoiceContractId.map { try Validate.id($0, field: "\(field)invoice_contract_id") },
             childAccess: try hierarchyConfiguration?.checked(field: "\(field)hierarchy_configuration").childAccess,
             specifiers: try specifiers.map { change in
-                NewValue(try change.value?.enumerated().map { index, wire in
-                    var checked = wire.specifier
-                    checked.productId = try wire.productId.map { try Validate.id($0, field: "\(field)specifiers[\(index)].product_id") }
-                    return checked
-                })
+                NewValue(try change.value.map { try CommitSpecifierWire.checked($0, field: "\(field)specifiers") })
             },
             netsuiteSalesOrderId: netsuiteSalesOrderId
         )
