@@ -431,7 +431,10 @@ extension AppDatabase {
 
     /// The commits and credits drawn down by quantity: what they paid for draws units.
     static func quantityCommitIds(_ db: Database) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT id FROM commit_or_credit WHERE access_type = ?", arguments: [BalanceAccessType.quantity.rawValue]))
+        Set(try String.fetchAll(
+            db, sql: "SELECT id FROM commit_or_credit WHERE access_type IS NOT NULL AND access_type = ?",
+            arguments: [BalanceAccessType.quantity.rawValue]
+        ))
     }
 
     /// The balance at `now` and the ledger of each of the customer's commits and credits;

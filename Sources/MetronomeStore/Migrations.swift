@@ -632,7 +632,11 @@ extension AppDatabase {
                 """)
         }
         migrator.registerMigration("v26 commits drawn down by quantity") { db in
-            try db.execute(sql: "ALTER TABLE commit_or_credit ADD COLUMN access_type TEXT")
+            // Rating looks up the few commits drawn by quantity on every contract invoice.
+            try db.execute(sql: """
+                ALTER TABLE commit_or_credit ADD COLUMN access_type TEXT;
+                CREATE INDEX commit_or_credit_by_quantity ON commit_or_credit (access_type) WHERE access_type IS NOT NULL;
+                """)
         }
         return migrator
     }
