@@ -111,6 +111,9 @@ package enum InvoiceSourceKind: String, Codable, Sendable, DatabaseValueConverti
 
     /// Whether the invoice finalizes on its date (its start), not after its period and grace.
     package var finalizesOnItsDate: Bool { Self.datedKinds.contains(self) }
+
+    /// Whether its content is kept from the moment it is made (there is no usage to rate it from).
+    package var keepsItsContent: Bool { self == .professionalServices || self == .subscriptionCharge }
 }
 
 /// Where an invoice stands.
@@ -209,11 +212,19 @@ extension AppDatabase {
             replacement.regeneratedFromInvoiceId = original.id
             replacement.status = .draft
             replacement.document = nil
+            if original.sourceKind.keepsItsContent, var content = original.document {
+                content.id = replacement.id
+                content.status = InvoiceStatus.draft.rawValue
+                content.issuedAt = nil
+                content.regeneratedFromInvoiceId = original.id
+                replacement.document = content
+            }
             replacement.issuedAt = nil
             try replacement.insert(db)
             // The row's sequence, which an update needs, is the database's to give.
             replacement = try Self.invoiceRecord(id: replacement.id, customerId: nil, db)
-            if original.period.finalizesAt <= now { try Self.finalize(&replacement, now: now, db) }
+            let due = original.sourceKind.finalizesOnItsDate ? original.startTimestamp <= now : original.period.finalizesAt <= now
+            if due { try Self.finalize(&replacement, now: now, db) }
             return replacement.id
         }
     }

@@ -499,6 +499,14 @@ def test_professional_services_are_read_back_and_invoiced(client, http):
     got = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=scheduled.id).data
     assert (got.status, got.issued_at, got.total) == ("FINALIZED", utc(2026, 2, 1), 2 * 10000)
 
+    # Voided and regenerated, it bills the same lines again: there is no usage to rate it from.
+    client.v1.invoices.void(id=invoice.id)
+    again = client.v1.invoices.regenerate(id=invoice.id).data.id
+    regenerated = client.v1.customers.invoices.retrieve(customer_id=c.id, invoice_id=again).data
+    assert (regenerated.status, regenerated.regenerated_from_invoice_id, regenerated.total) == (
+        "FINALIZED", invoice.id, 3 * 15000 + 5000)
+    assert [li.professional_service_id for li in regenerated.line_items] == [service.id, service.id]
+
 
 def test_pro_services_lines_name_their_amendment_and_netsuite_billing_period(client, http):
     c, contract_id, product = consulting_contract(client, http)

@@ -71,11 +71,19 @@ def test_in_advance_each_period_and_each_seat_added_is_an_invoice_of_its_own(cli
     assert seat_invoices(client, c)[2] == (MAY, "FINALIZED", [(MAY, JUN, 4, 4 * PRICE)])
     assert statement_seat_lines(client, c) == []
 
+    # Voided, a charge is not billed again by itself; regenerated, it bills the same.
+    may = next(i for i in client.v1.customers.invoices.list(customer_id=c) if i.type == "SCHEDULED" and i.start_timestamp == MAY)
+    client.v1.invoices.void(id=may.id)
+    freeze_clock(http, day(3, MAY))
+    assert [status for date, status, _ in seat_invoices(client, c) if date == MAY] == ["VOID"]
+    again = client.v1.customers.invoices.retrieve(customer_id=c, invoice_id=client.v1.invoices.regenerate(id=may.id).data.id).data
+    assert (again.status, again.total, again.regenerated_from_invoice_id) == ("FINALIZED", 4 * PRICE, may.id)
+
     # A change before a charge already invoiced would change that invoice: refused.
     with expect_api_error(400) as error:
         quantity(client, c, contract_id, sub, day(28), 6)
     assert "invoiced" in error["error"].body["message"]
-    assert len(seat_invoices(client, c)) == 3
+    assert len(seat_invoices(client, c)) == 4
 
 
 def test_in_arrears_each_period_is_billed_at_its_end_one_line_per_quantity(client, http):
