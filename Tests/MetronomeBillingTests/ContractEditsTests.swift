@@ -56,4 +56,24 @@ import Testing
             try CommitEdit(id: "k", kind: .commit, rolloverFraction: NewValue(2)).applied(to: commit, field: "f")
         }
     }
+
+    @Test func specifiersReplaceProductIdsOnlyWhenTheEditClearsThem() throws {
+        let commit = CommitTerms(
+            id: "k", kind: .commit, type: .prepaid, customerId: "c", productId: "p", creditTypeId: "usd",
+            accessSchedule: [segment("a", 100, "2026-01-01", "2026-02-01")], applicableProductIds: ["u"], customFields: [:],
+            createdAt: at("2026-01-01")
+        )
+        let specifiers = NewValue<[CommitSpecifier]>([CommitSpecifier(productId: "v")])
+        #expect(throws: PricingRuleViolation.self) {
+            try CommitEdit(id: "k", kind: .commit, specifiers: specifiers).applied(to: commit, field: "f")
+        }
+        let edited = try CommitEdit(id: "k", kind: .commit, applicableProductIds: NewValue(nil), specifiers: specifiers,
+                                    netsuiteSalesOrderId: NewValue("SO-1")).applied(to: commit, field: "f")
+        #expect(edited.applicableProductIds == nil)
+        #expect(edited.specifiers == [CommitSpecifier(productId: "v")])
+        #expect(edited.netsuiteSalesOrderId == "SO-1")
+        let cleared = try CommitEdit(id: "k", kind: .commit, specifiers: NewValue(nil), netsuiteSalesOrderId: NewValue(nil))
+            .applied(to: edited, field: "f")
+        #expect(cleared.specifiers == nil && cleared.netsuiteSalesOrderId == nil && cleared.appliesToAllProducts)
+    }
 }

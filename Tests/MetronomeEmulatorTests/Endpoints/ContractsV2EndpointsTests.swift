@@ -42,6 +42,32 @@ import Testing
         }
     }
 
+    @Test func asOfDateShowsTheNameTheContractHadThen() async throws {
+        try await withEmulator { client in
+            _ = try await client.call(.post, "/_emulator/clock", json: #"{"now": "2026-01-05T00:00:00Z"}"#)
+            let customer = try await client.createCustomer()
+            let created = try await client.call(.post, "/v1/contracts/create", json: """
+                {"customer_id": "\(customer)", "starting_at": "2026-01-01T00:00:00Z", "name": "Before"}
+                """)
+            let id = try #require(created.data["id"] as? String)
+            _ = try await client.call(.post, "/_emulator/clock", json: #"{"now": "2026-01-10T00:00:00Z"}"#)
+            let edited = try await client.call(.post, "/v2/contracts/edit", json: """
+                {"customer_id": "\(customer)", "contract_id": "\(id)", "update_contract_name": "After"}
+                """)
+            #expect(edited.status == .ok)
+            func name(asOf: String?) async throws -> String? {
+                let asOfField = asOf.map { #", "as_of_date": "\#($0)""# } ?? ""
+                let got = try await client.call(.post, "/v2/contracts/get", json: """
+                    {"customer_id": "\(customer)", "contract_id": "\(id)"\(asOfField)}
+                    """)
+                return got.data["name"] as? String
+            }
+            #expect(try await name(asOf: "2026-01-07T00:00:00Z") == "Before")
+            #expect(try await name(asOf: "2026-01-10T00:00:00Z") == "After")
+            #expect(try await name(asOf: nil) == "After")
+        }
+    }
+
     @Test func asOfDateBeforeTheContractWasMadeIs400AndUnknownContractsAre404() async throws {
         try await withEmulator { client in
             let customer = try await client.createCustomer()
