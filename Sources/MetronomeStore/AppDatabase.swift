@@ -32,9 +32,20 @@ package struct AppDatabase: Sendable {
         writer.add(transactionObserver: outbox, extent: .databaseLifetime)
     }
 
-    /// A store that lives and dies with the process.
+    /// A store that lives and dies with the process. It starts as a copy of a migrated empty
+    /// store: copying pages is much cheaper than running every migration again, as SQLite parses
+    /// the whole schema anew after each change to it.
     package static func inMemory() throws -> AppDatabase {
-        try AppDatabase(DatabaseQueue(configuration: configuration))
+        let queue = try DatabaseQueue(configuration: configuration)
+        try migratedTemplate.get().backup(to: queue)
+        return try AppDatabase(queue)
+    }
+
+    /// An empty in-memory store with every migration applied, made once per process.
+    private static let migratedTemplate = Result<DatabaseQueue, any Error> {
+        let template = try DatabaseQueue(configuration: configuration)
+        try migrator.migrate(template)
+        return template
     }
 
     /// A store in the SQLite file at `path`, created if missing. WAL mode: a committed
