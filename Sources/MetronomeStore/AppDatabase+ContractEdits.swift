@@ -623,7 +623,6 @@ extension AppDatabase {
     private static func applySubscriptionUpdates(
         _ updates: [SubscriptionUpdate], to record: inout ContractRecord, _ db: Database
     ) throws {
-        let anchor = record.usageStatementSchedule.domain.billingAnchorDate
         for (index, update) in updates.enumerated() {
             let field = "update_subscriptions[\(index)]"
             guard let position = record.subscriptions.firstIndex(where: { $0.id == update.id }) else {
@@ -636,31 +635,42 @@ extension AppDatabase {
             } catch {
                 throw StoreError.invalid(error.message)
             }
-            if let from = update.changesBilling(of: subscription, edited: edited),
-               subscription.invoicePlacement == .onScheduledInvoice {
-                // Its charges are invoices of their own: one already made after the change would bill otherwise.
-                if let latest = try latestSubscriptionCharge(of: subscription.id, db), latest.startTimestamp >= from {
-                    throw StoreError.invalid(
-                        "'\(field)' changes the subscription from \(from.rfc3339), before its charge already invoiced at "
-                            + "\(latest.startTimestamp.rfc3339) (invoice \(latest.id))"
-                    )
-                }
-            } else if let from = update.changesBilling(of: subscription, edited: edited) {
-                for terms in [subscription, edited] {
-                    guard let moment = ContractRating.billingMoment(of: terms, periodHolding: from, anchor: anchor) else { continue }
-                    if let invoice = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
-                        .filter(InvoiceRecord.Columns.sourceId == record.id)
-                        .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
-                        .filter(InvoiceRecord.Columns.startTimestamp <= moment && InvoiceRecord.Columns.endTimestamp > moment)
-                        .fetchOne(db) {
-                        throw StoreError.invalid(
-                            "'\(field)' changes the subscription from \(from.rfc3339), in a billing period already billed "
-                                + "on finalized invoice \(invoice.id)"
-                        )
-                    }
-                }
+            if let from = update.changesBilling(of: subscription, edited: edited) {
+                try checkNotBilled(from: from, subscription: subscription, edited: edited, contract: record, field: field, db)
             }
             record.subscriptions[position] = StoredSubscription(edited)
+        }
+    }
+
+    /// 400 if changing `subscription` (to `edited`) from `from` would change what a finalized
+    /// invoice billed: the statement holding the billing moment of the period `from` falls in,
+    /// or, for a subscription on scheduled invoices of its own, a charge invoiced at or after `from`.
+    private static func checkNotBilled(
+        from: Timestamp, subscription: SubscriptionTerms, edited: SubscriptionTerms, contract: ContractRecord, field: String,
+        _ db: Database
+    ) throws {
+        guard subscription.invoicePlacement == .onUsageInvoice else {
+            if let latest = try latestSubscriptionCharge(of: subscription.id, db), latest.startTimestamp >= from {
+                throw StoreError.invalid(
+                    "'\(field)' changes the subscription from \(from.rfc3339), before its charge already invoiced at "
+                        + "\(latest.startTimestamp.rfc3339) (invoice \(latest.id))"
+                )
+            }
+            return
+        }
+        let anchor = contract.usageStatementSchedule.domain.billingAnchorDate
+        for terms in [subscription, edited] {
+            guard let moment = ContractRating.billingMoment(of: terms, periodHolding: from, anchor: anchor) else { continue }
+            if let invoice = try InvoiceRecord.filter(InvoiceRecord.Columns.sourceKind == InvoiceSourceKind.contract.rawValue)
+                .filter(InvoiceRecord.Columns.sourceId == contract.id)
+                .filter(InvoiceRecord.Columns.status == InvoiceStatus.finalized.rawValue)
+                .filter(InvoiceRecord.Columns.startTimestamp <= moment && InvoiceRecord.Columns.endTimestamp > moment)
+                .fetchOne(db) {
+                throw StoreError.invalid(
+                    "'\(field)' changes the subscription from \(from.rfc3339), in a billing period already billed "
+                        + "on finalized invoice \(invoice.id)"
+                )
+            }
         }
     }
 

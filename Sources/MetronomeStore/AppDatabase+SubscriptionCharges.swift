@@ -10,8 +10,15 @@ extension AppDatabase {
     /// ON_SCHEDULED_INVOICE whose moment has come by `now`. A charge whose subscription has no
     /// entitled SUBSCRIPTION rate then is not billed, as on a usage statement.
     static func invoiceSubscriptionCharges(of contract: ContractRecord, now: Timestamp, _ db: Database) throws {
+        let scheduled = contract.subscriptions.map(\.domain).filter { $0.invoicePlacement == .onScheduledInvoice }
+        guard !scheduled.isEmpty else { return }
         let anchor = contract.usageStatementSchedule.domain.billingAnchorDate
-        for subscription in contract.subscriptions.map(\.domain) where subscription.invoicePlacement == .onScheduledInvoice {
+        let fiat = InvoiceCreditType(
+            id: CreditTypes.usdCentsId,
+            name: try CreditTypeRecord.filter(CreditTypeRecord.Columns.id == CreditTypes.usdCentsId).fetchOne(db)?.name
+                ?? CreditTypes.usdCentsName
+        )
+        for subscription in scheduled {
             let invoiced = try Int64.fetchAll(db, sql: """
                 SELECT start_timestamp FROM invoice WHERE source_kind = ? AND source_id = ?
                 """, arguments: [InvoiceSourceKind.subscriptionCharge.rawValue, subscription.id])
@@ -22,11 +29,6 @@ extension AppDatabase {
                 let pricedAt = charge.segments.first?.startingAt ?? charge.moment
                 guard let rate = ContractRating.subscriptionRate(of: subscription, in: try contractRates(of: contract, at: pricedAt, db))
                 else { continue }
-                let fiat = InvoiceCreditType(
-                    id: CreditTypes.usdCentsId,
-                    name: try CreditTypeRecord.filter(CreditTypeRecord.Columns.id == CreditTypes.usdCentsId).fetchOne(db)?.name
-                        ?? CreditTypes.usdCentsName
-                )
                 let lines = ScheduledSubscriptionCharges.lines(
                     of: charge, subscription: subscription, price: rate.rate.price ?? 0, name: subscription.name ?? rate.productName,
                     fiat: fiat

@@ -3,10 +3,9 @@ less than the committed amount, the commit's invoice on its date bills the short
 Metronome's docs say. Figures are worked out by hand below."""
 
 import uuid
-from datetime import timedelta
 
 from helpers import freeze_clock, iso, utc
-from pricing_helpers import FIXTURE_PRODUCT_IDS
+from pricing_helpers import FIXTURE_PRODUCT_IDS, ingest_units as ingest, unit_rate_card
 
 COMMIT_PRODUCT = FIXTURE_PRODUCT_IDS["prepaid_commit"]
 JAN, FEB, MAR, APR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1), utc(2026, 4, 1)
@@ -15,12 +14,7 @@ JAN, FEB, MAR, APR = utc(2026, 1, 1), utc(2026, 2, 1), utc(2026, 3, 1), utc(2026
 def setup(client, http, committed):
     """A customer on a 100¢-a-unit card with a postpaid commit of `committed` cents from Jan to Apr."""
     freeze_clock(http, utc(2026, 1, 20))
-    metric = client.v1.billable_metrics.create(
-        name=f"units-{uuid.uuid4().hex[:6]}", aggregation_type="COUNT", event_type_filter={"in_values": ["unit"]}).data.id
-    product = client.v1.contracts.products.create(name="Units", type="USAGE", billable_metric_id=metric).data.id
-    card = client.v1.contracts.rate_cards.create(name=f"Units {uuid.uuid4().hex[:6]}").data.id
-    client.v1.contracts.rate_cards.rates.add(
-        rate_card_id=card, product_id=product, entitled=True, rate_type="FLAT", price=100, starting_at=utc(2025, 1, 1))
+    card, _ = unit_rate_card(client, price=100)
     c = client.v1.customers.create(name="Postpaid", ingest_aliases=[f"alias-{uuid.uuid4().hex[:8]}"]).data.id
     contract_id = client.v1.contracts.create(
         customer_id=c, starting_at=JAN, ending_before=APR, rate_card_id=card,
@@ -29,12 +23,6 @@ def setup(client, http, committed):
                       {"amount": committed, "starting_at": iso(JAN), "ending_before": iso(APR)}]},
                   "invoice_schedule": {"schedule_items": [{"amount": committed, "timestamp": iso(APR)}]}}]).data.id
     return c, contract_id
-
-
-def ingest(client, customer_id, count, when):
-    client.v1.usage.ingest(usage=[
-        {"transaction_id": uuid.uuid4().hex, "customer_id": customer_id, "event_type": "unit",
-         "timestamp": iso(when + timedelta(minutes=i))} for i in range(count)])
 
 
 def scheduled(client, customer_id):
