@@ -24,7 +24,10 @@ let package = Package(
         .target(name: "MetronomeBilling", dependencies: ["MetronomeCodecs"]),
         .target(
             name: "MetronomeStore",
-            dependencies: ["MetronomeBilling", "MetronomeCodecs", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "MetronomeBilling", "MetronomeCodecs", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "MetronomeEmulator",

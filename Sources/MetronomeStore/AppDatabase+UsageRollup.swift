@@ -45,19 +45,30 @@ extension AppDatabase {
             """)
         // Events without a quantity only add to the count, which SQL can add without reading the
         // stored decimals back, many buckets a statement.
-        var counts: [DatabaseValueConvertible?] = []
+        var counts: [(key: UsageBucketKey, eventCount: Int64)] = []
         func addCounts() throws {
             guard !counts.isEmpty else { return }
-            try db.cachedStatement(sql: addCountsQueries[counts.count / 5]).execute(arguments: StatementArguments(counts))
+            let statement = try db.cachedStatement(sql: addCountsQueries[counts.count])
+            try statement.execute {
+                var index: Int32 = 0
+                for (key, eventCount) in counts {
+                    try statement.bind(key.billableMetricId, at: index + 1)
+                    try statement.bind(key.customerRef, at: index + 2)
+                    try statement.bind(key.hour, at: index + 3)
+                    try statement.bind(key.groupValues, at: index + 4)
+                    try statement.bind(eventCount, at: index + 5)
+                    index += 5
+                }
+            }
             counts.removeAll(keepingCapacity: true)
         }
         for (key, added) in buckets {
-            let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
             if added.total == 0, added.maximum == nil, added.latest == nil {
-                counts += [key.billableMetricId, key.customerRef, key.hour, key.groupValues, added.eventCount]
-                if counts.count == 5 * addCountsPerStatement { try addCounts() }
+                counts.append((key, added.eventCount))
+                if counts.count == addCountsPerStatement { try addCounts() }
                 continue
             }
+            let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
             var bucket = try Row.fetchOne(select, arguments: keyArguments).map { usageBucket(from: $0) } ?? UsageBucket()
             bucket.merge(added)
             try upsert.execute(arguments: keyArguments + [
