@@ -51,6 +51,14 @@ extension AppDatabase {
     /// Returns how many events were new.
     @discardableResult
     package func ingest(_ events: [NewUsageEvent], now: Timestamp) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            ingest(events, now: now) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// The same, without waiting: `completion` is called on the writer once the batch is stored
+    /// (or failed to be).
+    package func ingest(_ events: [NewUsageEvent], now: Timestamp, completion: @escaping @Sendable (Result<Int, any Error>) -> Void) {
         // Everything that does not depend on what is stored is done here, beside the one writer
         // that every request waits on. The rollup is folded for the metrics the last batch saw
         // and as if every event were new; the transaction folds again in the rare case that
@@ -58,20 +66,22 @@ extension AppDatabase {
         let guessedMetrics = rolledUpMetrics.last
         let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
         let batch = PreparedBatch(events: events, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup)
-        let index = usageTransactions
-        return try await writer.writeWithoutTransaction { db in
-            var counted: (positions: [Int], entry: UsageTransactionIndex.Entry)?
-            try db.inTransaction {
-                counted = try Self.store(
-                    batch, now: now, known: index.lookUp(batch.keys), cache: rolledUpMetrics, unknownRefs: unknownCustomerRefs, db
-                )
-                return .commit
-            }
-            // Only once committed: a failed transaction must leave every ID as it was.
-            guard let counted else { return 0 }
-            index.record(batch.keys, at: counted.positions, as: counted.entry)
-            return counted.positions.count
+        writer.asyncWriteWithoutTransaction { db in completion(Result { try store(batch, now: now, db) }) }
+    }
+
+    private func store(_ batch: PreparedBatch, now: Timestamp, _ db: Database) throws -> Int {
+        var counted: (positions: [Int], entry: UsageTransactionIndex.Entry)?
+        try db.inTransaction {
+            counted = try Self.store(
+                batch, now: now, known: usageTransactions.lookUp(batch.keys), cache: rolledUpMetrics,
+                unknownRefs: unknownCustomerRefs, db
+            )
+            return .commit
         }
+        // Only once committed: a failed transaction must leave every ID as it was.
+        guard let counted else { return 0 }
+        usageTransactions.record(batch.keys, at: counted.positions, as: counted.entry)
+        return counted.positions.count
     }
 
     /// A batch of events with what storing it needs that can be made before the write.
@@ -449,3 +459,4 @@ extension AppDatabase {
         }
     }
 }
+

@@ -111,6 +111,51 @@ import Testing
         #expect(try await database.ingest([event("t1")], now: now) == 1)
     }
 
+    /// Batches sent at once are stored one after another: each `transaction_id` counts once,
+    /// whichever batch brought it first, and every batch is kept.
+    @Test func batchesSentAtOnceCountEachTransactionIdOnce() async throws {
+        let database = try AppDatabase.inMemory()
+        // 40 batches of 10; batch k holds IDs 5k ..< 5k + 10, so neighbours share 5 IDs: 205 IDs in all.
+        let counted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for batch in 0..<40 {
+                group.addTask { try await database.ingest((0..<10).map { event("t\(batch * 5 + $0)") }, now: now) }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(counted == 205)
+        let events = try await database.usageEvents(refs: ["c1"], startingAt: days(-1, from: now), endingBefore: now)
+        #expect(Set(events.map(\.transactionId)).count == 205 && events.count == 205)
+        let batches = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM usage_event_batch") }
+        #expect(batches == 40)
+    }
+
+    /// A batch that fails fails alone: the batches sent beside it are kept.
+    @Test func aFailedBatchLeavesTheBatchesBesideItStored() async throws {
+        let database = try AppDatabase.inMemory()
+        try await database.writer.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse BEFORE INSERT ON usage_event_batch_ref WHEN NEW.customer_ref = 'bad'
+                BEGIN SELECT RAISE(ABORT, 'no'); END
+                """)
+        }
+        let results = await withTaskGroup(of: (Int, Int?).self) { group in
+            for batch in 0..<12 {
+                group.addTask {
+                    let events = (0..<3).map { event("t\(batch)-\($0)", ref: batch == 5 ? "bad" : "c1") }
+                    return (batch, try? await database.ingest(events, now: now))
+                }
+            }
+            return await group.reduce(into: [Int: Int?]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results[5] == .some(nil))
+        #expect((0..<12).filter { $0 != 5 }.allSatisfy { results[$0] == 3 })
+        let events = try await database.usageEvents(refs: ["c1", "bad"], startingAt: days(-1, from: now), endingBefore: now)
+        #expect(events.count == 33)
+        // The failed batch's IDs were never counted.
+        try await database.writer.write { db in try db.execute(sql: "DROP TRIGGER refuse") }
+        #expect(try await database.ingest([event("t5-0", ref: "bad")], now: now) == 1)
+    }
+
     /// A store written before events were kept per request keeps its events, duplicates and
     /// de-duplication.
     @Test func eventRowsOfAnOlderStoreMoveIntoBatches() async throws {

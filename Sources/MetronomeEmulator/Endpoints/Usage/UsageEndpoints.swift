@@ -1,8 +1,10 @@
+import Dispatch
 import Foundation
 import Hummingbird
 import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
+import Synchronization
 
 /// Usage: ingest, events search, and usage aggregated by window (`/v1/usage`, `/v1/usage/groups`).
 struct UsageEndpoints {
@@ -30,8 +32,18 @@ struct UsageEndpoints {
     @Sendable func ingest(_ request: Request, context: Context) async throws -> Response {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let now = clock.now()
-        let events = try IngestBatch.parse(buffer, now: now)
-        if try await database.ingest(events, now: now) > 0 {
+        let database = database
+        let (events, counted) = try await withCheckedThrowingContinuation { continuation in
+            IngestPreparation.queue().async {
+                do {
+                    let events = try IngestBatch.parse(buffer, now: now)
+                    database.ingest(events, now: now) { continuation.resume(with: $0.map { (events, $0) }) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        if counted > 0 {
             // As Metronome does, alerts follow usage as it arrives, from what was committed.
             alerts.add(events.lazy.map(\.customerRef))
         }
@@ -169,5 +181,18 @@ struct UsageEndpoints {
     static func eventId(seq: Int64) -> String {
         let hex = String(seq, radix: 16)
         return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+}
+
+/// Where ingest bodies are read and readied for the writer: threads of their own, so that this
+/// bulk work does not queue ahead of other requests on the shared pool that runs every handler.
+enum IngestPreparation {
+    private static let queues = (0..<max(1, ProcessInfo.processInfo.activeProcessorCount)).map {
+        DispatchQueue(label: "ingest-preparation-\($0)")
+    }
+    private static let turn = Atomic<UInt>(0)
+
+    static func queue() -> DispatchQueue {
+        queues[Int(turn.add(1, ordering: .relaxed).oldValue % UInt(queues.count))]
     }
 }
