@@ -459,4 +459,3 @@ extension AppDatabase {
         }
     }
 }
-

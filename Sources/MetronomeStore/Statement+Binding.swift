@@ -13,25 +13,13 @@ extension Statement {
         try execute()
     }
 
-    /// Binds `value` to parameter `index` (1-based).
+    /// Binds `value` to parameter `index` (1-based), every byte of it: text may hold NULs.
     func bind(_ value: String, at index: Int32) throws {
-        try check(sqlite3_bind_text(sqliteStatement, index, value, -1, Self.transient))
+        try check(sqlite3_bind_text64(sqliteStatement, index, value, UInt64(value.utf8.count), Self.transient, UInt8(SQLITE_UTF8)))
     }
 
     func bind(_ value: Int64, at index: Int32) throws {
         try check(sqlite3_bind_int64(sqliteStatement, index, value))
-    }
-
-    func bind(_ value: Int, at index: Int32) throws {
-        try bind(Int64(value), at: index)
-    }
-
-    func bind(_ value: String?, at index: Int32) throws {
-        if let value { try bind(value, at: index) } else { try check(sqlite3_bind_null(sqliteStatement, index)) }
-    }
-
-    func bind(_ value: Int64?, at index: Int32) throws {
-        if let value { try bind(value, at: index) } else { try check(sqlite3_bind_null(sqliteStatement, index)) }
     }
 
     private func check(_ code: Int32) throws {
