@@ -27,6 +27,8 @@ import Testing
         #expect(message("{}") == "Request body must be a JSON array of usage events")
         #expect(message("[" + Array(repeating: good, count: 101).joined(separator: ",") + "]")?.contains("1 to 100") == true)
         #expect(message("[\(good)") != nil)
+        #expect(message(#"[{"transaction_id": "t", "customer_id": "c\u0000d", "event_type": "e", "timestamp": "2026-03-15T00:00:00Z"}]"#)
+            == #"'usage[0].customer_id' must not contain a NUL character (\u0000)"#)
     }
 
     @Test func valuesRepeatedAcrossABatchStayEachEventsOwn() throws {

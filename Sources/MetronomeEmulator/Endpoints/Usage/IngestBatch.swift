@@ -109,7 +109,16 @@ enum IngestBatch {
         try Validate.length(event.transactionId, field: field("transaction_id"), Limits.identifierLength)
         try Validate.length(event.customerRef, field: field("customer_id"), Limits.identifierLength)
         try Validate.length(event.eventType, field: field("event_type"), 1...256)
+        // The store keeps text up to its first NUL: two references that differ after one would
+        // be one customer.
+        try refuseNul(event.transactionId, field("transaction_id"))
+        try refuseNul(event.customerRef, field("customer_id"))
+        try refuseNul(event.eventType, field("event_type"))
         return event
+    }
+
+    private static func refuseNul(_ text: String, _ field: @autoclosure () -> String) throws {
+        if text.utf8.contains(0) { throw APIError.badRequest("'\(field())' must not contain a NUL character (\\u0000)") }
     }
 
     private static func readString(
