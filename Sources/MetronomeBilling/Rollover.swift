@@ -43,15 +43,16 @@ package enum Rollover {
 
     /// The commit or credit `amount` becomes on the renewal, which starts at `start` and ends at
     /// `end` (nil: open-ended). It keeps the original's product, name, applicability, priority,
-    /// rate type, fraction and access type, and has one segment from the renewal's start: to the renewal's end,
-    /// or, when it has none, as long as the longest segment rolled. It is not invoiced again.
+    /// rate type, fraction and access type, and has one segment from the renewal's start: to the
+    /// renewal's end, or, when it has none, as long as the longest segment rolled. It is not
+    /// invoiced again.
     package static func rolledOverCommit(
         from commit: CommitTerms, segments: [AccessSegment], amount: Decimal, renewalId: String, start: Timestamp,
         end: Timestamp?, id: String, segmentId: String
     ) -> CommitTerms {
         let longest = segments.map { $0.endingBefore.millisecondsSinceEpoch - $0.startingAt.millisecondsSinceEpoch }.max() ?? 0
         let accessEnd = end ?? Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + longest)
-        var rolled = CommitTerms(
+        return CommitTerms(
             id: id, kind: commit.kind, type: commit.type, customerId: commit.customerId, contractId: renewalId,
             productId: commit.productId, name: commit.name, description: commit.description, priority: commit.priority,
             creditTypeId: commit.creditTypeId,
@@ -59,9 +60,7 @@ package enum Rollover {
             applicableProductIds: commit.applicableProductIds, applicableProductTags: commit.applicableProductTags,
             specifiers: commit.specifiers, rateType: commit.rateType, rolloverFraction: commit.rolloverFraction,
             customFields: commit.customFields, createdAt: start,
-            rolledOverFrom: RolledOverFrom(commitId: commit.id, contractId: commit.contractId ?? "")
+            rolledOverFrom: RolledOverFrom(commitId: commit.id, contractId: commit.contractId ?? ""), accessType: commit.accessType
         )
-        rolled.accessType = commit.accessType
-        return rolled
     }
 }

@@ -244,7 +244,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
 
     /// The commit or credit this row holds.
     package var terms: CommitTerms {
-        var terms = CommitTerms(
+        CommitTerms(
             id: id, kind: kind, type: type, customerId: customerId, contractId: contractId, productId: productId, name: name,
             description: description, priority: priority, creditTypeId: creditTypeId, accessSchedule: accessSchedule.map(\.domain),
             invoiceSchedule: invoiceSchedule?.domain, applicableProductIds: applicableProductIds,
@@ -254,9 +254,7 @@ package struct CommitRecord: Codable, FetchableRecord, PersistableRecord, Sendab
             createdAt: createdAt, archivedAt: archivedAt, recurringCommitId: recurringCommitId,
             isThresholdCharge: thresholdCharge, rolledOverFrom: rolledOverFrom, netsuiteSalesOrderId: netsuiteSalesOrderId,
             salesforceOpportunityId: salesforceOpportunityId, countsAsDiscounted: countsAsDiscounted,
-            childAccess: childAccess, subscriptionConfig: subscriptionConfig, amount: amount
+            childAccess: childAccess, subscriptionConfig: subscriptionConfig, amount: amount, accessType: accessType ?? .spend
         )
-        terms.accessType = accessType ?? .spend
-        return terms
     }
 }

@@ -305,7 +305,6 @@ struct UpdateCommitEndDateRequest: Decodable {
     }
 }
 
-
 /// The body of `contracts/addManualBalanceLedgerEntry`.
 struct ManualBalanceEntryRequest: Decodable {
     var id: String
