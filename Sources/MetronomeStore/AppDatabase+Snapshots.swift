@@ -23,7 +23,7 @@ extension AppDatabase {
     /// Replaces the store's state, in one step, with that of `snapshot` (see `openSnapshot`).
     package func restore(from snapshot: DatabaseQueue) async throws {
         do {
-            try snapshot.backup(to: writer)
+            try writer.restore(from: snapshot)
         } catch let error as DatabaseError {
             throw StoreError.storageFailure(error) ?? error
         }

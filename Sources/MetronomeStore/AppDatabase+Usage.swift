@@ -66,7 +66,7 @@ extension AppDatabase {
         let guessedMetrics = rolledUpMetrics.last
         let guessedRollup = guessedMetrics.map { Self.rollup(events, metrics: $0) }
         let batch = PreparedBatch(events: events, guessedMetrics: guessedMetrics, guessedRollup: guessedRollup)
-        writer.asyncWriteWithoutTransaction { db in completion(Result { try store(batch, now: now, db) }) }
+        writer.enqueueIngest { db in completion(Result { try store(batch, now: now, db) }) }
     }
 
     private func store(_ batch: PreparedBatch, now: Timestamp, _ db: Database) throws -> Int {

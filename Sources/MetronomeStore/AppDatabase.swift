@@ -9,7 +9,7 @@ import Synchronization
 /// request that fails changes nothing.
 package struct AppDatabase: Sendable {
     /// The connection (memory) or pool (file) every store method goes through.
-    package let writer: any DatabaseWriter
+    package let writer: StoreWriter
     /// The billable metrics ingest last rolled events up for.
     package let rolledUpMetrics = RolledUpMetricsCache()
     /// Every counted `transaction_id`, for de-duplication at ingest.
@@ -24,7 +24,7 @@ package struct AppDatabase: Sendable {
 
     /// Wraps `writer`, brings its schema up to date and indexes the events it holds.
     package init(_ writer: any DatabaseWriter) throws {
-        self.writer = writer
+        self.writer = StoreWriter(writer)
         try Self.migrator.migrate(writer)
         try writer.read { db in try Self.indexUsageTransactions(into: usageTransactions, db) }
         writer.add(transactionObserver: commits, extent: .databaseLifetime)

@@ -17,6 +17,7 @@ struct NamespaceServices: Service {
     func run() async throws {
         let client = WebhookDelivery.makeClient()
         await cancelWhenGracefulShutdown {
+            await StoreWriter.$isBackground.withValue(true) {
             await withDiscardingTaskGroup { group in
                 for await namespace in namespaces.opened {
                     let isLive: @Sendable () -> Bool = { !namespace.isDropped }
@@ -33,6 +34,7 @@ struct NamespaceServices: Service {
                         await delivery.run(client: client, isLive: isLive)
                     }
                 }
+            }
             }
         }
         try await client.shutdown()
