@@ -17,24 +17,25 @@ struct NamespaceServices: Service {
     func run() async throws {
         let client = WebhookDelivery.makeClient()
         await cancelWhenGracefulShutdown {
+            // Their store reads and writes give way to requests (see StoreWriter).
             await StoreWriter.$isBackground.withValue(true) {
-            await withDiscardingTaskGroup { group in
-                for await namespace in namespaces.opened {
-                    let isLive: @Sendable () -> Bool = { !namespace.isDropped }
-                    group.addTask {
-                        await Settlement(database: namespace.database).run(clock: namespace.clock, logger: logger, isLive: isLive)
-                    }
-                    group.addTask {
-                        await namespace.alerts.run(database: namespace.database, clock: namespace.clock, logger: logger)
-                    }
-                    group.addTask {
-                        let delivery = WebhookDelivery(
-                            database: namespace.database, flagDestinations: flagDestinations, policy: policy, logger: logger
-                        )
-                        await delivery.run(client: client, isLive: isLive)
+                await withDiscardingTaskGroup { group in
+                    for await namespace in namespaces.opened {
+                        let isLive: @Sendable () -> Bool = { !namespace.isDropped }
+                        group.addTask {
+                            await Settlement(database: namespace.database).run(clock: namespace.clock, logger: logger, isLive: isLive)
+                        }
+                        group.addTask {
+                            await namespace.alerts.run(database: namespace.database, clock: namespace.clock, logger: logger)
+                        }
+                        group.addTask {
+                            let delivery = WebhookDelivery(
+                                database: namespace.database, flagDestinations: flagDestinations, policy: policy, logger: logger
+                            )
+                            await delivery.run(client: client, isLive: isLive)
+                        }
                     }
                 }
-            }
             }
         }
         try await client.shutdown()
