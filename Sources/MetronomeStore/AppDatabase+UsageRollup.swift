@@ -69,7 +69,7 @@ extension AppDatabase {
                 continue
             }
             let keyArguments: StatementArguments = [key.billableMetricId, key.customerRef, key.hour, key.groupValues]
-            var bucket = try Row.fetchOne(select, arguments: keyArguments).map { usageBucket(from: $0) } ?? UsageBucket()
+            var bucket = try Row.fetchOne(select, arguments: keyArguments).map { usageBucket(from: $0, at: 0) } ?? UsageBucket()
             bucket.merge(added)
             try upsert.execute(arguments: keyArguments + [
                 bucket.eventCount, bucket.total.description, bucket.maximum?.description, bucket.latest?.at.millisecondsSinceEpoch,
@@ -114,33 +114,40 @@ extension AppDatabase {
                 return values
             }
             let arguments: StatementArguments = [metric.id] + StatementArguments(refs) + range
-            let rows = try Row.fetchAll(db, sql: """
+            let select = try db.cachedStatement(sql: """
                 SELECT group_values, event_count, total, maximum, latest_at, latest_transaction_id, latest_value FROM usage_rollup
                 WHERE billable_metric_id = ? AND customer_ref IN (\(refMarks)) AND hour >= ? AND hour < ?
-                """, arguments: arguments)
+                """)
             let aggregation = metric.definition.aggregationType
-            let buckets = rows.map { (groupValues: groups($0["group_values"]), bucket: usageBucket(from: $0, for: aggregation)) }
+            // A period holds a row per hour: each is read in place, by position, and not copied.
+            var buckets: [(groupValues: [String: String], bucket: UsageBucket)] = []
+            let rows = try Row.fetchCursor(select, arguments: arguments)
+            while let row = try rows.next() {
+                buckets.append((groups(row[0]), usageBucket(from: row, at: 1, for: aggregation)))
+            }
             var uniqueValues: [(groupValues: [String: String], value: String)] = []
             if metric.definition.aggregationType == .unique {
                 uniqueValues = try Row.fetchAll(db, sql: """
                     SELECT DISTINCT group_values, value FROM usage_rollup_unique
                     WHERE billable_metric_id = ? AND customer_ref IN (\(refMarks)) AND hour >= ? AND hour < ?
-                    """, arguments: arguments).map { (groups($0["group_values"]), $0["value"]) }
+                    """, arguments: arguments).map { (groups($0[0]), $0[1]) }
             }
             usage[metric.id] = MetricUsage(metric: metric, buckets: buckets, uniqueValues: uniqueValues)
         }
         return usage
     }
 
-    /// A stored bucket; with `aggregation`, only the figures that aggregation reads are parsed
-    /// (decimal text is the costly part of reading a period's rollup).
-    private static func usageBucket(from row: Row, for aggregation: AggregationType? = nil) -> UsageBucket {
+    /// A stored bucket from `row`'s columns event_count, total, maximum, latest_at,
+    /// latest_transaction_id and latest_value, in that order from `first`. With `aggregation`,
+    /// only the figures that aggregation reads are parsed (decimal text is the costly part of
+    /// reading a period's rollup).
+    private static func usageBucket(from row: Row, at first: Int, for aggregation: AggregationType? = nil) -> UsageBucket {
         var bucket = UsageBucket()
-        bucket.eventCount = row["event_count"]
-        if aggregation == nil || aggregation == .sum { bucket.total = decimal(row["total"]) ?? 0 }
-        if aggregation == nil || aggregation == .max { bucket.maximum = decimal(row["maximum"]) }
-        if aggregation == nil || aggregation == .latest, let at: Int64 = row["latest_at"],
-            let transactionId: String = row["latest_transaction_id"], let value = decimal(row["latest_value"])
+        bucket.eventCount = row[first]
+        if aggregation == nil || aggregation == .sum { bucket.total = decimal(row[first + 1]) ?? 0 }
+        if aggregation == nil || aggregation == .max { bucket.maximum = decimal(row[first + 2]) }
+        if aggregation == nil || aggregation == .latest, let at: Int64 = row[first + 3],
+            let transactionId: String = row[first + 4], let value = decimal(row[first + 5])
         {
             bucket.latest = .init(at: Timestamp(millisecondsSinceEpoch: at), transactionId: transactionId, value: value)
         }
