@@ -31,64 +31,74 @@ package struct StoreWriter: Sendable {
 
     package func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
         guard readsShareTheWriter else { return try await database.read(value) }
-        let waiting = line.announce(background: Self.isBackground)
-        defer { waiting.arrived() }
-        return try await database.read { db in
-            waiting.arrived()
-            return try value(db)
+        return try await announced { waiting in
+            try await database.read { db in
+                waiting.arrived()
+                return try value(db)
+            }
         }
     }
 
     package func read<T>(_ value: (Database) throws -> T) throws -> T {
         guard readsShareTheWriter else { return try database.read(value) }
-        let waiting = line.announce(background: Self.isBackground)
-        defer { waiting.arrived() }
-        return try database.read { db in
-            waiting.arrived()
-            return try value(db)
+        return try announced { waiting in
+            try database.read { db in
+                waiting.arrived()
+                return try value(db)
+            }
         }
     }
 
     package func unsafeRead<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
         guard readsShareTheWriter else { return try await database.unsafeRead(value) }
-        let waiting = line.announce(background: Self.isBackground)
-        defer { waiting.arrived() }
-        return try await database.unsafeRead { db in
-            waiting.arrived()
-            return try value(db)
+        return try await announced { waiting in
+            try await database.unsafeRead { db in
+                waiting.arrived()
+                return try value(db)
+            }
         }
     }
 
     package func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        let waiting = line.announce(background: Self.isBackground)
-        defer { waiting.arrived() }
-        return try await database.write { db in
-            waiting.arrived()
-            return try updates(db)
+        try await announced { waiting in
+            try await database.write { db in
+                waiting.arrived()
+                return try updates(db)
+            }
         }
     }
 
     package func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        let waiting = line.announce(background: Self.isBackground)
-        defer { waiting.arrived() }
-        return try database.write { db in
-            waiting.arrived()
-            return try updates(db)
+        try announced { waiting in
+            try database.write { db in
+                waiting.arrived()
+                return try updates(db)
+            }
         }
     }
 
     /// Copies the whole store into `copy`.
     package func backup(to copy: some DatabaseWriter) throws {
-        let waiting = line.announce(background: Self.isBackground)
-        defer { waiting.arrived() }
-        try database.backup(to: copy)
+        try announced { _ in try database.backup(to: copy) }
     }
 
     /// Replaces the whole store with a copy of `source`, outside any transaction.
     package func restore(from source: some DatabaseReader) throws {
+        try announced { _ in try source.backup(to: database) }
+    }
+
+    /// Runs `body` announced in the ingest line; `body` calls `arrived` once it has the writer,
+    /// or the announcement ends with `body`.
+    private func announced<T>(_ body: (IngestLine.Waiting) throws -> T) rethrows -> T {
         let waiting = line.announce(background: Self.isBackground)
         defer { waiting.arrived() }
-        try source.backup(to: database)
+        return try body(waiting)
+    }
+
+    private func announced<T>(_ body: (IngestLine.Waiting) async throws -> T) async rethrows -> T {
+        let waiting = line.announce(background: Self.isBackground)
+        defer { waiting.arrived() }
+        return try await body(waiting)
     }
 
     package func add(transactionObserver: some TransactionObserver, extent: Database.TransactionObservationExtent) {
