@@ -585,9 +585,10 @@ extension AppDatabase {
 
     /// The customer's grants that are not voided and are in effect for part of `period`.
     static func creditGrants(customerId: String, overlapping period: Range<Timestamp>, _ db: Database) throws -> [CreditGrantRecord] {
-        try CreditGrantRecord.filter(CreditGrantRecord.Columns.customerId == customerId)
-            .filter(CreditGrantRecord.Columns.voidedAt == nil).order(CreditGrantRecord.Columns.seq).fetchAll(db)
-            .filter { $0.effectiveAt < period.upperBound && period.lowerBound < $0.expiresAt }
+        try CreditGrantRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM credit_grant WHERE customer_id = ? AND voided_at IS NULL ORDER BY seq"),
+            arguments: [customerId]
+        ).filter { $0.effectiveAt < period.upperBound && period.lowerBound < $0.expiresAt }
     }
 
     /// The credit-grant balances of the customer in effect at `now`, as balance alerts read them.

@@ -477,13 +477,14 @@ extension AppDatabase {
     /// breakdowns).
     package static func ratedInvoice(_ record: InvoiceRecord, until cutoff: Timestamp, _ db: Database) throws -> InvoiceDocument {
         let creditTypeNames = Dictionary(
-            try CreditTypeRecord.fetchAll(db).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }
+            try CreditTypeRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM credit_type")).map { ($0.id, $0.name) },
+            uniquingKeysWith: { first, _ in first }
         )
         let fiat = InvoiceCreditType(id: CreditTypes.usdCentsId, name: creditTypeNames[CreditTypes.usdCentsId] ?? CreditTypes.usdCentsName)
         switch record.sourceKind {
         case .customerPlan:
-            guard let customerPlan = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.id == record.sourceId).fetchOne(db),
-                let plan = try PlanRecord.filter(PlanRecord.Columns.id == customerPlan.planId).fetchOne(db)
+            guard let customerPlan = try CustomerPlanRecord.fetchOne(db, cachedWhereIdIs: record.sourceId),
+                let plan = try PlanRecord.fetchOne(db, cachedWhereIdIs: customerPlan.planId)
             else { throw StoreError.corrupt("Invoice \(record.id) lost its customer plan") }
             let metricIds = Set(plan.definition.charges.compactMap(\.billableMetricId))
             let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
@@ -586,9 +587,14 @@ extension AppDatabase {
     }
 
     package static func invoiceRecord(id: String, customerId: String?, _ db: Database) throws -> InvoiceRecord {
-        var request = InvoiceRecord.filter(InvoiceRecord.Columns.id == id)
-        if let customerId { request = request.filter(InvoiceRecord.Columns.customerId == customerId) }
-        guard let record = try request.fetchOne(db) else {
+        let found = if let customerId {
+            try InvoiceRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ? AND customer_id = ?"), arguments: [id, customerId]
+            )
+        } else {
+            try InvoiceRecord.fetchOne(db, cachedWhereIdIs: id)
+        }
+        guard let record = found else {
             throw StoreError.notFound(customerId.map { "Invoice of customer \($0)" } ?? "Invoice", id)
         }
         return record

@@ -7,8 +7,8 @@ extension AppDatabase {
     /// The billable metrics events are rolled up for: every metric the emulator evaluates (SQL
     /// metrics are not), archived ones included since their past usage stays billable.
     package static func rolledUpMetrics(_ db: Database) throws -> [RatedMetric] {
-        try BillableMetricRecord.filter(Column("sql") == nil).order(BillableMetricRecord.Columns.seq)
-            .fetchAll(db).map { RatedMetric(id: $0.id, definition: $0.definition) }
+        try BillableMetricRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM billable_metric WHERE sql IS NULL ORDER BY seq"))
+            .map { RatedMetric(id: $0.id, definition: $0.definition) }
     }
 
     /// The same as `rolledUpMetrics`, reading only the IDs while they are those in `cache`:
