@@ -650,7 +650,7 @@ def main() -> None:
         (f"GET draft invoice, {INVOICE_EVENTS // 1000}k events in period (p50 / p99 of {INVOICE_READS})",
          f"{draft['p50']:.1f} / {draft['p99']:.1f} ms", "", "< 50 ms", met(draft["p50"] < 50 and draft["p99"] < 50)),
         ("GET draft invoice while wrk ingests for it (p50 / p99)", f"{draft['p50_during']:.1f} / {draft['p99_during']:.1f} ms",
-         f"{draft['reads_during']} reads", "", ""),
+         f"{draft['reads_during']} reads", "p99 <= 20 ms", met(draft["p99_during"] <= 20)),
         ("the same with --db (reads beside the writer), alone / while ingest (p99)",
          f"{draft_db['p99']:.1f} / {draft_db['p99_during']:.1f} ms", f"{draft_db['reads_during']} reads", "<= 20 ms",
          met(draft_db["p99_during"] <= 20)),
