@@ -3,6 +3,15 @@ import GRDB
 import MetronomeBilling
 import MetronomeCodecs
 
+extension FetchableRecord where Self: TableRecord {
+    /// The record with `id`, through a statement prepared once per connection: the query
+    /// interface compiles and prepares its SQL anew on every fetch, which the lookups of every
+    /// draft read added up to a tenth of the read.
+    static func fetchOne(_ db: Database, cachedWhereIdIs id: String) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM \(databaseTableName) WHERE id = ?"), arguments: [id])
+    }
+}
+
 /// A row of `credit_type`: a currency or custom pricing unit.
 package struct CreditTypeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     package static let databaseTableName = "credit_type"
@@ -360,15 +369,6 @@ package struct NamedScheduleSegmentRecord: Codable, FetchableRecord, Persistable
         self.startingAt = startingAt
         self.endingBefore = endingBefore
         self.value = value
-    }
-}
-
-extension FetchableRecord where Self: TableRecord {
-    /// The record with `id`, through a statement prepared once per connection: the query
-    /// interface compiles and prepares its SQL anew on every fetch, which the lookups of every
-    /// draft read added up to a tenth of the read.
-    static func fetchOne(_ db: Database, cachedWhereIdIs id: String) throws -> Self? {
-        try fetchOne(db.cachedStatement(sql: "SELECT * FROM \(databaseTableName) WHERE id = ?"), arguments: [id])
     }
 }
 

@@ -154,9 +154,7 @@ final class IngestLine: Sendable {
         while let store = takeNext() {
             store(db)
             stored += 1
-            if requestsWaiting.load(ordering: .relaxed) > 0
-                || (stored >= Self.turnBeforeBackground && backgroundWaiting.load(ordering: .relaxed) > 0)
-            {
+            if waiting(background: false) > 0 || (stored >= Self.turnBeforeBackground && waiting(background: true) > 0) {
                 database.asyncWriteWithoutTransaction { db in self.drain(db) }
                 return
             }
