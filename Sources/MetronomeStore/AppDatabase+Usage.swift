@@ -226,6 +226,9 @@ extension AppDatabase {
                     return entry
                 }()
                 (eventType, candidates, properties) = (event.eventType, entry.metrics, PickedProperties(names: entry.propertyNames))
+                // Events of a batch mostly fall in buckets of their own (other customers, other
+                // hours): growing the table one doubling at a time rehashed every key each time.
+                folded.buckets.reserveCapacity(min(events.count * candidates.count, 4096))
             }
             guard !candidates.isEmpty, properties.pick(fromObject: event.propertiesJSON) else { continue }
             UsageRollup.fold(

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MetronomeBilling
 import MetronomeCodecs
 import MetronomeStore
@@ -118,7 +123,10 @@ enum IngestBatch {
     }
 
     private static func refuseNul(_ text: String, _ field: @autoclosure () -> String) throws {
-        if text.utf8.contains(0) { throw APIError.badRequest("'\(field())' must not contain a NUL character (\\u0000)") }
+        let hasNul = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+        } ?? text.utf8.contains(0)
+        if hasNul { throw APIError.badRequest("'\(field())' must not contain a NUL character (\\u0000)") }
     }
 
     private static func readString(
