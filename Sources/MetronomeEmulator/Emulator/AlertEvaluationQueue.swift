@@ -16,9 +16,16 @@ final class AlertEvaluationQueue: Sendable {
         (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Queues `refs` for evaluation.
+    /// Queues `refs` for evaluation. A batch's events mostly come in runs of one customer: a
+    /// reference repeating the one before it is not hashed again.
     func add(_ refs: some Sequence<String>) {
-        pending.withLock { $0.formUnion(refs) }
+        pending.withLock { pending in
+            var last: String?
+            for ref in refs where ref != last {
+                pending.insert(ref)
+                last = ref
+            }
+        }
         signal.yield()
     }
 
