@@ -29,6 +29,11 @@ import Testing
         #expect(message("[\(good)") != nil)
         #expect(message(#"[{"transaction_id": "t", "customer_id": "c\u0000d", "event_type": "e", "timestamp": "2026-03-15T00:00:00Z"}]"#)
             == #"'usage[0].customer_id' must not contain a NUL character (\u0000)"#)
+        // Longer than 15 bytes, so not kept inline: its bytes are searched in place.
+        #expect(message(#"[{"transaction_id": "a-transaction-id-past-sixteen-bytes\u0000", "customer_id": "c", "event_type": "e", "timestamp": "2026-03-15T00:00:00Z"}]"#)
+            == #"'usage[0].transaction_id' must not contain a NUL character (\u0000)"#)
+        #expect(message(#"[\#(good), {"transaction_id": "u", "customer_id": "c", "event_type": "an-event-type-\u0000-past-sixteen", "timestamp": "2026-03-15T00:00:00Z"}]"#)
+            == #"'usage[1].event_type' must not contain a NUL character (\u0000)"#)
     }
 
     @Test func valuesRepeatedAcrossABatchStayEachEventsOwn() throws {
