@@ -406,8 +406,9 @@ IDLE_NAMESPACES = int(os.environ.get("BENCH_IDLE_NAMESPACES", "100"))
 
 
 def namespaces_bench(binary: Path) -> Dict[str, float]:
-    """The first use of a namespace (default fixtures, in memory), the RSS an idle one adds, and
-    ingest with 1, 2 and 4 namespaces ingesting at once (one wrk each, -t1 -c16, rates summed)."""
+    """The first use of a namespace (default fixtures, in memory), the RSS an idle one adds, ingest
+    with 1, 2 and 4 namespaces ingesting at once (one wrk each, -t1 -c16, rates summed), and the
+    most two could reach on this machine."""
     server = Server(binary)
     server.start()
     try:
@@ -426,8 +427,10 @@ def namespaces_bench(binary: Path) -> Dict[str, float]:
         for i in range(NAMESPACE_FIRST_USES):
             raw_get(server.port, f"/_ns/first-{i}/v1/customers", token=True)
         ingest: Dict[int, List[float]] = {1: [], 2: [], 4: []}
+        idle_with_one: List[float] = []
         for _ in range(RUNS):
             for count in ingest:
+                before = cpu_jiffies()
                 procs = []
                 for k in range(count):
                     env = dict(os.environ, BENCH_PATH=f"/_ns/first-{k}/v1/ingest")
@@ -439,6 +442,9 @@ def namespaces_bench(binary: Path) -> Dict[str, float]:
                     out, _ = proc.communicate()
                     total += float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) * 100
                 ingest[count].append(total)
+                if count == 1:
+                    after = cpu_jiffies()
+                    idle_with_one.append((after[0] - before[0]) / max(1, after[1] - before[1]))
     finally:
         server.stop()
     one = statistics.median(ingest[1])
@@ -447,7 +453,17 @@ def namespaces_bench(binary: Path) -> Dict[str, float]:
         "rss_per_namespace_mib": per_namespace,
         "ingest_1": one, "ingest_2": statistics.median(ingest[2]), "ingest_4": statistics.median(ingest[4]),
         "ratio_2": statistics.median([b / a for a, b in zip(ingest[1], ingest[2])]),
+        # A second namespace can only add what the machine leaves idle while one ingests: at the
+        # same CPU per event, two can reach at most 1 / (busy share) times one.
+        "ceiling_2": 1 / max(0.01, 1 - statistics.median(idle_with_one)),
     }
+
+
+def cpu_jiffies() -> Tuple[int, int]:
+    """The machine's idle (with I/O wait) and total CPU time so far, in jiffies (Linux)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return fields[3] + fields[4], sum(fields)
 
 
 def log_level_bench(binary: Path) -> Dict[str, float]:
@@ -677,6 +693,8 @@ def main() -> None:
         ("POST /v1/ingest, 1 / 2 / 4 namespaces at once (summed)",
          f"{spaces['ingest_1']:,.0f} / {spaces['ingest_2']:,.0f} / {spaces['ingest_4']:,.0f} events/s",
          f"{spaces['ratio_2']:.2f}x (2 vs 1)", ">= 1.6x", met(spaces["ratio_2"] >= 1.6)),
+        (f"the most 2 namespaces can reach on this machine ({os.cpu_count()} CPUs; 1 / busy share with 1)",
+         f"{spaces['ceiling_2']:.2f}x", "", "", ""),
         ("GET /_emulator/health, --log-level info (default, one line per request) / error",
          f"{logs['info']:,.0f} / {logs['error']:,.0f} req/s", f"{logs['ratio']:.0%} (info / error)", ">= 90%",
          met(logs["ratio"] >= 0.90)),
