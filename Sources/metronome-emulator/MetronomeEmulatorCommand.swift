@@ -94,12 +94,12 @@ struct MetronomeEmulatorCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        defer { LogOutput.standardError.flush() }
+        defer { LogOutput.standardError.flush(waitingUpTo: .seconds(1)) }
         do {
             let app = try await buildApplication(configuration)
             try await app.runService()
         } catch {
-            LogOutput.standardError.flush()
+            LogOutput.standardError.flush(waitingUpTo: .seconds(1))
             FileHandle.standardError.write(Data("metronome-emulator: error: \(describeStartupError(error, configuration))\n".utf8))
             throw ExitCode.failure
         }
