@@ -92,7 +92,10 @@ public final class LogOutput: Sendable {
                 var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
                 let ready = poll(&descriptor, 1, milliseconds)
                 if ready < 0 && errno == EINTR { continue }
-                guard ready > 0, descriptor.revents & Int16(POLLOUT) != 0 else { break }  // no room yet, or no reader
+                if ready > 0 && descriptor.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 {
+                    return bytes.count  // no reader any more: the lines are lost, the emulator goes on
+                }
+                guard ready > 0, descriptor.revents & Int16(POLLOUT) != 0 else { break }  // no room yet
                 // A pipe with room takes this much without waiting.
                 count = min(count, Int(PIPE_BUF))
             }
@@ -101,6 +104,8 @@ public final class LogOutput: Sendable {
                 offset += written
             } else if written < 0 && errno == EINTR {
                 continue
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break  // a descriptor its owner made non-blocking, and full
             } else {
                 return bytes.count  // nowhere to write: the lines are lost, the emulator goes on
             }

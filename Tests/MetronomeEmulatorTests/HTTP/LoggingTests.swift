@@ -87,6 +87,20 @@ import Testing
         #expect(lines.last == "last")
     }
 
+    /// A reader that went away leaves nowhere to write: lines are let go, and writing to the
+    /// pipe (which would raise SIGPIPE and end the process) is not tried.
+    @Test func aPipeWhoseReaderClosedIsNotWrittenTo() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        close(ends[0])
+        defer { close(ends[1]) }
+        let output = LogOutput(fileDescriptor: ends[1])
+        for number in 0..<100 {
+            output.write(Self.line(number), urgent: true)
+        }
+        output.flush(waitingUpTo: .seconds(1))
+    }
+
     private static let lineSize = 1024
 
     /// Line `number`, `lineSize` bytes with its newline.
