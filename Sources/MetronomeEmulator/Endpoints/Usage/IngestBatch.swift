@@ -46,22 +46,8 @@ enum IngestBatch {
     }
 
     /// The members of an event that ingest reads; others are stepped over.
-    private enum EventMember: String {
+    private enum EventMember: String, CaseIterable {
         case transactionId = "transaction_id", customerId = "customer_id", eventType = "event_type", timestamp, properties
-
-        /// The member whose name is `raw`: its length tells all but two apart, so one comparison.
-        init?(spelledBy raw: UnsafeBufferPointer<UInt8>) {
-            let candidate: EventMember
-            switch raw.count {
-            case 14: candidate = .transactionId
-            case 11: candidate = .customerId
-            case 10: candidate = raw[0] == UInt8(ascii: "e") ? .eventType : .properties
-            case 9: candidate = .timestamp
-            default: return nil
-            }
-            guard JSONScanner.spells(candidate.rawValue, raw) else { return nil }
-            self = candidate
-        }
     }
 
     /// The values that events of one batch tend to share, each read once. Timestamps are
@@ -87,7 +73,7 @@ enum IngestBatch {
         var timestamp: String?
         var properties = "{}"
         try scanner.readObject(rawKeys: { raw, key, scanner in
-            let member = if let raw { EventMember(spelledBy: raw) } else { EventMember(rawValue: key()) }
+            let member = if let raw { EventMember.allCases.first { JSONScanner.spells($0.rawValue, raw) } } else { EventMember(rawValue: key()) }
             switch member {
             case .transactionId: transactionId = try readString(&scanner, field("transaction_id"))
             case .customerId: customerId = try readString(&scanner, field("customer_id"), reusing: &repeated.customerRefs)
