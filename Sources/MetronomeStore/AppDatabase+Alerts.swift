@@ -298,13 +298,21 @@ extension AppDatabase {
             return Array(Set(ids)).sorted()
         }
         guard !customerIds.isEmpty else { return }
-        try await writer.write { db in
-            for customerId in customerIds {
-                guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { continue }
-                try Self.evaluateAlerts(of: customer, now: now, db)
+        // A few customers a transaction: a pass over many customers in one would hold the writer,
+        // and every ingest batch behind it, for the whole pass.
+        for start in stride(from: 0, to: customerIds.count, by: Self.alertEvaluationsPerWrite) {
+            let chunk = customerIds[start..<min(start + Self.alertEvaluationsPerWrite, customerIds.count)]
+            try await writer.write { db in
+                for customerId in chunk {
+                    guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { continue }
+                    try Self.evaluateAlerts(of: customer, now: now, db)
+                }
             }
         }
     }
+
+    /// How many customers' alerts one transaction of an evaluation pass evaluates.
+    static let alertEvaluationsPerWrite = 16
 
     /// Evaluates every live alert that applies to the customer now, keeping each change.
     package static func evaluateAlerts(of customer: CustomerRecord, now: Timestamp, _ db: Database) throws {
@@ -474,9 +482,12 @@ extension AppDatabase {
         }
         if let start = drafts.map(\.startTimestamp).min(), let end = drafts.map(\.endTimestamp).max() {
             figures.currentPeriodStart = start
-            let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
-            figures.metricQuantities = try metricUsage(metrics, refs: try customerRefs(customerId, db), from: start, to: end, db)
-                .mapValues(\.total)
+            // Spend alerts name no metric: then no metric record is read and decoded.
+            if !metricIds.isEmpty {
+                let metrics = try rolledUpMetrics(db, ids: metricIds)
+                figures.metricQuantities = try metricUsage(metrics, refs: try customerRefs(customerId, db), from: start, to: end, db)
+                    .mapValues(\.total)
+            }
         }
         let planEnds = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
             .filter { $0.startingOn <= now && ($0.endingBefore.map { now < $0 } ?? true) }

@@ -487,7 +487,7 @@ extension AppDatabase {
                 let plan = try PlanRecord.fetchOne(db, cachedWhereIdIs: customerPlan.planId)
             else { throw StoreError.corrupt("Invoice \(record.id) lost its customer plan") }
             let metricIds = Set(plan.definition.charges.compactMap(\.billableMetricId))
-            let metrics = try rolledUpMetrics(db).filter { metricIds.contains($0.id) }
+            let metrics = try rolledUpMetrics(db, ids: metricIds)
             let refs = try customerRefs(record.customerId, db)
             // With a trial, the trial is period 0 and priced by the first ramp; ramps count the
             // periods after it.

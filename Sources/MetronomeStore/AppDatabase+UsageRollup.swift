@@ -11,6 +11,15 @@ extension AppDatabase {
             .map { RatedMetric(id: $0.id, definition: $0.definition) }
     }
 
+    /// The rolled-up metrics among `ids`, in the order of `rolledUpMetrics`: what rating a plan's
+    /// charges or a metric's alerts reads, without decoding every other metric.
+    package static func rolledUpMetrics(_ db: Database, ids: Set<String>) throws -> [RatedMetric] {
+        try ids.compactMap { try BillableMetricRecord.fetchOne(db, cachedWhereIdIs: $0) }
+            .filter { $0.sql == nil }
+            .sorted { ($0.seq ?? 0) < ($1.seq ?? 0) }
+            .map { RatedMetric(id: $0.id, definition: $0.definition) }
+    }
+
     /// The same as `rolledUpMetrics`, reading only the IDs while they are those in `cache`:
     /// what ingest asks for every batch.
     package static func rolledUpMetrics(_ db: Database, cache: RolledUpMetricsCache) throws -> [RatedMetric] {

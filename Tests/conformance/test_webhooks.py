@@ -435,6 +435,30 @@ def test_the_ingest_batch_that_crosses_a_threshold_is_pushed_with_no_read(client
     assert len([r for r in receiver.received if verify(r)["type"].startswith("alerts.")]) == 1
 
 
+def test_one_pass_over_more_customers_than_a_transaction_takes_alarms_each_of_them(client, http):
+    # The evaluator takes customers a few at a time (16 a transaction): 40 crossing at once need
+    # three transactions, and each customer is notified once, with no read of its alert.
+    freeze_clock(http, utc(2026, 1, 15, 12))
+    customers = []
+    for i in range(40):
+        customer = client.v1.customers.create(name=f"Crowd {i}").data.id
+        client.v1.customers.plans.add(customer_id=customer, plan_id=GROWTH, starting_on=utc(2026, 1, 1))
+        client.v1.alerts.create(alert_type="spend_threshold_reached", name=f"Spend {i}", threshold=30,
+                                customer_id=customer, credit_type_id=USD_CENTS_ID)
+        customers.append(customer)
+    # 30 calls each at 1 cent, dealt round the customers: each batch of 100 names all 40, and
+    # every customer's 30th cent comes in the last, so one pass finds all 40 in alarm.
+    calls = [api_calls(c, 30, utc(2026, 1, 3), f"crowd-{i}") for i, c in enumerate(customers)]
+    events = [calls[i][n] for n in range(30) for i in range(len(customers))]
+    for start in range(0, len(events), 100):
+        client.v1.usage.ingest(usage=events[start:start + 100])
+    deadline = time.monotonic() + 20
+    while len(notifications(http, type="alerts.spend_threshold_reached", limit=100)) < 40 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    notified = [n["customer_id"] for n in notifications(http, type="alerts.spend_threshold_reached", limit=100)]
+    assert sorted(notified) == sorted(customers)
+
+
 def test_advancing_the_clock_steps_through_every_due_moment(client, http):
     freeze_clock(http, utc(2026, 1, 15, 12))
     customer = client.v1.customers.create(name="Advanced").data.id
