@@ -300,8 +300,8 @@ extension AppDatabase {
         guard !customerIds.isEmpty else { return }
         // A few customers a transaction: a pass over many customers in one would hold the writer,
         // and every ingest batch behind it, for the whole pass.
-        for start in stride(from: 0, to: customerIds.count, by: Self.alertEvaluationsPerWrite) {
-            let chunk = customerIds[start..<min(start + Self.alertEvaluationsPerWrite, customerIds.count)]
+        for start in stride(from: 0, to: customerIds.count, by: Self.customersPerPassWrite) {
+            let chunk = customerIds[start..<min(start + Self.customersPerPassWrite, customerIds.count)]
             try await writer.write { db in
                 for customerId in chunk {
                     guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { continue }
@@ -311,8 +311,8 @@ extension AppDatabase {
         }
     }
 
-    /// How many customers' alerts one transaction of an evaluation pass evaluates.
-    static let alertEvaluationsPerWrite = 16
+    /// How many customers one transaction of a pass after ingest (alerts, threshold billing) takes.
+    static let customersPerPassWrite = 16
 
     /// Evaluates every live alert that applies to the customer now, keeping each change.
     package static func evaluateAlerts(of customer: CustomerRecord, now: Timestamp, _ db: Database) throws {

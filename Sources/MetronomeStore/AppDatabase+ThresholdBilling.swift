@@ -23,8 +23,12 @@ extension AppDatabase {
             }
         }
         guard !customerIds.isEmpty else { return }
-        try await writer.write { db in
-            for customerId in customerIds { try Self.settle(customerId: customerId, now: now, db) }
+        // As alert passes do, a few customers a transaction, so that ingest batches take turns.
+        for start in stride(from: 0, to: customerIds.count, by: Self.customersPerPassWrite) {
+            let chunk = customerIds[start..<min(start + Self.customersPerPassWrite, customerIds.count)]
+            try await writer.write { db in
+                for customerId in chunk { try Self.settle(customerId: customerId, now: now, db) }
+            }
         }
     }
 

@@ -90,6 +90,27 @@ def test_the_customers_own_commits_count_towards_the_balance(client, http):
     assert access(client, c, contract_id, 1) == [5000 - 500]
 
 
+def test_one_pass_over_more_customers_than_a_transaction_recharges_each_of_them(client, http):
+    # Threshold billing after ingest takes customers 16 a transaction: 40 falling to the threshold
+    # in one batch need three, and each is topped up once.
+    freeze_clock(http, NOW)
+    card = unit_card(client)
+    contracts = {}
+    for i in range(40):
+        c = client.v1.customers.create(name=f"Crowd {i}").data.id
+        contracts[c] = client.v1.contracts.create(
+            customer_id=c, starting_at=JAN, rate_card_id=card, prepaid_balance_threshold_configuration=threshold()).data.id
+    # 40 units each at 100 cents, dealt round the customers: each batch names all 40, and every
+    # balance reaches 5000 - 4000 = 1000, the threshold, in the last batch.
+    events = [{"transaction_id": uuid.uuid4().hex, "customer_id": c, "event_type": "unit",
+               "timestamp": iso(NOW - timedelta(hours=1) + timedelta(seconds=n))}
+              for n in range(40) for c in contracts]
+    for start in range(0, len(events), 100):
+        client.v1.usage.ingest(usage=events[start:start + 100])
+    for c, contract_id in contracts.items():
+        assert access(client, c, contract_id, 2) == [5000, 5000 - 1000]
+
+
 def test_a_disabled_configuration_is_kept_and_never_recharges(client, http):
     freeze_clock(http, NOW)
     c = client.v1.customers.create(name="Disabled").data.id
