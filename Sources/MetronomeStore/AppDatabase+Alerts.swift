@@ -297,22 +297,24 @@ extension AppDatabase {
             }
             return Array(Set(ids)).sorted()
         }
-        guard !customerIds.isEmpty else { return }
-        // A few customers a transaction: a pass over many customers in one would hold the writer,
-        // and every ingest batch behind it, for the whole pass.
-        for start in stride(from: 0, to: customerIds.count, by: Self.customersPerPassWrite) {
-            let chunk = customerIds[start..<min(start + Self.customersPerPassWrite, customerIds.count)]
-            try await writer.write { db in
-                for customerId in chunk {
-                    guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { continue }
-                    try Self.evaluateAlerts(of: customer, now: now, db)
-                }
-            }
+        try await writeInTurns(customerIds) { customerId, db in
+            guard let customer = try CustomerRecord.filter(CustomerRecord.Columns.id == customerId).fetchOne(db) else { return }
+            try Self.evaluateAlerts(of: customer, now: now, db)
         }
     }
 
-    /// How many customers one transaction of a pass after ingest (alerts, threshold billing) takes.
-    static let customersPerPassWrite = 16
+    /// Runs `update` for each of the customers of a pass after ingest (alerts, threshold billing),
+    /// 16 customers a transaction: one transaction over the whole pass would hold the writer, and
+    /// every ingest batch behind it, for the whole pass.
+    func writeInTurns(_ customerIds: [String], _ update: @escaping @Sendable (String, Database) throws -> Void) async throws {
+        let perTransaction = 16
+        for start in stride(from: 0, to: customerIds.count, by: perTransaction) {
+            let turn = customerIds[start..<min(start + perTransaction, customerIds.count)]
+            try await writer.write { db in
+                for customerId in turn { try update(customerId, db) }
+            }
+        }
+    }
 
     /// Evaluates every live alert that applies to the customer now, keeping each change.
     package static func evaluateAlerts(of customer: CustomerRecord, now: Timestamp, _ db: Database) throws {
@@ -482,12 +484,9 @@ extension AppDatabase {
         }
         if let start = drafts.map(\.startTimestamp).min(), let end = drafts.map(\.endTimestamp).max() {
             figures.currentPeriodStart = start
-            // Spend alerts name no metric: then no metric record is read and decoded.
-            if !metricIds.isEmpty {
-                let metrics = try rolledUpMetrics(db, ids: metricIds)
-                figures.metricQuantities = try metricUsage(metrics, refs: try customerRefs(customerId, db), from: start, to: end, db)
-                    .mapValues(\.total)
-            }
+            let metrics = try rolledUpMetrics(db, ids: metricIds)
+            figures.metricQuantities = try metricUsage(metrics, refs: try customerRefs(customerId, db), from: start, to: end, db)
+                .mapValues(\.total)
         }
         let planEnds = try CustomerPlanRecord.filter(CustomerPlanRecord.Columns.customerId == customerId).fetchAll(db)
             .filter { $0.startingOn <= now && ($0.endingBefore.map { now < $0 } ?? true) }

@@ -23,13 +23,7 @@ extension AppDatabase {
             }
         }
         guard !customerIds.isEmpty else { return }
-        // As alert passes do, a few customers a transaction, so that ingest batches take turns.
-        for start in stride(from: 0, to: customerIds.count, by: Self.customersPerPassWrite) {
-            let chunk = customerIds[start..<min(start + Self.customersPerPassWrite, customerIds.count)]
-            try await writer.write { db in
-                for customerId in chunk { try Self.settle(customerId: customerId, now: now, db) }
-            }
-        }
+        try await writeInTurns(customerIds) { customerId, db in try Self.settle(customerId: customerId, now: now, db) }
     }
 
     /// Bills the threshold terms of the customer's contracts in force now: recharges
